@@ -1,1 +1,3 @@
-Console.WriteLine("actorsim");
+using ActorSim.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using ActorSim.Numerics.Ode;
+using ActorSim.Numerics.Virus;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// <c>may-nowak-ode</c>: the May–Nowak virus ODE of seed 000, eq. (1), for healthy cells u, infected
+/// cells v and virus w, integrated by the coordinator with Dormand–Prince 5(4).
+/// </summary>
+public sealed class MayNowakOdeDefinition : IModelDefinition
+{
+    public string Name => "may-nowak-ode";
+
+    public string Summary => "May–Nowak virus dynamics ODE (seed 000, eq. (1)): healthy cells u, infected cells v, virus w";
+
+    public IReadOnlyList<ValueSpec> Parameters { get; } =
+    [
+        new("d1", "1/T", "death rate of healthy cells", ValueKind.Positive),
+        new("d2", "1/T", "death rate of infected cells", ValueKind.Positive),
+        new("d3", "1/T", "clearance rate of virus", ValueKind.Positive),
+        new("beta", "1/(T·[w])", "infection rate constant (u is infected at rate beta·u·w)", ValueKind.Rate),
+        new("k", "[w]/(T·[v])", "virus production per infected cell", ValueKind.Rate),
+        new("r", "[u]/T", "production rate of healthy cells", ValueKind.Rate),
+    ];
+
+    public IReadOnlyList<ValueSpec> Initial { get; } =
+    [
+        new("u", "[u]", "healthy cells at t = 0", ValueKind.NonNegative),
+        new("v", "[v]", "infected cells at t = 0", ValueKind.NonNegative),
+        new("w", "[w]", "virus at t = 0", ValueKind.NonNegative),
+    ];
+
+    public int MaxBlocks => 1;
+
+    public void CheckConsistency(Scenario scenario, Action<string, string> error) { }
+
+    public ICoordinatorModel Create(Scenario s) => new MayNowakOdeModel(
+        new MayNowakParameters(s.P("d1"), s.P("d2"), s.P("d3"), s.P("beta"), s.P("k"), s.P("r")),
+        [s.Init("u"), s.Init("v"), s.Init("w")],
+        new OdeTolerances(s.Time.RelTol, s.Time.AbsTol, s.Time.Dt));
+}
+
+/// <summary>The coordinator-side state of a May–Nowak ODE run.</summary>
+public sealed class MayNowakOdeModel : ICoordinatorModel
+{
+    private readonly MayNowakParameters _p;
+    private readonly DormandPrince45 _integrator;
+
+    public MayNowakOdeModel(MayNowakParameters p, double[] initial, OdeTolerances tolerances)
+    {
+        _p = p;
+        _integrator = new DormandPrince45(3, new MayNowakOde(p).Rhs, tolerances);
+        _integrator.Initialize(0.0, initial);
+    }
+
+    public IReadOnlyList<string> Columns { get; } = ["u", "v", "w"];
+
+    public double Time => _integrator.T;
+
+    public void AdvanceTo(double t) => _integrator.AdvanceTo(t);
+
+    public void ReadState(Span<double> values) => _integrator.Y.CopyTo(values);
+
+    public StepCounters Counters => new(_integrator.AcceptedSteps, _integrator.RejectedSteps, _integrator.RhsEvaluations);
+
+    public JsonObject Analysis()
+    {
+        var (u0, v0, w0) = _p.Q0;
+        JsonNode? qStar = _p.QStar is { } q ? new JsonObject { ["u"] = q.U, ["v"] = q.V, ["w"] = q.W } : null;
+        return new JsonObject
+        {
+            ["R0"] = _p.R0,
+            ["Q0"] = new JsonObject { ["u"] = u0, ["v"] = v0, ["w"] = w0 },
+            ["Q_star"] = qStar,
+            ["expected_limit"] = _p.R0 > 1 ? "Q_star (R0 > 1: endemic equilibrium is globally asymptotically stable)"
+                                           : "Q0 (R0 <= 1: infection-free equilibrium is globally asymptotically stable)",
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Runtime;
+
+/// <summary>Writes <c>run.json</c>: the scenario, the software version, the run settings and what came out.</summary>
+internal sealed class RunRecord(Scenario scenario, string directory)
+{
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    public static string Version =>
+        typeof(RunRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public void WriteCompleted(RunResult r)
+    {
+        var doc = Common(r.Status == RunStatus.Completed ? "completed" : "cancelled", r.WallTime);
+        if (r.Reason is not null) doc["reason"] = r.Reason;
+        doc["steps"] = r.Counters.Accepted;
+        doc["integrator"] = Counters(r.Counters);
+        doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv", ["rows"] = r.Rows };
+        doc["results_sha256"] = r.ResultsSha256;
+        var final = new JsonObject { ["t"] = r.FinalTime };
+        foreach (var (k, v) in r.FinalState) final[k] = v;
+        doc["final_state"] = final;
+        doc["analysis"] = r.Analysis;
+        Write(doc);
+    }
+
+    public void WriteFailed(TimeSpan wall, ICoordinatorModel model, Exception error)
+    {
+        var doc = Common("failed", wall);
+        doc["error"] = error.Message;
+        doc["steps"] = model.Counters.Accepted;
+        doc["integrator"] = Counters(model.Counters);
+        doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv (partial)" };
+        doc["analysis"] = model.Analysis();
+        Write(doc);
+    }
+
+    private JsonObject Common(string status, TimeSpan wall) => new()
+    {
+        ["status"] = status,
+        ["actorsim_version"] = Version,
+        ["model"] = scenario.Model,
+        ["scenario_file"] = scenario.SourceFile,
+        ["scenario"] = scenario.Document.DeepClone(),
+        ["runtime"] = "in-process",
+        ["blocks"] = scenario.Run.Blocks,
+        ["seed"] = scenario.Run.Seed,
+        ["started_utc"] = _started.ToString("O"),
+        ["wall_time_seconds"] = wall.TotalSeconds,
+    };
+
+    private static JsonObject Counters(StepCounters c) => new()
+    {
+        ["accepted_steps"] = c.Accepted,
+        ["rejected_steps"] = c.Rejected,
+        ["rhs_evaluations"] = c.RhsEvaluations,
+    };
+
+    private void Write(JsonObject doc)
+    {
+        string path = Path.Combine(directory, "run.json");
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+
+namespace ActorSim.Simulation.Scenarios;
+
+/// <summary>
+/// A validated scenario: the model, its parameters and initial values by the seed's symbols, the time
+/// settings and the run settings. Built only by <see cref="ScenarioLoader"/>, so every value in it has
+/// passed the model's checks.
+/// </summary>
+public sealed record Scenario(
+    string SourceFile,
+    string Model,
+    string? Description,
+    IReadOnlyDictionary<string, double> Parameters,
+    IReadOnlyDictionary<string, double> Initial,
+    TimeSettings Time,
+    RunSettings Run,
+    JsonObject Document)
+{
+    /// <summary>The parameter named by its seed symbol (validated to exist).</summary>
+    public double P(string name) => Parameters[name];
+
+    /// <summary>The initial value named by its seed symbol (validated to exist).</summary>
+    public double Init(string name) => Initial[name];
+}
+
+/// <summary>
+/// Time settings. <see cref="End"/> is the final time (the scenario's time unit), output rows are written
+/// every <see cref="OutputInterval"/> from t = 0 and at <see cref="End"/>; <see cref="Dt"/> is the first
+/// trial step of adaptive integrators (null: chosen automatically); <see cref="RelTol"/> and
+/// <see cref="AbsTol"/> are the local error tolerances of adaptive integrators.
+/// </summary>
+public sealed record TimeSettings(double End, double OutputInterval, double? Dt, double RelTol, double AbsTol)
+{
+    public const double DefaultRelTol = 1e-8;
+    public const double DefaultAbsTol = 1e-10;
+    public const int DefaultOutputCount = 100;
+
+    /// <summary>The output times 0, Δ, 2Δ, … and End (computed as k·Δ, never by accumulation).</summary>
+    public IReadOnlyList<double> OutputTimes()
+    {
+        var times = new List<double>();
+        for (long k = 0; ; k++)
+        {
+            double t = k * OutputInterval;
+            if (t >= End * (1 - 1e-12)) break;
+            times.Add(t);
+        }
+        times.Add(End);
+        return times;
+    }
+}
+
+/// <summary>Run settings: the number of blocks the work is split into, and the random seed.</summary>
+public sealed record RunSettings(int Blocks, ulong Seed);

@@ -1,0 +1,248 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActorSim.Simulation.Models;
+
+namespace ActorSim.Simulation.Scenarios;
+
+/// <summary>
+/// Reads and validates scenario files. Every problem is collected (file, JSON path, bad value, what is
+/// allowed) and reported together in a <see cref="ScenarioException"/> before anything runs.
+/// </summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] TopLevelKeys = ["model", "description", "parameters", "initial", "time", "run"];
+    private static readonly string[] TimeKeys = ["end", "output_interval", "dt", "rtol", "atol"];
+    private static readonly string[] RunKeys = ["blocks", "seed"];
+
+    /// <summary>Reads and validates the scenario file at <paramref name="path"/>.</summary>
+    public static Scenario Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException([new ScenarioError(path, "$", $"cannot read the file: {e.Message}")]);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Validates scenario JSON <paramref name="text"/>; <paramref name="file"/> names it in messages.</summary>
+    public static Scenario Parse(string text, string file)
+    {
+        var errors = new List<ScenarioError>();
+        void Error(string path, string message) => errors.Add(new ScenarioError(file, path, message));
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException([new ScenarioError(file, "$",
+                $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]);
+        }
+        if (root is not JsonObject doc)
+            throw new ScenarioException([new ScenarioError(file, "$", $"the scenario must be a JSON object, got {Describe(root)}")]);
+
+        RejectUnknown(doc, "$", TopLevelKeys, Error);
+
+        // model
+        IModelDefinition? model = null;
+        string? modelName = RequiredString(doc, "model", "$", Error);
+        if (modelName is not null)
+        {
+            model = ModelCatalog.Find(modelName);
+            if (model is null) Error("$.model", $"unknown model \"{modelName}\"; known models: {ModelCatalog.KnownNames}");
+        }
+
+        string? description = null;
+        if (doc.TryGetPropertyValue("description", out var descNode))
+        {
+            if (descNode is JsonValue dv && dv.TryGetValue(out string? d)) description = d;
+            else Error("$.description", $"must be a string, got {Describe(descNode)}");
+        }
+
+        // parameters and initial
+        var parameters = ReadValues(doc, "parameters", model?.Parameters, Error);
+        var initial = ReadValues(doc, "initial", model?.Initial, Error);
+
+        // time
+        TimeSettings? time = null;
+        var timeObj = RequiredObject(doc, "time", "$", Error);
+        if (timeObj is not null)
+        {
+            RejectUnknown(timeObj, "$.time", TimeKeys, Error);
+            double? end = Number(timeObj, "end", "$.time", required: true, Error);
+            if (end is { } e0 && !(e0 > 0)) { Error("$.time.end", $"{Fmt(e0)} is not allowed: the end time must be > 0"); end = null; }
+            double? interval = Number(timeObj, "output_interval", "$.time", required: false, Error, present: out bool hasInterval);
+            if (interval is { } iv && !(iv > 0)) { Error("$.time.output_interval", $"{Fmt(iv)} is not allowed: must be > 0"); interval = null; hasInterval = true; }
+            if (interval is { } iv2 && end is { } e1 && iv2 > e1) { Error("$.time.output_interval", $"{Fmt(iv2)} is not allowed: must be <= time.end ({Fmt(e1)})"); interval = null; }
+            if (interval is { } iv3 && end is { } e2 && e2 / iv3 > 10_000_000) { Error("$.time.output_interval", $"{Fmt(iv3)} would write more than 10^7 output rows up to time.end = {Fmt(e2)}"); interval = null; }
+            double? dt = Number(timeObj, "dt", "$.time", required: false, Error);
+            if (dt is { } h && !(h > 0)) { Error("$.time.dt", $"{Fmt(h)} is not allowed: the step must be > 0"); dt = null; }
+            if (dt is { } h2 && end is { } e3 && h2 > e3) { Error("$.time.dt", $"{Fmt(h2)} is not allowed: must be <= time.end ({Fmt(e3)})"); dt = null; }
+            double rtol = Number(timeObj, "rtol", "$.time", required: false, Error) ?? TimeSettings.DefaultRelTol;
+            if (!(rtol > 0 && rtol < 1)) { Error("$.time.rtol", $"{Fmt(rtol)} is not allowed: the relative tolerance must be > 0 and < 1"); }
+            double atol = Number(timeObj, "atol", "$.time", required: false, Error) ?? TimeSettings.DefaultAbsTol;
+            if (!(atol > 0)) { Error("$.time.atol", $"{Fmt(atol)} is not allowed: the absolute tolerance must be > 0"); }
+            if (end is { } endValue && (interval is not null || !hasInterval))
+                time = new TimeSettings(endValue, interval ?? endValue / TimeSettings.DefaultOutputCount, dt, rtol, atol);
+        }
+
+        // run
+        int blocks = 1;
+        ulong seed = 0;
+        if (doc.TryGetPropertyValue("run", out var runNode))
+        {
+            if (runNode is not JsonObject runObj) Error("$.run", $"must be an object, got {Describe(runNode)}");
+            else
+            {
+                RejectUnknown(runObj, "$.run", RunKeys, Error);
+                if (Integer(runObj, "blocks", "$.run", Error) is { } b)
+                {
+                    if (b < 1 || b > 1_000_000) Error("$.run.blocks", $"{b} is not allowed: must be an integer from 1 to 1000000");
+                    else if (model is not null && b > model.MaxBlocks)
+                        Error("$.run.blocks", $"{b} is not allowed: model {model.Name} has no microscopic state to split, so blocks must be <= {model.MaxBlocks}");
+                    else blocks = (int)b;
+                }
+                if (Integer(runObj, "seed", "$.run", Error) is { } s)
+                {
+                    if (s < 0) Error("$.run.seed", $"{s} is not allowed: must be an integer >= 0");
+                    else seed = (ulong)s;
+                }
+            }
+        }
+
+        if (errors.Count > 0 || model is null || time is null || parameters is null || initial is null)
+        {
+            if (errors.Count == 0) Error("$", "the scenario is incomplete"); // unreachable in practice: every null above reports
+            throw new ScenarioException(errors);
+        }
+
+        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed), doc);
+        model.CheckConsistency(scenario, Error);
+        if (errors.Count > 0) throw new ScenarioException(errors);
+        return scenario;
+    }
+
+    private static Dictionary<string, double>? ReadValues(JsonObject doc, string key, IReadOnlyList<ValueSpec>? specs, Action<string, string> error)
+    {
+        var obj = RequiredObject(doc, key, "$", error);
+        if (obj is null || specs is null) return null;
+        string path = "$." + key;
+        var result = new Dictionary<string, double>();
+        bool ok = true;
+        foreach (var (name, _) in obj)
+        {
+            if (specs.All(s => s.Name != name))
+            {
+                error($"{path}.{name}", $"unknown {(key == "initial" ? "initial value" : "parameter")}; allowed: {string.Join(", ", specs.Select(s => s.Name))}");
+                ok = false;
+            }
+        }
+        foreach (var spec in specs)
+        {
+            double? value = Number(obj, spec.Name, path, spec.Required, error);
+            if (value is null)
+            {
+                if (spec.Required || obj.ContainsKey(spec.Name)) { ok = false; continue; }
+                value = spec.Default;
+            }
+            if (spec.Check(value!.Value) is { } why)
+            {
+                error($"{path}.{spec.Name}", $"{Fmt(value.Value)} is not allowed: {spec.Name} ({spec.Description}, unit {spec.Unit}) {why}");
+                ok = false;
+                continue;
+            }
+            result[spec.Name] = value.Value;
+        }
+        return ok ? result : null;
+    }
+
+    private static void RejectUnknown(JsonObject obj, string path, string[] allowed, Action<string, string> error)
+    {
+        foreach (var (name, _) in obj)
+            if (!allowed.Contains(name))
+                error($"{path}.{name}", $"unknown key; allowed here: {string.Join(", ", allowed)}");
+    }
+
+    private static string? RequiredString(JsonObject obj, string key, string path, Action<string, string> error)
+    {
+        if (!obj.TryGetPropertyValue(key, out var node)) { error($"{path}.{key}", "required key is missing (a string)"); return null; }
+        if (node is JsonValue v && v.TryGetValue(out string? s)) return s;
+        error($"{path}.{key}", $"must be a string, got {Describe(node)}");
+        return null;
+    }
+
+    private static JsonObject? RequiredObject(JsonObject obj, string key, string path, Action<string, string> error)
+    {
+        if (!obj.TryGetPropertyValue(key, out var node)) { error($"{path}.{key}", "required key is missing (an object)"); return null; }
+        if (node is JsonObject o) return o;
+        error($"{path}.{key}", $"must be an object, got {Describe(node)}");
+        return null;
+    }
+
+    private static double? Number(JsonObject obj, string key, string path, bool required, Action<string, string> error) =>
+        Number(obj, key, path, required, error, out _);
+
+    private static double? Number(JsonObject obj, string key, string path, bool required, Action<string, string> error, out bool present)
+    {
+        present = obj.TryGetPropertyValue(key, out var node);
+        if (!present)
+        {
+            if (required) error($"{path}.{key}", "required key is missing (a number)");
+            return null;
+        }
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        {
+            if (v.TryGetValue(out double d) && double.IsFinite(d)) return d;
+            error($"{path}.{key}", $"{v.ToJsonString()} is not a finite number (it overflows a 64-bit float)");
+            return null;
+        }
+        if (node is JsonValue sv && sv.TryGetValue(out string? s) && s is "NaN" or "nan" or "Infinity" or "-Infinity" or "inf" or "-inf")
+            error($"{path}.{key}", $"\"{s}\" is not allowed: must be a finite number");
+        else
+            error($"{path}.{key}", $"must be a number, got {Describe(node)}");
+        return null;
+    }
+
+    private static long? Integer(JsonObject obj, string key, string path, Action<string, string> error)
+    {
+        if (!obj.TryGetPropertyValue(key, out var node)) return null;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        {
+            if (v.TryGetValue(out long l)) return l;
+            error($"{path}.{key}", $"{v.ToJsonString()} is not allowed: must be a whole number");
+            return null;
+        }
+        error($"{path}.{key}", $"must be a whole number, got {Describe(node)}");
+        return null;
+    }
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => $"the string {v.ToJsonString()}",
+            JsonValueKind.True or JsonValueKind.False => $"the boolean {v.ToJsonString()}",
+            JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            _ => v.ToJsonString(),
+        },
+        _ => node.ToJsonString(),
+    };
+
+    private static string Fmt(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string FirstSentence(string message)
+    {
+        int i = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return i > 0 ? message[..i] : message;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+
+namespace ActorSim.Cli.Tests;
+
+/// <summary>
+/// Every example command in the README's ```bash blocks is run as written: <c>actorsim …</c> and
+/// <c>dotnet run --project src/ActorSim.Cli -c Release -- …</c> run the built actorsim, in a scratch
+/// copy of the scenarios, and must exit 0 (or the code a trailing "# exit N" comment states). The test
+/// command itself is not run from inside the suite (it would recurse); everything else must be known.
+/// </summary>
+public class ReadmeExamplesTests
+{
+    private const string DotnetRunPrefix = "dotnet run --project src/ActorSim.Cli -c Release -- ";
+    private static readonly string[] NotRunHere = ["bash tests/run-all.sh"];
+
+    public static IEnumerable<object[]> Commands()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md"));
+        foreach (Match block in Regex.Matches(readme, "```bash\\n(.*?)```", RegexOptions.Singleline))
+            foreach (string raw in block.Groups[1].Value.Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0 || line.StartsWith('#')) continue;
+                yield return [line];
+            }
+    }
+
+    [Fact]
+    public void The_README_starts_with_the_two_newcomer_commands()
+    {
+        var first = Commands().Select(c => (string)c[0]).Take(2).ToList();
+        Assert.Equal(DotnetRunPrefix + "run scenarios/may-nowak-ode.json --out out/may-nowak --force", first[0]);
+        Assert.Equal("bash tests/run-all.sh", first[1]);
+        string ci = File.ReadAllText(Path.Combine(RepoRoot.Path, ".ci", "run"));
+        Assert.Contains("\nbash tests/run-all.sh\n", ci);
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Example_command_works_as_written(string command)
+    {
+        if (NotRunHere.Contains(command)) return;
+        int expectedExit = 0;
+        var exit = Regex.Match(command, @"\s+#\s*exit\s+(\d+)\s*$");
+        if (exit.Success)
+        {
+            expectedExit = int.Parse(exit.Groups[1].Value);
+            command = command[..exit.Index];
+        }
+        string args = command.StartsWith(DotnetRunPrefix) ? command[DotnetRunPrefix.Length..]
+            : command.StartsWith("actorsim ") ? command["actorsim ".Length..]
+            : throw new Xunit.Sdk.XunitException($"README example \"{command}\" is neither an actorsim command nor a known shell command; add it to this test");
+        using var dir = new ScratchDir();
+        var result = ActorsimProcess.Run(dir.Path, Split(args));
+        Assert.True(result.ExitCode == expectedExit, $"`{command}` exited {result.ExitCode}, expected {expectedExit}\n{result}");
+    }
+
+    private static IEnumerable<string> Split(string args) =>
+        Regex.Matches(args, "\"([^\"]*)\"|'([^']*)'|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Runtime;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Tests.Runtime;
+
+public sealed class LocalRunnerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-runner-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Scenario Load(string name) => ScenarioLoader.Load(Path.Combine(RepoRoot.Path, "scenarios", name));
+
+    [Fact]
+    public async Task Endemic_scenario_ends_at_Q_star()
+    {
+        var s = Load("may-nowak-ode.json");
+        var progress = new List<RunProgress>();
+        var r = await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "out")), p => { lock (progress) progress.Add(p); });
+        Assert.Equal(RunStatus.Completed, r.Status);
+        Assert.Equal(400.0, r.FinalTime);
+        Assert.Equal(12.5, r.FinalState["u"], 3);
+        Assert.Equal(17.5, r.FinalState["v"], 3);
+        Assert.Equal(350.0, r.FinalState["w"], 2);
+        Assert.Equal(801, r.Rows);
+        Assert.Equal(801, progress.Count);
+        Assert.Equal(progress.Select(p => p.T).Order(), progress.Select(p => p.T));   // in order
+    }
+
+    [Fact]
+    public async Task Cleared_scenario_ends_at_Q0()
+    {
+        var r = await LocalRunner.RunAsync(Load("may-nowak-ode-cleared.json"), new RunOptions(Path.Combine(_dir, "out")));
+        Assert.Equal(100.0, r.FinalState["u"], 3);
+        Assert.InRange(r.FinalState["v"], 0.0, 1e-6);
+        Assert.InRange(r.FinalState["w"], 0.0, 1e-6);
+    }
+
+    [Fact]
+    public async Task A_failing_model_ends_the_run_with_a_clear_error_and_a_failed_run_record()
+    {
+        var s = Load("may-nowak-ode.json");
+        string outDir = Path.Combine(_dir, "out");
+        var ex = await Assert.ThrowsAsync<RunFailedException>(() => LocalRunner.RunModelAsync(s, new FailingModel(failAt: 3.0), new RunOptions(outDir)));
+        Assert.Contains("/user/coordinator", ex.Message);
+        Assert.Contains("AdvanceOutput", ex.Message);
+        Assert.Contains("integrator gave up at t = 3", ex.Message);
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!;
+        Assert.Equal("failed", (string)run["status"]!);
+        Assert.Contains("integrator gave up at t = 3", (string)run["error"]!);
+        // The rows before the failure are kept.
+        Assert.True(File.ReadAllLines(Path.Combine(outDir, "timeseries.csv")).Length >= 2);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_run_and_keeps_the_outputs()
+    {
+        var s = Load("may-nowak-ode.json");
+        using var cts = new CancellationTokenSource();
+        var model = new FailingModel(failAt: double.PositiveInfinity, onAdvance: t => { if (t >= 10) cts.Cancel(); });
+        string outDir = Path.Combine(_dir, "out");
+        var r = await LocalRunner.RunModelAsync(s, model, new RunOptions(outDir), cancellation: cts.Token);
+        Assert.Equal(RunStatus.Cancelled, r.Status);
+        Assert.InRange(r.FinalTime, 10.0, 400.0 - 1);
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!;
+        Assert.Equal("cancelled", (string)run["status"]!);
+        Assert.Equal(r.Rows + 1, File.ReadAllLines(Path.Combine(outDir, "timeseries.csv")).Length);
+    }
+
+    /// <summary>x' = 1 that throws once it reaches <c>failAt</c>.</summary>
+    private sealed class FailingModel(double failAt, Action<double>? onAdvance = null) : ICoordinatorModel
+    {
+        private double _t;
+        public IReadOnlyList<string> Columns { get; } = ["x"];
+        public double Time => _t;
+        public void AdvanceTo(double t)
+        {
+            if (t >= failAt) throw new InvalidOperationException($"integrator gave up at t = {t}");
+            _t = t;
+            onAdvance?.Invoke(t);
+        }
+        public void ReadState(Span<double> values) => values[0] = _t;
+        public StepCounters Counters => new((long)_t, 0, 0);
+        public JsonObject Analysis() => new();
+    }
+}
