@@ -50,8 +50,17 @@ public sealed class ParticleBlock
     /// copies its range), records g(X_i, y) and checks the uniform full-rank condition. Throws
     /// <see cref="ConstraintRankException"/> naming the first offending global particle index.
     /// </summary>
-    public void Initialize(IReadOnlyList<double[]> globalPositions, ReadOnlySpan<double> y)
+    public void Initialize(IReadOnlyList<double[]> globalPositions, ReadOnlySpan<double> y) =>
+        Initialize(globalPositions, FirstParticle, y);
+
+    /// <summary>
+    /// As <see cref="Initialize(IReadOnlyList{double[]}, ReadOnlySpan{double})"/>, reading particle i of this block at
+    /// index <paramref name="offset"/> + i of the component arrays (offset 0 for block-local arrays, e.g. on a
+    /// remote block actor). Exceptions still name the global index FirstParticle + i.
+    /// </summary>
+    public void Initialize(IReadOnlyList<double[]> positions, long offset, ReadOnlySpan<double> y)
     {
+        var globalPositions = positions;
         var con = _model.Constraint;
         int nx = con.Nx;
         if (globalPositions.Count != nx) throw new ArgumentException($"expected {nx} position components");
@@ -60,7 +69,7 @@ public sealed class ParticleBlock
         for (int i = 0; i < Count; i++)
         {
             long gi = FirstParticle + i;
-            for (int c = 0; c < nx; c++) x[c] = globalPositions[c][gi];
+            for (int c = 0; c < nx; c++) x[c] = globalPositions[c][offset + i];
             var (det, smin) = con.JacobianXConditioning(x, y);
             if (!(det != 0.0) || !(smin >= _model.FullRankThreshold))
                 throw new ConstraintRankException(gi, det, smin,

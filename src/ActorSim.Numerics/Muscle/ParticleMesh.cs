@@ -202,6 +202,18 @@ public sealed class ParticleMesh : IInteractionField
             }
     }
 
+    /// <summary>
+    /// Block side of a distributed run: loads a field computed by the coordinator's <see cref="ComputeField"/>
+    /// (its <see cref="ForceX"/>, <see cref="ForceY"/> (empty in 1D) and <see cref="PotentialMesh"/>), after which
+    /// this instance answers <see cref="AddForce"/> and <see cref="Potential"/> identically.
+    /// </summary>
+    public void LoadField(ReadOnlySpan<double> forceX, ReadOnlySpan<double> forceY, ReadOnlySpan<double> potential)
+    {
+        forceX.CopyTo(_ex);
+        if (_d == 2) forceY.CopyTo(_ey);
+        potential.CopyTo(_phi);
+    }
+
     /// <summary>Mesh force, x component (length <see cref="ParticleMeshGrid.NodeCount"/>).</summary>
     public ReadOnlySpan<double> ForceX => _ex;
 

@@ -162,4 +162,27 @@ public class ParticleMeshTests
         diff.Should().BeLessThan(1e-4);
         direct.Diagnostics().TotalEnergy.Should().BeApproximately(e0, 1e-6);
     }
+
+    [Fact]
+    public void A_block_side_mesh_loaded_with_the_broadcast_field_answers_bit_identically()
+    {
+        var grid = new ParticleMeshGrid(new[] { -1.0, -1.0 }, 2.0 / 31, 32);
+        var v = new GaussianPairPotential(1.0, 0.3);
+        var pos = TestData.UniformPositions(2, 100, -0.9, 0.9, 44);
+        var coordinator = new ParticleMesh(grid, v);
+        var counts = new double[grid.NodeCount];
+        coordinator.Deposit(pos[0], pos[1], counts);
+        coordinator.ComputeField(counts, 100);
+        var remote = new ParticleMesh(grid, v);
+        remote.LoadField(coordinator.ForceX, coordinator.ForceY, coordinator.PotentialMesh);
+        var a = new double[2]; var b = new double[2];
+        for (int i = 0; i < 100; i++)
+        {
+            var x = new[] { pos[0][i], pos[1][i] };
+            Array.Clear(a); Array.Clear(b);
+            coordinator.AddForce(x, a); remote.AddForce(x, b);
+            TestData.BitEqual(a, b).Should().BeTrue();
+            TestData.BitEqual(new[] { coordinator.Potential(x) }, new[] { remote.Potential(x) }).Should().BeTrue();
+        }
+    }
 }
