@@ -1,0 +1,227 @@
+namespace ActorSim.Numerics.Muscle;
+
+/// <summary>
+/// A contiguous block of particles of the muscle model in structure-of-arrays form, with the per-block
+/// kernels of the step protocol. Per particle it stores n_x doubles each of: the current stage position X,
+/// the step-start position X0, the RK4 accumulator and the constraint value g(X^init, y^init)
+/// (4 n_x doubles = 64 bytes for a 2D particle). Kernels allocate nothing.
+/// <para>
+/// Protocol per RK4 stage s = 0..3: the coordinator broadcasts (y_s, y'_s); every block calls
+/// <see cref="EvaluateStage"/>, which writes its partial sums at the current X and then moves X to the
+/// next stage position (or completes the step after s = 3). Between steps X == X0.
+/// </para>
+/// </summary>
+public sealed class ParticleBlock
+{
+    private readonly MuscleModel _model;
+    private readonly double[][] _x, _x0, _acc, _ref;
+
+    /// <param name="model">The model.</param>
+    /// <param name="blockIndex">Block index b (fixes the reduction order).</param>
+    /// <param name="firstParticle">Global index of the block's first particle.</param>
+    /// <param name="count">Number of particles in the block.</param>
+    public ParticleBlock(MuscleModel model, int blockIndex, long firstParticle, int count)
+    {
+        _model = model;
+        BlockIndex = blockIndex; FirstParticle = firstParticle; Count = count;
+        int nx = model.Nx;
+        _x = Alloc(nx, count); _x0 = Alloc(nx, count); _acc = Alloc(nx, count); _ref = Alloc(nx, count);
+    }
+
+    private static double[][] Alloc(int nx, int n)
+    {
+        var a = new double[nx][];
+        for (int c = 0; c < nx; c++) a[c] = new double[n];
+        return a;
+    }
+
+    public int BlockIndex { get; }
+    public long FirstParticle { get; }
+    public int Count { get; }
+
+    /// <summary>Current position component c of the block's particles (stage position inside a step).</summary>
+    public ReadOnlySpan<double> Position(int component) => _x[component];
+
+    /// <summary>Constraint value g(X_i^init, y^init), component c.</summary>
+    public ReadOnlySpan<double> Reference(int component) => _ref[component];
+
+    /// <summary>
+    /// Loads the initial positions (component arrays of the whole system, indexed globally; this block
+    /// copies its range), records g(X_i, y) and checks the uniform full-rank condition. Throws
+    /// <see cref="ConstraintRankException"/> naming the first offending global particle index.
+    /// </summary>
+    public void Initialize(IReadOnlyList<double[]> globalPositions, ReadOnlySpan<double> y) =>
+        Initialize(globalPositions, FirstParticle, y);
+
+    /// <summary>
+    /// As <see cref="Initialize(IReadOnlyList{double[]}, ReadOnlySpan{double})"/>, reading particle i of this block at
+    /// index <paramref name="offset"/> + i of the component arrays (offset 0 for block-local arrays, e.g. on a
+    /// remote block actor). Exceptions still name the global index FirstParticle + i.
+    /// </summary>
+    public void Initialize(IReadOnlyList<double[]> positions, long offset, ReadOnlySpan<double> y)
+    {
+        var globalPositions = positions;
+        var con = _model.Constraint;
+        int nx = con.Nx;
+        if (globalPositions.Count != nx) throw new ArgumentException($"expected {nx} position components");
+        Span<double> x = stackalloc double[nx];
+        Span<double> g = stackalloc double[nx];
+        for (int i = 0; i < Count; i++)
+        {
+            long gi = FirstParticle + i;
+            for (int c = 0; c < nx; c++) x[c] = globalPositions[c][offset + i];
+            var (det, smin) = con.JacobianXConditioning(x, y);
+            if (!(det != 0.0) || !(smin >= _model.FullRankThreshold))
+                throw new ConstraintRankException(gi, det, smin,
+                    $"threshold delta = {_model.FullRankThreshold:G3} at the initial data");
+            con.Evaluate(x, y, g);
+            for (int c = 0; c < nx; c++)
+            {
+                _x[c][i] = x[c]; _x0[c][i] = x[c]; _acc[c][i] = 0.0; _ref[c][i] = g[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// RK4 stage <paramref name="stage"/> (0..3) with step <paramref name="dt"/> at macroscopic stage state
+    /// (y, ydot): writes the block's partial sums at the current positions into <paramref name="output"/>
+    /// (overwritten), then advances the positions to the next stage (completing the step when stage = 3).
+    /// <paramref name="field"/> is the interaction field of this stage (null if there is no pair potential).
+    /// </summary>
+    public void EvaluateStage(int stage, double dt, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
+        IInteractionField? field, StagePartials output)
+    {
+        if ((uint)stage >= Rk4.Stages) throw new ArgumentOutOfRangeException(nameof(stage));
+        var con = _model.Constraint;
+        var w1 = _model.ParticlePotential;
+        int nx = con.Nx, ny = con.Ny;
+        double m = _model.ParticleMass;
+        Span<double> x = stackalloc double[nx];
+        Span<double> phi = stackalloc double[nx * ny];
+        Span<double> xdot = stackalloc double[nx];
+        Span<double> omega = stackalloc double[nx];
+        Span<double> f = stackalloc double[nx];
+        output.Clear();
+        Span<double> mass = output.Mass;
+        Span<double> force = output.Force;
+        double weight = Rk4.Weight(stage);
+        double next = Rk4.NextStageFactor(stage) * dt;
+        double sixth = dt / 6.0;
+
+        for (int i = 0; i < Count; i++)
+        {
+            for (int c = 0; c < nx; c++) x[c] = _x[c][i];
+            con.Kinematics(x, y, ydot, phi, xdot, omega);
+            if (w1 is null) f.Clear(); else w1.Force(x, f);
+            field?.AddForce(x, f);
+            for (int r = 0; r < nx; r++) f[r] -= m * omega[r];
+            for (int a = 0; a < ny; a++)
+            {
+                double fa = 0.0;
+                for (int r = 0; r < nx; r++) fa += phi[r * ny + a] * f[r];
+                force[a] += fa;
+                for (int b = 0; b <= a; b++)
+                {
+                    double s = 0.0;
+                    for (int r = 0; r < nx; r++) s += phi[r * ny + a] * phi[r * ny + b];
+                    mass[a * ny + b] += s;
+                }
+            }
+            // RK4 update of this particle (its velocity needs only the stage state, not y'').
+            switch (stage)
+            {
+                case 0:
+                    for (int c = 0; c < nx; c++) { _acc[c][i] = xdot[c]; _x[c][i] = _x0[c][i] + next * xdot[c]; }
+                    break;
+                case 1:
+                case 2:
+                    for (int c = 0; c < nx; c++) { _acc[c][i] += weight * xdot[c]; _x[c][i] = _x0[c][i] + next * xdot[c]; }
+                    break;
+                default:
+                    for (int c = 0; c < nx; c++)
+                    {
+                        double xn = _x0[c][i] + sixth * (_acc[c][i] + xdot[c]);
+                        _x[c][i] = xn; _x0[c][i] = xn;
+                    }
+                    break;
+            }
+        }
+        for (int a = 0; a < ny; a++)
+            for (int b = a + 1; b < ny; b++) mass[a * ny + b] = mass[b * ny + a];
+    }
+
+    /// <summary>
+    /// The structure-preserving correction: projects every particle back onto its constraint level set
+    /// g(X_i, y) = g(X_i^init, y^init) for the given (end-of-step) y, by Newton's method in X_i
+    /// (a closed form for the built-in constraints). Call between steps only.
+    /// </summary>
+    public void Project(ReadOnlySpan<double> y)
+    {
+        var con = _model.Constraint;
+        int nx = con.Nx;
+        Span<double> x = stackalloc double[nx];
+        Span<double> target = stackalloc double[nx];
+        for (int i = 0; i < Count; i++)
+        {
+            for (int c = 0; c < nx; c++) { x[c] = _x[c][i]; target[c] = _ref[c][i]; }
+            con.Project(x, y, target);
+            for (int c = 0; c < nx; c++) { _x[c][i] = x[c]; _x0[c][i] = x[c]; }
+        }
+    }
+
+    /// <summary>
+    /// Partial diagnostics at the current positions (call between steps) for macroscopic state (y, ydot):
+    /// sum |Phi y'|^2, sum W1, sum of the field potential, max constraint drift.
+    /// </summary>
+    public void ComputeDiagnostics(ReadOnlySpan<double> y, ReadOnlySpan<double> ydot, IInteractionField? field, DiagnosticPartials output)
+    {
+        var con = _model.Constraint;
+        var w1 = _model.ParticlePotential;
+        int nx = con.Nx, ny = con.Ny;
+        Span<double> x = stackalloc double[nx];
+        Span<double> phi = stackalloc double[nx * ny];
+        Span<double> xdot = stackalloc double[nx];
+        Span<double> omega = stackalloc double[nx];
+        Span<double> g = stackalloc double[nx];
+        double kin = 0.0, pot = 0.0, pair = 0.0, drift = 0.0;
+        for (int i = 0; i < Count; i++)
+        {
+            for (int c = 0; c < nx; c++) x[c] = _x[c][i];
+            con.Kinematics(x, y, ydot, phi, xdot, omega);
+            for (int c = 0; c < nx; c++) kin += xdot[c] * xdot[c];
+            if (w1 is not null) pot += w1.Energy(x);
+            if (field is not null) pair += field.Potential(x);
+            con.Evaluate(x, y, g);
+            double d2 = 0.0;
+            for (int c = 0; c < nx; c++) { double d = g[c] - _ref[c][i]; d2 += d * d; }
+            drift = Math.Max(drift, Math.Sqrt(d2));
+        }
+        output.KineticSum = kin;
+        output.ParticlePotentialSum = pot;
+        output.PairPotentialSum = pair;
+        output.MaxConstraintDrift = drift;
+    }
+
+    /// <summary>Number of doubles written by <see cref="WriteState"/>: 2 n_x per particle (X and g(X^init, y^init)).</summary>
+    public int StateLength => 2 * _model.Nx * Count;
+
+    /// <summary>Serialises the between-steps state (positions, then references, component-major) for checkpoints.</summary>
+    public void WriteState(Span<double> destination)
+    {
+        int nx = _model.Nx, k = 0;
+        for (int c = 0; c < nx; c++) { _x[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
+        for (int c = 0; c < nx; c++) { _ref[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> (the block is then between steps).</summary>
+    public void ReadState(ReadOnlySpan<double> source)
+    {
+        int nx = _model.Nx, k = 0;
+        for (int c = 0; c < nx; c++)
+        {
+            source.Slice(k, Count).CopyTo(_x[c]); source.Slice(k, Count).CopyTo(_x0[c]); k += Count;
+        }
+        for (int c = 0; c < nx; c++) { source.Slice(k, Count).CopyTo(_ref[c]); k += Count; }
+        for (int c = 0; c < nx; c++) Array.Clear(_acc[c]);
+    }
+}
