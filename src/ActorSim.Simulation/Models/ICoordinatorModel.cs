@@ -1,16 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace ActorSim.Simulation.Models;
 
 /// <summary>
 /// The macroscopic state a coordinator actor owns and advances: the columns of <c>timeseries.csv</c>
 /// after <c>t</c>, the integrator, and the model's analysis for <c>run.json</c>.
 /// </summary>
-public interface ICoordinatorModel
+public interface ICoordinatorModel : IRunnableModel
 {
-    /// <summary>The column names after <c>t</c>, by the seed's symbols (May–Nowak: u, v, w).</summary>
-    IReadOnlyList<string> Columns { get; }
-
     /// <summary>The model's current time.</summary>
     double Time { get; }
 
@@ -22,9 +17,6 @@ public interface ICoordinatorModel
 
     /// <summary>Work done so far by the integrator.</summary>
     StepCounters Counters { get; }
-
-    /// <summary>Model-specific analysis for <c>run.json</c> (e.g. R0 and the equilibria).</summary>
-    JsonObject Analysis();
 }
 
 /// <summary>Integrator work: accepted and rejected steps and right-hand-side evaluations.</summary>

@@ -26,6 +26,6 @@ public interface IModelDefinition
     /// <summary>Checks across fields, after every single value has passed its own check. Report problems through <paramref name="error"/>.</summary>
     void CheckConsistency(Scenario scenario, Action<string, string> error);
 
-    /// <summary>Builds the coordinator-side model of a validated scenario, at t = 0.</summary>
-    ICoordinatorModel Create(Scenario scenario);
+    /// <summary>Builds the model of a validated scenario, at t = 0.</summary>
+    IRunnableModel Create(Scenario scenario);
 }

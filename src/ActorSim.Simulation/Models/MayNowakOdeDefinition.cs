@@ -36,7 +36,7 @@ public sealed class MayNowakOdeDefinition : IModelDefinition
 
     public void CheckConsistency(Scenario scenario, Action<string, string> error) { }
 
-    public ICoordinatorModel Create(Scenario s) => new MayNowakOdeModel(
+    public IRunnableModel Create(Scenario s) => new MayNowakOdeModel(
         new MayNowakParameters(s.P("d1"), s.P("d2"), s.P("d3"), s.P("beta"), s.P("k"), s.P("r")),
         [s.Init("u"), s.Init("v"), s.Init("w")],
         new OdeTolerances(s.Time.RelTol, s.Time.AbsTol, s.Time.Dt));

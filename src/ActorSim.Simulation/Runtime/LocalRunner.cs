@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorSim.Actors;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Scenarios;
+using ActorSim.Simulation.Subdomains;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Simulation.Runtime;
@@ -25,7 +26,7 @@ public static class LocalRunner
     }
 
     /// <summary>Runs an already created <paramref name="model"/> of <paramref name="scenario"/> into a prepared output directory.</summary>
-    public static async Task<RunResult> RunModelAsync(Scenario scenario, ICoordinatorModel model, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default)
+    public static async Task<RunResult> RunModelAsync(Scenario scenario, IRunnableModel model, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var record = new RunRecord(scenario, options.OutputDirectory);
@@ -39,8 +40,15 @@ public static class LocalRunner
                 if (m is RunProgress p) onProgress?.Invoke(p);
                 else if (m is RunCompleted c) done.TrySetResult(c);
             })), "listener");
-            var writer = system.ActorOf(Props.Create(() => new TimeseriesWriterActor(Path.Combine(options.OutputDirectory, "timeseries.csv"), model.Columns)), "timeseries-writer");
-            var coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(model, scenario.Time.OutputTimes(), writer, listener)), "coordinator");
+            var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns)), "output-writer");
+            var outputTimes = scenario.Time.OutputTimes();
+            Props coordinatorProps = model switch
+            {
+                ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener)),
+                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener)),
+                _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
+            };
+            var coordinator = system.ActorOf(coordinatorProps with { SupervisorStrategy = SupervisorStrategy.EscalateAll }, "coordinator");
             coordinator.Tell(new StartRun(), listener);
             using var stop = cancellation.Register(() => coordinator.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
 

@@ -14,10 +14,13 @@ internal sealed record AdvanceOutput(int Index);
 /// <summary>One row of <c>timeseries.csv</c>.</summary>
 public sealed record OutputRow(double T, double[] Values);
 
+/// <summary>One field snapshot, written as <c>fields/&lt;name&gt;_&lt;index&gt;.npy</c>.</summary>
+public sealed record WriteField(int Index, Subdomains.FieldSnapshot Field);
+
 /// <summary>Asks the time-series writer to flush and close; it answers <see cref="OutputClosed"/>.</summary>
 public sealed record CloseOutput;
 
-/// <summary>The time series is on disk: <paramref name="Rows"/> data rows, SHA-256 of the file's bytes.</summary>
+/// <summary>The outputs are on disk: <paramref name="Rows"/> time-series rows; SHA-256 of all bytes written (time series, then fields, in the order sent).</summary>
 public sealed record OutputClosed(long Rows, string Sha256);
 
 /// <summary>Progress of a run, published by the coordinator after each output time.</summary>
@@ -27,4 +30,5 @@ public sealed record RunProgress(double T, double End, long Steps);
 public enum RunStatus { Completed, Cancelled }
 
 /// <summary>The coordinator's final answer to <see cref="StartRun"/>.</summary>
+/// <remarks><paramref name="FinalState"/> is the last time-series row (values of the model's columns).</remarks>
 public sealed record RunCompleted(RunStatus Status, string? Reason, double T, double[] FinalState, StepCounters Counters, long Rows, string ResultsSha256);

@@ -20,7 +20,7 @@ internal sealed class RunRecord(Scenario scenario, string directory)
         if (r.Reason is not null) doc["reason"] = r.Reason;
         doc["steps"] = r.Counters.Accepted;
         doc["integrator"] = Counters(r.Counters);
-        doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv", ["rows"] = r.Rows };
+        doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv", ["rows"] = r.Rows, ["fields"] = Directory.Exists(Path.Combine(directory, "fields")) ? "fields/" : null };
         doc["results_sha256"] = r.ResultsSha256;
         var final = new JsonObject { ["t"] = r.FinalTime };
         foreach (var (k, v) in r.FinalState) final[k] = v;
@@ -29,12 +29,15 @@ internal sealed class RunRecord(Scenario scenario, string directory)
         Write(doc);
     }
 
-    public void WriteFailed(TimeSpan wall, ICoordinatorModel model, Exception error)
+    public void WriteFailed(TimeSpan wall, IRunnableModel model, Exception error)
     {
         var doc = Common("failed", wall);
         doc["error"] = error.Message;
-        doc["steps"] = model.Counters.Accepted;
-        doc["integrator"] = Counters(model.Counters);
+        if (model is ICoordinatorModel m)
+        {
+            doc["steps"] = m.Counters.Accepted;
+            doc["integrator"] = Counters(m.Counters);
+        }
         doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv (partial)" };
         doc["analysis"] = model.Analysis();
         Write(doc);

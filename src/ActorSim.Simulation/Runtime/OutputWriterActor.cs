@@ -6,12 +6,15 @@ using ActorSim.Actors;
 namespace ActorSim.Simulation.Runtime;
 
 /// <summary>
-/// Writes <c>timeseries.csv</c>: a header line <c>t,&lt;columns&gt;</c>, then one line per
-/// <see cref="OutputRow"/>, numbers in invariant culture with shortest round-trip formatting (so equal
-/// doubles give equal bytes), and a SHA-256 of exactly the bytes written.
+/// Writes a run's outputs into its directory: <c>timeseries.csv</c> (a header line
+/// <c>t,&lt;columns&gt;</c>, then one line per <see cref="OutputRow"/>, numbers in invariant culture with
+/// shortest round-trip formatting, so equal doubles give equal bytes) and field snapshots
+/// <c>fields/&lt;name&gt;_&lt;index&gt;.npy</c>. Keeps one SHA-256 over every byte written, in the order
+/// the messages came — the run's <c>results_sha256</c>.
 /// </summary>
-public sealed class TimeseriesWriterActor : Actor
+public sealed class OutputWriterActor : Actor
 {
+    private readonly string _directory;
     private readonly string _path;
     private readonly IReadOnlyList<string> _columns;
     private FileStream? _stream;
@@ -19,9 +22,10 @@ public sealed class TimeseriesWriterActor : Actor
     private readonly StringBuilder _line = new();
     private long _rows;
 
-    public TimeseriesWriterActor(string path, IReadOnlyList<string> columns)
+    public OutputWriterActor(string directory, IReadOnlyList<string> columns)
     {
-        _path = path;
+        _directory = directory;
+        _path = Path.Combine(directory, "timeseries.csv");
         _columns = columns;
     }
 
@@ -43,6 +47,13 @@ public sealed class TimeseriesWriterActor : Actor
                 Write(_line.ToString());
                 _rows++;
                 break;
+            case WriteField(var index, var field):
+                string fields = Path.Combine(_directory, "fields");
+                Directory.CreateDirectory(fields);
+                byte[] npy = Output.NpyWriter.Encode(field.Values, field.Shape);
+                Output.NpyWriter.WriteAtomically(Path.Combine(fields, $"{field.Name}_{index:D4}.npy"), npy);
+                _hash.AppendData(npy);
+                break;
             case CloseOutput:
                 _stream!.Flush(flushToDisk: true);
                 _stream.Dispose();
@@ -59,6 +70,7 @@ public sealed class TimeseriesWriterActor : Actor
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         _stream!.Write(bytes);
+        _stream.Flush();
         _hash.AppendData(bytes);
     }
 

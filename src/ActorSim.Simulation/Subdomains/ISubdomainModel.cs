@@ -1,0 +1,36 @@
+using ActorSim.Simulation.Models;
+
+namespace ActorSim.Simulation.Subdomains;
+
+/// <summary>
+/// The coordinator's side of a model run on subdomain actors: creates the blocks' kernels, turns the
+/// reduced bounds into the next <see cref="StepOrder"/>, and turns gathered snapshots into output.
+/// Knows no actors.
+/// </summary>
+public interface ISubdomainModel : IRunnableModel
+{
+    /// <summary>Number of blocks.</summary>
+    int BlockCount { get; }
+
+    /// <summary>Creates the kernel of block <paramref name="block"/> with its initial state (called where the block lives).</summary>
+    ISubdomainKernel CreateKernel(int block);
+
+    /// <summary>The halo links of block <paramref name="block"/> (the same as its kernel's), known without creating the kernel.</summary>
+    IReadOnlyList<HaloLink> Links(int block);
+
+    /// <summary>Reduces the blocks' partial bounds, given in block order, to global bounds.</summary>
+    double[] ReduceBounds(IReadOnlyList<double[]> bounds);
+
+    /// <summary>The next step from global bounds, never passing <paramref name="tEnd"/>.</summary>
+    StepOrder Plan(long step, double t, double tEnd, double[] globalBounds);
+
+    /// <summary>
+    /// The blocks' snapshots at time <paramref name="t"/>, in block order: fills the time-series row
+    /// (<see cref="Columns"/>) and returns the global fields to write (name → data and shape), computed in
+    /// global cell order so that they do not depend on the block count.
+    /// </summary>
+    IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row);
+}
+
+/// <summary>A global field at one output time: name (e.g. <c>u</c>), values in C order, and shape.</summary>
+public sealed record FieldSnapshot(string Name, double[] Values, int[] Shape);

@@ -1,0 +1,159 @@
+using ActorSim.Actors;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Subdomains;
+
+/// <summary>
+/// Coordinator of a model run on subdomain actors. Owns t, the step counter and the step size; creates
+/// one <see cref="SubdomainActor"/> per block, connects neighbours, and drives the bulk-synchronous step
+/// protocol: collect every block's partial bounds, reduce them in block order, order the next step,
+/// and at each output time gather the blocks' snapshots (in block order) into a time-series row and
+/// field files. Because blocks reduce nothing among themselves and the coordinator reduces by block
+/// index, the result does not depend on message arrival order.
+/// </summary>
+public sealed class SubdomainCoordinatorActor : Actor
+{
+    private readonly ISubdomainModel _model;
+    private readonly IReadOnlyList<double> _outputTimes;
+    private readonly IActorRef _writer;
+    private readonly IActorRef? _progress;
+    private readonly IActorRef[] _blocks;
+    private readonly double[]?[] _bounds;
+    private readonly double[]?[] _snapshots;
+    private int _received;
+    private IActorRef? _requester;
+
+    private double _t;
+    private long _step;
+    private int _nextOutput;     // index into _outputTimes of the next output to write
+    private double[]? _heldBounds; // bounds of the next step, held while an output is written
+    private double[] _lastRow = [];
+    private RunStatus _status = RunStatus.Completed;
+    private string? _reason;
+    private bool _stopRequested, _finishing;
+
+    public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress)
+    {
+        _model = model;
+        _outputTimes = outputTimes;
+        _writer = writer;
+        _progress = progress;
+        _blocks = new IActorRef[model.BlockCount];
+        _bounds = new double[]?[model.BlockCount];
+        _snapshots = new double[]?[model.BlockCount];
+    }
+
+    protected override void PreStart()
+    {
+        for (int b = 0; b < _blocks.Length; b++)
+        {
+            int block = b;
+            _blocks[b] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");
+        }
+        // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
+        for (int b = 0; b < _blocks.Length; b++)
+        {
+            var neighbours = _model.Links(b).Where(l => !l.IsBoundary).Select(l => l.NeighbourBlock).Distinct().ToDictionary(n => n, n => _blocks[n]);
+            _blocks[b].Tell(new ConnectBlock(neighbours), Self);
+        }
+    }
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case StartRun:
+                _requester = Sender;
+                RequestSnapshots();
+                break;
+            case StopRun stop:
+                if (!_finishing)
+                {
+                    _stopRequested = true;
+                    _status = RunStatus.Cancelled;
+                    _reason = stop.Reason;
+                    Context.Log.LogWarning("run stopping at t = {T}: {Reason}", _t, stop.Reason);
+                }
+                break;
+            case BlockSnapshot s when s.Index == _nextOutput:
+                Collect(_snapshots, s.Block, s.Data, SnapshotsComplete);
+                break;
+            case BlockBounds b when b.Step == _step:
+                Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
+                break;
+            case OutputClosed closed:
+                _requester?.Tell(new RunCompleted(_status, _reason, _t, _lastRow, new StepCounters(_step, 0, 0), closed.Rows, closed.Sha256), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Collect(double[]?[] slots, int block, double[] data, Action complete)
+    {
+        if (slots[block] is not null) throw new InvalidOperationException($"block {block} answered twice");
+        slots[block] = data;
+        if (++_received < slots.Length) return;
+        _received = 0;
+        complete();
+    }
+
+    private void RequestSnapshots()
+    {
+        foreach (var b in _blocks) b.Tell(new RequestSnapshot(_nextOutput), Self);
+    }
+
+    /// <summary>Every block reported the bounds of step <see cref="_step"/>: write an output first if one is due, then order the step.</summary>
+    private void BoundsComplete()
+    {
+        var global = _model.ReduceBounds(_bounds!);
+        Array.Clear(_bounds);
+        bool outputDue = _t >= _outputTimes[_nextOutput];
+        if (outputDue || _stopRequested)
+        {
+            _heldBounds = global;
+            RequestSnapshots();
+            return;
+        }
+        OrderStep(global);
+    }
+
+    /// <summary>Every block sent its snapshot: write the row and fields, then go on, or close when done or stopped.</summary>
+    private void SnapshotsComplete()
+    {
+        var row = new double[_model.Columns.Count];
+        var fields = _model.Assemble(_t, _snapshots!, row);
+        Array.Clear(_snapshots);
+        _writer.Tell(new OutputRow(_t, row), Self);
+        foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
+        _lastRow = row;
+        _progress?.Tell(new RunProgress(_t, _outputTimes[^1], _step), Self);
+        _nextOutput++;
+        if (_nextOutput == _outputTimes.Count || _stopRequested) Finish();
+        else if (_heldBounds is { } global)
+        {
+            _heldBounds = null;
+            OrderStep(global);
+        }
+        else foreach (var b in _blocks) b.Tell(new ReportBounds(_step), Self);
+    }
+
+    /// <summary>Orders step <see cref="_step"/>, never past the next output time; the blocks answer with the next step's bounds.</summary>
+    private void OrderStep(double[] global)
+    {
+        var order = _model.Plan(_step, _t, _outputTimes[_nextOutput], global);
+        if (!(order.TNext > _t)) throw new InvalidOperationException($"step {_step} at t = {_t} would not advance (dt = {order.Dt})");
+        foreach (var b in _blocks) b.Tell(new RunStep(order), Self);
+        _t = order.TNext;
+        _step++;
+    }
+
+    private void Finish()
+    {
+        _finishing = true;
+        _writer.Tell(new CloseOutput(), Self);
+    }
+}
