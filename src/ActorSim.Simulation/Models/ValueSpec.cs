@@ -11,6 +11,10 @@ public enum ValueKind
     NonNegative,
     /// <summary>Any finite number.</summary>
     Finite,
+    /// <summary>A whole number &gt;= 1 (grid sizes, counts).</summary>
+    Count,
+    /// <summary>A string from <see cref="ValueSpec.Choices"/>.</summary>
+    Choice,
 }
 
 /// <summary>
@@ -19,6 +23,16 @@ public enum ValueKind
 /// </summary>
 public sealed record ValueSpec(string Name, string Unit, string Description, ValueKind Kind, double? Default = null)
 {
+    /// <summary>A string-valued spec: one of <paramref name="choices"/>, the first being the default unless <paramref name="required"/>.</summary>
+    public static ValueSpec OneOf(string name, string description, string[] choices, bool required = false) =>
+        new(name, "", description, ValueKind.Choice, required ? null : 0) { Choices = choices };
+
+    /// <summary>The allowed strings of a <see cref="ValueKind.Choice"/> spec.</summary>
+    public string[] Choices { get; init; } = [];
+
+    /// <summary>The default string of a <see cref="ValueKind.Choice"/> spec.</summary>
+    public string? DefaultChoice => Kind == ValueKind.Choice && Default is not null ? Choices[0] : null;
+
     public bool Required => Default is null;
 
     /// <summary>Null when <paramref name="value"/> is allowed, else the sentence saying what is allowed.</summary>
@@ -28,6 +42,7 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
         ValueKind.Rate when value < 0 => "is a rate and must be >= 0",
         ValueKind.Positive when value <= 0 => "must be > 0",
         ValueKind.NonNegative when value < 0 => "must be >= 0",
+        ValueKind.Count when value < 1 || value != Math.Floor(value) || value > int.MaxValue => "must be a whole number >= 1",
         _ => null,
     };
 
@@ -37,6 +52,8 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
         ValueKind.Rate => "a rate: finite number >= 0",
         ValueKind.Positive => "finite number > 0",
         ValueKind.NonNegative => "finite number >= 0",
+        ValueKind.Count => "whole number >= 1",
+        ValueKind.Choice => "one of " + string.Join(", ", Choices.Select(c => $"\"{c}\"")),
         _ => "finite number",
     };
 }

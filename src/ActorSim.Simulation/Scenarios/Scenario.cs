@@ -17,6 +17,15 @@ public sealed record Scenario(
     RunSettings Run,
     JsonObject Document)
 {
+    /// <summary>String-valued settings of <c>parameters</c> and <c>initial</c> (choices), by name.</summary>
+    public IReadOnlyDictionary<string, string> Choices { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The choice named <paramref name="name"/> (validated to exist, or defaulted).</summary>
+    public string Choice(string name) => Choices[name];
+
+    /// <summary>A count (validated whole number) by name.</summary>
+    public int Count(string name) => checked((int)Parameters[name]);
+
     /// <summary>The parameter named by its seed symbol (validated to exist).</summary>
     public double P(string name) => Parameters[name];
 

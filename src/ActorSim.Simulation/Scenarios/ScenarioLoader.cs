@@ -29,9 +29,13 @@ public static class ScenarioLoader
         return Parse(text, path);
     }
 
-    /// <summary>Validates scenario JSON <paramref name="text"/>; <paramref name="file"/> names it in messages.</summary>
-    public static Scenario Parse(string text, string file)
+    /// <summary>
+    /// Validates scenario JSON <paramref name="text"/>; <paramref name="file"/> names it in messages. Models
+    /// are looked up in <paramref name="models"/> (default: <see cref="ModelCatalog.All"/>).
+    /// </summary>
+    public static Scenario Parse(string text, string file, IReadOnlyList<IModelDefinition>? models = null)
     {
+        models ??= ModelCatalog.All;
         var errors = new List<ScenarioError>();
         void Error(string path, string message) => errors.Add(new ScenarioError(file, path, message));
 
@@ -55,8 +59,8 @@ public static class ScenarioLoader
         string? modelName = RequiredString(doc, "model", "$", Error);
         if (modelName is not null)
         {
-            model = ModelCatalog.Find(modelName);
-            if (model is null) Error("$.model", $"unknown model \"{modelName}\"; known models: {ModelCatalog.KnownNames}");
+            model = models.FirstOrDefault(m => m.Name == modelName);
+            if (model is null) Error("$.model", $"unknown model \"{modelName}\"; known models: {string.Join(", ", models.Select(m => m.Name))}");
         }
 
         string? description = null;
@@ -67,8 +71,9 @@ public static class ScenarioLoader
         }
 
         // parameters and initial
-        var parameters = ReadValues(doc, "parameters", model?.Parameters, Error);
-        var initial = ReadValues(doc, "initial", model?.Initial, Error);
+        var choices = new Dictionary<string, string>();
+        var parameters = ReadValues(doc, "parameters", model?.Parameters, choices, Error);
+        var initial = ReadValues(doc, "initial", model?.Initial, choices, Error);
 
         // time
         TimeSettings? time = null;
@@ -123,13 +128,13 @@ public static class ScenarioLoader
             throw new ScenarioException(errors);
         }
 
-        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed), doc);
+        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed), doc) { Choices = choices };
         model.CheckConsistency(scenario, Error);
         if (errors.Count > 0) throw new ScenarioException(errors);
         return scenario;
     }
 
-    private static Dictionary<string, double>? ReadValues(JsonObject doc, string key, IReadOnlyList<ValueSpec>? specs, Action<string, string> error)
+    private static Dictionary<string, double>? ReadValues(JsonObject doc, string key, IReadOnlyList<ValueSpec>? specs, Dictionary<string, string> choices, Action<string, string> error)
     {
         var obj = RequiredObject(doc, key, "$", error);
         if (obj is null || specs is null) return null;
@@ -146,6 +151,11 @@ public static class ScenarioLoader
         }
         foreach (var spec in specs)
         {
+            if (spec.Kind == ValueKind.Choice)
+            {
+                if (!ReadChoice(obj, spec, path, choices, error)) ok = false;
+                continue;
+            }
             double? value = Number(obj, spec.Name, path, spec.Required, error);
             if (value is null)
             {
@@ -161,6 +171,24 @@ public static class ScenarioLoader
             result[spec.Name] = value.Value;
         }
         return ok ? result : null;
+    }
+
+    private static bool ReadChoice(JsonObject obj, ValueSpec spec, string path, Dictionary<string, string> choices, Action<string, string> error)
+    {
+        if (!obj.TryGetPropertyValue(spec.Name, out var node))
+        {
+            if (spec.Required) { error($"{path}.{spec.Name}", $"required key is missing ({spec.Allowed})"); return false; }
+            choices[spec.Name] = spec.DefaultChoice!;
+            return true;
+        }
+        if (node is JsonValue v && v.TryGetValue(out string? s))
+        {
+            if (spec.Choices.Contains(s)) { choices[spec.Name] = s; return true; }
+            error($"{path}.{spec.Name}", $"\"{s}\" is not allowed: {spec.Name} ({spec.Description}) must be {spec.Allowed}");
+            return false;
+        }
+        error($"{path}.{spec.Name}", $"must be a string ({spec.Allowed}), got {Describe(node)}");
+        return false;
     }
 
     private static void RejectUnknown(JsonObject obj, string path, string[] allowed, Action<string, string> error)

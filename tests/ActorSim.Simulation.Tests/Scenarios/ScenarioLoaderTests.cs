@@ -191,3 +191,57 @@ public class ScenarioLoaderTests
         foreach (var f in files) ScenarioLoader.Load(f);
     }
 }
+
+public class ScenarioChoiceAndCountTests
+{
+    private sealed class GridModel : ActorSim.Simulation.Models.IModelDefinition
+    {
+        public string Name => "grid-toy";
+        public string Summary => "test model";
+        public IReadOnlyList<ActorSim.Simulation.Models.ValueSpec> Parameters { get; } =
+        [
+            new("nx", "cells", "cells along x", ActorSim.Simulation.Models.ValueKind.Count),
+            ActorSim.Simulation.Models.ValueSpec.OneOf("boundary", "boundary condition", ["neumann", "periodic"]),
+        ];
+        public IReadOnlyList<ActorSim.Simulation.Models.ValueSpec> Initial { get; } = [];
+        public int MaxBlocks => 64;
+        public void CheckConsistency(Scenario scenario, Action<string, string> error)
+        {
+            if (scenario.Run.Blocks > scenario.Count("nx")) error("$.run.blocks", $"{scenario.Run.Blocks} blocks need at least as many cells (nx = {scenario.Count("nx")})");
+        }
+        public ActorSim.Simulation.Models.IRunnableModel Create(Scenario scenario) => throw new NotSupportedException();
+    }
+
+    private static Scenario Parse(string parameters, string run = "") => ScenarioLoader.Parse(
+        $$"""{ "model": "grid-toy", "parameters": { {{parameters}} }, "initial": {}, "time": { "end": 1 } {{run}} }""", "g.json", [new GridModel()]);
+
+    private static ScenarioError Single(string parameters, string run = "") =>
+        Assert.Single(Assert.Throws<ScenarioException>(() => Parse(parameters, run)).Errors);
+
+    [Fact]
+    public void Choices_default_to_the_first_and_accept_listed_values()
+    {
+        Assert.Equal("neumann", Parse("\"nx\": 8").Choice("boundary"));
+        Assert.Equal("periodic", Parse("\"nx\": 8, \"boundary\": \"periodic\"").Choice("boundary"));
+        Assert.Equal(8, Parse("\"nx\": 8").Count("nx"));
+    }
+
+    [Fact]
+    public void An_unlisted_choice_is_rejected_with_the_allowed_values() =>
+        Assert.Equal("\"dirichlet\" is not allowed: boundary (boundary condition) must be one of \"neumann\", \"periodic\"",
+            Single("\"nx\": 8, \"boundary\": \"dirichlet\"").Message);
+
+    [Fact]
+    public void A_choice_must_be_a_string() =>
+        Assert.Contains("must be a string (one of \"neumann\", \"periodic\"), got the number 1", Single("\"nx\": 8, \"boundary\": 1").Message);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("2.5")]
+    public void Counts_are_whole_numbers_from_one(string nx) =>
+        Assert.EndsWith("must be a whole number >= 1", Single($"\"nx\": {nx}").Message);
+
+    [Fact]
+    public void Consistency_checks_run_after_the_single_values() =>
+        Assert.Equal("4 blocks need at least as many cells (nx = 2)", Single("\"nx\": 2", ", \"run\": { \"blocks\": 4 }").Message);
+}
