@@ -6,7 +6,7 @@ namespace ActorSim.Numerics.Virus.Spatial;
 /// The subdomain stage protocol run in-process and in sequence: the reference implementation the actor version
 /// must reproduce bit for bit. Per step: halo exchange → <see cref="VirusSubdomain.ComputeBounds"/> on every
 /// block, reduced in block order → <see cref="StepController.Plan"/> → <see cref="VirusSubdomain.BeginStep"/> →
-/// for each stage k = 1..s: (k &gt; 1: halo exchange) and <see cref="VirusSubdomain.Stage"/>(k) on every block.
+/// for each stage k = 1..plan.StageCount: (k &gt; 1: halo exchange) and <see cref="VirusSubdomain.Stage"/>(k) on every block.
 /// The coordinator's state is (<see cref="Time"/>, <see cref="Steps"/>); the blocks hold the fields.
 /// </summary>
 public sealed class SequentialDriver
@@ -130,9 +130,9 @@ public sealed class SequentialDriver
     public StepPlan Step(double tEnd)
     {
         ExchangeHalos();
-        var plan = StepController.Plan(Steps, Time, tEnd, ReduceBounds(), Problem.DiffusionSpectralRadius, Settings);
+        var plan = StepController.Plan(Steps, Time, tEnd, ReduceBounds(), Problem.Grid, Problem.Parameters.MaxDiffusivity, Settings);
         foreach (var b in _blocks) b.BeginStep(plan);
-        for (int k = 1; k <= plan.RklStages; k++)
+        for (int k = 1; k <= plan.StageCount; k++)
         {
             if (k > 1) ExchangeHalos();
             foreach (var b in _blocks) b.Stage(k);

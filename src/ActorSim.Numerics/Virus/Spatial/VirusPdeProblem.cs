@@ -20,6 +20,9 @@ public sealed record VirusPdeProblem(
         SlopeLimiter limiter = SlopeLimiter.VanLeer) =>
         new(grid, parameters, new ConstantSource(parameters.Reaction.R), Limiter: limiter);
 
-    /// <summary>Upper bound of the spectral radius of the diffusion operator (max D)·Σ 4/h² (1/time).</summary>
+    /// <summary>
+    /// Upper bound of the spectral radius of the whole (unsplit) diffusion operator, (max D)·Σ_axes 4/h² (1/time).
+    /// The step controller uses the per-axis parts, since 2D steps are split by direction.
+    /// </summary>
     public double DiffusionSpectralRadius => LaplacianSymbol.DiffusionSpectralRadius(Grid, Parameters.MaxDiffusivity);
 }

@@ -12,18 +12,22 @@ namespace ActorSim.Numerics.Virus.Spatial;
 /// on the upwind side of a. Reactions and sources are pointwise.
 /// </para>
 /// <para>
-/// Time: one step of length Dt is one s-stage RKL2 step (see <see cref="Rkl2"/>) applied to the whole right-hand
-/// side F = diffusion + taxis + reactions + sources (unsplit). Second order in time; s grows like √(Dt ρ) with ρ
-/// the diffusion spectral radius, so Dt is limited by the taxis Courant number and the reaction rates, not by
-/// diffusion. (Splitting taxis+reaction from diffusion is unstable here: the split-off loop u → v by infection,
-/// v → u by taxis grows at rate √(χ u β w μ_h) ~ 1/h, which RKL2, not damping stiff modes, cannot cancel.)
+/// Time: s-stage RKL2 super-time-stepping (see <see cref="Rkl2"/>) of the whole right-hand side — diffusion, taxis,
+/// reactions and sources together, never split from each other. In 1D one step is one RKL2 step. In 2D a step is
+/// the Strang product X(Dt/2)·Y(Dt)·X(Dt/2) of RKL2 steps for the x and y operators, each carrying its own
+/// direction's diffusion and taxis and half of the reactions and sources: this keeps RKL2's proven monotonicity
+/// for diffusion (a property of the 1D 3-point Laplacian only — the unsplit 5-point RKL2 step undershoots on
+/// point data) and costs no accuracy order. Second order in time; s ≈ √(2 Dt ρ / safety) with ρ the diffusion
+/// spectral radius, so Dt is limited by the taxis Courant number and the reaction rates, not by diffusion.
+/// Taxis+reaction must stay in the same RKL2 operator as diffusion: split off, the loop u → v (infection),
+/// v → u (taxis) grows at rate √(χ u β w μ_h) ~ 1/h, which RKL2, not damping stiff modes, cannot cancel.
 /// </para>
 /// <para>
 /// Stage protocol (what a subdomain actor does; <see cref="SequentialDriver"/> is the reference):
 /// (1) halo exchange (<see cref="ExtractHalo"/> → neighbour's <see cref="ApplyHalo"/>, or
 /// <see cref="ApplyPhysicalBoundary"/> on Neumann sides) of the current state; (2) <see cref="ComputeBounds"/>,
 /// reduced to a global maximum by the coordinator, which calls <see cref="StepController.Plan"/>;
-/// (3) <see cref="BeginStep"/>(plan); (4) for k = 1 .. plan.RklStages: if k &gt; 1, halo exchange; then
+/// (3) <see cref="BeginStep"/>(plan); (4) for k = 1 .. plan.StageCount: if k &gt; 1, halo exchange; then
 /// <see cref="Stage"/>(k). Halo functions always act on the field the next stage reads. Every cell's update
 /// reads only its stencil (ghosts included) with the same arithmetic for every cell, so the result is
 /// bit-identical for any partition.
@@ -45,6 +49,7 @@ public sealed class VirusSubdomain
     // State and work arrays (ghosted). _u,_v,_w is the current state (= Y0 during a step); _a*, _b* are work
     // arrays whose roles rotate during the RKL2 stages; _l* hold F(Y0); _f* hold F(Y_{j-1}).
     private double[] _u, _v, _w, _au, _av, _aw, _bu, _bv, _bw;
+    // (The state arrays are swapped, never copied, at the end of each RKL2 substep.)
     private readonly double[] _lu, _lv, _lw, _fu, _fv, _fw;
     private readonly double[] _fx, _fy;        // taxis face fluxes
     private readonly double[] _ru, _rv, _rw;   // sources at the current stage time (interior, row-major)
@@ -55,7 +60,7 @@ public sealed class VirusSubdomain
     private double[] _qu = null!, _qv = null!, _qw = null!; // Y_{j-2}
     private StepPlan? _plan;
     private int _next;
-    private double _cPrev, _cPrev2; // stage times c_{j-1}, c_{j-2} (fractions of Dt)
+    private double _cPrev, _cPrev2; // stage times c_{j-1}, c_{j-2} (fractions of the substep)
     // Reaction budget: cumulative, and the RKL2 recursion of the current step (per species: stage j-1, j-2, F(Y0)).
     private double _budgetU, _budgetV, _budgetW;
     private double _pbU, _pbV, _pbW, _qbU, _qbV, _qbW, _lbU, _lbV, _lbW;
@@ -234,7 +239,7 @@ public sealed class VirusSubdomain
     public SubdomainBounds ComputeBounds()
     {
         EnsureIdle();
-        double adv = 0.0, react = _k + _d3, speed = 0.0;
+        double advX = 0.0, advY = 0.0, react = _k + _d3, speed = 0.0;
         for (int j = 0; j < _ny; j++)
             for (int i = 0; i < _nx; i++)
             {
@@ -243,15 +248,15 @@ public sealed class VirusSubdomain
                 double ay = 0.0;
                 if (_dim == 2)
                     ay = Math.Max(Math.Abs(_chi * (_v[c] - _v[c - _stride]) / _hy), Math.Abs(_chi * (_v[c + _stride] - _v[c]) / _hy));
-                double a = ax / _hx + ay / _hy;
                 double bu = _beta * Math.Abs(_u[c]), bw = _beta * Math.Abs(_w[c]);
                 double r = Math.Max(_d1 + bw + bu, bw + _d2 + bu); // Gershgorin rows of the reaction Jacobian
                 if (!double.IsFinite(_u[c]) || !double.IsFinite(_v[c]) || !double.IsFinite(_w[c])) r = double.NaN;
-                adv = Math.Max(adv, a);
+                advX = Math.Max(advX, ax / _hx);
+                advY = Math.Max(advY, ay / _hy);
                 react = Math.Max(react, r);
                 speed = Math.Max(speed, Math.Max(ax, ay));
             }
-        return new SubdomainBounds(adv, react, speed);
+        return new SubdomainBounds(advX, advY, react, speed);
     }
 
     /// <summary>Integrals (cell volume × sum), extrema and the cumulative reaction budget of the current state.</summary>
@@ -281,38 +286,72 @@ public sealed class VirusSubdomain
     public void BeginStep(StepPlan plan)
     {
         EnsureIdle();
-        if (plan.RklStages < 2) throw new ArgumentOutOfRangeException(nameof(plan), "RKL2 needs at least 2 stages");
+        if (plan.StagesX < 2 || (_dim == 2) != (plan.StagesY > 0) || (_dim == 2 && plan.StagesY < 2))
+            throw new ArgumentOutOfRangeException(nameof(plan), "stage counts do not fit this grid (RKL2 needs s >= 2)");
         _plan = plan;
         _next = 1;
         SetHaloTarget(_u, _v, _w);
     }
 
     /// <summary>
-    /// Runs RKL2 stage <paramref name="k"/> (1 ≤ k ≤ plan.RklStages, in order) of the current step. It reads the
-    /// previous stage's field, whose halos must have been exchanged, and afterwards the halo functions act on the
-    /// field this stage produced (after the last stage: the new state).
+    /// Runs stage <paramref name="k"/> (1 ≤ k ≤ plan.StageCount, in order) of the current step. It reads the previous
+    /// stage's field, whose halos must have been exchanged; afterwards the halo functions act on the field this
+    /// stage produced (after the last stage: the new state).
     /// </summary>
     public void Stage(int k)
     {
         var plan = _plan ?? throw new InvalidOperationException("no step in progress: call BeginStep");
         if (k != _next) throw new InvalidOperationException($"expected stage {_next}, got {k}");
-        int s = plan.RklStages;
         double dt = plan.Dt;
-        var co = Rkl2.Stage(s, k);
-        if (k == 1)
+        int axis, s, j;
+        double tau, t0, rate, weight;
+        if (_dim == 1)
         {
-            // F(Y0) at t = T, kept for the γ̃ terms; Y1 = Y0 + μ̃1 Dt F(Y0).
-            var (ru, rv, rw) = EvaluateRhs(plan.T, _u, _v, _w, _lu, _lv, _lw);
-            double m = co.MuTilde * dt;
-            for (int j = 0; j < _ny; j++)
+            (axis, s, j, tau, t0, rate, weight) = (0, plan.StagesX, k, dt, plan.T, 1.0, 1.0);
+        }
+        else
+        {
+            // X(Dt/2) · Y(Dt) · X(Dt/2), each operator with half the reactions and sources; the time variable is
+            // split the same way (dt/dt = 1/2 + 1/2), so the stages see times T..T+Dt/4, T+Dt/4..T+3Dt/4, T+3Dt/4..T+Dt.
+            int sx = plan.StagesX, sy = plan.StagesY;
+            if (k <= sx) (axis, s, j, tau, t0) = (0, sx, k, 0.5 * dt, plan.T);
+            else if (k <= sx + sy) (axis, s, j, tau, t0) = (1, sy, k - sx, dt, plan.T + 0.25 * dt);
+            else (axis, s, j, tau, t0) = (0, sx, k - sx - sy, 0.5 * dt, plan.T + 0.75 * dt);
+            rate = 0.5;
+            weight = 0.5;
+        }
+        RklStage(axis, s, j, tau, t0, rate, weight);
+
+        if (k == plan.StageCount)
+        {
+            SetHaloTarget(_u, _v, _w);
+            _plan = null;
+            _next = 0;
+        }
+        else _next++;
+    }
+
+    /// <summary>
+    /// Stage j of an s-stage RKL2 substep of length τ for y' = F_axis(t, y), t = t0 + rate·(elapsed substep time),
+    /// F_axis = diffusion and taxis along the axis + weight × (reactions + sources).
+    /// </summary>
+    private void RklStage(int axis, int s, int j, double tau, double t0, double rate, double weight)
+    {
+        var co = Rkl2.Stage(s, j);
+        if (j == 1)
+        {
+            // F(Y0), kept for the γ̃ terms; Y1 = Y0 + μ̃1 τ F(Y0).
+            var (ru, rv, rw) = EvaluateRhs(axis, weight, t0, _u, _v, _w, _lu, _lv, _lw);
+            double m = co.MuTilde * tau;
+            for (int jj = 0; jj < _ny; jj++)
                 for (int i = 0; i < _nx; i++)
                 {
-                    int c = _p.Index(i, j);
+                    int c = _p.Index(i, jj);
                     _au[c] = _u[c] + m * _lu[c];
                     _av[c] = _v[c] + m * _lv[c];
                     _aw[c] = _w[c] + m * _lw[c];
                 }
-            _lbU = dt * ru; _lbV = dt * rv; _lbW = dt * rw;
+            _lbU = tau * ru; _lbV = tau * rv; _lbW = tau * rw;
             _qbU = 0; _qbV = 0; _qbW = 0;
             _pbU = co.MuTilde * _lbU; _pbV = co.MuTilde * _lbV; _pbW = co.MuTilde * _lbW;
             _pu = _au; _pv = _av; _pw = _aw;
@@ -322,18 +361,17 @@ public sealed class VirusSubdomain
         }
         else
         {
-            // Y_k = μ Y_{k-1} + ν Y_{k-2} + (1-μ-ν) Y0 + μ̃ Dt F(Y_{k-1}) + γ̃ Dt F(Y0). Stage 2 must not overwrite
-            // Y0 (= Y_{k-2}); later stages overwrite Y_{k-2} in place (each cell reads only its own old value).
-            double[] ou = k == 2 ? _bu : _qu, ov = k == 2 ? _bv : _qv, ow = k == 2 ? _bw : _qw;
-            double omn = 1.0 - co.Mu - co.Nu, mt = co.MuTilde * dt, gt = co.GammaTilde * dt;
-            // F(Y_{k-1}) goes into the output arrays first; the combination then reads it back cell by cell.
-            var (ru, rv, rw) = EvaluateRhs(plan.T + _cPrev * dt, _pu, _pv, _pw, _fu, _fv, _fw);
+            // Y_j = μ Y_{j-1} + ν Y_{j-2} + (1-μ-ν) Y0 + μ̃ τ F(Y_{j-1}) + γ̃ τ F(Y0). Stage 2 must not overwrite
+            // Y0 (= Y_{j-2}); later stages overwrite Y_{j-2} in place (each cell reads only its own old value).
+            double[] ou = j == 2 ? _bu : _qu, ov = j == 2 ? _bv : _qv, ow = j == 2 ? _bw : _qw;
+            double omn = 1.0 - co.Mu - co.Nu, mt = co.MuTilde * tau, gt = co.GammaTilde * tau;
+            var (ru, rv, rw) = EvaluateRhs(axis, weight, t0 + rate * _cPrev * tau, _pu, _pv, _pw, _fu, _fv, _fw);
             Combine(ou, _pu, _qu, _u, _lu, _fu, co.Mu, co.Nu, omn, mt, gt);
             Combine(ov, _pv, _qv, _v, _lv, _fv, co.Mu, co.Nu, omn, mt, gt);
             Combine(ow, _pw, _qw, _w, _lw, _fw, co.Mu, co.Nu, omn, mt, gt);
-            double nbU = co.Mu * _pbU + co.Nu * _qbU + co.MuTilde * dt * ru + co.GammaTilde * _lbU;
-            double nbV = co.Mu * _pbV + co.Nu * _qbV + co.MuTilde * dt * rv + co.GammaTilde * _lbV;
-            double nbW = co.Mu * _pbW + co.Nu * _qbW + co.MuTilde * dt * rw + co.GammaTilde * _lbW;
+            double nbU = co.Mu * _pbU + co.Nu * _qbU + mt * ru + co.GammaTilde * _lbU;
+            double nbV = co.Mu * _pbV + co.Nu * _qbV + mt * rv + co.GammaTilde * _lbV;
+            double nbW = co.Mu * _pbW + co.Nu * _qbW + mt * rw + co.GammaTilde * _lbW;
             _qbU = _pbU; _qbV = _pbV; _qbW = _pbW;
             _pbU = nbU; _pbV = nbV; _pbW = nbW;
             double cNew = co.Mu * _cPrev + co.Nu * _cPrev2 + co.MuTilde + co.GammaTilde;
@@ -342,7 +380,7 @@ public sealed class VirusSubdomain
             _pu = ou; _pv = ov; _pw = ow;
         }
 
-        if (k == s)
+        if (j == s)
         {
             // Y_s becomes the state; the other two arrays become the work arrays.
             double[] oldU = _u, oldV = _v, oldW = _w;
@@ -352,14 +390,8 @@ public sealed class VirusSubdomain
             (_aw, _bw) = OtherTwo(oldW, _aw, _bw, _w);
             _budgetU += _pbU * _vol; _budgetV += _pbV * _vol; _budgetW += _pbW * _vol;
             SetHaloTarget(_u, _v, _w);
-            _plan = null;
-            _next = 0;
         }
-        else
-        {
-            SetHaloTarget(_pu, _pv, _pw);
-            _next++;
-        }
+        else SetHaloTarget(_pu, _pv, _pw);
     }
 
     private void EnsureIdle()
@@ -394,52 +426,55 @@ public sealed class VirusSubdomain
     }
 
     /// <summary>
-    /// F(t, y) into (fu, fv, fw) on interior cells: D Δ_h q − ∇_h·(χ u ∇v) (u only) + reactions + sources.
-    /// Returns the sums over cells of the reaction + source parts (what changes the integrals).
+    /// F_axis(t, y) into (fu, fv, fw) on interior cells: D ∂²q along the axis − ∂(χ u ∂v) along the axis (u only)
+    /// + weight × (reactions + sources). Returns the sums over cells of the weighted reaction + source parts (what
+    /// changes the integrals).
     /// </summary>
-    private (double U, double V, double W) EvaluateRhs(double t, double[] yu, double[] yv, double[] yw,
+    private (double U, double V, double W) EvaluateRhs(int axis, double weight, double t, double[] yu, double[] yv, double[] yw,
         double[] fu, double[] fv, double[] fw)
     {
         FillSources(t);
-        ComputeTaxisFluxes(yu, yv);
-        double cxu = _du / (_hx * _hx), cyu = _du / (_hy * _hy);
-        double cxv = _dv / (_hx * _hx), cyv = _dv / (_hy * _hy);
-        double cxw = _dw / (_hx * _hx), cyw = _dw / (_hy * _hy);
+        int off;
+        double h, faceRow;
+        if (axis == 0)
+        {
+            ComputeTaxisFluxesX(yu, yv);
+            off = 1; h = _hx; faceRow = _nx + 1;
+        }
+        else
+        {
+            ComputeTaxisFluxesY(yu, yv);
+            off = _stride; h = _hy; faceRow = _nx;
+        }
+        double cu = _du / (h * h), cv = _dv / (h * h), cw = _dw / (h * h);
+        double[] flux = axis == 0 ? _fx : _fy;
         double sumU = 0, sumV = 0, sumW = 0;
-        int fxRow = _nx + 1;
         for (int j = 0; j < _ny; j++)
             for (int i = 0; i < _nx; i++)
             {
                 int c = _p.Index(i, j), r = j * _nx + i;
-                double div = (_fx[j * fxRow + i + 1] - _fx[j * fxRow + i]) / _hx;
-                if (_dim == 2) div += (_fy[(j + 1) * _nx + i] - _fy[j * _nx + i]) / _hy;
+                // x faces: (j, i) and (j, i+1) in rows of Nx+1; y faces: (j, i) and (j+1, i) in rows of Nx.
+                int f0 = axis == 0 ? j * (_nx + 1) + i : j * _nx + i;
+                int f1 = axis == 0 ? f0 + 1 : f0 + _nx;
+                double div = (flux[f1] - flux[f0]) / h;
                 double u = yu[c], v = yv[c], w = yw[c];
                 double infection = _beta * u * w;
-                double reU = -_d1 * u - infection + _ru[r];
-                double reV = -_d2 * v + infection + _rv[r];
-                double reW = -_d3 * w + _k * v + _rw[r];
+                double reU = weight * (-_d1 * u - infection + _ru[r]);
+                double reV = weight * (-_d2 * v + infection + _rv[r]);
+                double reW = weight * (-_d3 * w + _k * v + _rw[r]);
                 sumU += reU; sumV += reV; sumW += reW;
-                fu[c] = Laplacian(yu, c, cxu, cyu) - div + reU;
-                fv[c] = Laplacian(yv, c, cxv, cyv) + reV;
-                fw[c] = Laplacian(yw, c, cxw, cyw) + reW;
+                fu[c] = cu * ((yu[c + off] - u) - (u - yu[c - off])) - div + reU;
+                fv[c] = cv * ((yv[c + off] - v) - (v - yv[c - off])) + reV;
+                fw[c] = cw * ((yw[c + off] - w) - (w - yw[c - off])) + reW;
             }
         return (sumU, sumV, sumW);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double Laplacian(double[] y, int c, double cx, double cy)
-    {
-        double l = cx * ((y[c + 1] - y[c]) - (y[c] - y[c - 1]));
-        if (_dim == 2) l += cy * ((y[c + _stride] - y[c]) - (y[c] - y[c - _stride]));
-        return l;
-    }
-
-    private void ComputeTaxisFluxes(double[] u, double[] v)
+    private void ComputeTaxisFluxesX(double[] u, double[] v)
     {
         if (_chi == 0.0)
         {
             Array.Clear(_fx);
-            Array.Clear(_fy);
             return;
         }
         int fxRow = _nx + 1;
@@ -449,16 +484,22 @@ public sealed class VirusSubdomain
                 int c = _p.Index(f, j); // face f lies between local cells f−1 and f
                 _fx[j * fxRow + f] = FaceFlux(u[c - 2], u[c - 1], u[c], u[c + 1], v[c - 1], v[c], _hx);
             }
-        if (_dim == 2)
+    }
+
+    private void ComputeTaxisFluxesY(double[] u, double[] v)
+    {
+        if (_chi == 0.0)
         {
-            int s = _stride;
-            for (int f = 0; f <= _ny; f++)
-                for (int i = 0; i < _nx; i++)
-                {
-                    int c = _p.Index(i, f);
-                    _fy[f * _nx + i] = FaceFlux(u[c - 2 * s], u[c - s], u[c], u[c + s], v[c - s], v[c], _hy);
-                }
+            Array.Clear(_fy);
+            return;
         }
+        int s = _stride;
+        for (int f = 0; f <= _ny; f++)
+            for (int i = 0; i < _nx; i++)
+            {
+                int c = _p.Index(i, f); // face f lies between local rows f−1 and f
+                _fy[f * _nx + i] = FaceFlux(u[c - 2 * s], u[c - s], u[c], u[c + s], v[c - s], v[c], _hy);
+            }
     }
 
     /// <summary>Upwind MUSCL taxis flux a·u_face across the face between cells "m1" and "p0", a = χ (v_p0 − v_m1)/h.</summary>
