@@ -1,0 +1,18 @@
+namespace ActorSim.Bench;
+
+/// <summary>One named benchmark of the bench program.</summary>
+public interface IBenchmark
+{
+    string Name { get; }
+    string Description { get; }
+    int Run(string[] args);
+}
+
+/// <summary>Every benchmark; add one line per new benchmark.</summary>
+public static class BenchmarkRegistry
+{
+    public static IReadOnlyList<IBenchmark> All { get; } =
+    [
+        new TriadBenchmark(),
+    ];
+}
