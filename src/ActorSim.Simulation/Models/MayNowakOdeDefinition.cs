@@ -65,17 +65,5 @@ public sealed class MayNowakOdeModel : ICoordinatorModel
 
     public StepCounters Counters => new(_integrator.AcceptedSteps, _integrator.RejectedSteps, _integrator.RhsEvaluations);
 
-    public JsonObject Analysis()
-    {
-        var (u0, v0, w0) = _p.Q0;
-        JsonNode? qStar = _p.QStar is { } q ? new JsonObject { ["u"] = q.U, ["v"] = q.V, ["w"] = q.W } : null;
-        return new JsonObject
-        {
-            ["R0"] = _p.R0,
-            ["Q0"] = new JsonObject { ["u"] = u0, ["v"] = v0, ["w"] = w0 },
-            ["Q_star"] = qStar,
-            ["expected_limit"] = _p.R0 > 1 ? "Q_star (R0 > 1: endemic equilibrium is globally asymptotically stable)"
-                                           : "Q0 (R0 <= 1: infection-free equilibrium is globally asymptotically stable)",
-        };
-    }
+    public JsonObject Analysis() => MayNowakAnalysis.Equilibria(_p);
 }

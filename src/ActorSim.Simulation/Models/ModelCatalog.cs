@@ -3,7 +3,11 @@ namespace ActorSim.Simulation.Models;
 /// <summary>Every model a scenario file may name.</summary>
 public static class ModelCatalog
 {
-    public static IReadOnlyList<IModelDefinition> All { get; } = [new MayNowakOdeDefinition()];
+    public static IReadOnlyList<IModelDefinition> All { get; } =
+    [
+        new MayNowakOdeDefinition(),
+        new VirusPdeDefinition(),
+    ];
 
     public static IModelDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);
 

@@ -52,5 +52,5 @@ public interface ISubdomainKernel
     void CopySnapshot(Span<double> destination);
 }
 
-/// <summary>The coordinator's order for one step: its number, start time, length, end time (exactly an output time when clipped to one) and stage count.</summary>
-public sealed record StepOrder(long Step, double T, double Dt, double TNext, int Stages);
+/// <summary>The coordinator's order for one step: its number, start time, length, end time (exactly an output time when clipped to one), stage count, and model-specific integer detail (e.g. stages per direction).</summary>
+public sealed record StepOrder(long Step, double T, double Dt, double TNext, int Stages, int[]? Detail = null);

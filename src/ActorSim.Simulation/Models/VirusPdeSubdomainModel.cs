@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using ActorSim.Numerics.Grid;
+using ActorSim.Numerics.Virus.Spatial;
+using ActorSim.Simulation.Subdomains;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// The <c>virus-pde</c> model on subdomain actors: one <see cref="VirusSubdomain"/> per block of the
+/// layout; ports are the patch sides (<see cref="Side"/>); bounds are reduced by maximum (the same for
+/// any partition); outputs are the fields u, v, w and their integrals, minima and maxima computed in
+/// global cell order, so every output is bit-identical for any number of blocks.
+/// </summary>
+public sealed class VirusPdeSubdomainModel : ISubdomainModel
+{
+    private readonly VirusPdeProblem _problem;
+    private readonly BlockLayout _layout;
+    private readonly StepSettings _settings;
+    private readonly VirusPdeInitialState _initial;
+
+    internal VirusPdeSubdomainModel(VirusPdeProblem problem, BlockLayout layout, StepSettings settings, VirusPdeInitialState initial)
+    {
+        _problem = problem;
+        _layout = layout;
+        _settings = settings;
+        _initial = initial;
+    }
+
+    public int BlockCount => _layout.BlockCount;
+
+    public IReadOnlyList<string> Columns { get; } =
+        ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
+
+    public IReadOnlyList<HaloLink> Links(int block)
+    {
+        var links = new List<HaloLink>();
+        foreach (var side in SideExtensions.For(_problem.Grid.Dimension))
+        {
+            int nb = _layout.Neighbour(block, side);
+            links.Add(new HaloLink((int)side, nb, nb < 0 ? -1 : (int)side.Opposite()));
+        }
+        return links;
+    }
+
+    public ISubdomainKernel CreateKernel(int block)
+    {
+        var sub = new VirusSubdomain(_problem, _layout, block);
+        sub.Initialise(_initial.At);
+        return new VirusPdeKernel(sub, Links(block));
+    }
+
+    public double[] ReduceBounds(IReadOnlyList<double[]> bounds)
+    {
+        var acc = SubdomainBounds.Empty;
+        foreach (var b in bounds) acc = SubdomainBounds.Combine(acc, new SubdomainBounds(b[0], b[1], b[2], b[3]));
+        return [acc.AdvectiveRateX, acc.AdvectiveRateY, acc.ReactionRate, acc.MaxTaxisSpeed];
+    }
+
+    public StepOrder Plan(long step, double t, double tEnd, double[] g)
+    {
+        var plan = StepController.Plan(step, t, tEnd, new SubdomainBounds(g[0], g[1], g[2], g[3]), _problem.Grid, _problem.Parameters.MaxDiffusivity, _settings);
+        LastPlan = plan;
+        return new StepOrder(plan.Step, plan.T, plan.Dt, plan.TNext, plan.StageCount, [plan.StagesX, plan.StagesY]);
+    }
+
+    /// <summary>The last step ordered (for diagnostics).</summary>
+    public StepPlan? LastPlan { get; private set; }
+
+    public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
+    {
+        var g = _problem.Grid;
+        int n = g.CellCount;
+        var fields = new[] { new double[n], new double[n], new double[n] };
+        for (int b = 0; b < snapshots.Count; b++)
+        {
+            var p = _layout.Patch(b, VirusSubdomain.GhostWidth);
+            int m = p.InteriorCount;
+            for (int s = 0; s < 3; s++)
+                for (int j = 0; j < p.Ny; j++)
+                    snapshots[b].AsSpan(s * m + j * p.Nx, p.Nx).CopyTo(fields[s].AsSpan((p.J0 + j) * g.Nx + p.I0, p.Nx));
+        }
+        for (int s = 0; s < 3; s++)
+        {
+            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
+            row[s] = sum * g.CellVolume;
+            row[3 + s] = min;
+            row[6 + s] = max;
+        }
+        int[] shape = g.Dimension == 1 ? [g.Nx] : [g.Ny, g.Nx];
+        return [new FieldSnapshot("u", fields[0], shape), new FieldSnapshot("v", fields[1], shape), new FieldSnapshot("w", fields[2], shape)];
+    }
+
+    public JsonObject Analysis() => MayNowakAnalysis.Spatial(_problem.Parameters, _problem.Grid);
+
+    /// <summary>Adapter of one <see cref="VirusSubdomain"/> to the subdomain protocol.</summary>
+    private sealed class VirusPdeKernel(VirusSubdomain sub, IReadOnlyList<HaloLink> links) : ISubdomainKernel
+    {
+        public int Block => sub.Block;
+        public IReadOnlyList<HaloLink> Links => links;
+        public int HaloLength(int port) => sub.HaloLength((Side)port);
+        public void ExtractHalo(int port, Span<double> buffer) => sub.ExtractHalo((Side)port, buffer);
+        public void ApplyHalo(int port, ReadOnlySpan<double> buffer) => sub.ApplyHalo((Side)port, buffer);
+        public void ApplyBoundary(int port) => sub.ApplyPhysicalBoundary((Side)port);
+
+        public double[] ComputeBounds()
+        {
+            var b = sub.ComputeBounds();
+            return [b.AdvectiveRateX, b.AdvectiveRateY, b.ReactionRate, b.MaxTaxisSpeed];
+        }
+
+        public void BeginStep(StepOrder order) =>
+            sub.BeginStep(new StepPlan(order.Step, order.T, order.Dt, order.TNext, order.Detail![0], order.Detail[1]));
+
+        public void Stage(int k) => sub.Stage(k);
+
+        public int SnapshotLength => 3 * sub.Patch.InteriorCount;
+
+        public void CopySnapshot(Span<double> destination)
+        {
+            int m = sub.Patch.InteriorCount;
+            sub.CopyInterior(Species.U, destination[..m]);
+            sub.CopyInterior(Species.V, destination.Slice(m, m));
+            sub.CopyInterior(Species.W, destination.Slice(2 * m, m));
+        }
+    }
+}
