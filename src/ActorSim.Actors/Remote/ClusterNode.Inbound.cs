@@ -79,9 +79,8 @@ public sealed partial class ClusterNode
         {
             Drop(LogLevel.Error, "Node '{NodeId}' dropped a message from {Sender} to {Target}: {Error}",
                 NodeId, envelope.SenderDescription, envelope.TargetPath, ex.Message);
-            if (sender is RemoteActorRef { Address.Path: var replyPath } && replyPath.StartsWith("/temp/", StringComparison.Ordinal))
-                sender.Tell(new Status.Failure(new WireContractException(
-                    $"Node '{NodeId}' could not read the message: {ex.Message}", envelope.ContractId, envelope.ContractVersion)));
+            FailRemoteAsk(sender, new WireContractException(
+                $"Node '{NodeId}' could not read the message: {ex.Message}", envelope.ContractId, envelope.ContractVersion));
             return;
         }
 
@@ -89,9 +88,19 @@ public sealed partial class ClusterNode
         if (target is null)
         {
             System.DeadLetterRef.Publish(message, sender, Resolve(new RemoteAddress(NodeId, envelope.TargetPath)));
+            if (!envelope.IsBroadcast)
+                FailRemoteAsk(sender, new InvalidOperationException(
+                    $"There is no actor at {envelope.TargetPath} on node '{NodeId}'; {TypeNames.Of(message.GetType())} went to dead letters."));
             return;
         }
         target.Tell(message, sender);
+    }
+
+    /// <summary>If the sender is an Ask waiting on another node, fail it now instead of letting it time out.</summary>
+    private static void FailRemoteAsk(IActorRef? sender, Exception cause)
+    {
+        if (sender is RemoteActorRef { Address.Path: var replyPath } && replyPath.StartsWith("/temp/", StringComparison.Ordinal))
+            sender.Tell(new Status.Failure(cause));
     }
 
     private IActorRef? ResolveSender(WireEnvelope envelope)

@@ -201,6 +201,11 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         if (System.Cluster == this) System.Cluster = null;
     }
 
+    /// <summary>
+    /// For tests of failure detection: stops this node's heartbeats while it stays connected, as if it hung.
+    /// </summary>
+    internal Task SimulateHangAsync() => _membership.StopAsync(announceLeave: false);
+
     /// <inheritdoc />
     public override string ToString() => $"ClusterNode({ClusterId}/{NodeId})";
 

@@ -15,7 +15,16 @@ internal sealed class ExportedRefs
     private readonly object _gate = new();
     private long _counter;
 
-    public int Count => _byPath.Count;
+    /// <summary>Number of live exported refs (finished Asks are purged first).</summary>
+    public int Count
+    {
+        get
+        {
+            foreach (var (path, actor) in _byPath)
+                if (actor is IAskRef { Completion.IsCompleted: true }) _byPath.TryRemove(path, out _);
+            return _byPath.Count;
+        }
+    }
 
     public string Export(IActorRef actor)
     {
