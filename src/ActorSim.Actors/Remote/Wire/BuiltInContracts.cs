@@ -70,6 +70,7 @@ public static class BuiltInContracts
         {
             RemoteActorException remote => (remote.RemoteType, remote.RemoteMessage),
             { } cause => (cause.GetType().FullName ?? cause.GetType().Name, cause.Message),
+            null => ("System.Exception", "(no cause given)"),
         };
         writer.WriteString(1, type);
         writer.WriteString(2, message);

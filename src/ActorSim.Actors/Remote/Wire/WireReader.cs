@@ -19,6 +19,8 @@ namespace ActorSim.Actors.Remote.Wire;
 /// </summary>
 public ref struct WireReader
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
 
@@ -119,7 +121,7 @@ public ref struct WireReader
         var bytes = Take(ReadLength());
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException ex)
         {
