@@ -438,6 +438,12 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem
 
     // ---- Helpers ---------------------------------------------------------------------------------
 
+    /// <summary>The live child named <paramref name="name"/>, or null (any thread).</summary>
+    internal ActorCell? GetLiveChild(string name)
+    {
+        lock (_childrenLock) return _liveByName.GetValueOrDefault(name);
+    }
+
     private string ChildPath(string name) => Path.Value.EndsWith('/') ? Path.Value + name : Path.Value + "/" + name;
 
     internal static void ValidateName(string name)

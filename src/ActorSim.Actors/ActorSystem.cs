@@ -63,6 +63,12 @@ public sealed class ActorSystem : IAsyncDisposable
     /// <summary>True once <see cref="ShutdownAsync"/> has been called.</summary>
     public bool IsShutdownRequested => Volatile.Read(ref _shutdownRequested) != 0;
 
+    /// <summary>
+    /// The cluster node this system belongs to, once <see cref="Remote.ClusterNode.StartAsync"/> has connected it;
+    /// null for a purely in-process system (the default).
+    /// </summary>
+    public Remote.ClusterNode? Cluster { get; internal set; }
+
     internal ILoggerFactory LoggerFactory { get; }
     internal DeadLetterRef DeadLetterRef { get; }
 
@@ -164,6 +170,23 @@ public sealed class ActorSystem : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"ActorSystem({Name})";
+
+    /// <summary>The live actor at <paramref name="path"/> (e.g. <c>/user/a/b</c>), or null.</summary>
+    internal IActorRef? TryResolveLocal(string path)
+    {
+        if (!path.StartsWith("/user", StringComparison.Ordinal)) return null;
+        var rest = path.AsSpan(5);
+        if (rest.Length > 0 && rest[0] != '/') return null;
+        var cell = _guardian;
+        foreach (var range in rest.Split('/'))
+        {
+            var name = rest[range];
+            if (name.IsEmpty) continue;
+            cell = cell.GetLiveChild(name.ToString());
+            if (cell is null) return null;
+        }
+        return cell == _guardian ? null : cell.SelfRef;
+    }
 
     internal void ForgetTimer(ScheduledTell tell) => _timers.TryRemove(tell, out _);
 

@@ -5,6 +5,9 @@ internal interface IAskRef
 {
     /// <summary>The asked message could not be delivered: fail the Ask now.</summary>
     void FailUndeliverable(ActorPath recipient, object message);
+
+    /// <summary>Completes (in any way) when the Ask is over; a cluster node then forgets the exported reply address.</summary>
+    Task Completion { get; }
 }
 
 /// <summary>
@@ -33,6 +36,8 @@ internal sealed class AskRef<T> : IActorRef, IAskRef
     public ActorPath Path { get; }
 
     internal Task<T> Task => _tcs.Task;
+
+    Task IAskRef.Completion => _tcs.Task;
 
     internal void Start(CancellationToken cancellationToken)
     {

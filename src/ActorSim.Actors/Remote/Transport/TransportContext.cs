@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Actors.Remote.Transport;
+
+/// <summary>What a transport needs from its node.</summary>
+/// <param name="ClusterId">The cluster (separates the broker resources of different clusters).</param>
+/// <param name="NodeId">This node's id.</param>
+/// <param name="LoggerFactory">For the transport's own log messages.</param>
+/// <param name="OnFrame">Called for each inbound frame, one at a time, in arrival order. The frame's bytes are valid
+/// only during the call. The transport acknowledges the frame to the broker after the call returns.</param>
+/// <param name="OnUndeliverable">Called (on any thread) with a frame that could not be delivered and the reason.</param>
+/// <param name="LeaderCandidate">Whether this node takes part in the leader election.</param>
+/// <param name="OnLeadershipChanged">Called when this node gains (true) or loses (false) the cluster's leadership.</param>
+public sealed record TransportContext(
+    string ClusterId,
+    string NodeId,
+    ILoggerFactory LoggerFactory,
+    Action<InboundFrame> OnFrame,
+    Action<OutboundFrame, string> OnUndeliverable,
+    bool LeaderCandidate,
+    Action<bool> OnLeadershipChanged);
