@@ -27,7 +27,7 @@ public static class FieldFigure
             case 1:
             {
                 var x = Enumerable.Range(0, field.Shape[0]).Select(i => (double)i).ToArray();
-                var chart = new LineChart { Title = $"{what}, {field.Shape[0]} cells", XLabel = "x (cell index i)", YLabel = snapshot.Name, Height = 440 };
+                var chart = new LineChart { Title = $"{what}, {field.Shape[0]} cells", XLabel = "x (cell index i)", YLabel = snapshot.Name, Height = 440, XMinStep = 1 };
                 chart.Series.Add(new Series(snapshot.Name, x, field.Data));
                 return new Figure { Title = run.Title(), Width = 880, Panels = { chart } };
             }

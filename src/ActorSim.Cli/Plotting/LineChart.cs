@@ -41,6 +41,9 @@ public sealed class LineChart : IPanel
     /// <summary>The x range to show (panels sharing a time axis); by default the data's.</summary>
     public (double Min, double Max)? XRange { get; set; }
 
+    /// <summary>The smallest x tick step (1 for an axis of cell indices, so no tick falls between cells).</summary>
+    public double XMinStep { get; set; }
+
     /// <summary>Room right of the plot area reserved by the figure (so stacked panels line up), or null to size it from the legend.</summary>
     public double? RightMargin { get; set; }
 
@@ -138,7 +141,7 @@ public sealed class LineChart : IPanel
         if (XRange is { } r) (xMin, xMax) = r;
         if (!(xMin <= xMax)) { xMin = 0; xMax = 1; }
         if (!(yMin <= yMax)) { yMin = 0; yMax = 1; note = Series.All(s => s.X.Length == 0) ? "no data" : "no finite values"; }
-        var xAxis = NiceTicks.Linear(xMin, xMax, (int)(area.W / 95) + 1, expand: false);
+        var xAxis = NiceTicks.Linear(xMin, xMax, (int)(area.W / 95) + 1, expand: false, minStep: XMinStep);
         int yTicks = Math.Max(3, (int)(area.H / 42) + 1);
         AxisScale yAxis;
         if (LogY && posMin <= posMax)

@@ -36,6 +36,14 @@ public class NiceTicksTests
     }
 
     [Fact]
+    public void Index_axes_never_tick_between_cells()
+    {
+        NiceTicks.Linear(0, 4, maxTicks: 9, expand: false).Ticks.Should().Contain(t => t.Value == 0.5);
+        NiceTicks.Linear(0, 4, maxTicks: 9, expand: false, minStep: 1).Ticks.Select(t => t.Label).Should().Equal("0", "1", "2", "3", "4");
+        NiceTicks.Linear(-0.5, 0.5, maxTicks: 5, expand: false, minStep: 1).Ticks.Select(t => t.Value).Should().Equal(0);
+    }
+
+    [Fact]
     public void Very_large_and_very_small_values_use_exponent_labels()
     {
         NiceTicks.Linear(0, 3e6, 4).Ticks.Select(t => t.Label).Should().Equal("0", "1e6", "2e6", "3e6");

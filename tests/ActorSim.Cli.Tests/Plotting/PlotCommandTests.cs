@@ -76,6 +76,9 @@ public class PlotCommandTests : IDisposable
         u.InGroup("colorbar", "text").Select(e => e.Value).Should().Contain(["0", "15"]);
         var rho = SvgXml.Parse(File.ReadAllText(P("run/plots/rho_v_final.svg")));
         SvgXml.Points(rho.Descendants(SvgXml.Ns + "polyline").Single()).Should().HaveCount(30);
+        rho.Texts("axis-label").Should().Equal("x (cell index i)", "rho_v");
+        rho.InGroup("x-axis", "text").Where(e => (string?)e.Attribute("class") == "tick-label").Select(e => e.Value)
+            .Should().Equal("0", "5", "10", "15", "20", "25");
     }
 
     [Fact]
