@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("ActorSim: actor-based simulator for multiscale kinetic and mean-field models (May–Nowak virus, muscle cross-bridge).");
         root.Add(RunCommand.Build());
         root.Add(ValidateCommand.Build());
+        root.Add(PlotCommand.Build());
         return root;
     }
 
