@@ -18,6 +18,12 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
+            Console.Error.WriteLine("See 'actorsim --help' or 'actorsim <command> --help'.");
+            return ExitCodes.BadInput;
+        }
         return await parse.InvokeAsync();
     }
 }

@@ -105,8 +105,9 @@ public class RunCommandTests
     public void Missing_out_option_is_a_usage_error()
     {
         var r = ActorsimProcess.Run(RepoRoot.Path, "run", "scenarios/may-nowak-ode.json");
-        Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("--out", r.StdErr + r.StdOut);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--out", r.StdErr);
+        Assert.Contains("actorsim --help", r.StdErr);
     }
 }
 
