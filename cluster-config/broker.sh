@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts, stops or reports a RabbitMQ broker for an ActorSim cluster, bound to loopback only.
+# Starts, stops or reports a RabbitMQ broker for an ActorSim cluster, bound to loopback unless told otherwise.
 #
 #   cluster-config/broker.sh start|stop|status
 #
@@ -15,7 +15,9 @@
 # Settings (environment variables, defaults in brackets):
 #   ACTORSIM_BROKER_DIR        state directory: data, logs, config, Erlang cookie, generated password
 #                              [${XDG_STATE_HOME:-$HOME/.local/state}/actorsim/broker]
-#   ACTORSIM_BROKER_PORT       AMQP port on 127.0.0.1 [5672]
+#   ACTORSIM_BROKER_PORT       AMQP port [5672]
+#   ACTORSIM_BROKER_LISTEN     IPv4 address the AMQP listener binds to [127.0.0.1]; set it to a private address of
+#                              this host to let nodes on other hosts in (Erlang distribution and epmd stay on loopback)
 #   ACTORSIM_BROKER_DIST_PORT  Erlang distribution port on 127.0.0.1 [AMQP port + 20000, or - 20000 if that is > 65535]
 #   ACTORSIM_BROKER_EPMD_PORT  epmd port on 127.0.0.1 [4369]
 #   ACTORSIM_BROKER_NODENAME   Erlang node name [actorsim-<AMQP port>@localhost]
@@ -27,7 +29,7 @@
 #
 # `stop` and `status` read the ports and node name that `start` recorded in $ACTORSIM_BROKER_DIR/broker.env,
 # so only ACTORSIM_BROKER_DIR has to match. On success `start` prints the connection settings as
-# `KEY=value` lines (ACTORSIM_BROKER_HOST, _PORT, _USER, _VHOST, _PASSWORD_FILE, _STARTED_SECONDS).
+# `KEY=value` lines (ACTORSIM_BROKER_HOST, _PORT, _USER, _VHOST, _URL, _PASSWORD_FILE, _STARTED_SECONDS).
 set -euo pipefail
 
 RMQ_BIN=/usr/lib/rabbitmq/bin
@@ -62,6 +64,8 @@ ensure_installed() {
 # Settings for `start`, from the environment.
 load_settings_from_env() {
   PORT=${ACTORSIM_BROKER_PORT:-5672}
+  LISTEN=${ACTORSIM_BROKER_LISTEN:-127.0.0.1}
+  [[ "$LISTEN" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || die "invalid ACTORSIM_BROKER_LISTEN '$LISTEN' (an IPv4 address of this host)"
   if [ -n "${ACTORSIM_BROKER_DIST_PORT:-}" ]; then DIST_PORT=$ACTORSIM_BROKER_DIST_PORT
   elif [ $((PORT + 20000)) -le 65535 ]; then DIST_PORT=$((PORT + 20000))
   else DIST_PORT=$((PORT - 20000)); fi
@@ -80,15 +84,16 @@ load_settings() {
   if [ -f "$STATE_DIR/broker.env" ]; then
     # shellcheck disable=SC1091
     . "$STATE_DIR/broker.env"
+    LISTEN=${LISTEN:-127.0.0.1}
   else
     load_settings_from_env
   fi
 }
 
-# Environment for the RabbitMQ scripts: everything lives in STATE_DIR, everything binds to 127.0.0.1.
+# Environment for the RabbitMQ scripts: everything lives in STATE_DIR; AMQP binds to $LISTEN, the rest to 127.0.0.1.
 rmq_env() {
   export HOME=$STATE_DIR # the Erlang cookie is $HOME/.erlang.cookie: one per broker
-  export RABBITMQ_NODENAME=$NODENAME RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$PORT
+  export RABBITMQ_NODENAME=$NODENAME RABBITMQ_NODE_IP_ADDRESS=$LISTEN RABBITMQ_NODE_PORT=$PORT
   export RABBITMQ_DIST_PORT=$DIST_PORT ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_USE_LONGNAME=false
   export RABBITMQ_CONF_ENV_FILE=$STATE_DIR/rabbitmq-env.conf
@@ -132,7 +137,7 @@ recorded_pid() {
   fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 password() {
   if [ -n "${ACTORSIM_BROKER_PASSWORD:-}" ]; then
@@ -158,7 +163,7 @@ write_config() {
   local pass=$1
   cat >"$STATE_DIR/rabbitmq.conf" <<EOF
 # Written by cluster-config/broker.sh; rewritten at every start.
-listeners.tcp.1 = 127.0.0.1:$PORT
+listeners.tcp.1 = $LISTEN:$PORT
 default_user = $BROKER_USER
 default_pass = $pass
 default_vhost = $VHOST
@@ -168,6 +173,7 @@ EOF
   chmod 600 "$STATE_DIR/rabbitmq.conf"
   cat >"$STATE_DIR/broker.env" <<EOF
 PORT=$PORT
+LISTEN=$LISTEN
 DIST_PORT=$DIST_PORT
 EPMD_PORT=$EPMD_PORT
 NODENAME=$NODENAME
@@ -191,10 +197,11 @@ ensure_user_and_vhost() {
 
 print_settings() {
   cat <<EOF
-ACTORSIM_BROKER_HOST=127.0.0.1
+ACTORSIM_BROKER_HOST=$LISTEN
 ACTORSIM_BROKER_PORT=$PORT
 ACTORSIM_BROKER_USER=$BROKER_USER
 ACTORSIM_BROKER_VHOST=$VHOST
+ACTORSIM_BROKER_URL=amqp://$BROKER_USER@$LISTEN:$PORT/$VHOST
 ACTORSIM_BROKER_PASSWORD_FILE=$STATE_DIR/password
 EOF
 }
@@ -255,7 +262,7 @@ cmd_start() {
   fi
   rm -f "$STATE_DIR/broker.pid" "$RABBITMQ_PID_FILE"
 
-  port_in_use "$PORT" && die "port 127.0.0.1:$PORT is already in use by another program (set ACTORSIM_BROKER_PORT)"
+  port_in_use "$PORT" "$LISTEN" && die "port $LISTEN:$PORT is already in use by another program (set ACTORSIM_BROKER_PORT)"
   port_in_use "$DIST_PORT" && die "port 127.0.0.1:$DIST_PORT (Erlang distribution) is already in use (set ACTORSIM_BROKER_DIST_PORT)"
 
   setsid "$RMQ_BIN/rabbitmq-server" >"$STATE_DIR/log/startup.log" 2>&1 </dev/null &
@@ -280,7 +287,7 @@ cmd_start() {
   ctl await_startup --timeout "$timeout" >/dev/null || die "broker $NODENAME did not finish booting within ${timeout} s"
   ensure_user_and_vhost "$pass"
   local ms=$((($(date +%s%N) - t0) / 1000000))
-  log "broker $NODENAME ready on 127.0.0.1:$PORT (pid $pid) after $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+  log "broker $NODENAME ready on $LISTEN:$PORT (pid $pid) after $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
   print_settings
   echo "ACTORSIM_BROKER_STARTED_SECONDS=$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
 }
@@ -306,7 +313,7 @@ cmd_status() {
   load_settings
   rmq_env
   if broker_answers; then
-    echo "running: node $NODENAME, amqp://$BROKER_USER@127.0.0.1:$PORT/$VHOST, state $STATE_DIR, pid $(recorded_pid)"
+    echo "running: node $NODENAME, amqp://$BROKER_USER@$LISTEN:$PORT/$VHOST, state $STATE_DIR, pid $(recorded_pid)"
     return 0
   fi
   local pid

@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("ActorSim: actor-based simulator for multiscale kinetic and mean-field models (May–Nowak virus, muscle cross-bridge).");
         root.Add(RunCommand.Build());
+        root.Add(NodeCommand.Build());
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());
         return root;
@@ -24,6 +25,7 @@ public static class CliApp
             Console.Error.WriteLine("See 'actorsim --help' or 'actorsim <command> --help'.");
             return ExitCodes.BadInput;
         }
-        return await parse.InvokeAsync();
+        // Ctrl-C / SIGTERM cancel the command's token; give it time to close outputs or leave the cluster cleanly.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
     }
 }

@@ -11,6 +11,12 @@ internal sealed class RunRecord(Scenario scenario, string directory)
 {
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
+    /// <summary>"in-process" or "cluster".</summary>
+    public string Runtime { get; set; } = "in-process";
+
+    /// <summary>More top-level entries (a cluster run's "cluster" and "placement"), written after the common ones.</summary>
+    public JsonObject Extra { get; } = new();
+
     public static string Version =>
         typeof(RunRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
@@ -26,6 +32,20 @@ internal sealed class RunRecord(Scenario scenario, string directory)
         foreach (var (k, v) in r.FinalState) final[k] = v;
         doc["final_state"] = final;
         doc["analysis"] = r.Analysis;
+        Write(doc);
+    }
+
+    /// <summary>A run that failed before or without a model on this side (a cluster run seen from its submitter).</summary>
+    public void WriteFailed(TimeSpan wall, Exception error, JsonObject? analysis)
+    {
+        var doc = Common("failed", wall);
+        doc["error"] = error.Message;
+        doc["outputs"] = new JsonObject
+        {
+            ["timeseries"] = File.Exists(Path.Combine(directory, "timeseries.csv")) ? "timeseries.csv (partial)" : null,
+            ["fields"] = Directory.Exists(Path.Combine(directory, "fields")) ? "fields/ (partial)" : null,
+        };
+        doc["analysis"] = analysis;
         Write(doc);
     }
 
@@ -50,7 +70,7 @@ internal sealed class RunRecord(Scenario scenario, string directory)
         ["model"] = scenario.Model,
         ["scenario_file"] = scenario.SourceFile,
         ["scenario"] = scenario.Document.DeepClone(),
-        ["runtime"] = "in-process",
+        ["runtime"] = Runtime,
         ["blocks"] = scenario.Run.Blocks,
         ["seed"] = scenario.Run.Seed,
         ["started_utc"] = _started.ToString("O"),
@@ -66,6 +86,7 @@ internal sealed class RunRecord(Scenario scenario, string directory)
 
     private void Write(JsonObject doc)
     {
+        foreach (var (key, value) in Extra) doc[key] = value?.DeepClone();
         string path = Path.Combine(directory, "run.json");
         string tmp = path + ".tmp";
         File.WriteAllText(tmp, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

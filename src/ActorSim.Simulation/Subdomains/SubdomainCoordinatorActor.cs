@@ -12,6 +12,8 @@ namespace ActorSim.Simulation.Subdomains;
 /// and at each output time gather the blocks' snapshots (in block order) into a time-series row and
 /// field files. Because blocks reduce nothing among themselves and the coordinator reduces by block
 /// index, the result does not depend on message arrival order.
+/// In a cluster run the blocks are created beforehand on their nodes and passed in (<c>blocks</c>); the
+/// coordinator then only connects them, and blocks, neighbours and coordinator may be on different nodes.
 /// </summary>
 public sealed class SubdomainCoordinatorActor : Actor
 {
@@ -20,6 +22,7 @@ public sealed class SubdomainCoordinatorActor : Actor
     private readonly IActorRef _writer;
     private readonly IActorRef? _progress;
     private readonly IActorRef[] _blocks;
+    private readonly bool _ownsBlocks;
     private readonly double[]?[] _bounds;
     private readonly double[]?[] _snapshots;
     private int _received;
@@ -34,20 +37,30 @@ public sealed class SubdomainCoordinatorActor : Actor
     private string? _reason;
     private bool _stopRequested, _finishing;
 
-    public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress)
+    /// <param name="model">The model (its coordinator side).</param>
+    /// <param name="outputTimes">The output times.</param>
+    /// <param name="writer">Receives rows and fields (<see cref="OutputWriterActor"/>).</param>
+    /// <param name="progress">Receives <see cref="RunProgress"/>, or null.</param>
+    /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run); null: the coordinator
+    /// creates them as its children.</param>
+    public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
+        IReadOnlyList<IActorRef>? blocks = null)
     {
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
         _progress = progress;
-        _blocks = new IActorRef[model.BlockCount];
+        if (blocks is not null && blocks.Count != model.BlockCount)
+            throw new ArgumentException($"{blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
+        _ownsBlocks = blocks is null;
+        _blocks = blocks?.ToArray() ?? new IActorRef[model.BlockCount];
         _bounds = new double[]?[model.BlockCount];
         _snapshots = new double[]?[model.BlockCount];
     }
 
     protected override void PreStart()
     {
-        for (int b = 0; b < _blocks.Length; b++)
+        for (int b = 0; b < _blocks.Length && _ownsBlocks; b++)
         {
             int block = b;
             _blocks[b] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");

@@ -21,6 +21,18 @@ public sealed record RabbitMqOptions(string HostName, int Port, string VirtualHo
     /// <summary>How long connecting may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Connect with TLS (an <c>amqps://</c> broker, usually port 5671). Default false.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>
+    /// With <see cref="Tls"/>: a PEM or DER file with the CA certificate(s) the broker's certificate must chain to,
+    /// instead of the system's trust store. Default null (system trust store).
+    /// </summary>
+    public string? TlsCaFile { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: the name the broker's certificate must carry. Default null (<see cref="HostName"/>).</summary>
+    public string? TlsServerName { get; init; }
+
     /// <summary>
     /// Options from ACTORSIM_BROKER_HOST [127.0.0.1], ACTORSIM_BROKER_PORT [5672], ACTORSIM_BROKER_VHOST [actorsim],
     /// ACTORSIM_BROKER_USER [actorsim] and ACTORSIM_BROKER_PASSWORD or else the file named by ACTORSIM_BROKER_PASSWORD_FILE.
@@ -55,5 +67,5 @@ public sealed record RabbitMqOptions(string HostName, int Port, string VirtualHo
     }
 
     /// <summary>Never shows the password.</summary>
-    public override string ToString() => $"amqp://{UserName}@{HostName}:{Port}/{VirtualHost}";
+    public override string ToString() => $"{(Tls ? "amqps" : "amqp")}://{UserName}@{HostName}:{Port}/{VirtualHost}";
 }

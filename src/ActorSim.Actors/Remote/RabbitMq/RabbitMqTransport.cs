@@ -72,6 +72,7 @@ public sealed class RabbitMqTransport : IClusterTransport
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
             ClientProvidedName = $"actorsim {context.ClusterId}/{context.NodeId}",
         };
+        if (_options.Tls) factory.Ssl = RabbitMqTls.CreateSslOption(_options);
         try
         {
             _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using ActorSim.Actors.Remote;
+using ActorSim.Simulation.Runtime.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Cli.Commands;
+
+/// <summary>
+/// <c>actorsim node --config &lt;file&gt;</c>: runs a cluster node until Ctrl-C or SIGTERM, then leaves the cluster in an
+/// orderly way. Every setting comes from its flag, else its ACTORSIM_* environment variable, else the config file,
+/// else its default (cluster-config/README.md lists them all).
+/// </summary>
+public static class NodeCommand
+{
+    public static Command Build()
+    {
+        var configOption = new Option<string?>("--config", "-c") { Description = "Cluster config file (JSON; see cluster-config/README.md). Without it, only flags, ACTORSIM_* variables and defaults are used." };
+        var nameOption = new Option<string?>("--name") { Description = "Node name, unique in the cluster [config node_name, ACTORSIM_NODE_NAME; default: the host name]." };
+        var rolesOption = new Option<string?>("--roles") { Description = "Comma-separated roles: coordinator (can lead and coordinate runs), worker (hosts blocks) [config roles, ACTORSIM_NODE_ROLES; default: coordinator,worker]." };
+        var checkpointOption = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory, shared by all nodes [config checkpoint_dir, ACTORSIM_CHECKPOINT_DIR]." };
+        var brokerOption = new Option<string?>("--broker") { Description = "Broker URL amqp://user@host:port/vhost or amqps://… [config broker_url, ACTORSIM_BROKER_URL]." };
+        var clusterOption = new Option<string?>("--cluster-id") { Description = "Cluster id [config cluster, ACTORSIM_CLUSTER; default actorsim]." };
+        var verboseOption = new Option<bool>("--verbose", "-v") { Description = "Log debug messages too." };
+        var command = new Command("node", "Run a cluster node: join the cluster through the broker, coordinate runs when elected leader, host blocks as a worker; Ctrl-C or SIGTERM leaves the cluster cleanly.")
+        {
+            configOption, nameOption, rolesOption, checkpointOption, brokerOption, clusterOption, verboseOption,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            ClusterSettings settings;
+            try
+            {
+                settings = ClusterSettingsLoader.Load(parse.GetValue(configOption), new Dictionary<string, string?>
+                {
+                    ["node_name"] = parse.GetValue(nameOption),
+                    ["roles"] = parse.GetValue(rolesOption),
+                    ["checkpoint_dir"] = parse.GetValue(checkpointOption),
+                    ["broker_url"] = parse.GetValue(brokerOption),
+                    ["cluster"] = parse.GetValue(clusterOption),
+                });
+            }
+            catch (ClusterConfigurationException e)
+            {
+                Console.Error.WriteLine($"actorsim node: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            var level = parse.GetValue(verboseOption) ? LogLevel.Debug : LogLevel.Information;
+            using var logs = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr, status lines on stdout
+                .AddFilter((category, l) => l >= level && (l >= LogLevel.Warning || category is null || category.StartsWith("ActorSim", StringComparison.Ordinal) || category.StartsWith('/'))));
+            ClusterNodeHost host;
+            try
+            {
+                host = await ClusterNodeHost.StartAsync(settings, logs, cancellation);
+            }
+            catch (ClusterConfigurationException e)
+            {
+                Console.Error.WriteLine($"actorsim node: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Cancelled;
+            }
+
+            await using (host)
+            {
+                Console.Out.WriteLine($"actorsim node '{settings.NodeName}' joined cluster '{settings.ClusterId}' at {settings.BrokerUrl} " +
+                                      $"(roles: {string.Join(", ", settings.Roles)}; checkpoints: {settings.CheckpointDirectory}); Ctrl-C or SIGTERM leaves");
+                Console.Out.Flush();
+                try
+                {
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), host.System.WhenFaulted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                if (host.System.WhenFaulted.IsFaulted)
+                {
+                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {host.System.WhenFaulted.Exception?.InnerException?.Message}");
+                    return ExitCodes.RunFailed;
+                }
+                Console.Out.WriteLine($"actorsim node '{settings.NodeName}' leaving cluster '{settings.ClusterId}'");
+            }
+            Console.Out.WriteLine($"actorsim node '{settings.NodeName}' left");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

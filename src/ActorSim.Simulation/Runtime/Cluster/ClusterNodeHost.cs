@@ -1,0 +1,102 @@
+using ActorSim.Actors;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Transport;
+using ActorSim.Simulation.Models;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// A running cluster node (what <c>actorsim node</c> runs): an actor system joined to the cluster with the
+/// simulation's wire contracts, and a <see cref="NodeActor"/> at <see cref="NodeActor.Path"/> that takes runs when
+/// the node leads and hosts blocks when it is a worker. Dispose to leave the cluster in an orderly way.
+/// </summary>
+public sealed class ClusterNodeHost : IAsyncDisposable
+{
+    private int _disposed;
+
+    private ClusterNodeHost(ActorSystem system, ClusterNode node, NodeInfo info)
+    {
+        System = system;
+        Node = node;
+        Info = info;
+    }
+
+    /// <summary>The node's actor system.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The node's cluster membership.</summary>
+    public ClusterNode Node { get; }
+
+    /// <summary>What the node tells the leader about itself.</summary>
+    public NodeInfo Info { get; }
+
+    /// <summary>Starts a node with settings from a config file (<see cref="ClusterSettingsLoader"/>) over RabbitMQ.</summary>
+    public static Task<ClusterNodeHost> StartAsync(ClusterSettings settings, ILoggerFactory? logs = null, CancellationToken cancellationToken = default) =>
+        StartAsync(settings.NodeOptions(settings.NodeName, settings.IsCoordinatorCandidate), settings.Roles, settings.CheckpointDirectory,
+            new Actors.Remote.RabbitMq.RabbitMqTransport(settings.Broker), logs, null, cancellationToken);
+
+    /// <summary>Starts a node.</summary>
+    /// <param name="options">Cluster id, node id, secret, timings; <see cref="ClusterOptions.LeaderCandidate"/> should match the coordinator role.</param>
+    /// <param name="roles">The node's roles (<see cref="NodeRoles"/>).</param>
+    /// <param name="checkpointDirectory">Created if missing; must be writable.</param>
+    /// <param name="transport">The transport (owned by the node from now on).</param>
+    /// <param name="logs">Logging; default none.</param>
+    /// <param name="models">The models the node can run; default <see cref="ModelCatalog.All"/>.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <exception cref="ClusterConfigurationException">Invalid settings, an unusable checkpoint directory, or no connection.</exception>
+    public static async Task<ClusterNodeHost> StartAsync(ClusterOptions options, IReadOnlyList<string> roles, string checkpointDirectory,
+        IClusterTransport transport, ILoggerFactory? logs = null, IReadOnlyList<IModelDefinition>? models = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(roles);
+        try
+        {
+            CheckCheckpointDirectory(checkpointDirectory, options.NodeId);
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var info = new NodeInfo(options.NodeId, roles.ToArray(), Environment.ProcessorCount, RunRecord.Version, checkpointDirectory);
+        var system = new ActorSystem(options.NodeId, logs);
+        ClusterNode node;
+        try
+        {
+            node = await ClusterNode.StartAsync(system, options, transport, SimulationWire.CreateRegistry(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await system.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            throw;
+        }
+        system.ActorOf(NodeActor.CreateProps(info, models), NodeActor.Name);
+        return new ClusterNodeHost(system, node, info);
+    }
+
+    /// <summary>Creates the directory if needed and checks that a file can be written there.</summary>
+    /// <exception cref="ClusterConfigurationException">It cannot be created or written.</exception>
+    public static void CheckCheckpointDirectory(string directory, string nodeId)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".write-test-{nodeId}-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ClusterConfigurationException($"The checkpoint directory '{directory}' cannot be used by node '{nodeId}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Leaves the cluster (orderly: the others see the node leave at once) and stops the actor system.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await Node.DisposeAsync().ConfigureAwait(false);
+        await System.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using ActorSim.Actors;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Membership;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Scenarios;
+using ActorSim.Simulation.Subdomains;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// One submitted run on the leader node: finds the worker nodes (waiting for the submitter's minimum), places the
+/// blocks (<see cref="BlockPlacement"/>), has each worker create its blocks, answers the submitter with
+/// <see cref="RunAccepted"/>, then, on <see cref="BeginRun"/>, starts the run's coordinator as its child (a
+/// <see cref="SubdomainCoordinatorActor"/> over the remote and local block actors, or a <see cref="CoordinatorActor"/>
+/// for a model without blocks) with the submitter's output writer. It watches the membership: a node holding
+/// blocks that crashes or leaves stops the run with an error naming the node and its blocks; a failing block or
+/// coordinator does the same. At the end the workers release the blocks.
+/// </summary>
+internal sealed class ClusterRunActor : Actor
+{
+    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    private enum Phase { Discovering, Creating, Accepted, Running, Done }
+
+    private sealed record Discovered(NodeInfo[] Nodes);
+    private sealed record RetryDiscovery;
+    private sealed record CreateFailed(string Node, int[] Blocks, string Error);
+
+    private readonly SubmitRun _submit;
+    private readonly Scenario _scenario;
+    private readonly IRunnableModel _model;
+    private readonly NodeInfo _self;
+    private readonly FailureRelay _relay;
+    private Phase _phase = Phase.Discovering;
+    private IActorRef? _requester, _listener, _coordinator;
+    private long _deadline;
+    private string[] _placement = [];
+    private string[] _workers = [];
+    private IActorRef[] _blocks = [];
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+
+    public ClusterRunActor(SubmitRun submit, Scenario scenario, IRunnableModel model, NodeInfo self, FailureRelay relay)
+    {
+        _submit = submit;
+        _scenario = scenario;
+        _model = model;
+        _self = self;
+        _relay = relay;
+    }
+
+    public static string ChildName(string runId) => $"coord-{runId}";
+
+    private string RunId => _submit.RunId;
+
+    private ClusterNode Cluster => Context.System.Cluster ?? throw new InvalidOperationException("this node has left the cluster");
+
+    protected override void PreStart()
+    {
+        _relay.Target = Self;
+        Cluster.Subscribe(Self);
+    }
+
+    protected override void PostStop()
+    {
+        Context.System.Cluster?.Unsubscribe(Self);
+        if (_phase != Phase.Done) Release("the run's actor stopped");
+    }
+
+    protected override void Receive(object message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception ex)
+        {
+            Fail($"the run's coordination on node '{_self.NodeId}' failed: {ex.Message}");
+        }
+    }
+
+    private void Handle(object message)
+    {
+        switch (message)
+        {
+            case SubmitRun when _requester is null:
+                _requester = Sender;
+                _deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, _submit.WaitMilliseconds) / 1000.0 * Stopwatch.Frequency);
+                if (_model is ISubdomainModel) Discover();
+                else Accept(); // no blocks: the coordinator alone runs the model
+                break;
+            case RetryDiscovery when _phase == Phase.Discovering:
+                Discover();
+                break;
+            case Discovered d when _phase == Phase.Discovering:
+                OnDiscovered(d.Nodes);
+                break;
+            case BlocksCreated created when _phase == Phase.Creating && created.RunId == RunId:
+                OnCreated(created);
+                break;
+            case CreateFailed f when _phase == Phase.Creating:
+                Fail($"node '{f.Node}' could not create block{Plural(f.Blocks.Length)} {string.Join(", ", f.Blocks)} of run {RunId}: {f.Error}");
+                break;
+            case BeginRun begin when _phase == Phase.Accepted && begin.RunId == RunId:
+                OnBegin(begin);
+                break;
+            case RunCompleted completed when _phase == Phase.Running:
+                _listener!.Tell(completed, Self);
+                Context.Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
+                Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
+                break;
+            case StopRun stop when _phase == Phase.Running:
+                _coordinator!.Tell(stop, Self);
+                break;
+            case StopRun stop:
+                Fail($"run {RunId} was stopped before it started: {stop.Reason}");
+                break;
+            case AbortRun abort when abort.RunId == RunId:
+                Context.Log.LogWarning("Run {Run} aborted by its submitter: {Reason}", RunId, abort.Reason);
+                Finish($"aborted by the submitter: {abort.Reason}");
+                break;
+            case BlockFailed failed when failed.RunId == RunId:
+                Fail($"run {RunId}: {failed.Error}");
+                break;
+            case ChildFailure failure:
+                Fail($"the coordinator of run {RunId} on node '{_self.NodeId}' failed: {failure.Cause.Message}");
+                break;
+            case MemberCrashed crashed:
+                OnNodeLost(crashed.NodeId, $"crashed ({crashed.Reason})");
+                break;
+            case MemberLeft left:
+                OnNodeLost(left.NodeId, "left the cluster");
+                break;
+            case ClusterEvent:
+            case RetryDiscovery:
+            case Discovered:
+            case BlocksCreated:
+            case CreateFailed:
+            case BlockFailed:
+            case AbortRun:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    // ---- Finding workers and placing blocks -----------------------------------------------------------------
+
+    private void Discover()
+    {
+        var cluster = Cluster;
+        var system = Context.System;
+        var self = Self;
+        var members = cluster.Members.Select(m => m.NodeId).Where(n => n != _submit.SubmitterNode).ToArray();
+        var asks = members.Select(async node =>
+        {
+            try
+            {
+                return await system.Ask<NodeInfo>(cluster.ActorFor(node, NodeActor.Path), new NodeInfoRequest(), InfoTimeout).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return null; // not a simulation node (e.g. another submitter), or gone
+            }
+        }).ToArray();
+        Task.WhenAll(asks).ContinueWith(t => self.Tell(new Discovered(t.Result.OfType<NodeInfo>().ToArray())), TaskScheduler.Default);
+    }
+
+    private void OnDiscovered(NodeInfo[] nodes)
+    {
+        var workers = new List<string>();
+        foreach (var node in nodes.Where(n => n.IsWorker).OrderBy(n => n.NodeId, StringComparer.Ordinal))
+        {
+            if (node.Version != _self.Version)
+                Context.Log.LogWarning("Run {Run}: worker '{Node}' runs actorsim {Version}, the coordinator {Own}; it gets no blocks (results must come from one version)",
+                    RunId, node.NodeId, node.Version, _self.Version);
+            else workers.Add(node.NodeId);
+        }
+        int min = Math.Max(1, _submit.MinWorkers);
+        if (workers.Count < min)
+        {
+            if (Stopwatch.GetTimestamp() < _deadline)
+            {
+                Context.System.ScheduleTellOnce(RetryInterval, Self, new RetryDiscovery());
+                return;
+            }
+            Fail($"cluster '{Cluster.ClusterId}' has {workers.Count} worker node{Plural(workers.Count)}" +
+                 (workers.Count > 0 ? $" ({string.Join(", ", workers)})" : "") +
+                 $" but the run needs at least {min} (waited {_submit.WaitMilliseconds / 1000.0:0.#} s); start more with 'actorsim node --config <file>' or lower --min-workers");
+            return;
+        }
+
+        var model = (ISubdomainModel)_model;
+        _workers = workers.ToArray();
+        _placement = BlockPlacement.Assign(model.BlockCount, _workers);
+        _blocks = new IActorRef[model.BlockCount];
+        Context.Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
+            RunId, model.BlockCount, _workers.Length, BlockPlacement.Describe(_placement));
+
+        _phase = Phase.Creating;
+        var cluster = Cluster;
+        var system = Context.System;
+        var self = Self;
+        foreach (var node in _placement.Distinct())
+        {
+            _pending.Add(node);
+            int[] blocks = BlockPlacement.BlocksOf(_placement, node);
+            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId);
+            system.Ask<BlocksCreated>(cluster.ActorFor(node, NodeActor.Path), create, CreateTimeout).ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) self.Tell(t.Result);
+                else self.Tell(new CreateFailed(node, blocks, t.Exception?.InnerException?.Message ?? "cancelled"));
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private void OnCreated(BlocksCreated created)
+    {
+        for (int i = 0; i < created.Blocks.Length; i++) _blocks[created.Blocks[i]] = created.Refs[i];
+        _pending.Remove(created.NodeId);
+        if (_pending.Count == 0) Accept();
+    }
+
+    private void Accept()
+    {
+        _phase = Phase.Accepted;
+        _requester?.Tell(new RunAccepted(RunId, Self, _self.NodeId, _placement, _workers, _model.Columns.ToArray(), _model.Analysis().ToJsonString()), Self);
+    }
+
+    private void OnBegin(BeginRun begin)
+    {
+        _listener = begin.Listener;
+        var outputTimes = _scenario.Time.OutputTimes();
+        Props props = _model switch
+        {
+            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, begin.Listener)),
+            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, _blocks)),
+            _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
+        };
+        _coordinator = Context.ActorOf(props, "coordinator");
+        _phase = Phase.Running;
+        _coordinator.Tell(new StartRun(), Self);
+        Context.Log.LogInformation("Run {Run} started (coordinator {Coordinator})", RunId, _coordinator.Path.Value);
+    }
+
+    // ---- Failures -----------------------------------------------------------------------------------------
+
+    private void OnNodeLost(string node, string what)
+    {
+        if (_phase == Phase.Done) return;
+        if (node == _submit.SubmitterNode)
+        {
+            Context.Log.LogWarning("Run {Run}: its submitter '{Node}' {What}; abandoning the run", RunId, node, what);
+            Finish($"the submitter {what}");
+            return;
+        }
+        int[] blocks = BlockPlacement.BlocksOf(_placement, node);
+        if (blocks.Length == 0) return;
+        Fail(NodeLostMessage(RunId, node, what, blocks, coordinator: false));
+    }
+
+    /// <summary>The error of a run that lost a node, e.g. "node 'b' crashed (...) while holding blocks 1, 3 of run R; ...".</summary>
+    public static string NodeLostMessage(string runId, string node, string what, int[] blocks, bool coordinator)
+    {
+        string held = blocks.Length > 0 ? $"block{Plural(blocks.Length)} {string.Join(", ", blocks)}" : "no blocks";
+        string role = coordinator ? ", the run's coordinator," : "";
+        return $"node '{node}'{role} {what} while holding {held} of run {runId}; the run is stopped (continuing after the loss of a node is not implemented yet)";
+    }
+
+    private void Fail(string error)
+    {
+        if (_phase == Phase.Done) return;
+        Context.Log.LogError("Run {Run} failed: {Error}", RunId, error);
+        if (_listener is not null) _listener.Tell(new RunFailed(RunId, error), Self);
+        else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
+        Finish(error);
+    }
+
+    private void Finish(string reason)
+    {
+        if (_phase == Phase.Done) return;
+        _phase = Phase.Done;
+        Release(reason);
+        Context.Stop(Self);
+    }
+
+    private void Release(string reason)
+    {
+        var cluster = Context.System.Cluster;
+        if (cluster is null) return;
+        foreach (var node in _placement.Distinct())
+            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason), Self);
+    }
+
+    private static string Plural(int n) => n == 1 ? "" : "s";
+}

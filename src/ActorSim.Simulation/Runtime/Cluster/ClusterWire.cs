@@ -1,0 +1,273 @@
+using ActorSim.Actors;
+using ActorSim.Actors.Remote.Wire;
+using ActorSim.Simulation.Subdomains;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>Wire contracts (ids 140–159) of run submission, placement and block hosting.</summary>
+public static class ClusterWire
+{
+    /// <summary>The contract ids.</summary>
+    public static class Ids
+    {
+        public const int NodeInfoRequest = 140;
+        public const int NodeInfo = 141;
+        public const int SubmitRun = 142;
+        public const int RunAccepted = 143;
+        public const int BeginRun = 144;
+        public const int CreateBlocks = 145;
+        public const int BlocksCreated = 146;
+        public const int ReleaseRun = 147;
+        public const int BlockFailed = 148;
+        public const int RunFailed = 149;
+        public const int AbortRun = 150;
+    }
+
+    /// <summary>Registers the cluster-run contracts.</summary>
+    public static void Register(WireRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Register<NodeInfoRequest>(Ids.NodeInfoRequest, 1, static (_, _) => { }, static (ref WireReader r, int _) =>
+        {
+            while (r.NextField()) r.SkipField();
+            return new NodeInfoRequest();
+        });
+        registry.Register<NodeInfo>(Ids.NodeInfo, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.NodeId);
+            foreach (var role in m.Roles) w.WriteString(2, role);
+            w.WriteInt32(3, m.Processors);
+            w.WriteString(4, m.Version);
+            w.WriteString(5, m.CheckpointDirectory);
+        }, DecodeNodeInfo);
+        registry.Register<SubmitRun>(Ids.SubmitRun, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.ScenarioFile);
+            w.WriteString(3, m.ScenarioText);
+            w.WriteString(4, m.SubmitterNode);
+            w.WriteInt32(5, m.MinWorkers);
+            w.WriteInt64(6, m.WaitMilliseconds);
+        }, DecodeSubmitRun);
+        registry.Register<RunAccepted>(Ids.RunAccepted, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteActorRef(2, m.Run);
+            w.WriteString(3, m.CoordinatorNode);
+            foreach (var node in m.Placement) w.WriteString(4, node);
+            foreach (var node in m.Workers) w.WriteString(5, node);
+            foreach (var column in m.Columns) w.WriteString(6, column);
+            w.WriteString(7, m.AnalysisJson);
+        }, DecodeRunAccepted);
+        registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteActorRef(2, m.Writer);
+            w.WriteActorRef(3, m.Listener);
+        }, DecodeBeginRun);
+        registry.Register<CreateBlocks>(Ids.CreateBlocks, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.ScenarioFile);
+            w.WriteString(3, m.ScenarioText);
+            w.WriteInt32s(4, m.Blocks);
+            w.WriteActorRef(5, m.Run);
+            w.WriteString(6, m.CoordinatorNode);
+        }, DecodeCreateBlocks);
+        registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.NodeId);
+            w.WriteInt32s(3, m.Blocks);
+            foreach (var actor in m.Refs) w.WriteActorRef(4, actor);
+        }, DecodeBlocksCreated);
+        registry.Register<ReleaseRun>(Ids.ReleaseRun, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.Reason);
+        }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new ReleaseRun(a, b); });
+        registry.Register<BlockFailed>(Ids.BlockFailed, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.NodeId);
+            w.WriteString(3, m.Error);
+        }, DecodeBlockFailed);
+        registry.Register<RunFailed>(Ids.RunFailed, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.Error);
+        }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new RunFailed(a, b); });
+        registry.Register<AbortRun>(Ids.AbortRun, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.Reason);
+        }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new AbortRun(a, b); });
+    }
+
+    private static (string, string) TwoStrings(ref WireReader r)
+    {
+        string a = "", b = "";
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: a = r.ReadString(); break;
+                case 2: b = r.ReadString(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return (a, b);
+    }
+
+    private static NodeInfo DecodeNodeInfo(ref WireReader r, int version)
+    {
+        string node = "", software = "", checkpoints = "";
+        var roles = new List<string>();
+        int processors = 0;
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: node = r.ReadString(); break;
+                case 2: roles.Add(r.ReadString()); break;
+                case 3: processors = r.ReadInt32(); break;
+                case 4: software = r.ReadString(); break;
+                case 5: checkpoints = r.ReadString(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new NodeInfo(node, roles, processors, software, checkpoints);
+    }
+
+    private static SubmitRun DecodeSubmitRun(ref WireReader r, int version)
+    {
+        string run = "", file = "", text = "", submitter = "";
+        int min = 1;
+        long wait = 0;
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: file = r.ReadString(); break;
+                case 3: text = r.ReadString(); break;
+                case 4: submitter = r.ReadString(); break;
+                case 5: min = r.ReadInt32(); break;
+                case 6: wait = r.ReadInt64(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new SubmitRun(run, file, text, submitter, min, wait);
+    }
+
+    private static RunAccepted DecodeRunAccepted(ref WireReader r, int version)
+    {
+        string run = "", coordinator = "", analysis = "";
+        IActorRef? runRef = null;
+        List<string> placement = [], workers = [], columns = [];
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: runRef = r.ReadActorRef(); break;
+                case 3: coordinator = r.ReadString(); break;
+                case 4: placement.Add(r.ReadString()); break;
+                case 5: workers.Add(r.ReadString()); break;
+                case 6: columns.Add(r.ReadString()); break;
+                case 7: analysis = r.ReadString(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new RunAccepted(run, runRef ?? throw new WireFormatException("RunAccepted without the run's actor."), coordinator, placement, workers, columns, analysis);
+    }
+
+    private static BeginRun DecodeBeginRun(ref WireReader r, int version)
+    {
+        string run = "";
+        IActorRef? writer = null, listener = null;
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: writer = r.ReadActorRef(); break;
+                case 3: listener = r.ReadActorRef(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        if (writer is null || listener is null) throw new WireFormatException("BeginRun needs the writer and the listener.");
+        return new BeginRun(run, writer, listener);
+    }
+
+    private static CreateBlocks DecodeCreateBlocks(ref WireReader r, int version)
+    {
+        string run = "", file = "", text = "", coordinator = "";
+        int[] blocks = [];
+        IActorRef? runRef = null;
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: file = r.ReadString(); break;
+                case 3: text = r.ReadString(); break;
+                case 4: blocks = r.ReadInt32s(); break;
+                case 5: runRef = r.ReadActorRef(); break;
+                case 6: coordinator = r.ReadString(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator);
+    }
+
+    private static BlocksCreated DecodeBlocksCreated(ref WireReader r, int version)
+    {
+        string run = "", node = "";
+        int[] blocks = [];
+        var refs = new List<IActorRef>();
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: node = r.ReadString(); break;
+                case 3: blocks = r.ReadInt32s(); break;
+                case 4: refs.Add(r.ReadActorRef()); break;
+                default: r.SkipField(); break;
+            }
+        }
+        if (refs.Count != blocks.Length) throw new WireFormatException($"BlocksCreated lists {blocks.Length} blocks but {refs.Count} actors.");
+        return new BlocksCreated(run, node, blocks, refs);
+    }
+
+    private static BlockFailed DecodeBlockFailed(ref WireReader r, int version)
+    {
+        string run = "", node = "", error = "";
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: run = r.ReadString(); break;
+                case 2: node = r.ReadString(); break;
+                case 3: error = r.ReadString(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new BlockFailed(run, node, error);
+    }
+}
+
+/// <summary>The wire registry of a simulation node: the runtime's built-in contracts plus every simulation contract.</summary>
+public static class SimulationWire
+{
+    /// <summary>A registry with the built-in, step-protocol, run-level and cluster-run contracts.</summary>
+    public static WireRegistry CreateRegistry()
+    {
+        var registry = WireRegistry.CreateDefault();
+        SubdomainWire.Register(registry);
+        RuntimeWire.Register(registry);
+        ClusterWire.Register(registry);
+        return registry;
+    }
+}

@@ -1,0 +1,104 @@
+using ActorSim.Actors;
+using ActorSim.Simulation.Subdomains;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>A child of the receiving actor failed and was stopped.</summary>
+internal sealed record ChildFailure(Exception Cause);
+
+/// <summary>
+/// A supervisor strategy that stops a failing child and tells the supervising actor (<see cref="Target"/>, set by
+/// that actor in PreStart) a <see cref="ChildFailure"/>, so that a failure on a long-lived node ends the run it
+/// belongs to with an error instead of faulting the whole node.
+/// </summary>
+internal sealed class FailureRelay
+{
+    private IActorRef? _target;
+
+    public FailureRelay() =>
+        Strategy = new SupervisorStrategy(cause =>
+        {
+            Volatile.Read(ref _target)?.Tell(new ChildFailure(cause));
+            return Directive.Stop;
+        });
+
+    public SupervisorStrategy Strategy { get; }
+
+    public IActorRef? Target
+    {
+        get => Volatile.Read(ref _target);
+        set => Volatile.Write(ref _target, value);
+    }
+}
+
+/// <summary>A block's kernel failed; the message names the block, the node and the operation.</summary>
+public sealed class BlockFailedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// Wraps a block's kernel so that an exception names the block, the node and what it was doing (the supervisor only
+/// sees the exception). Adds one try/catch per call, nothing else.
+/// </summary>
+internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubdomainKernel
+{
+    public static ISubdomainKernel Create(ISubdomainModel model, int block, string node)
+    {
+        try
+        {
+            return new GuardedKernel(model.CreateKernel(block), node);
+        }
+        catch (Exception ex)
+        {
+            throw new BlockFailedException($"block {block} on node '{node}' failed while creating its kernel: {ex.Message}", ex);
+        }
+    }
+
+    private Exception Fail(string operation, Exception ex) =>
+        new BlockFailedException($"block {inner.Block} on node '{node}' failed in {operation}: {ex.Message}", ex);
+
+    public int Block => inner.Block;
+    public IReadOnlyList<HaloLink> Links => inner.Links;
+    public int SnapshotLength => inner.SnapshotLength;
+    public int HaloLength(int port) => inner.HaloLength(port);
+
+    public void ExtractHalo(int port, Span<double> buffer)
+    {
+        try { inner.ExtractHalo(port, buffer); }
+        catch (Exception ex) { throw Fail($"ExtractHalo(port {port})", ex); }
+    }
+
+    public void ApplyHalo(int port, ReadOnlySpan<double> buffer)
+    {
+        try { inner.ApplyHalo(port, buffer); }
+        catch (Exception ex) { throw Fail($"ApplyHalo(port {port})", ex); }
+    }
+
+    public void ApplyBoundary(int port)
+    {
+        try { inner.ApplyBoundary(port); }
+        catch (Exception ex) { throw Fail($"ApplyBoundary(port {port})", ex); }
+    }
+
+    public double[] ComputeBounds()
+    {
+        try { return inner.ComputeBounds(); }
+        catch (Exception ex) { throw Fail("ComputeBounds", ex); }
+    }
+
+    public void BeginStep(StepOrder order)
+    {
+        try { inner.BeginStep(order); }
+        catch (Exception ex) { throw Fail($"BeginStep(step {order.Step})", ex); }
+    }
+
+    public void Stage(int k)
+    {
+        try { inner.Stage(k); }
+        catch (Exception ex) { throw Fail($"Stage({k})", ex); }
+    }
+
+    public void CopySnapshot(Span<double> destination)
+    {
+        try { inner.CopySnapshot(destination); }
+        catch (Exception ex) { throw Fail("CopySnapshot", ex); }
+    }
+}

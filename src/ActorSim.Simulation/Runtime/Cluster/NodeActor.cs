@@ -1,0 +1,192 @@
+using ActorSim.Actors;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Membership;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Scenarios;
+using ActorSim.Simulation.Subdomains;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// The simulation's actor on every cluster node, at <see cref="Path"/>. It describes the node
+/// (<see cref="NodeInfo"/>), accepts runs when the node leads the cluster (a <see cref="ClusterRunActor"/> child per
+/// run), hosts blocks of runs when the node is a worker (a <see cref="RunBlocksActor"/> child per run, building the
+/// kernels from the scenario JSON that came with <see cref="CreateBlocks"/>), releases them when the run ends, and
+/// drops the blocks of runs whose coordinator node left or crashed.
+/// </summary>
+public sealed class NodeActor : Actor
+{
+    /// <summary>The actor's name under /user.</summary>
+    public const string Name = "actorsim";
+
+    /// <summary>The actor's path on every node.</summary>
+    public const string Path = "/user/" + Name;
+
+    private readonly NodeInfo _info;
+    private readonly IReadOnlyList<IModelDefinition> _models;
+    private readonly FailureRelay _relay;
+    private readonly Dictionary<string, (IActorRef Actor, string CoordinatorNode)> _hosted = new(StringComparer.Ordinal);
+
+    private NodeActor(NodeInfo info, IReadOnlyList<IModelDefinition> models, FailureRelay relay)
+    {
+        _info = info;
+        _models = models;
+        _relay = relay;
+    }
+
+    /// <summary>Props of the node actor (its children's failures end their run instead of the node).</summary>
+    public static Props CreateProps(NodeInfo info, IReadOnlyList<IModelDefinition>? models = null)
+    {
+        var relay = new FailureRelay();
+        return Props.Create(() => new NodeActor(info, models ?? ModelCatalog.All, relay)).WithSupervisorStrategy(relay.Strategy);
+    }
+
+    private ClusterNode Cluster => Context.System.Cluster
+        ?? throw new InvalidOperationException("The node actor needs an actor system connected to a cluster (ClusterNode.StartAsync).");
+
+    protected override void PreStart()
+    {
+        _relay.Target = Self;
+        Cluster.Subscribe(Self);
+    }
+
+    protected override void PostStop() => Context.System.Cluster?.Unsubscribe(Self);
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case NodeInfoRequest:
+                Sender?.Tell(_info, Self);
+                break;
+            case SubmitRun submit:
+                OnSubmit(submit);
+                break;
+            case CreateBlocks create:
+                OnCreateBlocks(create);
+                break;
+            case ReleaseRun release:
+                if (_hosted.Remove(release.RunId, out var hosted))
+                {
+                    Context.Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} ({Reason})", _info.NodeId, release.RunId, release.Reason);
+                    Context.Stop(hosted.Actor);
+                }
+                break;
+            case MemberLeft left:
+                DropRunsOf(left.NodeId, "left the cluster");
+                break;
+            case MemberCrashed crashed:
+                DropRunsOf(crashed.NodeId, $"crashed ({crashed.Reason})");
+                break;
+            case ClusterEvent:
+                break;
+            case ChildFailure failure:
+                // A run actor or a block host failed in its own code (block failures are reported by the block host).
+                Context.Log.LogError(failure.Cause, "Node '{Node}': a run actor failed: {Error}", _info.NodeId, failure.Cause.Message);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnSubmit(SubmitRun submit)
+    {
+        var cluster = Cluster;
+        if (!_info.Roles.Contains(NodeRoles.Coordinator) || !cluster.IsLeader)
+        {
+            Reply(new InvalidOperationException(
+                $"node '{_info.NodeId}' does not lead cluster '{cluster.ClusterId}' (the leader is {(cluster.Leader is { } l ? $"'{l}'" : "not known yet")}); submit to the leader"));
+            return;
+        }
+        if (Context.Children.Any(c => c.Path.Value.EndsWith("/" + ClusterRunActor.ChildName(submit.RunId), StringComparison.Ordinal)))
+        {
+            Reply(new InvalidOperationException($"run id {submit.RunId} is already running on node '{_info.NodeId}'"));
+            return;
+        }
+        IRunnableModel model;
+        Scenario scenario;
+        try
+        {
+            (scenario, model) = Build(submit.ScenarioFile, submit.ScenarioText);
+        }
+        catch (Exception ex)
+        {
+            Reply(ex);
+            return;
+        }
+        var relay = new FailureRelay();
+        var props = Props.Create(() => new ClusterRunActor(submit, scenario, model, _info, relay)).WithSupervisorStrategy(relay.Strategy);
+        var run = Context.ActorOf(props, ClusterRunActor.ChildName(submit.RunId));
+        run.Tell(submit, Sender);
+    }
+
+    private void OnCreateBlocks(CreateBlocks create)
+    {
+        if (!_info.IsWorker)
+        {
+            Reply(new InvalidOperationException($"node '{_info.NodeId}' is not a worker (roles: {string.Join(", ", _info.Roles)})"));
+            return;
+        }
+        if (_hosted.ContainsKey(create.RunId))
+        {
+            Reply(new InvalidOperationException($"node '{_info.NodeId}' already hosts blocks of run {create.RunId}"));
+            return;
+        }
+        ISubdomainModel model;
+        try
+        {
+            var (_, built) = Build(create.ScenarioFile, create.ScenarioText);
+            model = built as ISubdomainModel ?? throw new InvalidOperationException(
+                $"the model of {create.ScenarioFile} has no blocks (it runs on the coordinator alone)");
+            foreach (int b in create.Blocks)
+                if (b < 0 || b >= model.BlockCount) throw new InvalidOperationException($"block {b} does not exist (the run has {model.BlockCount} blocks)");
+        }
+        catch (Exception ex)
+        {
+            Reply(ex);
+            return;
+        }
+        var relay = new FailureRelay();
+        var replyTo = Sender ?? Context.System.DeadLetters;
+        var props = Props.Create(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
+        var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId));
+        _hosted[create.RunId] = (host, create.CoordinatorNode);
+        Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} (coordinator '{Coordinator}')",
+            _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.CoordinatorNode);
+    }
+
+    private void DropRunsOf(string node, string what)
+    {
+        foreach (var (run, hosted) in _hosted.Where(h => h.Value.CoordinatorNode == node).ToArray())
+        {
+            Context.Log.LogWarning("Node '{Node}': dropping the blocks of run {Run}: its coordinator node '{Coordinator}' {What}",
+                _info.NodeId, run, node, what);
+            _hosted.Remove(run);
+            Context.Stop(hosted.Actor);
+        }
+    }
+
+    private (Scenario, IRunnableModel) Build(string file, string text)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = ScenarioLoader.Parse(text, file, _models);
+        }
+        catch (ScenarioException e)
+        {
+            throw new InvalidOperationException(
+                $"{file}: invalid scenario on node '{_info.NodeId}' ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}): {string.Join("; ", e.Errors)}");
+        }
+        var definition = _models.First(m => m.Name == scenario.Model);
+        return (scenario, definition.Create(scenario));
+    }
+
+    private void Reply(Exception error)
+    {
+        Context.Log.LogWarning("Node '{Node}': refused a request from {Sender}: {Error}", _info.NodeId, Sender?.Path.Value ?? "?", error.Message);
+        Sender?.Tell(new Status.Failure(error), Self);
+    }
+}

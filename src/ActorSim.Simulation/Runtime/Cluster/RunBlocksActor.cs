@@ -1,0 +1,46 @@
+using ActorSim.Actors;
+using ActorSim.Simulation.Subdomains;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// Hosts the blocks of one run on one worker node: creates a <see cref="SubdomainActor"/> per block (its kernel built
+/// here from the model), answers the run actor with their references, and reports a failing block to the run actor
+/// (the failure names block, node and operation) instead of taking the node down.
+/// </summary>
+internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, ISubdomainModel model, IActorRef replyTo, FailureRelay relay) : Actor
+{
+    public static string ChildName(string runId) => $"run-{runId}";
+
+    private bool _failed;
+
+    protected override void PreStart()
+    {
+        relay.Target = Self;
+        var refs = new IActorRef[create.Blocks.Length];
+        for (int i = 0; i < refs.Length; i++)
+        {
+            int block = create.Blocks[i];
+            refs[i] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => GuardedKernel.Create(model, block, nodeId))), $"block-{block}");
+        }
+        replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs), Self);
+    }
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case ChildFailure failure when !_failed:
+                _failed = true;
+                Context.Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
+                create.Run.Tell(new BlockFailed(create.RunId, nodeId, failure.Cause.Message), Self);
+                break;
+            case ChildFailure:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}
