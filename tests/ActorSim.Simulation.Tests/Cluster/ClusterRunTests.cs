@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using ActorSim.Simulation.Runtime;
+using ActorSim.Simulation.Runtime.Cluster;
+using ActorSim.Simulation.Scenarios;
+using ActorSim.Simulation.Tests.Output;
+
+namespace ActorSim.Simulation.Tests.Cluster;
+
+/// <summary>
+/// Runs submitted to three cluster nodes in this process (in-process transport: the same frames, HMAC, membership and
+/// protocol as over RabbitMQ): results bit-identical to the in-process runtime, placement in run.json, and clear
+/// errors when a node goes away, a block fails, or the cluster cannot take the run.
+/// </summary>
+public sealed class ClusterRunTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    public static TheoryData<string, string> Scenarios => new()
+    {
+        { "virus-pde 1D, 4 blocks", """
+            { "model": "virus-pde",
+              "parameters": { "Du": 0.01, "Dv": 0.1, "Dw": 0.1, "chi": 0.2, "d1": 1, "d2": 1, "d3": 1, "beta": 1, "k": 1, "r": 4, "nx": 48, "Lx": 1 },
+              "initial": { "state": "endemic", "amplitude": 0.01, "mode_x": 3 },
+              "time": { "end": 2.0, "output_interval": 0.5 }, "run": { "blocks": 4, "seed": 1 } }
+            """ },
+        { "virus-pde 2D, 4 blocks", """
+            { "model": "virus-pde",
+              "parameters": { "Du": 0.01, "Dv": 0.1, "Dw": 0.1, "chi": 0.22, "d1": 1, "d2": 1, "d3": 1, "beta": 1, "k": 1, "r": 4, "nx": 16, "ny": 16 },
+              "initial": { "state": "endemic", "amplitude": 0.02, "mode_x": 2, "mode_y": 3, "noise": 0.002 },
+              "time": { "end": 0.4, "output_interval": 0.2 }, "run": { "blocks": 4, "seed": 7 } }
+            """ },
+        { "heat toy, 7 blocks", HeatDefinition.Scenario(cells: 42, blocks: 7, end: 0.05, interval: 0.01) },
+        { "may-nowak-ode, no blocks", """
+            { "model": "may-nowak-ode", "parameters": { "d1": 0.1, "d2": 0.5, "d3": 5, "beta": 0.01, "k": 50, "r": 10 },
+              "initial": { "u": 100, "v": 1, "w": 1 }, "time": { "end": 5, "output_interval": 1 } }
+            """ },
+    };
+
+    private static Scenario Parse(string text) => ScenarioLoader.Parse(text, "test-scenario.json", HeatDefinition.Catalog);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task A_run_on_three_nodes_gives_the_in_process_results_bit_for_bit(string name, string text)
+    {
+        var scenario = Parse(text);
+        string localDir = _dir.File("local"), clusterDir = _dir.File("cluster");
+        var model = HeatDefinition.Catalog.Single(m => m.Name == scenario.Model).Create(scenario);
+        OutputDirectory.Prepare(localDir, force: false);
+        var local = await LocalRunner.RunModelAsync(scenario, model, new RunOptions(localDir));
+
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        RunAccepted? accepted = null;
+        var result = await ClusterRunner.RunAsync(scenario, text, cluster.RunOptions(clusterDir, minWorkers: 3), onAccepted: a => accepted = a);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(local.ResultsSha256, result.ResultsSha256);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(localDir, "timeseries.csv")), File.ReadAllBytes(Path.Combine(clusterDir, "timeseries.csv")));
+        var localFields = Directory.Exists(Path.Combine(localDir, "fields")) ? Directory.GetFiles(Path.Combine(localDir, "fields")).Select(Path.GetFileName).Order().ToArray() : [];
+        foreach (var f in localFields)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(localDir, "fields", f!)), File.ReadAllBytes(Path.Combine(clusterDir, "fields", f!)));
+
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(clusterDir, "run.json")))!.AsObject();
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal("cluster", (string?)run["runtime"]);
+        Assert.Equal(local.ResultsSha256, (string?)run["results_sha256"]);
+        Assert.Equal("node-1", (string?)run["cluster"]!["coordinator_node"]); // the first candidate leads
+        var placement = run["placement"]!.AsObject();
+        Assert.NotNull(accepted);
+        Assert.Equal(scenario.Model == "may-nowak-ode" ? 0 : scenario.Run.Blocks, placement.Count);
+        for (int b = 0; b < placement.Count; b++) Assert.Equal(accepted!.Placement[b], (string?)placement[b.ToString()]);
+        if (placement.Count >= 3)
+            Assert.Equal(["node-1", "node-2", "node-3"], placement.Select(p => (string)p.Value!).Distinct().Order());
+        _ = name;
+    }
+
+    [Fact]
+    public async Task A_node_leaving_during_a_run_stops_it_with_an_error_naming_the_node_and_its_blocks()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var text = HeatDefinition.Scenario(cells: 60, blocks: 6, end: 1e6, interval: 1e5); // far too long to finish
+        Task? leaving = null;
+        string? victim = null;
+        int[] victimBlocks = [];
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(Parse(text), text, cluster.RunOptions(_dir.File("out"), 3),
+            onAccepted: a =>
+            {
+                victim = a.Placement.First(n => n != a.CoordinatorNode);
+                victimBlocks = BlockPlacement.BlocksOf(a.Placement, victim);
+                leaving = cluster.Node(victim).DisposeAsync().AsTask();
+            }));
+        await leaving!;
+
+        Assert.Contains($"node '{victim}' left the cluster while holding block", error.Message);
+        Assert.Contains(string.Join(", ", victimBlocks), error.Message);
+        var run = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Equal(error.Message, (string?)run["error"]);
+        Assert.Equal(6, run["placement"]!.AsObject().Count);
+
+        // The two remaining nodes dropped that run's blocks and take the next run.
+        cluster.Nodes.RemoveAll(n => n.Info.NodeId == victim);
+        var small = HeatDefinition.Scenario(cells: 20, blocks: 4, end: 0.01, interval: 0.01);
+        var next = await ClusterRunner.RunAsync(Parse(small), small, cluster.RunOptions(_dir.File("next"), 2));
+        Assert.Equal(RunStatus.Completed, next.Status);
+    }
+
+    [Fact]
+    public async Task A_failing_block_stops_the_run_with_an_error_naming_the_block_and_its_node()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var text = HeatDefinition.Scenario(cells: 30, blocks: 3, end: 0.05, interval: 0.01, failBlock: 1, failStep: 3);
+        RunAccepted? accepted = null;
+        var error = await Assert.ThrowsAsync<RunFailedException>(() =>
+            ClusterRunner.RunAsync(Parse(text), text, cluster.RunOptions(_dir.File("out"), 3), onAccepted: a => accepted = a));
+
+        Assert.Contains($"block 1 on node '{accepted!.Placement[1]}' failed in BeginStep(step 3): block 1 blew up", error.Message);
+        var run = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Contains("timeseries.csv", (string?)run["outputs"]!["timeseries"]);
+    }
+
+    [Fact]
+    public async Task Too_few_workers_is_refused_with_a_clear_error_and_a_failed_run_json()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var text = HeatDefinition.Scenario(cells: 20, blocks: 4, end: 0.01, interval: 0.01);
+        var options = cluster.RunOptions(_dir.File("out"), minWorkers: 4) with { SubmitTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(Parse(text), text, options));
+
+        Assert.Contains("has 3 worker nodes (node-1, node-2, node-3) but the run needs at least 4", error.Message);
+        Assert.Equal("failed", (string?)JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!["status"]);
+    }
+
+    [Fact]
+    public async Task A_cluster_without_a_coordinator_capable_node_gives_a_clear_error()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(2, roles: [NodeRoles.Worker]);
+        var text = HeatDefinition.Scenario(cells: 20, blocks: 2, end: 0.01, interval: 0.01);
+        var options = cluster.RunOptions(_dir.File("out"), minWorkers: 1) with { SubmitTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(Parse(text), text, options));
+
+        Assert.Contains($"no node of cluster '{cluster.ClusterId}' leads", error.Message);
+    }
+
+    [Fact]
+    public async Task A_scenario_the_nodes_cannot_build_is_refused_with_the_nodes_reason()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(1);
+        var scenario = Parse(HeatDefinition.Scenario(cells: 20, blocks: 2, end: 0.01, interval: 0.01));
+        var options = cluster.RunOptions(_dir.File("out"), minWorkers: 1);
+
+        // The JSON that travels is not what the submitter validated: the node reports its own validation error.
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(scenario, """{ "model": "no-such-model" }""", options));
+
+        Assert.Contains("did not accept the run", error.Message);
+        Assert.Contains("unknown model \"no-such-model\"", error.Message);
+    }
+}

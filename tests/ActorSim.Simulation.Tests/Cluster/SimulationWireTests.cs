@@ -1,0 +1,174 @@
+using ActorSim.Actors;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Wire;
+using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Runtime;
+using ActorSim.Simulation.Runtime.Cluster;
+using ActorSim.Simulation.Subdomains;
+
+namespace ActorSim.Simulation.Tests.Cluster;
+
+/// <summary>Every message of the step protocol, the run and the cluster-run protocol round-trips through its wire contract, doubles bit for bit.</summary>
+public sealed class SimulationWireTests
+{
+    private sealed class FakeRef(string node, string path) : IActorRef
+    {
+        public string Node { get; } = node;
+        public ActorPath Path { get; } = new(path);
+        public void Tell(object message, IActorRef? sender = null) { }
+        public override bool Equals(object? obj) => obj is FakeRef f && f.Node == Node && f.Path.Value == Path.Value;
+        public override int GetHashCode() => HashCode.Combine(Node, Path.Value);
+    }
+
+    private sealed class FakeRefs : IWireRefContext
+    {
+        public RemoteAddress Export(IActorRef actor) => new(((FakeRef)actor).Node, actor.Path.Value);
+        public IActorRef Resolve(RemoteAddress address) => new FakeRef(address.NodeId, address.Path);
+    }
+
+    private static readonly WireRegistry Registry = SimulationWire.CreateRegistry();
+
+    private static T RoundTrip<T>(T message) where T : notnull
+    {
+        var refs = new FakeRefs();
+        using var writer = new WireWriter(256, refs);
+        var contract = Registry.Encode(message, writer);
+        Assert.InRange(contract.Id, 100, 9999);
+        return (T)Registry.Decode(contract.Id, contract.Version, writer.WrittenSpan, refs);
+    }
+
+    // Doubles that a text or lossy encoding would change: negative zero, subnormal, NaN payload, extremes.
+    private static readonly double[] Awkward = [-0.0, double.Epsilon, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), double.MaxValue, 1.0 / 3, -1e-310];
+
+    private static void SameBits(double[] expected, double[] actual) =>
+        Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
+
+    [Fact]
+    public void Step_protocol_messages_round_trip()
+    {
+        var a = new FakeRef("node-a", "/user/actorsim/run-x/block-0");
+        var b = new FakeRef("node-b", "/user/actorsim/run-x/block-2");
+        var connect = RoundTrip(new ConnectBlock(new Dictionary<int, IActorRef> { [2] = b, [0] = a }));
+        Assert.Equal(2, connect.Neighbours.Count);
+        Assert.Equal(a, connect.Neighbours[0]);
+        Assert.Equal(b, connect.Neighbours[2]);
+
+        Assert.Equal(new ReportBounds(long.MaxValue), RoundTrip(new ReportBounds(long.MaxValue)));
+        var halo = RoundTrip(new Halo(12, 3, 1, Awkward));
+        Assert.Equal((12L, 3, 1), (halo.Step, halo.Exchange, halo.Port));
+        SameBits(Awkward, halo.Data);
+        var bounds = RoundTrip(new BlockBounds(7, 5, Awkward));
+        Assert.Equal((7L, 5), (bounds.Step, bounds.Block));
+        SameBits(Awkward, bounds.Bounds);
+
+        var order = RoundTrip(new RunStep(new StepOrder(9, 0.1, 1.0 / 3, 0.1 + 1.0 / 3, 5, [3, 2]))).Order;
+        Assert.Equal((9L, 0.1, 1.0 / 3, 0.1 + 1.0 / 3, 5), (order.Step, order.T, order.Dt, order.TNext, order.Stages));
+        Assert.Equal([3, 2], order.Detail!);
+        Assert.Null(RoundTrip(new RunStep(new StepOrder(1, 0, 1, 1, 2))).Order.Detail);
+        Assert.Equal([], RoundTrip(new RunStep(new StepOrder(1, 0, 1, 1, 2, []))).Order.Detail!);
+
+        Assert.Equal(new StepDone(4, 2), RoundTrip(new StepDone(4, 2)));
+        Assert.Equal(new RequestSnapshot(17), RoundTrip(new RequestSnapshot(17)));
+        var snapshot = RoundTrip(new BlockSnapshot(3, 1, Awkward));
+        Assert.Equal((3, 1), (snapshot.Index, snapshot.Block));
+        SameBits(Awkward, snapshot.Data);
+    }
+
+    [Fact]
+    public void Run_messages_round_trip()
+    {
+        Assert.IsType<StartRun>(RoundTrip(new StartRun()));
+        Assert.Equal(new StopRun("Ctrl-C"), RoundTrip(new StopRun("Ctrl-C")));
+        var row = RoundTrip(new OutputRow(0.5, Awkward));
+        Assert.Equal(0.5, row.T);
+        SameBits(Awkward, row.Values);
+        var field = RoundTrip(new WriteField(4, new FieldSnapshot("u", Awkward, [2, 3])));
+        Assert.Equal((4, "u"), (field.Index, field.Field.Name));
+        Assert.Equal([2, 3], field.Field.Shape);
+        SameBits(Awkward, field.Field.Values);
+        Assert.IsType<CloseOutput>(RoundTrip(new CloseOutput()));
+        Assert.Equal(new OutputClosed(81, "ab12"), RoundTrip(new OutputClosed(81, "ab12")));
+        Assert.Equal(new RunProgress(1.5, 40, 300), RoundTrip(new RunProgress(1.5, 40, 300)));
+
+        var done = RoundTrip(new RunCompleted(RunStatus.Cancelled, "stopped", 2.5, Awkward, new StepCounters(10, 2, 77), 6, "deadbeef"));
+        Assert.Equal((RunStatus.Cancelled, "stopped", 2.5, 6L, "deadbeef"), (done.Status, done.Reason, done.T, done.Rows, done.ResultsSha256));
+        Assert.Equal(new StepCounters(10, 2, 77), done.Counters);
+        SameBits(Awkward, done.FinalState);
+        Assert.Null(RoundTrip(new RunCompleted(RunStatus.Completed, null, 1, [], new StepCounters(0, 0, 0), 1, "x")).Reason);
+    }
+
+    [Fact]
+    public void Cluster_run_messages_round_trip()
+    {
+        var run = new FakeRef("node-1", "/user/actorsim/coord-r1");
+        var info = RoundTrip(new NodeInfo("node-2", ["coordinator", "worker"], 8, "1.2.3", "/ckpt"));
+        Assert.Equal(("node-2", 8, "1.2.3", "/ckpt"), (info.NodeId, info.Processors, info.Version, info.CheckpointDirectory));
+        Assert.Equal(["coordinator", "worker"], info.Roles);
+        Assert.IsType<NodeInfoRequest>(RoundTrip(new NodeInfoRequest()));
+        Assert.Equal(new SubmitRun("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000), RoundTrip(new SubmitRun("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000)));
+
+        var accepted = RoundTrip(new RunAccepted("r1", run, "node-1", ["node-2", "node-1"], ["node-1", "node-2"], ["u", "v"], "{\"R0\":4}"));
+        Assert.Equal(("r1", "node-1", "{\"R0\":4}"), (accepted.RunId, accepted.CoordinatorNode, accepted.AnalysisJson));
+        Assert.Equal(run, accepted.Run);
+        Assert.Equal(["node-2", "node-1"], accepted.Placement);
+        Assert.Equal(["node-1", "node-2"], accepted.Workers);
+        Assert.Equal(["u", "v"], accepted.Columns);
+
+        var writer = new FakeRef("submit-1", "/user/output-writer");
+        var listener = new FakeRef("submit-1", "/user/listener");
+        var begin = RoundTrip(new BeginRun("r1", writer, listener));
+        Assert.Equal((writer, listener), ((FakeRef)begin.Writer, (FakeRef)begin.Listener));
+
+        var create = RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0, 3], run, "node-1"));
+        Assert.Equal(("r1", "s.json", "{}", "node-1"), (create.RunId, create.ScenarioFile, create.ScenarioText, create.CoordinatorNode));
+        Assert.Equal([0, 3], create.Blocks);
+        Assert.Equal(run, create.Run);
+
+        var b0 = new FakeRef("node-2", "/user/actorsim/run-r1/block-0");
+        var b3 = new FakeRef("node-2", "/user/actorsim/run-r1/block-3");
+        var created = RoundTrip(new BlocksCreated("r1", "node-2", [0, 3], [b0, b3]));
+        Assert.Equal([0, 3], created.Blocks);
+        Assert.Equal([b0, b3], created.Refs.Cast<FakeRef>());
+
+        Assert.Equal(new ReleaseRun("r1", "done"), RoundTrip(new ReleaseRun("r1", "done")));
+        Assert.Equal(new BlockFailed("r1", "node-2", "block 3 failed"), RoundTrip(new BlockFailed("r1", "node-2", "block 3 failed")));
+        Assert.Equal(new RunFailed("r1", "lost"), RoundTrip(new RunFailed("r1", "lost")));
+        Assert.Equal(new AbortRun("r1", "why"), RoundTrip(new AbortRun("r1", "why")));
+    }
+
+    [Fact]
+    public void Every_protocol_message_type_has_a_contract_with_a_unique_id_in_the_simulation_range()
+    {
+        Type[] protocol =
+        [
+            typeof(ConnectBlock), typeof(ReportBounds), typeof(Halo), typeof(BlockBounds), typeof(RunStep), typeof(StepDone),
+            typeof(RequestSnapshot), typeof(BlockSnapshot), typeof(StartRun), typeof(StopRun), typeof(OutputRow), typeof(WriteField),
+            typeof(CloseOutput), typeof(OutputClosed), typeof(RunProgress), typeof(RunCompleted), typeof(NodeInfoRequest), typeof(NodeInfo),
+            typeof(SubmitRun), typeof(RunAccepted), typeof(BeginRun), typeof(CreateBlocks), typeof(BlocksCreated), typeof(ReleaseRun),
+            typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun),
+        ];
+        var contracts = protocol.Select(Registry.ForType).ToArray();
+        Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));
+        Assert.Equal(contracts.Length, contracts.Select(c => c.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Halo_doubles_travel_as_raw_little_endian_bytes()
+    {
+        double[] data = [1.5, -2.25];
+        using var writer = new WireWriter();
+        Registry.Encode(new Halo(1, 0, 0, data), writer);
+        var bytes = writer.WrittenSpan.ToArray();
+        var raw = data.SelectMany(BitConverter.GetBytes).ToArray(); // little-endian on every supported platform
+        Assert.True(bytes.AsSpan().IndexOf(raw) >= 0, "the 16 bytes of the two doubles appear verbatim in the payload");
+    }
+
+    [Fact]
+    public void A_newer_version_of_a_protocol_message_is_rejected_clearly()
+    {
+        using var writer = new WireWriter();
+        var contract = Registry.Encode(new RequestSnapshot(1), writer);
+        var error = Assert.Throws<WireContractException>(() => Registry.Decode(contract.Id, contract.Version + 1, writer.WrittenSpan));
+        Assert.Contains("only knows versions up to", error.Message);
+    }
+}
