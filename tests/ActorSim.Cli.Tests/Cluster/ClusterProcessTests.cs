@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ActorSim.Actors.Tests.Remote;
+using Xunit.Abstractions;
+
+namespace ActorSim.Cli.Tests.Cluster;
+
+/// <summary>
+/// The real thing on loopback: a RabbitMQ broker (broker.sh), three <c>actorsim node</c> processes and an
+/// <c>actorsim run --cluster</c> process. The same scenario gives the same results_sha256 as <c>actorsim run</c> in
+/// process; a node killed with SIGKILL during a run stops it with an error naming the node and its blocks; SIGTERM
+/// makes a node leave cleanly.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper output) : IDisposable
+{
+    private const string Secret = "process-cluster-secret-0123456789";
+    private readonly ScratchDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Small versions of the shipped 1D and 2D virus-pde scenarios, with 4 blocks to spread over 3 nodes.</summary>
+    public static readonly (string Name, string Text)[] Scenarios =
+    [
+        ("virus-pde-1d", """
+            { "model": "virus-pde",
+              "parameters": { "Du": 0.01, "Dv": 0.1, "Dw": 0.1, "chi": 0.2, "d1": 1, "d2": 1, "d3": 1, "beta": 1, "k": 1, "r": 4,
+                              "nx": 64, "Lx": 1, "boundary_x": "neumann" },
+              "initial": { "state": "endemic", "amplitude": 0.01, "mode_x": 3 },
+              "time": { "end": 3.0, "output_interval": 0.5 }, "run": { "blocks": 4, "seed": 1 } }
+            """),
+        ("virus-pde-2d", """
+            { "model": "virus-pde",
+              "parameters": { "Du": 0.01, "Dv": 0.1, "Dw": 0.1, "chi": 0.22, "d1": 1, "d2": 1, "d3": 1, "beta": 1, "k": 1, "r": 4,
+                              "nx": 24, "ny": 24, "Lx": 1, "Ly": 1 },
+              "initial": { "state": "endemic", "amplitude": 0.02, "mode_x": 2, "mode_y": 3, "noise": 0.002 },
+              "time": { "end": 1.0, "output_interval": 0.25 }, "run": { "blocks": 4, "seed": 7 } }
+            """),
+    ];
+
+    private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup()
+    {
+        var options = broker.Require();
+        var config = new JsonObject
+        {
+            ["cluster"] = "proc-" + Guid.NewGuid().ToString("N")[..8],
+            ["broker_url"] = $"amqp://{options.UserName}@127.0.0.1:{options.Port}/{options.VirtualHost}",
+            ["checkpoint_dir"] = _dir.File("checkpoints"),
+            ["heartbeat_ms"] = 250,
+            ["failure_timeout_ms"] = 5000,
+            ["submit_timeout_s"] = 60,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            ["ACTORSIM_BROKER_PASSWORD"] = options.Password,
+            ["ACTORSIM_CLUSTER_SECRET"] = Secret,
+        };
+        return (config, environment);
+    }
+
+    private static JsonObject RunJson(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!.AsObject();
+
+    [SkippableFact]
+    public async Task Three_node_processes_give_the_in_process_results_sha256_and_leave_cleanly_on_SIGTERM()
+    {
+        var (config, environment) = ClusterSetup();
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+
+        foreach (var (name, text) in Scenarios)
+        {
+            var file = _dir.File($"{name}.json");
+            File.WriteAllText(file, text);
+            var clock = Stopwatch.StartNew();
+            var local = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File($"{name}-local"), "-q");
+            Assert.True(local.ExitCode == 0, local.ToString());
+            var localWall = clock.Elapsed;
+
+            clock.Restart();
+            using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File($"{name}-cluster"), "--min-workers", "3"],
+                environment, _dir.Path);
+            int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+            output.WriteLine($"{name}: in process {localWall.TotalSeconds:0.00} s, on 3 node processes {clock.Elapsed.TotalSeconds:0.00} s (process start included)");
+
+            var inProcess = RunJson(_dir.File($"{name}-local"));
+            var cluster = RunJson(_dir.File($"{name}-cluster"));
+            Assert.Equal("completed", (string?)cluster["status"]);
+            Assert.Equal("cluster", (string?)cluster["runtime"]);
+            Assert.Equal((string?)inProcess["results_sha256"], (string?)cluster["results_sha256"]);
+            Assert.Equal(File.ReadAllBytes(_dir.File($"{name}-local/timeseries.csv")), File.ReadAllBytes(_dir.File($"{name}-cluster/timeseries.csv")));
+            var placement = cluster["placement"]!.AsObject();
+            Assert.Equal(4, placement.Count);
+            Assert.Equal(["node-1", "node-2", "node-3"], placement.Select(p => (string)p.Value!).Distinct().Order());
+            foreach (var (block, node) in placement) Assert.Contains($"placement: block {block} -> {node}", submit.StdOut);
+            output.WriteLine($"  placement {placement.ToJsonString()}, coordinator {cluster["cluster"]!["coordinator_node"]}");
+        }
+
+        await nodes.StopAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_killed_node_process_stops_the_run_with_an_error_naming_the_node_and_its_blocks()
+    {
+        var (config, environment) = ClusterSetup();
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        var file = _dir.File("long.json");
+        File.WriteAllText(file, Scenarios[1].Text.Replace("\"end\": 1.0", "\"end\": 100000.0")); // runs until the kill
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3"],
+            environment, _dir.Path);
+
+        var accepted = await submit.WaitForLineAsync(l => l.Contains("accepted by coordinator"), TimeSpan.FromSeconds(60));
+        var coordinator = accepted.Split('\'')[1];
+        var placement = new string[4];
+        for (int b = 0; b < 4; b++)
+        {
+            var line = await submit.WaitForLineAsync(l => l.Contains("placement: block"), TimeSpan.FromSeconds(10));
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries); // placement: block B -> NODE
+            placement[int.Parse(parts[2])] = parts[4];
+        }
+        var victim = placement.First(n => n != coordinator);
+        var blocks = string.Join(", ", placement.Select((n, b) => (n, b)).Where(x => x.n == victim).Select(x => x.b));
+
+        var clock = Stopwatch.StartNew();
+        nodes[victim].Kill();
+        int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"SIGKILL of {victim} (blocks {blocks}) -> submitter exited after {clock.Elapsed.TotalMilliseconds:0} ms:{Environment.NewLine}{submit.StdErr}");
+
+        Assert.True(exit == 1, submit.Describe());
+        Assert.Contains($"node '{victim}' crashed", submit.StdErr);
+        Assert.Contains($"holding block{(blocks.Contains(',') ? "s" : "")} {blocks} of run", submit.StdErr);
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Contains($"node '{victim}' crashed", (string?)run["error"]);
+        Assert.Equal(victim, (string?)run["placement"]![placement.ToList().IndexOf(victim).ToString()]);
+        Assert.StartsWith("t,int_u,", File.ReadAllText(_dir.File("out/timeseries.csv"))); // what was written is kept
+
+        // The surviving workers drop the run's blocks, and the nodes still leave cleanly.
+        foreach (var n in nodes.Nodes.Where(n => n.Name != victim && placement.Contains(n.Name)))
+            await n.WaitForErrorLineAsync(l => l.Contains("releasing the blocks of run"), TimeSpan.FromSeconds(30));
+        await nodes.StopAsync();
+    }
+}
