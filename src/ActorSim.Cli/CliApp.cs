@@ -12,6 +12,7 @@ public static class CliApp
         root.Add(RunCommand.Build());
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());
+        root.Add(AnalyzeCommand.Build());
         return root;
     }
 

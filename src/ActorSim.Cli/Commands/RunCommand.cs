@@ -28,8 +28,7 @@ public static class RunCommand
             }
             catch (ScenarioException e)
             {
-                Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-                foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
+                ScenarioErrors.Print(path, e);
                 return ExitCodes.BadInput;
             }
 

@@ -7,6 +7,7 @@ public static class ModelCatalog
     [
         new MayNowakOdeDefinition(),
         new VirusPdeDefinition(),
+        new VirusKineticDefinition(),
     ];
 
     public static IModelDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);
