@@ -3,7 +3,16 @@ namespace ActorSim.Simulation.Models;
 /// <summary>Every model a scenario file may name.</summary>
 public static class ModelCatalog
 {
-    public static IReadOnlyList<IModelDefinition> All { get; } = [new MayNowakOdeDefinition()];
+    public static IReadOnlyList<IModelDefinition> All { get; } =
+    [
+        new MayNowakOdeDefinition(),
+        new MuscleLinearDefinition(),
+        new MuscleDeformation2DDefinition(),
+        new Muscle1DDefinition(),
+        new HuxleyPdeDefinition(),
+        new HuxleyParticlesDefinition(),
+        new HuxleyZahalakDefinition(),
+    ];
 
     public static IModelDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);
 
