@@ -83,6 +83,6 @@ internal static class MuscleScenarioSpecs
         for (int k = ny; k < maxComponents; k++)
             foreach (string key in new[] { $"y{k}", $"ydot{k}" })
                 if (initial.ContainsKey(key))
-                    error($"$.initial.{key}", $"not used: map \"{map}\" has n_y = {ny}, so only y0..y{ny - 1} and ydot0..ydot{ny - 1} are allowed");
+                    error($"$.initial.{key}", $"not used: map \"{map}\" has n_y = {ny}, so only {(ny == 1 ? "y0 and ydot0 are" : $"y0..y{ny - 1} and ydot0..ydot{ny - 1} are")} allowed");
     }
 }
