@@ -11,6 +11,8 @@ public static class CliApp
         var root = new RootCommand("ActorSim: actor-based simulator for multiscale kinetic and mean-field models (May–Nowak virus, muscle cross-bridge).");
         root.Add(RunCommand.Build());
         root.Add(ValidateCommand.Build());
+        root.Add(ConvergeCommand.Build());
+        root.Add(ForceVelocityCommand.Build());
         return root;
     }
 
