@@ -14,5 +14,6 @@ public static class BenchmarkRegistry
     public static IReadOnlyList<IBenchmark> All { get; } =
     [
         new TriadBenchmark(),
+        new MuscleBenchmark(),
     ];
 }
