@@ -237,6 +237,18 @@ public sealed class ParticleProtocolTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Cancellation_stops_after_the_current_step_and_keeps_the_rows_written()
+    {
+        var s = Scenario("muscle-linear.json", d => { d["parameters"]!["N"] = 20000; d["time"]!["end"] = 1000.0; d["time"]!["output_interval"] = 0.5; });
+        using var cts = new CancellationTokenSource();
+        var r = await LocalRunner.RunAsync(s, new RunOptions(Dir("cancel")), p => { if (p.T >= 1.0) cts.Cancel(); }, cts.Token).WaitAsync(RunTimeout);
+        r.Status.Should().Be(RunStatus.Cancelled);
+        r.FinalTime.Should().BeLessThan(1000.0).And.BeGreaterThanOrEqualTo(1.0);
+        Rows(Dir("cancel")).Should().HaveCount((int)r.Rows).And.HaveCountGreaterThan(2);
+        Rows(Dir("cancel"))[^1]["t"].Should().Be(r.FinalTime, "the state at the stop is written as a last row");
+    }
+
     [Theory]
     [InlineData(0.0, 1.0, 0.1, 10)]
     [InlineData(0.3, 0.4, 0.1, 1)]
