@@ -13,6 +13,8 @@ public static class CliApp
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());
         root.Add(AnalyzeCommand.Build());
+        root.Add(ConvergeCommand.Build());
+        root.Add(ForceVelocityCommand.Build());
         return root;
     }
 
