@@ -15,7 +15,8 @@ public static class RunCommand
         var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv and run.json are written there.", Required = true };
         var forceOption = new Option<bool>("--force") { Description = "Reuse a non-empty output directory, replacing an earlier run's outputs." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
-        var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed).") { scenarioArg, outOption, forceOption, quietOption };
+        var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
+        var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed).") { scenarioArg, outOption, forceOption, quietOption, noPlotsOption };
         command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
@@ -40,6 +41,11 @@ public static class RunCommand
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(
                     quiet, scenario.Time.End, progress => LocalRunner.RunAsync(scenario, options, progress, cancellation));
                 if (!quiet) PrintSummary(result);
+                if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))
+                {
+                    var plots = Plotting.RunPlotter.Write(outDir, Path.Combine(outDir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
+                    if (!quiet) Console.Out.WriteLine($"Plots: {string.Join(", ", plots)}");
+                }
                 return result.Status == RunStatus.Cancelled ? ExitCodes.Cancelled : ExitCodes.Ok;
             }
             catch (OutputDirectoryException e)
