@@ -22,16 +22,7 @@ public static class AnalyzeCommand
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
-            Scenario s;
-            try
-            {
-                s = ScenarioLoader.Load(path);
-            }
-            catch (ScenarioException e)
-            {
-                ScenarioErrors.Print(path, e);
-                return ExitCodes.BadInput;
-            }
+            if (!ScenarioErrors.TryLoad(path, out var s)) return ExitCodes.BadInput;
             JsonObject analysis = s.Model switch
             {
                 "may-nowak-ode" => MayNowakAnalysis.Equilibria(MayNowakOdeDefinition.Rates(s)),

@@ -109,19 +109,7 @@ public static class ConvergeCommand
 internal static class CliScenario
 {
     /// <summary>Loads and validates a scenario, printing every problem; null when invalid.</summary>
-    public static Scenario? Load(string path)
-    {
-        try
-        {
-            return ScenarioLoader.Load(path);
-        }
-        catch (ScenarioException e)
-        {
-            System.Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-            foreach (var err in e.Errors) System.Console.Error.WriteLine("  " + err);
-            return null;
-        }
-    }
+    public static Scenario? Load(string path) => ScenarioErrors.TryLoad(path, out var s) ? s : null;
 
     /// <summary>A Spectre console on stdout; wide enough for the tables when the output is redirected.</summary>
     public static IAnsiConsole Console()

@@ -22,16 +22,7 @@ public static class RunCommand
             string path = parse.GetRequiredValue(scenarioArg);
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
-            Scenario scenario;
-            try
-            {
-                scenario = ScenarioLoader.Load(path);
-            }
-            catch (ScenarioException e)
-            {
-                ScenarioErrors.Print(path, e);
-                return ExitCodes.BadInput;
-            }
+            if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
 
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning)
                 .AddFilter((category, level) => level >= LogLevel.Warning));

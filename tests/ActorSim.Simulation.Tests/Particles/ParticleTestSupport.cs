@@ -36,15 +36,7 @@ internal static class ParticleTestSupport
             .ToDictionary(p => p.Item1, p => p.Item2)).ToList();
     }
 
-    public static double[] ReadNpy(string path)
-    {
-        byte[] b = File.ReadAllBytes(path);
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(8));
-        int start = 10 + headerLength;
-        var d = new double[(b.Length - start) / 8];
-        for (int i = 0; i < d.Length; i++) d[i] = BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(start + 8 * i));
-        return d;
-    }
+    public static double[] ReadNpy(string path) => ActorSim.Simulation.Output.NpyReader.Read(path).Data;
 
     public static bool BitEqual(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
