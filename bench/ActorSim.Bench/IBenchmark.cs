@@ -15,5 +15,6 @@ public static class BenchmarkRegistry
     [
         new TriadBenchmark(),
         new PingPongBenchmark(),
+        new MuscleBenchmark(),
     ];
 }

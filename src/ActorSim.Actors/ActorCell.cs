@@ -162,7 +162,7 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem
         }
         finally
         {
-            Volatile.Write(ref _scheduled, 0);
+            Interlocked.Exchange(ref _scheduled, 0); // a full fence: the mailbox checks below must not move before this store
             if (!_systemMailbox.IsEmpty || (!_mailbox.IsEmpty && (_terminated || CanProcessUserMessages)))
                 Schedule();
         }

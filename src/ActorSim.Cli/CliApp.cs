@@ -13,6 +13,9 @@ public static class CliApp
         root.Add(NodeCommand.Build());
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());
+        root.Add(AnalyzeCommand.Build());
+        root.Add(ConvergeCommand.Build());
+        root.Add(ForceVelocityCommand.Build());
         return root;
     }
 

@@ -4,26 +4,26 @@ namespace ActorSim.Cli.Tests;
 
 /// <summary>
 /// Every example command in the README's ```bash blocks is run as written: <c>actorsim …</c> and
-/// <c>dotnet run --project src/ActorSim.Cli -c Release -- …</c> run the built actorsim, in a scratch
-/// copy of the scenarios, and must exit 0 (or the code a trailing "# exit N" comment states). The test
-/// command itself is not run from inside the suite (it would recurse); everything else must be known.
+/// <c>dotnet run --project src/ActorSim.Cli -c Release -- …</c> run the built actorsim. The commands of
+/// one block run in order in one scratch copy of the scenarios (a block may plot what it ran), and each
+/// must exit 0 (or the code a trailing "# exit N" comment states). The test command itself is not run
+/// from inside the suite (it would recurse); everything else must be known.
 /// </summary>
 public class ReadmeExamplesTests
 {
     private const string DotnetRunPrefix = "dotnet run --project src/ActorSim.Cli -c Release -- ";
     private static readonly string[] NotRunHere = ["bash tests/run-all.sh"];
 
-    public static IEnumerable<object[]> Commands()
+    private static IEnumerable<string[]> Blocks()
     {
         string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md"));
         foreach (Match block in Regex.Matches(readme, "```bash\\n(.*?)```", RegexOptions.Singleline))
-            foreach (string raw in block.Groups[1].Value.Split('\n'))
-            {
-                string line = raw.Trim();
-                if (line.Length == 0 || line.StartsWith('#')) continue;
-                yield return [line];
-            }
+            yield return block.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
     }
+
+    public static IEnumerable<object[]> Commands() => Blocks().SelectMany(b => b).Select(c => new object[] { c });
+
+    public static IEnumerable<object[]> CommandBlocks() => Blocks().Select(b => new object[] { string.Join("\n", b) });
 
     [Fact]
     public void The_README_starts_with_the_two_newcomer_commands()
@@ -36,8 +36,15 @@ public class ReadmeExamplesTests
     }
 
     [Theory]
-    [MemberData(nameof(Commands))]
-    public void Example_command_works_as_written(string command)
+    [MemberData(nameof(CommandBlocks))]
+    public void Example_commands_work_as_written(string block)
+    {
+        using var dir = new ScratchDir();
+        foreach (string command in block.Split('\n'))
+            RunExample(command, dir);
+    }
+
+    private static void RunExample(string command, ScratchDir dir)
     {
         if (NotRunHere.Contains(command)) return;
         int expectedExit = 0;
@@ -50,7 +57,6 @@ public class ReadmeExamplesTests
         string args = command.StartsWith(DotnetRunPrefix) ? command[DotnetRunPrefix.Length..]
             : command.StartsWith("actorsim ") ? command["actorsim ".Length..]
             : throw new Xunit.Sdk.XunitException($"README example \"{command}\" is neither an actorsim command nor a known shell command; add it to this test");
-        using var dir = new ScratchDir();
         var result = ActorsimProcess.Run(dir.Path, Split(args));
         Assert.True(result.ExitCode == expectedExit, $"`{command}` exited {result.ExitCode}, expected {expectedExit}\n{result}");
     }

@@ -21,28 +21,19 @@ public static class RunCommand
         var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv and run.json are written there.", Required = true };
         var forceOption = new Option<bool>("--force") { Description = "Reuse a non-empty output directory, replacing an earlier run's outputs." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
+        var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, clusterOption, minWorkersOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
-            Scenario scenario;
-            try
-            {
-                scenario = ScenarioLoader.Load(path);
-            }
-            catch (ScenarioException e)
-            {
-                Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-                foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
-                return ExitCodes.BadInput;
-            }
+            if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
 
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
@@ -80,6 +71,11 @@ public static class RunCommand
                         ? LocalRunner.RunAsync(scenario, options, progress, cancellation)
                         : ClusterRunner.RunAsync(scenario, File.ReadAllText(path), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation));
                 if (!quiet) PrintSummary(result);
+                if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))
+                {
+                    var plots = Plotting.RunPlotter.Write(outDir, Path.Combine(outDir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
+                    if (!quiet) Console.Out.WriteLine($"Plots: {string.Join(", ", plots)}");
+                }
                 return result.Status == RunStatus.Cancelled ? ExitCodes.Cancelled : ExitCodes.Ok;
             }
             catch (OutputDirectoryException e)

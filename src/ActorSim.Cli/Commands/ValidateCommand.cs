@@ -14,20 +14,11 @@ public static class ValidateCommand
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
-            try
-            {
-                var s = ScenarioLoader.Load(path);
-                var model = ModelCatalog.Find(s.Model)!;
-                Console.Out.WriteLine($"{path}: valid — model {s.Model} ({model.Summary}); " +
-                    $"end time {s.Time.End}, {s.Time.OutputTimes().Count} output rows, blocks {s.Run.Blocks}, seed {s.Run.Seed}");
-                return ExitCodes.Ok;
-            }
-            catch (ScenarioException e)
-            {
-                Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-                foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
-                return ExitCodes.BadInput;
-            }
+            if (!ScenarioErrors.TryLoad(path, out var s)) return ExitCodes.BadInput;
+            var model = ModelCatalog.Find(s.Model)!;
+            Console.Out.WriteLine($"{path}: valid — model {s.Model} ({model.Summary}); " +
+                $"end time {s.Time.End}, {s.Time.OutputTimes().Count} output rows, blocks {s.Run.Blocks}, seed {s.Run.Seed}");
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -36,8 +36,11 @@ public sealed class MayNowakOdeDefinition : IModelDefinition
 
     public void CheckConsistency(Scenario scenario, Action<string, string> error) { }
 
+    /// <summary>The reaction rates of a validated May–Nowak scenario.</summary>
+    public static MayNowakParameters Rates(Scenario s) => new(s.P("d1"), s.P("d2"), s.P("d3"), s.P("beta"), s.P("k"), s.P("r"));
+
     public IRunnableModel Create(Scenario s) => new MayNowakOdeModel(
-        new MayNowakParameters(s.P("d1"), s.P("d2"), s.P("d3"), s.P("beta"), s.P("k"), s.P("r")),
+        Rates(s),
         [s.Init("u"), s.Init("v"), s.Init("w")],
         new OdeTolerances(s.Time.RelTol, s.Time.AbsTol, s.Time.Dt));
 }

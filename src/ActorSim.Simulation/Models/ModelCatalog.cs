@@ -7,6 +7,13 @@ public static class ModelCatalog
     [
         new MayNowakOdeDefinition(),
         new VirusPdeDefinition(),
+        new VirusKineticDefinition(),
+        new MuscleLinearDefinition(),
+        new MuscleDeformation2DDefinition(),
+        new Muscle1DDefinition(),
+        new HuxleyPdeDefinition(),
+        new HuxleyParticlesDefinition(),
+        new HuxleyZahalakDefinition(),
     ];
 
     public static IModelDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);

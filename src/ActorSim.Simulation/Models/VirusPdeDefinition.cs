@@ -68,11 +68,11 @@ public sealed class VirusPdeDefinition : IModelDefinition
         if (ny == 1 && s.Init("mode_y") != 0) error("$.initial.mode_y", "must be 0 in 1D (ny = 1)");
     }
 
-    internal static MayNowakParameters Reaction(Scenario s) => new(s.P("d1"), s.P("d2"), s.P("d3"), s.P("beta"), s.P("k"), s.P("r"));
+    internal static MayNowakParameters Reaction(Scenario s) => MayNowakOdeDefinition.Rates(s);
 
-    internal static VirusPdeParameters PdeParameters(Scenario s) => new(Reaction(s), s.P("Du"), s.P("Dv"), s.P("Dw"), s.P("chi"));
+    public static VirusPdeParameters PdeParameters(Scenario s) => new(Reaction(s), s.P("Du"), s.P("Dv"), s.P("Dw"), s.P("chi"));
 
-    internal static UniformGrid Grid(Scenario s)
+    public static UniformGrid Grid(Scenario s)
     {
         var bcX = s.Choice("boundary_x") == "periodic" ? BoundaryKind.Periodic : BoundaryKind.Neumann;
         var bcY = s.Choice("boundary_y") == "periodic" ? BoundaryKind.Periodic : BoundaryKind.Neumann;

@@ -26,6 +26,18 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
         _initial = initial;
     }
 
+    /// <summary>The problem solved (grid, coefficients, sources, limiter).</summary>
+    public VirusPdeProblem Problem => _problem;
+
+    /// <summary>The block decomposition.</summary>
+    public BlockLayout Layout => _layout;
+
+    /// <summary>The step-size settings.</summary>
+    public StepSettings Settings => _settings;
+
+    /// <summary>The initial fields as a function of the cell centre (x, y).</summary>
+    public Func<double, double, SpeciesTriple> InitialState => _initial.At;
+
     public int BlockCount => _layout.BlockCount;
 
     public IReadOnlyList<string> Columns { get; } =

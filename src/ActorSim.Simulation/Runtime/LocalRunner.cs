@@ -46,6 +46,7 @@ public static class LocalRunner
             {
                 ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener)),
                 ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener)),
+                Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener)),
                 _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
             };
             var coordinator = system.ActorOf(coordinatorProps with { SupervisorStrategy = SupervisorStrategy.EscalateAll }, "coordinator");

@@ -19,7 +19,11 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Small versions of the shipped 1D and 2D virus-pde scenarios, with 4 blocks to spread over 3 nodes.</summary>
+    /// <summary>
+    /// Small versions of the shipped 1D and 2D virus-pde scenarios (subdomain blocks exchanging halos), with 4 blocks to
+    /// spread over 3 nodes, and of two particle scenarios (particle-block protocol: muscle RK4 stage rounds, stochastic
+    /// Huxley cross-bridges with counter-based random streams), 4 blocks each.
+    /// </summary>
     public static readonly (string Name, string Text)[] Scenarios =
     [
         ("virus-pde-1d", """
@@ -36,7 +40,19 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
               "initial": { "state": "endemic", "amplitude": 0.02, "mode_x": 2, "mode_y": 3, "noise": 0.002 },
               "time": { "end": 1.0, "output_interval": 0.25 }, "run": { "blocks": 4, "seed": 7 } }
             """),
+        ("muscle-1d-particles", Shipped("muscle-1d-particles", end: 0.4)),
+        ("huxley-particles", Shipped("huxley-particles", end: 0.4)),
     ];
+
+    /// <summary>A shipped scenario with a shorter end time (two output intervals at most).</summary>
+    private static string Shipped(string name, double end)
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", name + ".json")))!.AsObject();
+        var time = doc["time"]!.AsObject();
+        time["end"] = end;
+        time["output_interval"] = Math.Min((double)time["output_interval"]!, end / 2);
+        return doc.ToJsonString();
+    }
 
     private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup()
     {
@@ -61,7 +77,7 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
     private static JsonObject RunJson(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!.AsObject();
 
     [SkippableFact]
-    public async Task Three_node_processes_give_the_in_process_results_sha256_and_leave_cleanly_on_SIGTERM()
+    public async Task Three_node_processes_give_the_in_process_results_sha256_for_subdomain_and_particle_runs_and_leave_cleanly_on_SIGTERM()
     {
         var (config, environment) = ClusterSetup();
         await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
@@ -71,12 +87,12 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
             var file = _dir.File($"{name}.json");
             File.WriteAllText(file, text);
             var clock = Stopwatch.StartNew();
-            var local = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File($"{name}-local"), "-q");
+            var local = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File($"{name}-local"), "-q", "--no-plots");
             Assert.True(local.ExitCode == 0, local.ToString());
             var localWall = clock.Elapsed;
 
             clock.Restart();
-            using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File($"{name}-cluster"), "--min-workers", "3"],
+            using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File($"{name}-cluster"), "--min-workers", "3", "--no-plots"],
                 environment, _dir.Path);
             int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(2));
             Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));

@@ -56,10 +56,10 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IDisposable
             var (name, text) = ClusterProcessTests.Scenarios[1];
             var file = _dir.File($"{name}.json");
             File.WriteAllText(file, text);
-            var local = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File("local"), "-q");
+            var local = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File("local"), "-q", "--no-plots");
             Assert.True(local.ExitCode == 0, local.ToString());
 
-            using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("cluster"), "--min-workers", "3"],
+            using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("cluster"), "--min-workers", "3", "--no-plots"],
                 noEnvironment, _dir.Path, lab.Namespace("submit"));
             int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(2));
             Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));

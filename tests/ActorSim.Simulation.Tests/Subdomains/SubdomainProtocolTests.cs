@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ActorSim.Actors;
 using ActorSim.Actors.TestKit;
 using ActorSim.Simulation.Runtime;
@@ -18,15 +17,7 @@ public sealed class SubdomainProtocolTests : IDisposable
           "initial": { "u": 0, "v": 0, "w": 0 }, "time": { "end": {{end}}, "output_interval": {{interval}} } }
         """, "toy.json");
 
-    private static double[] ReadNpy(string path)
-    {
-        byte[] b = File.ReadAllBytes(path);
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(8));
-        int start = 10 + headerLength;
-        var d = new double[(b.Length - start) / 8];
-        for (int i = 0; i < d.Length; i++) d[i] = BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(start + 8 * i));
-        return d;
-    }
+    private static double[] ReadNpy(string path) => ActorSim.Simulation.Output.NpyReader.Read(path).Data;
 
     [Theory]
     [InlineData(true)]

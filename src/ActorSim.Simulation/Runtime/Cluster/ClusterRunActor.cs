@@ -13,8 +13,8 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// One submitted run on the leader node: finds the worker nodes (waiting for the submitter's minimum), places the
 /// blocks (<see cref="BlockPlacement"/>), has each worker create its blocks, answers the submitter with
 /// <see cref="RunAccepted"/>, then, on <see cref="BeginRun"/>, starts the run's coordinator as its child (a
-/// <see cref="SubdomainCoordinatorActor"/> over the remote and local block actors, or a <see cref="CoordinatorActor"/>
-/// for a model without blocks) with the submitter's output writer. It watches the membership: a node holding
+/// <see cref="SubdomainCoordinatorActor"/> or <see cref="Particles.ParticleCoordinatorActor"/> over the remote and local
+/// block actors, or a <see cref="CoordinatorActor"/> for a model without blocks) with the submitter's output writer. It watches the membership: a node holding
 /// blocks that crashes or leaves stops the run with an error naming the node and its blocks; a failing block or
 /// coordinator does the same. At the end the workers release the blocks.
 /// </summary>
@@ -89,7 +89,7 @@ internal sealed class ClusterRunActor : Actor
             case SubmitRun when _requester is null:
                 _requester = Sender;
                 _deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, _submit.WaitMilliseconds) / 1000.0 * Stopwatch.Frequency);
-                if (_model is ISubdomainModel) Discover();
+                if (BlockModels.BlockCount(_model) is not null) Discover();
                 else Accept(); // no blocks: the coordinator alone runs the model
                 break;
             case RetryDiscovery when _phase == Phase.Discovering:
@@ -194,12 +194,12 @@ internal sealed class ClusterRunActor : Actor
             return;
         }
 
-        var model = (ISubdomainModel)_model;
+        int blockCount = BlockModels.BlockCount(_model)!.Value;
         _workers = workers.ToArray();
-        _placement = BlockPlacement.Assign(model.BlockCount, _workers);
-        _blocks = new IActorRef[model.BlockCount];
+        _placement = BlockPlacement.Assign(blockCount, _workers);
+        _blocks = new IActorRef[blockCount];
         Context.Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
-            RunId, model.BlockCount, _workers.Length, BlockPlacement.Describe(_placement));
+            RunId, blockCount, _workers.Length, BlockPlacement.Describe(_placement));
 
         _phase = Phase.Creating;
         var cluster = Cluster;
@@ -239,6 +239,7 @@ internal sealed class ClusterRunActor : Actor
         {
             ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, begin.Listener)),
             ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, _blocks)),
+            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, _blocks)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");

@@ -102,3 +102,47 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
         catch (Exception ex) { throw Fail("CopySnapshot", ex); }
     }
 }
+
+/// <summary>Like <see cref="GuardedKernel"/>, for a particle block.</summary>
+internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, string node) : Particles.IParticleKernel
+{
+    public static Particles.IParticleKernel Create(Particles.IParticleModel model, int block, string node)
+    {
+        try
+        {
+            return new GuardedParticleKernel(model.CreateKernel(block), node);
+        }
+        catch (Exception ex)
+        {
+            throw new BlockFailedException($"block {block} on node '{node}' failed while creating its kernel: {ex.Message}", ex);
+        }
+    }
+
+    public int Block => inner.Block;
+
+    public double[] Handle(Particles.ParticleRound round)
+    {
+        try { return inner.Handle(round); }
+        catch (Exception ex) { throw new BlockFailedException($"block {inner.Block} on node '{node}' failed in a round of kind {round.Kind}: {ex.Message}", ex); }
+    }
+}
+
+/// <summary>What the cluster needs to know of a model with blocks, whichever block protocol it uses.</summary>
+internal static class BlockModels
+{
+    /// <summary>The block count of a subdomain or particle-block model; null for a model the coordinator runs alone.</summary>
+    public static int? BlockCount(Models.IRunnableModel model) => model switch
+    {
+        ISubdomainModel s => s.BlockCount,
+        Particles.IParticleModel p => p.BlockCount,
+        _ => null,
+    };
+
+    /// <summary>The actor of block <paramref name="block"/> on node <paramref name="node"/>.</summary>
+    public static Props BlockProps(Models.IRunnableModel model, int block, string node) => model switch
+    {
+        ISubdomainModel s => Props.Create(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node))),
+        Particles.IParticleModel p => Props.Create(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node))),
+        _ => throw new InvalidOperationException($"model type {model.GetType().Name} has no blocks"),
+    };
+}

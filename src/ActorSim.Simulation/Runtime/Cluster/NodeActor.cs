@@ -3,7 +3,6 @@ using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Scenarios;
-using ActorSim.Simulation.Subdomains;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Simulation.Runtime.Cluster;
@@ -134,14 +133,14 @@ public sealed class NodeActor : Actor
             Reply(new InvalidOperationException($"node '{_info.NodeId}' already hosts blocks of run {create.RunId}"));
             return;
         }
-        ISubdomainModel model;
+        IRunnableModel model;
         try
         {
-            var (_, built) = Build(create.ScenarioFile, create.ScenarioText);
-            model = built as ISubdomainModel ?? throw new InvalidOperationException(
+            (_, model) = Build(create.ScenarioFile, create.ScenarioText);
+            int count = BlockModels.BlockCount(model) ?? throw new InvalidOperationException(
                 $"the model of {create.ScenarioFile} has no blocks (it runs on the coordinator alone)");
             foreach (int b in create.Blocks)
-                if (b < 0 || b >= model.BlockCount) throw new InvalidOperationException($"block {b} does not exist (the run has {model.BlockCount} blocks)");
+                if (b < 0 || b >= count) throw new InvalidOperationException($"block {b} does not exist (the run has {count} blocks)");
         }
         catch (Exception ex)
         {

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace ActorSim.Simulation.Runtime.Cluster;
 
 /// <summary>
-/// Hosts the blocks of one run on one worker node: creates a <see cref="SubdomainActor"/> per block (its kernel built
-/// here from the model), answers the run actor with their references, and reports a failing block to the run actor
+/// Hosts the blocks of one run on one worker node: creates a <see cref="SubdomainActor"/> or a
+/// <see cref="Particles.ParticleBlockActor"/> per block (its kernel built here from the model), answers the run actor with their references, and reports a failing block to the run actor
 /// (the failure names block, node and operation) instead of taking the node down.
 /// </summary>
-internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, ISubdomainModel model, IActorRef replyTo, FailureRelay relay) : Actor
+internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.IRunnableModel model, IActorRef replyTo, FailureRelay relay) : Actor
 {
     public static string ChildName(string runId) => $"run-{runId}";
 
@@ -22,7 +22,7 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, ISubdom
         for (int i = 0; i < refs.Length; i++)
         {
             int block = create.Blocks[i];
-            refs[i] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => GuardedKernel.Create(model, block, nodeId))), $"block-{block}");
+            refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId), $"block-{block}");
         }
         replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs), Self);
     }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using ActorSim.Simulation.Models;
+using Spectre.Console;
+
+namespace ActorSim.Cli.Commands;
+
+/// <summary>
+/// <c>actorsim force-velocity &lt;scenario&gt; [--velocities …] [--particles N] [--out dir]</c>: Huxley's force–velocity
+/// curve from the PDE (two grids, observed order), the moment ODEs and optionally stochastic bridges, against the
+/// closed form; table, CSV and SVG.
+/// </summary>
+public static class ForceVelocityCommand
+{
+    public static Command Build()
+    {
+        var scenarioArg = new Argument<string>("scenario") { Description = "A Huxley scenario (huxley-pde, huxley-particles or huxley-zahalak): its rates, window and grid are used." };
+        var velocitiesOption = new Option<string>("--velocities") { Description = "Comma-separated shortening speeds V >= 0 (L/T).", DefaultValueFactory = _ => "0,0.25,0.5,1,2,4,8" };
+        var particlesOption = new Option<int>("--particles") { Description = "Also run this many stochastic bridges per speed (0: no particles).", DefaultValueFactory = _ => 0 };
+        var outOption = new Option<string?>("--out", "-o") { Description = "Directory for force-velocity.csv and force-velocity.svg (created if missing; these files are replaced)." };
+        var command = new Command("force-velocity", "Huxley's force-velocity relation from the PDE (and moments, particles) against the closed form.") { scenarioArg, velocitiesOption, particlesOption, outOption };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetRequiredValue(scenarioArg);
+            var velocities = new List<double>();
+            foreach (string part in parse.GetValue(velocitiesOption)!.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0) || !double.IsFinite(v))
+                {
+                    Console.Error.WriteLine($"--velocities: \"{part}\" is not allowed: speeds are finite numbers >= 0, separated by commas (e.g. 0,0.5,1,2)");
+                    return ExitCodes.BadInput;
+                }
+                velocities.Add(v);
+            }
+            int particles = parse.GetValue(particlesOption);
+            if (particles < 0 || particles > 100_000_000) { Console.Error.WriteLine($"--particles: {particles} is not allowed: 0 to 10^8"); return ExitCodes.BadInput; }
+            if (CliScenario.Load(path) is not { } scenario) return ExitCodes.BadInput;
+            IReadOnlyList<ForceVelocityPoint> points;
+            try
+            {
+                points = HuxleyForceVelocityStudy.Run(scenario, velocities, particles, msg => Console.Error.WriteLine(msg));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ExitCodes.BadInput;
+            }
+            Print(points, particles);
+            if (parse.GetValue(outOption) is { } dir) Write(points, v => HuxleyForceVelocityStudy.ClosedForm(scenario, v), dir);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string F(double v, string format = "F5") => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void Print(IReadOnlyList<ForceVelocityPoint> points, int particles)
+    {
+        var table = new Table().Title(Markup.Escape("Force-velocity relation F(V) / F0 (Huxley 1957)"))
+            .AddColumn(Markup.Escape("V")).AddColumn(Markup.Escape("Huxley")).AddColumn(Markup.Escape("PDE")).AddColumn(Markup.Escape("PDE error")).AddColumn(Markup.Escape("PDE dx/2")).AddColumn(Markup.Escape("order")).AddColumn(Markup.Escape("moments")).AddColumn(Markup.Escape("x_min"));
+        if (particles > 0) table.AddColumn(Markup.Escape($"particles (N = {particles}) ± sd")).AddColumn(Markup.Escape("z"));
+        foreach (var p in points)
+        {
+            var cells = new List<string> { F(p.V, "G4"), F(p.Huxley), F(p.Pde), F(p.Pde - p.Huxley, "E2"), F(p.PdeHalf), F(p.Order, "F2"), F(p.Zahalak), F(p.WindowMin, "G4") };
+            if (p.Particles is { } q)
+            {
+                cells.Add($"{F(q)} ± {F(p.ParticlesSigma!.Value)}");
+                cells.Add(p.ParticlesSigma > 0 ? F((q - p.Huxley) / p.ParticlesSigma.Value, "F2") : "-");
+            }
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        CliScenario.Console().Write(table);
+    }
+
+    private static void Write(IReadOnlyList<ForceVelocityPoint> points, Func<double, double> closedForm, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var inv = CultureInfo.InvariantCulture;
+        string R(double? v) => v is { } d ? d.ToString("R", inv) : "";
+        var csv = new StringBuilder("V,huxley,pde,pde_error,pde_half,pde_order,zahalak,particles,particles_sd,x_min\n");
+        foreach (var p in points)
+            csv.Append(string.Join(",", R(p.V), R(p.Huxley), R(p.Pde), R(p.Pde - p.Huxley), R(p.PdeHalf), double.IsNaN(p.Order) ? "" : R(p.Order),
+                R(p.Zahalak), R(p.Particles), R(p.ParticlesSigma), R(p.WindowMin))).Append('\n');
+        File.WriteAllText(Path.Combine(dir, "force-velocity.csv"), csv.ToString());
+        double vMax = Math.Max(points.Max(p => p.V), 1e-3);
+        var fine = Enumerable.Range(0, 201).Select(k => vMax * k / 200).ToArray();
+        var series = new List<MiniSvg.Series>
+        {
+            new("Huxley closed form", fine, fine.Select(closedForm).ToArray(), "#000000", Markers: false),
+            new("PDE (upwind)", points.Select(p => p.V).ToArray(), points.Select(p => p.Pde).ToArray(), "#d62728", Line: false),
+            new("moments (Zahalak)", points.Select(p => p.V).ToArray(), points.Select(p => p.Zahalak).ToArray(), "#2ca02c", Line: false),
+        };
+        if (points.Any(p => p.Particles is not null))
+            series.Add(new("particles", points.Select(p => p.V).ToArray(), points.Select(p => p.Particles ?? double.NaN).ToArray(), "#1f77b4", Line: false));
+        File.WriteAllText(Path.Combine(dir, "force-velocity.svg"), MiniSvg.Plot("Force-velocity relation", "shortening speed V", "F / F0", series));
+        Console.Out.WriteLine($"Wrote {Path.Combine(dir, "force-velocity.csv")}, {Path.Combine(dir, "force-velocity.svg")}");
+    }
+}

@@ -1,0 +1,115 @@
+using ActorSim.Numerics.Muscle.Huxley;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// One shortening speed of a force–velocity study; forces relative to the isometric force F0 = kappa n_inf h^2 / 2.
+/// </summary>
+/// <param name="Huxley">Huxley's (1957) closed form F(V)/F0.</param>
+/// <param name="Pde">Steady state of the upwind PDE at the scenario's grid.</param>
+/// <param name="PdeHalf">The same at half the cell size.</param>
+/// <param name="Order">Observed order log2(|Pde - Huxley| / |PdeHalf - Huxley|) (NaN when the error vanishes).</param>
+/// <param name="Zahalak">Steady state of the distribution-moment ODEs.</param>
+/// <param name="Particles">Stochastic bridges after relaxing at V (null unless asked for).</param>
+/// <param name="ParticlesSigma">Standard deviation of <paramref name="Particles"/> (independent bridges at the steady state).</param>
+/// <param name="WindowMin">Lower end of the displacement window used at this speed (the scenario's x_min, extended for fast shortening).</param>
+public sealed record ForceVelocityPoint(double V, double Huxley, double Pde, double PdeHalf, double Order, double Zahalak,
+    double? Particles, double? ParticlesSigma, double WindowMin);
+
+/// <summary>
+/// Huxley's force–velocity relation from the models: the exact steady state of the discrete upwind PDE at each
+/// speed (and at half the cell size, giving the observed order; the window is extended below the scenario's x_min
+/// where the exponential tail n(0) exp(g2 x / V) of fast shortening would otherwise be cut off), the Zahalak moment ODEs run to their steady state,
+/// and optionally N stochastic bridges started isometric and shortened at V until the isometric distribution has
+/// been swept out (t = h / V + 10 / g2), all against Huxley's closed form.
+/// </summary>
+public static class HuxleyForceVelocityStudy
+{
+    public static readonly IReadOnlyList<double> DefaultVelocities = [0, 0.25, 0.5, 1, 2, 4, 8];
+
+    /// <summary>Huxley's closed-form F(V)/F0 for the scenario's rates.</summary>
+    public static double ClosedForm(Scenario s, double speed) => HuxleySteadyState.RelativeForce(HuxleyScenarioSpecs.RatesOf(s), speed);
+
+    public static IReadOnlyList<ForceVelocityPoint> Run(Scenario s, IReadOnlyList<double> velocities, int particles = 0, Action<string>? progress = null)
+    {
+        if (!s.Model.StartsWith("huxley-", StringComparison.Ordinal))
+            throw new ArgumentException($"{s.SourceFile}: force-velocity needs a scenario of a Huxley model (huxley-pde, huxley-particles, huxley-zahalak), not {s.Model}");
+        if (velocities.Count == 0 || velocities.Any(v => !(v >= 0) || !double.IsFinite(v)))
+            throw new ArgumentException("velocities must be finite numbers >= 0 (shortening speeds in L/T)");
+        var r = HuxleyScenarioSpecs.RatesOf(s);
+        int perH = s.Parameters.TryGetValue("cells_per_h", out double c) ? (int)c : 100;
+        double xMin = s.P("x_min"), length = s.P("length"), h = r.H;
+        double q1Iso = HuxleySteadyState.FirstMoment(r, 0.0);
+        double dt = s.Time.Dt ?? 0.002;
+        var result = new List<ForceVelocityPoint>();
+        double top = xMin + length, dxCoarse = h / perH;
+        foreach (double v0 in velocities)
+        {
+            double v = v0;
+            // At speed V the steady attached fraction below 0 is n(0) exp(g2 x / V): extend the window downwards
+            // (on the coarse grid, which the fine grid refines) until the omitted tail is below e^-20 ~ 2e-9.
+            double lo = Math.Min(xMin, -Math.Ceiling(20.0 * v / r.G2 / dxCoarse) * dxCoarse);
+            double len = top - lo;
+            double pde = PdeSteady(r, lo, len, perH, v) / q1Iso;
+            double half = PdeSteady(r, lo, len, 2 * perH, v) / q1Iso;
+            double exact = HuxleySteadyState.RelativeForce(r, v);
+            double e1 = Math.Abs(pde - exact), e2 = Math.Abs(half - exact);
+            double order = e1 > 1e-13 && e2 > 1e-13 ? Math.Log2(e1 / e2) : double.NaN;
+            double dm = ZahalakSteady(r, v) / q1Iso;
+            double? part = null, sigma = null;
+            if (particles > 0)
+            {
+                (double q1, double sd) = ParticlesAt(r, lo, len, particles, s.Run.Blocks > particles ? 1 : s.Run.Blocks, s.Run.Seed, dt, v);
+                part = q1 / q1Iso; sigma = sd / q1Iso;
+            }
+            result.Add(new ForceVelocityPoint(v, exact, pde, half, order, dm, part, sigma, lo));
+            progress?.Invoke($"V = {v}: Huxley {exact:F5}, PDE {pde:F5}, moments {dm:F5}{(part is { } p ? $", particles {p:F5} ± {sigma:F5}" : "")}");
+        }
+        return result;
+    }
+
+    private static double PdeSteady(HuxleyRates r, double xMin, double length, int perH, double v)
+    {
+        double dx = r.H / perH;
+        var solver = new HuxleyUpwindSolver(r, xMin, dx, (int)Math.Round(length / dx));
+        solver.SolveSteadyState(-v);
+        return solver.Moment(1);
+    }
+
+    /// <summary>Moment ODEs from the isometric moments, RK4 at dt = 0.01 until the time derivative is below 1e-10 (or t = 500).</summary>
+    private static double ZahalakSteady(HuxleyRates r, double v)
+    {
+        double ninf = r.F1 / (r.F1 + r.G1), h = r.H;
+        var dm = new ZahalakMoments(r, ninf * h, ninf * h * h / 2, ninf * h * h * h / 3);
+        Span<double> dq = stackalloc double[3];
+        double step = Math.Min(0.01, 1.0 / (r.F1 + r.G1 + r.G2));
+        for (int k = 0; k < (int)(500 / step); k++)
+        {
+            dm.Step(step, -v);
+            if (k % 100 != 0) continue;
+            ZahalakMoments.Derivative(r, dm.Q, -v, dq);
+            if (Math.Max(Math.Abs(dq[0]), Math.Max(Math.Abs(dq[1]), Math.Abs(dq[2]))) < 1e-10) break;
+        }
+        return dm.Force;
+    }
+
+    /// <summary>(Q1, its standard deviation) of N bridges started isometric and shortened at V for h/V + 10/g2 (1/(f1 + g1) when V = 0).</summary>
+    private static (double Q1, double Sd) ParticlesAt(HuxleyRates r, double xMin, double length, int n, int blocks, ulong seed, double dt, double v)
+    {
+        var sys = new HuxleyParticleSystem(r, xMin, length, n, blocks, seed);
+        foreach (var b in sys.Blocks)
+            b.Randomize(x => { double f = r.Attach(x), g = r.Detach(x); return f + g > 0 ? f / (f + g) : 0.0; }, seed, uint.MaxValue);
+        double T = v > 0 ? r.H / v + 10.0 / r.G2 : 1.0 / (r.F1 + r.G1);
+        int steps = (int)Math.Ceiling(T / dt - 1e-9);
+        for (int k = 0; k < steps; k++) sys.Step(T / steps, -v);
+        double w = length / n, var = 0;
+        foreach (var b in sys.Blocks)
+            foreach (double x in b.Positions)
+            {
+                double p = HuxleySteadyState.Distribution(r, v, x);
+                var += x * x * p * (1 - p);
+            }
+        return (sys.Moments().Q1, w * Math.Sqrt(var));
+    }
+}

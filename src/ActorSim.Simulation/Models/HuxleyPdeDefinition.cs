@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using ActorSim.Numerics.Muscle.Huxley;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// <c>huxley-pde</c>: Huxley's (1957) two-state cross-bridge model with cycling,
+/// d_t n + d_x(n v) = f(x)(1 - n) - g(x) n (seed 003's "Huxley's two-state model"), first-order upwind finite
+/// volumes integrated by the coordinator, under the constant-velocity protocol (isometric, then shortening at V).
+/// </summary>
+public sealed class HuxleyPdeDefinition : IModelDefinition
+{
+    public string Name => "huxley-pde";
+
+    public string Summary => "Huxley (1957) two-state cross-bridge PDE with attachment/detachment, isometric then constant-velocity shortening";
+
+    public IReadOnlyList<ValueSpec> Parameters { get; } =
+    [
+        .. HuxleyScenarioSpecs.Rates(),
+        HuxleyScenarioSpecs.CellsPerH(),
+        new("cfl", "1", "dt = cfl / (|v| / dx + max(f + g)) (<= 1 keeps 0 <= n <= 1)", ValueKind.Positive, 0.9),
+    ];
+
+    public IReadOnlyList<ValueSpec> Initial { get; } = [HuxleyScenarioSpecs.State];
+
+    public int MaxBlocks => 1;
+
+    public void CheckConsistency(Scenario s, Action<string, string> error)
+    {
+        HuxleyScenarioSpecs.CheckWindow(s, error);
+        HuxleyScenarioSpecs.CheckGrid(s, error);
+        if (s.P("cfl") > 1) error("$.parameters.cfl", $"{s.P("cfl")} is not allowed: must be <= 1 (forward Euler upwind is positive only up to 1)");
+    }
+
+    public IRunnableModel Create(Scenario s)
+    {
+        var (xMin, dx, cells) = HuxleyScenarioSpecs.Grid(s);
+        return new HuxleyPdeModel(HuxleyScenarioSpecs.RatesOf(s), s.P("kappa"), HuxleyScenarioSpecs.ProtocolOf(s), xMin, dx, cells,
+            s.Choice("state") == "isometric", s.P("cfl"), s.Time.Dt);
+    }
+}
+
+/// <summary>The coordinator-side state of a Huxley PDE run.</summary>
+public sealed class HuxleyPdeModel : ICoordinatorModel
+{
+    private readonly HuxleyUpwindSolver _solver;
+    private readonly HuxleyProtocol _protocol;
+    private readonly double _kappa, _cfl, _dtMax;
+    private long _steps;
+
+    public HuxleyPdeModel(HuxleyRates rates, double kappa, HuxleyProtocol protocol, double xMin, double dx, int cells, bool isometric, double cfl, double? dtMax)
+    {
+        _solver = new HuxleyUpwindSolver(rates, xMin, dx, cells);
+        if (isometric) _solver.SetIsometric();
+        _protocol = protocol;
+        _kappa = kappa; _cfl = cfl; _dtMax = dtMax ?? double.PositiveInfinity;
+        Rates = rates;
+    }
+
+    public HuxleyRates Rates { get; }
+    public HuxleyUpwindSolver Solver => _solver;
+    public IReadOnlyList<string> Columns { get; } = ["v", "Q0", "Q1", "Q2", "F", "F_huxley"];
+    public double Time { get; private set; }
+    public StepCounters Counters => new(_steps, 0, _steps);
+
+    public void AdvanceTo(double t)
+    {
+        while (Time < t)
+        {
+            double end = _protocol.SegmentEnd(Time, t);
+            double v = _protocol.Velocity(Time);
+            var (dt, next) = StepPlanner(Time, end, Math.Min(_dtMax, _cfl * _solver.StableTimeStep(v)));
+            _solver.Step(dt, v);
+            Time = next;
+            _steps++;
+        }
+    }
+
+    private static (double, double) StepPlanner(double t, double end, double dtMax) => Particles.StepPlanner.Next(t, end, dtMax);
+
+    public void ReadState(Span<double> values)
+    {
+        double v = _protocol.Velocity(Time);
+        values[0] = v;
+        values[1] = _solver.Moment(0);
+        values[2] = _solver.Moment(1);
+        values[3] = _solver.Moment(2);
+        values[4] = _kappa * values[2];
+        values[5] = HuxleyScenarioSpecs.SteadyForce(Rates, _kappa, v);
+    }
+
+    public JsonObject Analysis()
+    {
+        var a = HuxleyScenarioSpecs.Analysis(Rates, _kappa, _protocol);
+        a["dx"] = _solver.Dx;
+        a["cells"] = _solver.Cells;
+        return a;
+    }
+}

@@ -1,0 +1,136 @@
+using ActorSim.Numerics.Muscle;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// <c>muscle-1d</c>: the one-dimensional macro–micro model (n_x = n_y = 1) and its mean-field limit (seed 003).
+/// Constraint: stretch g = x / (1 + y) (the density is stretched with the tissue, so m_eff depends on rho) or
+/// linear g = x - G y (the density translates). <c>method = "particles"</c> runs N particles sampled from rho0 on
+/// particle-block actors (optionally with the W1 distance to the mean-field solution computed alongside);
+/// <c>method = "meanfield"</c> solves the mean-field PDE d_t rho = -d_x(rho Phi(x, y) y') with conservative
+/// finite volumes on slab blocks. <c>actorsim converge</c> runs both and fits the N^{-1/2} decay.
+/// </summary>
+public sealed class Muscle1DDefinition : IModelDefinition
+{
+    public string Name => "muscle-1d";
+
+    public string Summary => "1D macro–micro muscle model and its mean-field PDE (seed 003): particles or finite volumes, stretch or linear constraint";
+
+    public IReadOnlyList<ValueSpec> Parameters { get; } =
+    [
+        ValueSpec.OneOf("method", "particles (N particles on particle blocks) or meanfield (finite volumes for the mean-field PDE on slab blocks)", ["particles", "meanfield"]),
+        ValueSpec.OneOf("constraint", "stretch: g = x / (1 + y); linear: g = x - G y", ["stretch", "linear"]),
+        new("G", "L/[y]", "coupling of the linear constraint (X' = G y')", ValueKind.Finite, 1.0),
+        MuscleScenarioSpecs.Particles(10000),
+        MuscleScenarioSpecs.MacroMass(),
+        MuscleScenarioSpecs.ParticleMass(),
+        new("k0", "E/[y]^2", "macroscopic spring W0 = k0/2 (y - y_rest)^2", ValueKind.NonNegative, 4.0),
+        new("y_rest", "[y]", "rest position of W0", ValueKind.Finite, 0.0),
+        new("k1", "E/L^2", "particle spring W1 = k1/2 (x - x_star)^2", ValueKind.NonNegative, 2.0),
+        new("x_star", "L", "rest position of W1", ValueKind.Finite, 0.5),
+        ValueSpec.OneOf("density", "initial density rho0 on [x_lo, x_hi]: sine-bump (2/w) sin^2(pi (x - x_lo)/w), w = x_hi - x_lo, or uniform", ["sine-bump", "uniform"]),
+        new("x_lo", "L", "left end of the support of rho0", ValueKind.Finite, 0.5),
+        new("x_hi", "L", "right end of the support of rho0", ValueKind.Finite, 1.5),
+        new("cells", "1", "finite-volume cells on [grid_min, grid_max] (meanfield method, and the w1 reference)", ValueKind.Count, 1000),
+        new("grid_min", "L", "left end of the finite-volume grid", ValueKind.Finite, 0.0),
+        new("grid_max", "L", "right end of the finite-volume grid (mass leaving the grid is lost: keep the support inside)", ValueKind.Finite, 2.5),
+        new("cfl", "1", "finite-volume CFL number: dt <= cfl dx / max |Phi y'|", ValueKind.Positive, 0.4),
+        ValueSpec.OneOf("w1", "particles only: off, or meanfield — run the finite-volume solution alongside and write y_meanfield and the exact W1 distance between the particles and it", ["off", "meanfield"]),
+        MuscleScenarioSpecs.Project,
+        MuscleScenarioSpecs.Snapshot,
+        MuscleScenarioSpecs.HistBins(100),
+    ];
+
+    public IReadOnlyList<ValueSpec> Initial { get; } =
+    [
+        new("y", "[y]", "y at t = 0", ValueKind.Finite, 0.0),
+        new("ydot", "[y]/T", "y' at t = 0", ValueKind.Finite, 0.6),
+    ];
+
+    public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
+
+    public void CheckConsistency(Scenario s, Action<string, string> error)
+    {
+        MuscleScenarioSpecs.RequireDt(s, Name, error);
+        bool particles = s.Choice("method") == "particles";
+        if (particles) MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
+        else MuscleScenarioSpecs.CheckBlocks(s, s.Count("cells") / MeanFieldSlab1D.GhostCells, $"every slab needs {MeanFieldSlab1D.GhostCells} cells: blocks <= cells / {MeanFieldSlab1D.GhostCells}", error);
+        if (!(s.P("x_hi") > s.P("x_lo"))) error("$.parameters.x_hi", $"{s.P("x_hi")} is not allowed: must be > x_lo ({s.P("x_lo")})");
+        if (!(s.P("grid_max") > s.P("grid_min"))) error("$.parameters.grid_max", $"{s.P("grid_max")} is not allowed: must be > grid_min ({s.P("grid_min")})");
+        else if (s.P("x_lo") < s.P("grid_min") || s.P("x_hi") > s.P("grid_max"))
+            error("$.parameters.x_lo", $"the support [x_lo, x_hi] = [{s.P("x_lo")}, {s.P("x_hi")}] of rho0 must lie inside the grid [{s.P("grid_min")}, {s.P("grid_max")}]");
+        if (s.Choice("constraint") == "stretch" && !(1 + s.Init("y") > 0))
+            error("$.initial.y", $"{s.Init("y")} is not allowed: the stretch constraint needs 1 + y > 0 (d_x g = 1/(1 + y) must be invertible)");
+        if (s.Choice("constraint") == "linear" && s.P("G") == 0)
+            error("$.parameters.G", "0 is not allowed: with G = 0 the particles do not couple to y");
+        if (!particles && s.Choice("snapshot") != "none")
+            error("$.parameters.snapshot", "particle snapshots need method \"particles\" (the meanfield method writes fields/rho_NNNN.npy at every output)");
+    }
+
+    /// <summary>The 1D muscle model of the scenario.</summary>
+    public static MuscleModel Model(Scenario s) => new()
+    {
+        Constraint = s.Choice("constraint") == "linear" ? new LinearConstraint(new double[,] { { s.P("G") } }) : new StretchConstraint1D(),
+        MacroMass = s.P("M"),
+        ParticleMass = s.P("m"),
+        MacroPotential = new HarmonicMacroPotential([s.P("k0")], [s.P("y_rest")]),
+        ParticlePotential = new HarmonicParticlePotential([s.P("k1")], [s.P("x_star")]),
+    };
+
+    /// <summary>The finite-volume grid of the scenario.</summary>
+    public static MeanFieldGrid1D Grid(Scenario s, int? cells = null)
+    {
+        int n = cells ?? s.Count("cells");
+        return new MeanFieldGrid1D(s.P("grid_min"), (s.P("grid_max") - s.P("grid_min")) / n, n);
+    }
+
+    /// <summary>Distribution function of rho0.</summary>
+    public static Func<double, double> InitialCdf(Scenario s) => s.Choice("density") == "uniform"
+        ? InitialDensity.UniformCdf(s.P("x_lo"), s.P("x_hi"))
+        : InitialDensity.SineBumpCdf(s.P("x_lo"), s.P("x_hi"));
+
+    /// <summary>Cell averages of rho0 on the scenario's grid (or a grid with <paramref name="cells"/> cells).</summary>
+    public static double[] InitialCells(Scenario s, int? cells = null)
+    {
+        var g = Grid(s, cells);
+        return InitialDensity.CellAverages(InitialCdf(s), g.Origin, g.Dx, g.Cells);
+    }
+
+    /// <summary>The sampler of rho0 with the given seed.</summary>
+    public static IParticleSampler Sampler(Scenario s, ulong seed) => s.Choice("density") == "uniform"
+        ? new UniformBoxSampler(seed, [s.P("x_lo")], [s.P("x_hi")])
+        : new SineBumpSampler(seed, s.P("x_lo"), s.P("x_hi"));
+
+    public IRunnableModel Create(Scenario s) =>
+        s.Choice("method") == "meanfield" ? new MuscleMeanFieldRun(MeanFieldSetup(s)) : new MuscleParticleRun(ParticleSetup(s, s.Count("N"), s.Run.Seed));
+
+    public static MuscleMeanFieldSetup MeanFieldSetup(Scenario s, int? cells = null) => new()
+    {
+        Model = Model(s),
+        Grid = Grid(s, cells),
+        Density = InitialCells(s, cells),
+        Y0 = [s.Init("y")],
+        V0 = [s.Init("ydot")],
+        Blocks = s.Choice("method") == "meanfield" ? s.Run.Blocks : 1,
+        DtMax = s.Time.Dt!.Value,
+        Cfl = s.P("cfl"),
+    };
+
+    public static MuscleParticleSetup ParticleSetup(Scenario s, int particles, ulong seed) => new()
+    {
+        Model = Model(s),
+        ParticleCount = particles,
+        Blocks = Math.Min(s.Run.Blocks, particles),
+        Y0 = [s.Init("y")],
+        V0 = [s.Init("ydot")],
+        Sampler = Sampler(s, seed),
+        Dt = s.Time.Dt!.Value,
+        Project = MuscleScenarioSpecs.On(s, "project"),
+        Snapshot = MuscleScenarioSpecs.SnapshotOf(s),
+        HistogramBins = s.Count("hist_bins"),
+        HistogramMin = s.P("grid_min"),
+        HistogramMax = s.P("grid_max"),
+        MeanField = s.Choice("w1") == "meanfield" ? new MeanFieldReference(Grid(s), InitialCells(s), s.P("cfl")) : null,
+    };
+}

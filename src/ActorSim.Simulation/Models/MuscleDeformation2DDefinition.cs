@@ -1,0 +1,153 @@
+using ActorSim.Numerics.Muscle;
+using ActorSim.Simulation.Scenarios;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// <c>muscle-deformation-2d</c>: seed 003's nonlinear example g(X, y) = F(y)^{-1} X on particle-block actors —
+/// every particle keeps its reference position in a deforming 2D element. F(y) is a rotation (y0 = angle), an
+/// axis stretch (F = diag(1 + y0, 1 + y1)), a simple shear (F = [[1, y0], [0, 1]]) or a general affine map
+/// (F = I + [[y0, y1], [y2, y3]], with the frame-indifferent strain energy W0 = k0/2 |F^T F - I|^2).
+/// Energy is conserved; for the rotation and affine maps with an isotropic W1 (k1x = k1y) and a radial V so is
+/// the angular momentum, which the run writes as a column.
+/// </summary>
+public sealed class MuscleDeformation2DDefinition : IModelDefinition
+{
+    private static readonly string[] Maps = ["rotation", "stretch", "shear", "affine"];
+
+    public string Name => "muscle-deformation-2d";
+
+    public string Summary => "Macro–micro muscle model with the 2D deformation constraint F(y)^{-1} X_i = const (seed 003): rotation, stretch, shear or affine F";
+
+    public IReadOnlyList<ValueSpec> Parameters { get; } =
+    [
+        ValueSpec.OneOf("map", "the deformation F(y): rotation (n_y = 1), stretch (n_y = 2), shear (n_y = 1), affine (n_y = 4)", Maps),
+        MuscleScenarioSpecs.Particles(2000),
+        MuscleScenarioSpecs.MacroMass(),
+        MuscleScenarioSpecs.ParticleMass(0.5),
+        new("k0", "E/[y]^2", "macroscopic stiffness: W0 = k0/2 |y|^2 (rotation, stretch, shear) or k0/2 |F^T F - I|^2 (affine)", ValueKind.NonNegative, 1.0),
+        new("k1x", "E/L^2", "particle spring W1 = (k1x x1^2 + k1y x2^2) / 2, first axis", ValueKind.NonNegative, 1.0),
+        new("k1y", "E/L^2", "particle spring, second axis (k1x = k1y: isotropic, angular momentum conserved)", ValueKind.NonNegative, 1.0),
+        new("a", "L", "initial reference positions are uniform on the square [-a, a]^2", ValueKind.Positive, 1.0),
+        MuscleScenarioSpecs.Pair,
+        MuscleScenarioSpecs.PairAmplitude(),
+        MuscleScenarioSpecs.PairWidth(),
+        MuscleScenarioSpecs.Interaction,
+        MuscleScenarioSpecs.MeshNodes(),
+        MuscleScenarioSpecs.MeshExtent(3),
+        MuscleScenarioSpecs.Project,
+        MuscleScenarioSpecs.Snapshot,
+        MuscleScenarioSpecs.HistBins(),
+        MuscleScenarioSpecs.HistExtent(2),
+    ];
+
+    public IReadOnlyList<ValueSpec> Initial { get; } =
+    [
+        new("y0", "[y]", "y_0 at t = 0 (rotation: angle in rad; stretch: x1 stretch; shear: shear; affine: F00 - 1)", ValueKind.Finite, 0.0),
+        new("y1", "[y]", "y_1 at t = 0 (stretch: x2 stretch; affine: F01)", ValueKind.Finite, 0.0),
+        new("y2", "[y]", "y_2 at t = 0 (affine: F10)", ValueKind.Finite, 0.0),
+        new("y3", "[y]", "y_3 at t = 0 (affine: F11 - 1)", ValueKind.Finite, 0.0),
+        new("ydot0", "[y]/T", "y_0' at t = 0", ValueKind.Finite, 0.0),
+        new("ydot1", "[y]/T", "y_1' at t = 0", ValueKind.Finite, 0.0),
+        new("ydot2", "[y]/T", "y_2' at t = 0", ValueKind.Finite, 0.0),
+        new("ydot3", "[y]/T", "y_3' at t = 0", ValueKind.Finite, 0.0),
+    ];
+
+    public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
+
+    private static int Ny(string map) => map switch { "stretch" => 2, "affine" => 4, _ => 1 };
+
+    public void CheckConsistency(Scenario s, Action<string, string> error)
+    {
+        string map = s.Choice("map");
+        int ny = Ny(map);
+        MuscleScenarioSpecs.RequireDt(s, Name, error);
+        MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
+        MuscleScenarioSpecs.CheckMesh(s, 2, s.P("a") * Math.Sqrt(2), error);
+        MuscleScenarioSpecs.CheckUnusedComponents(s, ny, 4, map, error);
+        if (map == "stretch" && (1 + s.Init("y0") <= 0 || 1 + s.Init("y1") <= 0))
+            error("$.initial", "the stretch map needs 1 + y0 > 0 and 1 + y1 > 0 (F(y) must be invertible: uniform full-rank condition)");
+        if (map == "affine")
+        {
+            double det = (1 + s.Init("y0")) * (1 + s.Init("y3")) - s.Init("y1") * s.Init("y2");
+            if (!(det > 0)) error("$.initial", $"det F(y) = {det} at t = 0: the affine map must start orientation-preserving and invertible (det F > 0)");
+        }
+    }
+
+    public IRunnableModel Create(Scenario s) => new MuscleParticleRun(CreateSetup(s));
+
+    public static MuscleParticleSetup CreateSetup(Scenario s)
+    {
+        string map = s.Choice("map");
+        int ny = Ny(map);
+        double k0 = s.P("k0"), mass = s.P("M");
+        DeformationMap2D f = map switch
+        {
+            "rotation" => new RotationMap(),
+            "stretch" => new StretchMap(),
+            "shear" => new ShearMap(),
+            _ => new AffineMap(),
+        };
+        IMacroPotential w0 = map == "affine" ? new MacroStrainEnergy2D(k0) : new HarmonicMacroPotential(Enumerable.Repeat(k0, ny).ToArray());
+        var model = new MuscleModel
+        {
+            Constraint = new DeformationConstraint2D(f),
+            MacroMass = mass,
+            ParticleMass = s.P("m"),
+            MacroPotential = w0,
+            ParticlePotential = new HarmonicParticlePotential([s.P("k1x"), s.P("k1y")]),
+            PairPotential = MuscleScenarioSpecs.PairPotential(s),
+        };
+        MacroMomentum? angular = map switch
+        {
+            "rotation" => (y, v) => mass * v[0],
+            "affine" => (y, v) => mass * ((1 + y[0]) * v[2] - y[2] * v[0] + y[1] * v[3] - (1 + y[3]) * v[1]),
+            _ => null,
+        };
+        double a = s.P("a"), he = s.P("hist_extent");
+        var interaction = MuscleScenarioSpecs.InteractionOf(s);
+        return new MuscleParticleSetup
+        {
+            Model = model,
+            ParticleCount = s.Count("N"),
+            Blocks = s.Run.Blocks,
+            Y0 = Enumerable.Range(0, ny).Select(k => s.Init($"y{k}")).ToArray(),
+            V0 = Enumerable.Range(0, ny).Select(k => s.Init($"ydot{k}")).ToArray(),
+            Sampler = new ReferenceBoxSampler(s.Run.Seed, a, f, Enumerable.Range(0, ny).Select(k => s.Init($"y{k}")).ToArray()),
+            Dt = s.Time.Dt!.Value,
+            Interaction = interaction,
+            Mesh = interaction == MuscleInteraction.Mesh ? MuscleScenarioSpecs.MeshGrid(s, 2) : null,
+            Project = MuscleScenarioSpecs.On(s, "project"),
+            Snapshot = MuscleScenarioSpecs.SnapshotOf(s),
+            HistogramBins = s.Count("hist_bins"),
+            HistogramMin = -he,
+            HistogramMax = he,
+            YNames = Enumerable.Range(0, ny).Select(k => $"y{k}").ToArray(),
+            AngularMomentum = angular,
+        };
+    }
+
+    /// <summary>Reference positions uniform on [-a, a]^2, placed at X = F(y0) X_ref (so g(X, y0) = X_ref).</summary>
+    private sealed class ReferenceBoxSampler(ulong seed, double a, DeformationMap2D map, double[] y0) : IParticleSampler
+    {
+        private readonly UniformBoxSampler _box = new(seed, [-a, -a], [a, a]);
+        private readonly double[] _f = Matrix(map, y0);
+
+        private static double[] Matrix(DeformationMap2D map, double[] y)
+        {
+            var f = new double[4];
+            map.Matrix(y, f);
+            return f;
+        }
+
+        public int Nx => 2;
+
+        public void Sample(long index, Span<double> x)
+        {
+            _box.Sample(index, x);
+            double r0 = x[0], r1 = x[1];
+            x[0] = _f[0] * r0 + _f[1] * r1;
+            x[1] = _f[2] * r0 + _f[3] * r1;
+        }
+    }
+}

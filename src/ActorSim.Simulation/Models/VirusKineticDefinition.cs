@@ -1,0 +1,187 @@
+using System.Text.Json.Nodes;
+using ActorSim.Numerics.Grid;
+using ActorSim.Numerics.Virus;
+using ActorSim.Numerics.Virus.Kinetic;
+using ActorSim.Numerics.Virus.Spatial;
+using ActorSim.Simulation.Scenarios;
+using ActorSim.Simulation.Subdomains;
+
+namespace ActorSim.Simulation.Models;
+
+/// <summary>
+/// <c>virus-kinetic</c>: the kinetic velocity-jump model behind eq. (3) (seed 000, eq. (36)–(54)) in 1D, in
+/// the parabolic scaling with parameter eps, solved by the asymptotic-preserving micro–macro scheme on
+/// subdomain actors. As eps → 0 it tends to the virus-pde model with D_i = c_i²/sigma_i.
+/// </summary>
+public sealed class VirusKineticDefinition : IModelDefinition
+{
+    public string Name => "virus-kinetic";
+
+    public string Summary => "kinetic velocity-jump May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D, asymptotic-preserving in eps";
+
+    public IReadOnlyList<ValueSpec> Parameters { get; } =
+    [
+        new("eps", "1", "parabolic scaling parameter (mean free path / domain size); the diffusion limit is eps -> 0", ValueKind.Positive),
+        new("c_u", "L/T", "run speed of healthy cells", ValueKind.Positive),
+        new("sigma_u", "1/T", "turning rate of healthy cells (limit D_u = c_u²/sigma_u)", ValueKind.Positive),
+        new("c_v", "L/T", "run speed of infected cells", ValueKind.Positive),
+        new("sigma_v", "1/T", "turning rate of infected cells (limit D_v = c_v²/sigma_v)", ValueKind.Positive),
+        new("c_w", "L/T", "run speed of virus", ValueKind.Positive),
+        new("sigma_w", "1/T", "turning rate of virus (limit D_w = c_w²/sigma_w)", ValueKind.Positive),
+        new("chi", "L²/(T·[v])", "taxis sensitivity of u towards v in the limit (turning biased towards ∇v)", ValueKind.Finite),
+        new("d1", "1/T", "death rate of healthy cells", ValueKind.Positive),
+        new("d2", "1/T", "death rate of infected cells", ValueKind.Positive),
+        new("d3", "1/T", "clearance rate of virus", ValueKind.Positive),
+        new("beta", "1/(T·[w])", "infection rate constant", ValueKind.Rate),
+        new("k", "[w]/(T·[v])", "virus production per infected cell", ValueKind.Rate),
+        new("r", "[u]/T", "production rate of healthy cells", ValueKind.Rate),
+        new("nx", "cells", "cells of the 1D grid", ValueKind.Count),
+        new("Lx", "L", "domain length", ValueKind.Positive, 1),
+        ValueSpec.OneOf("boundary_x", "boundary: specularly reflecting walls or periodic", ["reflecting", "periodic"]),
+    ];
+
+    public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial.Where(v => v.Name != "mode_y").ToArray();
+
+    public int MaxBlocks => 4096;
+
+    public void CheckConsistency(Scenario s, Action<string, string> error)
+    {
+        if (s.Init("mode_x") != Math.Floor(s.Init("mode_x"))) error("$.initial.mode_x", $"{s.Init("mode_x")} is not allowed: must be a whole number >= 0");
+        if (s.Choice("state") == "endemic" && !(MayNowakOdeDefinition.Rates(s).R0 > 1))
+            error("$.initial.state", $"\"endemic\" needs R0 > 1, but R0 = {MayNowakOdeDefinition.Rates(s).R0:G6}; use \"infection-free\" or \"uniform\"");
+        if (s.Count("nx") / s.Run.Blocks < 2)
+            error("$.run.blocks", $"{s.Run.Blocks} blocks are too many for {s.Count("nx")} cells: every block needs at least 2 cells");
+    }
+
+    internal static KineticVirusParameters KineticParameters(Scenario s) => new(MayNowakOdeDefinition.Rates(s),
+        new SpeciesTransport(s.P("c_u"), s.P("sigma_u")), new SpeciesTransport(s.P("c_v"), s.P("sigma_v")),
+        new SpeciesTransport(s.P("c_w"), s.P("sigma_w")), s.P("chi"));
+
+    public IRunnableModel Create(Scenario s)
+    {
+        var p = KineticParameters(s);
+        var boundary = s.Choice("boundary_x") == "periodic" ? KineticBoundary.Periodic : KineticBoundary.Reflecting;
+        var grid = new KineticGrid1D(s.P("Lx"), s.Count("nx"), boundary);
+        double maxDt = s.Time.Dt ?? MicroMacroSolver1D.MacroscopicTimeStep(p, grid.Dx);
+        // The limit problem's grid (same cells) gives the initial data and the analysis of the eps -> 0 limit.
+        var limitGrid = UniformGrid.Line(grid.CellCount, grid.Length, boundary == KineticBoundary.Periodic ? BoundaryKind.Periodic : BoundaryKind.Neumann);
+        var limit = new VirusPdeParameters(p.Rates, p.DiffusionCoefficient(0), p.DiffusionCoefficient(1), p.DiffusionCoefficient(2), p.Chi);
+        return new VirusKineticModel(grid, p, s.P("eps"), s.Run.Blocks, maxDt, VirusPdeInitialState.From(s, limit, limitGrid), limit, limitGrid);
+    }
+}
+
+/// <summary>The <c>virus-kinetic</c> model on subdomain actors: one <see cref="MicroMacroSubdomain1D"/> slab per block.</summary>
+public sealed class VirusKineticModel : ISubdomainModel
+{
+    private readonly KineticGrid1D _grid;
+    private readonly KineticVirusParameters _p;
+    private readonly double _eps, _maxDt;
+    private readonly int _blocks;
+    private readonly VirusPdeInitialState _initial;
+    private readonly VirusPdeParameters _limit;
+    private readonly UniformGrid _limitGrid;
+
+    internal VirusKineticModel(KineticGrid1D grid, KineticVirusParameters p, double eps, int blocks, double maxDt,
+        VirusPdeInitialState initial, VirusPdeParameters limit, UniformGrid limitGrid)
+    {
+        _grid = grid; _p = p; _eps = eps; _blocks = blocks; _maxDt = maxDt; _initial = initial; _limit = limit; _limitGrid = limitGrid;
+    }
+
+    public KineticGrid1D Grid => _grid;
+    public KineticVirusParameters Parameters => _p;
+    public double Epsilon => _eps;
+    public double MaxDt => _maxDt;
+
+    public int BlockCount => _blocks;
+
+    public IReadOnlyList<string> Columns { get; } = ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
+
+    /// <summary>The initial density of one species on the whole grid.</summary>
+    public double[] InitialDensity(int species) => Enumerable.Range(0, _grid.CellCount).Select(i =>
+    {
+        var q = _initial.At(_grid.CellCenter(i), 0);
+        return species switch { 0 => q.U, 1 => q.V, _ => q.W };
+    }).ToArray();
+
+    public IReadOnlyList<HaloLink> Links(int b)
+    {
+        bool periodic = _grid.Boundary == KineticBoundary.Periodic;
+        int left = b > 0 ? b - 1 : periodic ? _blocks - 1 : -1;
+        int right = b < _blocks - 1 ? b + 1 : periodic ? 0 : -1;
+        return [new HaloLink(0, left, left < 0 ? -1 : 1), new HaloLink(1, right, right < 0 ? -1 : 0)];
+    }
+
+    public ISubdomainKernel CreateKernel(int b)
+    {
+        int start = _grid.SlabStart(b, _blocks), end = _grid.SlabStart(b + 1, _blocks);
+        var slab = new MicroMacroSubdomain1D(_grid, _p, _eps, b, start, end - start);
+        for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
+        return new Kernel(slab, Links(b));
+    }
+
+    public double[] ReduceBounds(IReadOnlyList<double[]> bounds) => [];
+
+    /// <summary>Equal steps no longer than the maximum step, landing exactly on <paramref name="tEnd"/>.</summary>
+    public StepOrder Plan(long step, double t, double tEnd, double[] global)
+    {
+        double remaining = tEnd - t;
+        long n = (long)Math.Ceiling(remaining / _maxDt * (1 - 1e-12));
+        if (n <= 1) return new StepOrder(step, t, remaining, tEnd, 1);
+        double dt = remaining / n;
+        return new StepOrder(step, t, dt, t + dt, 1);
+    }
+
+    public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
+    {
+        int n = _grid.CellCount;
+        var fields = new[] { new double[n], new double[n], new double[n] };
+        int offset = 0;
+        foreach (var snap in snapshots)
+        {
+            int m = snap.Length / 3;
+            for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
+            offset += m;
+        }
+        for (int s = 0; s < 3; s++)
+        {
+            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
+            row[s] = sum * _grid.Dx;
+            row[3 + s] = min;
+            row[6 + s] = max;
+        }
+        return [new FieldSnapshot("u", fields[0], [n]), new FieldSnapshot("v", fields[1], [n]), new FieldSnapshot("w", fields[2], [n])];
+    }
+
+    public JsonObject Analysis()
+    {
+        var doc = MayNowakAnalysis.Spatial(_limit, _limitGrid);
+        doc["diffusion_limit"] = new JsonObject
+        {
+            ["about"] = "the eps -> 0 limit is the virus-pde model with these coefficients; linear_stability refers to that limit",
+            ["eps"] = _eps,
+            ["Du"] = _limit.Du, ["Dv"] = _limit.Dv, ["Dw"] = _limit.Dw,
+            ["max_dt"] = _maxDt,
+        };
+        return doc;
+    }
+
+    private sealed class Kernel(MicroMacroSubdomain1D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel
+    {
+        private double _dt;
+        public int Block => slab.BlockIndex;
+        public IReadOnlyList<HaloLink> Links => links;
+        public int HaloLength(int port) => slab.HaloLength;
+        public void ExtractHalo(int port, Span<double> buffer) => slab.ExtractHalo(port == 0 ? HaloSide.Left : HaloSide.Right, buffer);
+        public void ApplyHalo(int port, ReadOnlySpan<double> buffer) => slab.ApplyHalo(port == 0 ? HaloSide.Left : HaloSide.Right, buffer);
+        public void ApplyBoundary(int port) => slab.ApplyWall(port == 0 ? HaloSide.Left : HaloSide.Right);
+        public double[] ComputeBounds() => [];
+        public void BeginStep(StepOrder order) => _dt = order.Dt;
+        public void Stage(int k) => slab.Step(_dt);
+        public int SnapshotLength => 3 * slab.CellCount;
+        public void CopySnapshot(Span<double> destination)
+        {
+            for (int s = 0; s < 3; s++) slab.Density(s).CopyTo(destination.Slice(s * slab.CellCount, slab.CellCount));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using ActorSim.Actors;
+
+namespace ActorSim.Simulation.Particles;
+
+/// <summary>
+/// Owns one block of particles (its <see cref="IParticleKernel"/>, created in <see cref="PreStart"/>, i.e. on
+/// the actor's own thread, so blocks initialise in parallel). Answers every <see cref="BlockRound"/> with a
+/// <see cref="BlockReply"/> to the sender. Blocks never talk to each other: data every block needs (positions,
+/// mesh fields, halos) is relayed by the coordinator, which keeps the result independent of message order.
+/// </summary>
+public sealed class ParticleBlockActor : Actor
+{
+    private readonly Func<IParticleKernel> _createKernel;
+    private IParticleKernel _kernel = null!;
+
+    public ParticleBlockActor(Func<IParticleKernel> createKernel) => _createKernel = createKernel;
+
+    protected override void PreStart() => _kernel = _createKernel();
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case BlockRound r:
+                var reply = _kernel.Handle(r.Round);
+                (Sender ?? throw new InvalidOperationException("BlockRound must come from the coordinator"))
+                    .Tell(new BlockReply(r.Seq, _kernel.Block, reply), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}

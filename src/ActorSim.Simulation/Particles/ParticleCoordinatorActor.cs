@@ -1,0 +1,150 @@
+using ActorSim.Actors;
+using ActorSim.Simulation.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Particles;
+
+/// <summary>
+/// Coordinator of a model run on particle-block actors. Creates one <see cref="ParticleBlockActor"/> per
+/// block (children <c>block-0</c> …), then drives the model's activities: an output at t = 0, then steps
+/// until the next output time (which the model lands on exactly), an output there, and so on. Every round
+/// is broadcast to all blocks; replies are slotted by block index and handed to the model in block order
+/// once all are in, so the result depends on the scenario and the block count only, never on arrival order.
+/// A <see cref="StopRun"/> is honoured after the current step: the state at that time is written as a
+/// last row and the outputs are closed.
+/// </summary>
+public sealed class ParticleCoordinatorActor : Actor
+{
+    private enum Activity { None, Output, Step }
+
+    private readonly IParticleModel _model;
+    private readonly IReadOnlyList<double> _outputTimes;
+    private readonly IActorRef _writer;
+    private readonly IActorRef? _progress;
+    private readonly IActorRef[] _blocks;
+    private readonly double[]?[] _replies;
+    private int _received;
+    private long _seq;
+    private Activity _activity;
+    private IActorRef? _requester;
+    private int _nextOutput;
+    private double[] _lastRow = [];
+    private RunStatus _status = RunStatus.Completed;
+    private string? _reason;
+    private bool _stopRequested, _finishing;
+
+    /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run places them on worker
+    /// nodes); null: the coordinator creates them as its children.</param>
+    public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
+        IReadOnlyList<IActorRef>? blocks = null)
+    {
+        _model = model;
+        _outputTimes = outputTimes;
+        _writer = writer;
+        _progress = progress;
+        if (blocks is not null && blocks.Count != model.BlockCount)
+            throw new ArgumentException($"{blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
+        _blocks = blocks?.ToArray() ?? new IActorRef[model.BlockCount];
+        _replies = new double[]?[model.BlockCount];
+    }
+
+    protected override void PreStart()
+    {
+        for (int b = 0; b < _blocks.Length && _blocks[b] is null; b++)
+        {
+            int block = b;
+            _blocks[b] = Context.ActorOf(Props.Create(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
+        }
+    }
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case StartRun:
+                if (_requester is not null) throw new InvalidOperationException("the run was already started");
+                _requester = Sender;
+                Begin(Activity.Output, _model.BeginOutput());
+                break;
+            case StopRun stop:
+                if (!_finishing && !_stopRequested)
+                {
+                    _stopRequested = true;
+                    _status = RunStatus.Cancelled;
+                    _reason = stop.Reason;
+                    Context.Log.LogWarning("run stopping at t = {T}: {Reason}", _model.Time, stop.Reason);
+                }
+                break;
+            case BlockReply r:
+                if (r.Seq != _seq) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} while round {_seq} is open");
+                if ((uint)r.Block >= (uint)_replies.Length) throw new InvalidOperationException($"reply from unknown block {r.Block}");
+                if (_replies[r.Block] is not null) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} twice");
+                _replies[r.Block] = r.Data;
+                if (++_received == _replies.Length) RoundComplete();
+                break;
+            case OutputClosed closed:
+                _requester?.Tell(new RunCompleted(_status, _reason, _model.Time, _lastRow, _model.Counters, closed.Rows, closed.Sha256), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Begin(Activity activity, ParticleRound first)
+    {
+        _activity = activity;
+        Broadcast(first);
+    }
+
+    private void Broadcast(ParticleRound round)
+    {
+        _seq++;
+        var message = new BlockRound(_seq, round);
+        foreach (var b in _blocks) b.Tell(message, Self);
+    }
+
+    private void RoundComplete()
+    {
+        _received = 0;
+        var next = _model.Continue(_replies!);
+        Array.Clear(_replies);
+        if (next is not null) { Broadcast(next); return; }
+        var done = _activity;
+        _activity = Activity.None;
+        if (done == Activity.Output) OutputComplete();
+        else StepComplete();
+    }
+
+    private void OutputComplete()
+    {
+        var row = new double[_model.Columns.Count];
+        var fields = _model.CompleteOutput(row);
+        _writer.Tell(new OutputRow(_model.Time, row), Self);
+        foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
+        _lastRow = row;
+        _progress?.Tell(new RunProgress(_model.Time, _outputTimes[^1], _model.Counters.Accepted), Self);
+        _nextOutput++;
+        if (_nextOutput >= _outputTimes.Count || _stopRequested) Finish();
+        else NextStep();
+    }
+
+    private void StepComplete()
+    {
+        if (_stopRequested || _model.Time >= _outputTimes[_nextOutput]) Begin(Activity.Output, _model.BeginOutput());
+        else NextStep();
+    }
+
+    private void NextStep()
+    {
+        double target = _outputTimes[_nextOutput];
+        if (!(target > _model.Time)) throw new InvalidOperationException($"output time {target} is not after t = {_model.Time}");
+        Begin(Activity.Step, _model.BeginStep(target));
+    }
+
+    private void Finish()
+    {
+        _finishing = true;
+        _writer.Tell(new CloseOutput(), Self);
+    }
+}

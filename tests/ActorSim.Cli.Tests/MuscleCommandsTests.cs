@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Xml.Linq;
+using FluentAssertions;
+
+namespace ActorSim.Cli.Tests;
+
+/// <summary><c>actorsim converge</c> and <c>actorsim force-velocity</c> on tiny inputs, run as real processes.</summary>
+public class MuscleCommandsTests
+{
+    private static List<Dictionary<string, string>> Csv(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(l => l.Split(',').Select((v, i) => (header[i], v)).ToDictionary(p => p.Item1, p => p.v)).ToList();
+    }
+
+    private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Converge_reports_W1_and_y_errors_with_slopes_as_table_csv_and_svg()
+    {
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, "converge", "scenarios/muscle-meanfield-1d.json", "--n", "100,400,1600", "--seeds", "4", "--out", "out/conv");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.StdOut.Should().Contain("W1(T) mean ± sd").And.Contain("fitted slopes").And.Contain("1600");
+        var rows = Csv(dir.File("out/conv/converge.csv"));
+        rows.Select(x => int.Parse(x["N"])).Should().Equal(100, 400, 1600);
+        rows.Select(x => D(x["w1_final"])).Should().BeInDescendingOrder().And.OnlyContain(w => w > 0 && w < 0.1);
+        var fit = Csv(dir.File("out/conv/converge-fit.csv")).ToDictionary(x => x["quantity"], x => D(x["slope"]));
+        fit["w1_initial"].Should().BeInRange(-0.75, -0.25);
+        fit["w1_final"].Should().BeInRange(-0.75, -0.25);
+        var svg = XDocument.Load(dir.File("out/conv/converge.svg"));
+        svg.Root!.Name.LocalName.Should().Be("svg");
+        svg.Descendants().Count(e => e.Name.LocalName == "circle").Should().Be(9, "three quantities at three particle counts");
+    }
+
+    [Fact]
+    public void Converge_rejects_bad_counts_and_scenarios_of_other_models()
+    {
+        using var dir = new ScratchDir();
+        var bad = ActorsimProcess.Run(dir.Path, "converge", "scenarios/muscle-meanfield-1d.json", "--n", "100,ten");
+        bad.ExitCode.Should().Be(2, bad.ToString());
+        bad.StdErr.Should().Contain("--n: \"ten\" is not allowed");
+        var other = ActorsimProcess.Run(dir.Path, "converge", "scenarios/huxley-pde-isometric.json", "--n", "100");
+        other.ExitCode.Should().Be(2, other.ToString());
+        other.StdErr.Should().Contain("converge needs a scenario of model muscle-1d");
+    }
+
+    [Fact]
+    public void Force_velocity_matches_Huxleys_closed_form_with_first_order_PDE_and_particles_within_their_error()
+    {
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/huxley-pde-shortening.json", "--velocities", "0,1,4", "--particles", "4000", "--out", "out/fv");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.StdOut.Should().Contain("Force-velocity relation").And.Contain("particles (N = 4000)");
+        var rows = Csv(dir.File("out/fv/force-velocity.csv"));
+        rows.Should().HaveCount(3);
+        foreach (var row in rows)
+        {
+            double huxley = D(row["huxley"]);
+            D(row["pde"]).Should().BeApproximately(huxley, 2e-3);
+            Math.Abs(D(row["particles"]) - huxley).Should().BeLessThan(4 * D(row["particles_sd"]));
+        }
+        D(rows[0]["huxley"]).Should().Be(1.0);
+        D(rows[1]["huxley"]).Should().BeApproximately(0.6282, 1e-4);
+        D(rows[1]["pde_order"]).Should().BeInRange(0.9, 1.1);
+        D(rows[2]["x_min"]).Should().Be(-4.0, "fast shortening extends the window below the scenario's x_min = -1");
+        XDocument.Load(dir.File("out/fv/force-velocity.svg")).Root!.Name.LocalName.Should().Be("svg");
+        var bad = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/muscle-linear.json");
+        bad.ExitCode.Should().Be(2, bad.ToString());
+        bad.StdErr.Should().Contain("force-velocity needs a scenario of a Huxley model");
+    }
+}
