@@ -22,6 +22,7 @@ public sealed class ParticleCoordinatorActor : Actor
     private readonly IActorRef _writer;
     private readonly IActorRef? _progress;
     private readonly IActorRef[] _blocks;
+    private readonly BlockSet _all;
     private readonly double[]?[] _replies;
     private int _received;
     private long _seq;
@@ -34,17 +35,18 @@ public sealed class ParticleCoordinatorActor : Actor
     private bool _stopRequested, _finishing;
 
     /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run places them on worker
-    /// nodes); null: the coordinator creates them as its children.</param>
+    /// nodes), with the way to reach them all at once; null: the coordinator creates them as its children.</param>
     public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
-        IReadOnlyList<IActorRef>? blocks = null)
+        BlockSet? blocks = null)
     {
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
         _progress = progress;
-        if (blocks is not null && blocks.Count != model.BlockCount)
-            throw new ArgumentException($"{blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
-        _blocks = blocks?.ToArray() ?? new IActorRef[model.BlockCount];
+        if (blocks is not null && blocks.Blocks.Count != model.BlockCount)
+            throw new ArgumentException($"{blocks.Blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
+        _blocks = blocks?.Blocks.ToArray() ?? new IActorRef[model.BlockCount];
+        _all = blocks ?? new BlockSet(_blocks);
         _replies = new double[]?[model.BlockCount];
     }
 
@@ -101,7 +103,7 @@ public sealed class ParticleCoordinatorActor : Actor
     {
         _seq++;
         var message = new BlockRound(_seq, round);
-        foreach (var b in _blocks) b.Tell(message, Self);
+        _all.TellAll(message, Self);
     }
 
     private void RoundComplete()

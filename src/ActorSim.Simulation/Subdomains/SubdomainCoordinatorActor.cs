@@ -23,6 +23,7 @@ public sealed class SubdomainCoordinatorActor : Actor
     private readonly IActorRef? _progress;
     private readonly IActorRef[] _blocks;
     private readonly bool _ownsBlocks;
+    private BlockSet _all = null!;
     private readonly double[]?[] _bounds;
     private readonly double[]?[] _snapshots;
     private int _received;
@@ -41,19 +42,20 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// <param name="outputTimes">The output times.</param>
     /// <param name="writer">Receives rows and fields (<see cref="OutputWriterActor"/>).</param>
     /// <param name="progress">Receives <see cref="RunProgress"/>, or null.</param>
-    /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run); null: the coordinator
-    /// creates them as its children.</param>
+    /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run), with the way to reach
+    /// them all at once; null: the coordinator creates them as its children.</param>
     public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
-        IReadOnlyList<IActorRef>? blocks = null)
+        BlockSet? blocks = null)
     {
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
         _progress = progress;
-        if (blocks is not null && blocks.Count != model.BlockCount)
-            throw new ArgumentException($"{blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
+        if (blocks is not null && blocks.Blocks.Count != model.BlockCount)
+            throw new ArgumentException($"{blocks.Blocks.Count} block actors given for {model.BlockCount} blocks", nameof(blocks));
         _ownsBlocks = blocks is null;
-        _blocks = blocks?.ToArray() ?? new IActorRef[model.BlockCount];
+        _blocks = blocks?.Blocks.ToArray() ?? new IActorRef[model.BlockCount];
+        if (blocks is not null) _all = blocks;
         _bounds = new double[]?[model.BlockCount];
         _snapshots = new double[]?[model.BlockCount];
     }
@@ -65,6 +67,7 @@ public sealed class SubdomainCoordinatorActor : Actor
             int block = b;
             _blocks[b] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
+        if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
         for (int b = 0; b < _blocks.Length; b++)
         {
@@ -116,7 +119,7 @@ public sealed class SubdomainCoordinatorActor : Actor
 
     private void RequestSnapshots()
     {
-        foreach (var b in _blocks) b.Tell(new RequestSnapshot(_nextOutput), Self);
+        _all.TellAll(new RequestSnapshot(_nextOutput), Self);
     }
 
     /// <summary>Every block reported the bounds of step <see cref="_step"/>: write an output first if one is due, then order the step.</summary>
@@ -151,7 +154,7 @@ public sealed class SubdomainCoordinatorActor : Actor
             _heldBounds = null;
             OrderStep(global);
         }
-        else foreach (var b in _blocks) b.Tell(new ReportBounds(_step), Self);
+        else _all.TellAll(new ReportBounds(_step), Self);
     }
 
     /// <summary>Orders step <see cref="_step"/>, never past the next output time; the blocks answer with the next step's bounds.</summary>
@@ -159,7 +162,7 @@ public sealed class SubdomainCoordinatorActor : Actor
     {
         var order = _model.Plan(_step, _t, _outputTimes[_nextOutput], global);
         if (!(order.TNext > _t)) throw new InvalidOperationException($"step {_step} at t = {_t} would not advance (dt = {order.Dt})");
-        foreach (var b in _blocks) b.Tell(new RunStep(order), Self);
+        _all.TellAll(new RunStep(order), Self);
         _t = order.TNext;
         _step++;
     }

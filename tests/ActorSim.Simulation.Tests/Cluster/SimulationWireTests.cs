@@ -2,6 +2,7 @@ using ActorSim.Actors;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Wire;
 using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Particles;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Runtime.Cluster;
 using ActorSim.Simulation.Subdomains;
@@ -126,14 +127,41 @@ public sealed class SimulationWireTests
 
         var b0 = new FakeRef("node-2", "/user/actorsim/run-r1/block-0");
         var b3 = new FakeRef("node-2", "/user/actorsim/run-r1/block-3");
-        var created = RoundTrip(new BlocksCreated("r1", "node-2", [0, 3], [b0, b3]));
+        var host = new FakeRef("node-2", "/user/actorsim/run-r1");
+        var created = RoundTrip(new BlocksCreated("r1", "node-2", [0, 3], [b0, b3], host));
         Assert.Equal([0, 3], created.Blocks);
         Assert.Equal([b0, b3], created.Refs.Cast<FakeRef>());
+        Assert.Equal(host, created.Host);
+
+        var fanout = RoundTrip(new BlockFanout("r1", new RunStep(new StepOrder(3, 0.5, 0.25, 0.75, 2, [1, 1]))));
+        Assert.Equal("r1", fanout.RunId);
+        var step = Assert.IsType<RunStep>(fanout.Message).Order;
+        Assert.Equal((3L, 0.75, 2), (step.Step, step.TNext, step.Stages));
+        var round = Assert.IsType<BlockRound>(RoundTrip(new BlockFanout("r1", new BlockRound(9, new ParticleRound(2, Awkward, [Awkward])))).Message);
+        SameBits(Awkward, round.Round.Bulk![0]);
 
         Assert.Equal(new ReleaseRun("r1", "done"), RoundTrip(new ReleaseRun("r1", "done")));
         Assert.Equal(new BlockFailed("r1", "node-2", "block 3 failed"), RoundTrip(new BlockFailed("r1", "node-2", "block 3 failed")));
         Assert.Equal(new RunFailed("r1", "lost"), RoundTrip(new RunFailed("r1", "lost")));
         Assert.Equal(new AbortRun("r1", "why"), RoundTrip(new AbortRun("r1", "why")));
+    }
+
+    [Fact]
+    public void Particle_block_messages_round_trip()
+    {
+        var withBulk = RoundTrip(new BlockRound(42, new ParticleRound(3, Awkward, [Awkward, [], [2.5]])));
+        Assert.Equal((42L, 3), (withBulk.Seq, withBulk.Round.Kind));
+        SameBits(Awkward, withBulk.Round.Header);
+        Assert.Equal(3, withBulk.Round.Bulk!.Length);
+        SameBits(Awkward, withBulk.Round.Bulk[0]);
+        Assert.Empty(withBulk.Round.Bulk[1]);
+        Assert.Equal([2.5], withBulk.Round.Bulk[2]);
+        Assert.Null(RoundTrip(new BlockRound(1, new ParticleRound(0, []))).Round.Bulk);
+        Assert.Empty(RoundTrip(new BlockRound(1, new ParticleRound(0, [], []))).Round.Bulk!);
+
+        var reply = RoundTrip(new BlockReply(42, 3, Awkward));
+        Assert.Equal((42L, 3), (reply.Seq, reply.Block));
+        SameBits(Awkward, reply.Data);
     }
 
     [Fact]
@@ -145,7 +173,7 @@ public sealed class SimulationWireTests
             typeof(RequestSnapshot), typeof(BlockSnapshot), typeof(StartRun), typeof(StopRun), typeof(OutputRow), typeof(WriteField),
             typeof(CloseOutput), typeof(OutputClosed), typeof(RunProgress), typeof(RunCompleted), typeof(NodeInfoRequest), typeof(NodeInfo),
             typeof(SubmitRun), typeof(RunAccepted), typeof(BeginRun), typeof(CreateBlocks), typeof(BlocksCreated), typeof(ReleaseRun),
-            typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun),
+            typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun), typeof(BlockFanout), typeof(BlockRound), typeof(BlockReply),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

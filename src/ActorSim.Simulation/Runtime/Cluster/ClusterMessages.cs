@@ -33,8 +33,13 @@ public sealed record BeginRun(string RunId, IActorRef Writer, IActorRef Listener
 /// <summary>Run actor to a worker's <see cref="NodeActor"/>: build these blocks' kernels from the scenario and host them. Answered with <see cref="BlocksCreated"/>.</summary>
 public sealed record CreateBlocks(string RunId, string ScenarioFile, string ScenarioText, int[] Blocks, IActorRef Run, string CoordinatorNode);
 
-/// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order.</summary>
-public sealed record BlocksCreated(string RunId, string NodeId, int[] Blocks, IReadOnlyList<IActorRef> Refs);
+/// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor
+/// that hosts them (it takes <see cref="BlockFanout"/>).</summary>
+public sealed record BlocksCreated(string RunId, string NodeId, int[] Blocks, IReadOnlyList<IActorRef> Refs, IActorRef Host);
+
+/// <summary>Coordinator to a node's block host: hand <paramref name="Message"/> to every block of the run on this node, with the
+/// coordinator as sender (one frame per node instead of one per block).</summary>
+public sealed record BlockFanout(string RunId, object Message);
 
 /// <summary>Run actor to a worker: stop and forget the blocks of the run.</summary>
 public sealed record ReleaseRun(string RunId, string Reason);

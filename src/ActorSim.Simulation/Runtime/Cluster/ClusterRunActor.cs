@@ -41,6 +41,7 @@ internal sealed class ClusterRunActor : Actor
     private string[] _placement = [];
     private string[] _workers = [];
     private IActorRef[] _blocks = [];
+    private readonly List<IActorRef> _hosts = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
 
     public ClusterRunActor(SubmitRun submit, Scenario scenario, IRunnableModel model, NodeInfo self, FailureRelay relay)
@@ -221,6 +222,7 @@ internal sealed class ClusterRunActor : Actor
     private void OnCreated(BlocksCreated created)
     {
         for (int i = 0; i < created.Blocks.Length; i++) _blocks[created.Blocks[i]] = created.Refs[i];
+        _hosts.Add(created.Host);
         _pending.Remove(created.NodeId);
         if (_pending.Count == 0) Accept();
     }
@@ -235,11 +237,12 @@ internal sealed class ClusterRunActor : Actor
     {
         _listener = begin.Listener;
         var outputTimes = _scenario.Time.OutputTimes();
+        var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
         Props props = _model switch
         {
             ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, begin.Listener)),
-            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, _blocks)),
-            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, _blocks)),
+            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, blocks)),
+            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, blocks)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");
@@ -298,4 +301,14 @@ internal sealed class ClusterRunActor : Actor
     }
 
     private static string Plural(int n) => n == 1 ? "" : "s";
+}
+
+/// <summary>The blocks of a cluster run: a message for all of them goes once to each node's block host (<see cref="BlockFanout"/>).</summary>
+internal sealed class NodeFanoutBlockSet(string runId, IReadOnlyList<IActorRef> blocks, IReadOnlyList<IActorRef> hosts) : BlockSet(blocks)
+{
+    public override void TellAll(object message, IActorRef sender)
+    {
+        var fanout = new BlockFanout(runId, message);
+        foreach (var host in hosts) host.Tell(fanout, sender);
+    }
 }

@@ -21,6 +21,7 @@ public static class ClusterWire
         public const int BlockFailed = 148;
         public const int RunFailed = 149;
         public const int AbortRun = 150;
+        public const int BlockFanout = 151;
     }
 
     /// <summary>Registers the cluster-run contracts.</summary>
@@ -80,7 +81,37 @@ public static class ClusterWire
             w.WriteString(2, m.NodeId);
             w.WriteInt32s(3, m.Blocks);
             foreach (var actor in m.Refs) w.WriteActorRef(4, actor);
+            w.WriteActorRef(5, m.Host);
         }, DecodeBlocksCreated);
+        registry.Register<BlockFanout>(Ids.BlockFanout, 1, (m, w) =>
+        {
+            // The inner message with its own contract, nested (as Status.Success carries its value).
+            var inner = registry.ForType(m.Message.GetType());
+            w.WriteString(1, m.RunId);
+            w.WriteUInt64(2, (ulong)inner.Id);
+            w.WriteUInt64(3, (ulong)inner.Version);
+            w.WriteNested(4, (inner, m.Message), static (s, x) => s.inner.EncodeObject(s.Message, x));
+        }, (ref WireReader r, int _) =>
+        {
+            string run = "";
+            int id = 0, version = 0;
+            ReadOnlySpan<byte> payload = default;
+            bool hasPayload = false;
+            while (r.NextField())
+            {
+                switch (r.Field)
+                {
+                    case 1: run = r.ReadString(); break;
+                    case 2: id = checked((int)r.ReadUInt64()); break;
+                    case 3: version = checked((int)r.ReadUInt64()); break;
+                    case 4: payload = r.ReadBytesSpan(); hasPayload = true; break;
+                    default: r.SkipField(); break;
+                }
+            }
+            if (!hasPayload) throw new WireFormatException("BlockFanout without a message.");
+            if (id == Ids.BlockFanout) throw new WireFormatException("BlockFanout cannot carry another BlockFanout.");
+            return new BlockFanout(run, registry.Decode(id, version, payload, r.Refs));
+        });
         registry.Register<ReleaseRun>(Ids.ReleaseRun, 1, static (m, w) =>
         {
             w.WriteString(1, m.RunId);
@@ -226,6 +257,7 @@ public static class ClusterWire
         string run = "", node = "";
         int[] blocks = [];
         var refs = new List<IActorRef>();
+        IActorRef? host = null;
         while (r.NextField())
         {
             switch (r.Field)
@@ -234,11 +266,12 @@ public static class ClusterWire
                 case 2: node = r.ReadString(); break;
                 case 3: blocks = r.ReadInt32s(); break;
                 case 4: refs.Add(r.ReadActorRef()); break;
+                case 5: host = r.ReadActorRef(); break;
                 default: r.SkipField(); break;
             }
         }
         if (refs.Count != blocks.Length) throw new WireFormatException($"BlocksCreated lists {blocks.Length} blocks but {refs.Count} actors.");
-        return new BlocksCreated(run, node, blocks, refs);
+        return new BlocksCreated(run, node, blocks, refs, host ?? throw new WireFormatException("BlocksCreated without the host actor."));
     }
 
     private static BlockFailed DecodeBlockFailed(ref WireReader r, int version)

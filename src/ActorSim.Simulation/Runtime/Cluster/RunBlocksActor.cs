@@ -14,6 +14,7 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
     public static string ChildName(string runId) => $"run-{runId}";
 
     private bool _failed;
+    private IActorRef[] _blocks = [];
 
     protected override void PreStart()
     {
@@ -24,13 +25,17 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
             int block = create.Blocks[i];
             refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId), $"block-{block}");
         }
-        replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs), Self);
+        _blocks = refs;
+        replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs, Self), Self);
     }
 
     protected override void Receive(object message)
     {
         switch (message)
         {
+            case BlockFanout fanout when fanout.RunId == create.RunId:
+                foreach (var block in _blocks) block.Tell(fanout.Message, Sender);
+                break;
             case ChildFailure failure when !_failed:
                 _failed = true;
                 Context.Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
