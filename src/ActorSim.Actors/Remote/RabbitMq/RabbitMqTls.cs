@@ -55,7 +55,9 @@ internal static class RabbitMqTls
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
+        // The certificate belongs to the caller (the TLS stream): only a copy made here is disposed here.
+        if (certificate is X509Certificate2 leaf) return chain.Build(leaf);
+        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(copy);
     }
 }
