@@ -122,6 +122,26 @@ public sealed class ClusterRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_cluster_run_stops_it_after_the_current_step_and_keeps_the_outputs()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var text = HeatDefinition.Scenario(cells: 60, blocks: 6, end: 1e6, interval: 1e5); // would run for hours
+        using var cancel = new CancellationTokenSource();
+        var result = await ClusterRunner.RunAsync(Parse(text), text, cluster.RunOptions(_dir.File("out"), 3),
+            onProgress: _ => cancel.Cancel(), cancellation: cancel.Token); // cancel once the first row is written
+
+        Assert.Equal(RunStatus.Cancelled, result.Status);
+        Assert.Equal("cancelled by the user (Ctrl-C)", result.Reason);
+        Assert.True(result.FinalTime < 1e5, $"stopped at t = {result.FinalTime}, before the first output interval ended");
+        var run = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
+        Assert.Equal("cancelled", (string?)run["status"]);
+        Assert.Equal(result.ResultsSha256, (string?)run["results_sha256"]);
+        var rows = File.ReadAllLines(_dir.File("out/timeseries.csv")).Skip(1).ToArray();
+        Assert.Equal(result.Rows, rows.Length);
+        Assert.Equal(result.FinalTime, double.Parse(rows[^1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)); // the state at the stop is the last row
+    }
+
+    [Fact]
     public async Task A_failing_block_stops_the_run_with_an_error_naming_the_block_and_its_node()
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
