@@ -26,10 +26,13 @@
 #   ACTORSIM_BROKER_PASSWORD   that user's password; when unset, a random one is generated once into
 #                              $ACTORSIM_BROKER_DIR/password (mode 600) and reused. There is no built-in default.
 #   ACTORSIM_BROKER_START_TIMEOUT  seconds to wait for the broker to come up [60]
+#   ACTORSIM_BROKER_TLS_PORT   also listen for TLS (amqps://) on this port of the same address [off]; then
+#   ACTORSIM_BROKER_TLS_CERT, ACTORSIM_BROKER_TLS_KEY, ACTORSIM_BROKER_TLS_CA  the broker's certificate, its
+#                              private key (unencrypted PEM) and the CA certificate, as PEM files (required)
 #
 # `stop` and `status` read the ports and node name that `start` recorded in $ACTORSIM_BROKER_DIR/broker.env,
 # so only ACTORSIM_BROKER_DIR has to match. On success `start` prints the connection settings as
-# `KEY=value` lines (ACTORSIM_BROKER_HOST, _PORT, _USER, _VHOST, _URL, _PASSWORD_FILE, _STARTED_SECONDS).
+# `KEY=value` lines (ACTORSIM_BROKER_HOST, _PORT, _USER, _VHOST, _URL, [_TLS_URL,] _PASSWORD_FILE, _STARTED_SECONDS).
 set -euo pipefail
 
 RMQ_BIN=/usr/lib/rabbitmq/bin
@@ -77,6 +80,15 @@ load_settings_from_env() {
     [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "invalid port '$p' (ACTORSIM_BROKER_*PORT must be 1..65535)"
   done
   [ "$BROKER_USER" != guest ] || die "ACTORSIM_BROKER_USER must not be 'guest'"
+  TLS_PORT=${ACTORSIM_BROKER_TLS_PORT:-}
+  TLS_CERT=${ACTORSIM_BROKER_TLS_CERT:-} TLS_KEY=${ACTORSIM_BROKER_TLS_KEY:-} TLS_CA=${ACTORSIM_BROKER_TLS_CA:-}
+  if [ -n "$TLS_PORT" ]; then
+    [[ "$TLS_PORT" =~ ^[0-9]+$ ]] && [ "$TLS_PORT" -ge 1 ] && [ "$TLS_PORT" -le 65535 ] || die "invalid ACTORSIM_BROKER_TLS_PORT '$TLS_PORT'"
+    local f
+    for f in TLS_CERT TLS_KEY TLS_CA; do
+      [ -r "${!f}" ] || die "ACTORSIM_BROKER_TLS_PORT is set, so ACTORSIM_BROKER_$f must name a readable PEM file (got '${!f}')"
+    done
+  fi
 }
 
 # Settings for `stop`/`status`: what `start` recorded, else the environment.
@@ -170,10 +182,23 @@ default_vhost = $VHOST
 log.console = false
 log.file.level = info
 EOF
+  if [ -n "${TLS_PORT:-}" ]; then
+    cat >>"$STATE_DIR/rabbitmq.conf" <<EOF
+listeners.ssl.1 = $LISTEN:$TLS_PORT
+ssl_options.certfile = $TLS_CERT
+ssl_options.keyfile = $TLS_KEY
+ssl_options.cacertfile = $TLS_CA
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
+ssl_options.versions.1 = tlsv1.3
+ssl_options.versions.2 = tlsv1.2
+EOF
+  fi
   chmod 600 "$STATE_DIR/rabbitmq.conf"
   cat >"$STATE_DIR/broker.env" <<EOF
 PORT=$PORT
 LISTEN=$LISTEN
+TLS_PORT=${TLS_PORT:-}
 DIST_PORT=$DIST_PORT
 EPMD_PORT=$EPMD_PORT
 NODENAME=$NODENAME
@@ -204,6 +229,7 @@ ACTORSIM_BROKER_VHOST=$VHOST
 ACTORSIM_BROKER_URL=amqp://$BROKER_USER@$LISTEN:$PORT/$VHOST
 ACTORSIM_BROKER_PASSWORD_FILE=$STATE_DIR/password
 EOF
+  [ -z "${TLS_PORT:-}" ] || echo "ACTORSIM_BROKER_TLS_URL=amqps://$BROKER_USER@$LISTEN:$TLS_PORT/$VHOST"
 }
 
 # Stop the broker's process group (wrapper pid = group id): TERM to the wrapper (it stops the Erlang VM
@@ -263,6 +289,7 @@ cmd_start() {
   rm -f "$STATE_DIR/broker.pid" "$RABBITMQ_PID_FILE"
 
   port_in_use "$PORT" "$LISTEN" && die "port $LISTEN:$PORT is already in use by another program (set ACTORSIM_BROKER_PORT)"
+  if [ -n "${TLS_PORT:-}" ] && port_in_use "$TLS_PORT" "$LISTEN"; then die "port $LISTEN:$TLS_PORT is already in use (set ACTORSIM_BROKER_TLS_PORT)"; fi
   port_in_use "$DIST_PORT" && die "port 127.0.0.1:$DIST_PORT (Erlang distribution) is already in use (set ACTORSIM_BROKER_DIST_PORT)"
 
   setsid "$RMQ_BIN/rabbitmq-server" >"$STATE_DIR/log/startup.log" 2>&1 </dev/null &
