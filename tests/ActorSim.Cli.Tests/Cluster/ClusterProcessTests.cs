@@ -114,10 +114,13 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
         await nodes.StopAsync();
     }
 
-    [SkippableFact]
-    public async Task A_killed_node_process_stops_the_run_with_an_error_naming_the_node_and_its_blocks()
+    [SkippableTheory]
+    [InlineData("SIGKILL", "crashed (its inbox disappeared")]
+    [InlineData("SIGSTOP", "crashed (no heartbeat for")]
+    public async Task A_killed_or_hung_node_process_stops_the_run_with_an_error_naming_the_node_and_its_blocks(string signal, string reason)
     {
         var (config, environment) = ClusterSetup();
+        config["failure_timeout_ms"] = 2000; // a hung node counts as crashed after 2 s of silence
         await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
         var file = _dir.File("long.json");
         File.WriteAllText(file, Scenarios[1].Text.Replace("\"end\": 1.0", "\"end\": 100000.0")); // runs until the kill
@@ -137,12 +140,13 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
         var blocks = string.Join(", ", placement.Select((n, b) => (n, b)).Where(x => x.n == victim).Select(x => x.b));
 
         var clock = Stopwatch.StartNew();
-        nodes[victim].Kill();
+        if (signal == "SIGKILL") nodes[victim].Kill();
+        else nodes[victim].Stop();
         int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        output.WriteLine($"SIGKILL of {victim} (blocks {blocks}) -> submitter exited after {clock.Elapsed.TotalMilliseconds:0} ms:{Environment.NewLine}{submit.StdErr}");
+        output.WriteLine($"{signal} of {victim} (blocks {blocks}) -> submitter exited after {clock.Elapsed.TotalMilliseconds:0} ms:{Environment.NewLine}{submit.StdErr}");
 
         Assert.True(exit == 1, submit.Describe());
-        Assert.Contains($"node '{victim}' crashed", submit.StdErr);
+        Assert.Contains($"node '{victim}' {reason}", submit.StdErr);
         Assert.Contains($"holding block{(blocks.Contains(',') ? "s" : "")} {blocks} of run", submit.StdErr);
         var run = RunJson(_dir.File("out"));
         Assert.Equal("failed", (string?)run["status"]);
@@ -153,6 +157,8 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
         // The surviving workers drop the run's blocks, and the nodes still leave cleanly.
         foreach (var n in nodes.Nodes.Where(n => n.Name != victim && placement.Contains(n.Name)))
             await n.WaitForErrorLineAsync(l => l.Contains("releasing the blocks of run"), TimeSpan.FromSeconds(30));
+        nodes[victim].Kill(); // the hung one too (a stopped process dies of SIGKILL as well)
+        await nodes[victim].WaitForExitAsync(TimeSpan.FromSeconds(30));
         await nodes.StopAsync();
     }
 }

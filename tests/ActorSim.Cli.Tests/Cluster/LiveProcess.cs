@@ -110,6 +110,12 @@ internal sealed class LiveProcess : IDisposable
         if (kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>SIGSTOP: the process hangs; its sockets stay open.</summary>
+    public void Stop()
+    {
+        if (kill(_process.Id, 19) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     /// <summary>SIGKILL: the process dies at once, as in a crash.</summary>
     public void Kill() => _process.Kill();
 
