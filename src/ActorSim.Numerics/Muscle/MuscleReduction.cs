@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace ActorSim.Numerics.Muscle;
 
 /// <summary>
@@ -22,7 +20,7 @@ public static class MuscleReduction
 
     /// <summary>
     /// Solves m_eff y'' = F_eff with m_eff = M I + (m/N) total.Mass and F_eff = F0(y) + (1/N) total.Force.
-    /// n_y = 1 divides; n_y &gt; 1 uses a MathNet Cholesky factorisation (m_eff is symmetric positive definite).
+    /// n_y = 1 divides; n_y &gt; 1 uses an allocation-free Cholesky factorisation (m_eff is symmetric positive definite).
     /// </summary>
     public static void SolveAcceleration(MuscleModel model, long particleCount, ReadOnlySpan<double> y,
         StagePartials total, Span<double> acceleration)
@@ -40,15 +38,15 @@ public static class MuscleReduction
             acceleration[0] = (f0[0] + invN * force[0]) / meff;
             return;
         }
-        var a = Matrix<double>.Build.Dense(ny, ny);
-        var rhs = Vector<double>.Build.Dense(ny);
+        // Hand-written Cholesky on the stack (n_y <= 64, so at most 32 KB): no allocation per stage.
+        Span<double> a = stackalloc double[ny * ny];
         for (int r = 0; r < ny; r++)
         {
-            rhs[r] = f0[r] + invN * force[r];
-            for (int c = 0; c < ny; c++) a[r, c] = (r == c ? model.MacroMass : 0.0) + mN * mass[r * ny + c];
+            acceleration[r] = f0[r] + invN * force[r];
+            for (int c = 0; c < ny; c++) a[r * ny + c] = (r == c ? model.MacroMass : 0.0) + mN * mass[r * ny + c];
         }
-        var sol = a.Cholesky().Solve(rhs);
-        for (int r = 0; r < ny; r++) acceleration[r] = sol[r];
+        if (!SmallDense.CholeskySolve(a, ny, acceleration))
+            throw new InvalidOperationException("the effective mass matrix m_eff is not positive definite (M > 0 is required)");
     }
 
     /// <summary>

@@ -10,6 +10,13 @@ namespace ActorSim.Numerics.Muscle;
 /// <see cref="EvaluateStage"/>, which writes its partial sums at the current X and then moves X to the
 /// next stage position (or completes the step after s = 3). Between steps X == X0.
 /// </para>
+/// <para>
+/// The 2D deformation constraint (<see cref="DeformationConstraint2D"/>, any <see cref="DeformationMap2D"/>) takes a
+/// hoisted, vectorised stage kernel (<c>DeformationStageKernel2D</c>: per-stage F(y)^{-1}, DF(y)[.], D^2F(y)[y', y'],
+/// moment sums) and a hoisted projection; every other constraint goes particle by particle through
+/// <see cref="ParticleConstraint.Kinematics"/>. Either way the result depends only on the block's particles and the
+/// broadcast state, so actor runs reproduce the sequential driver bit for bit for the same block partition.
+/// </para>
 /// </summary>
 public sealed class ParticleBlock
 {
@@ -94,6 +101,13 @@ public sealed class ParticleBlock
         if ((uint)stage >= Rk4.Stages) throw new ArgumentOutOfRangeException(nameof(stage));
         var con = _model.Constraint;
         var w1 = _model.ParticlePotential;
+        if (con is DeformationConstraint2D deformation)
+        {
+            // Fast path: per-stage quantities hoisted out of a fused, devirtualised particle loop.
+            DeformationStageKernel2D.Evaluate(deformation.Map, _model.ParticleMass, w1, field, stage, dt, y, ydot,
+                _x, _x0, _acc, Count, output);
+            return;
+        }
         int nx = con.Nx, ny = con.Ny;
         double m = _model.ParticleMass;
         Span<double> x = stackalloc double[nx];
@@ -159,6 +173,24 @@ public sealed class ParticleBlock
     {
         var con = _model.Constraint;
         int nx = con.Nx;
+        if (con is DeformationConstraint2D deformation)
+        {
+            // Closed form X = F(y) X_ref with F(y) evaluated once (the same arithmetic as DeformationConstraint2D.Project).
+            Span<double> f = stackalloc double[4];
+            deformation.Map.Matrix(y, f);
+            double f00 = f[0], f01 = f[1], f10 = f[2], f11 = f[3];
+            double[] xa = _x[0], xb = _x[1], ba = _x0[0], bb = _x0[1], ra = _ref[0], rb = _ref[1];
+            int n = Count;
+            if (xa.Length < n || xb.Length < n || ba.Length < n || bb.Length < n || ra.Length < n || rb.Length < n)
+                throw new InvalidOperationException("particle arrays shorter than the block");
+            for (int i = 0; i < n; i++)
+            {
+                double r0 = ra[i], r1 = rb[i];
+                double p0 = f00 * r0 + f01 * r1, p1 = f10 * r0 + f11 * r1;
+                xa[i] = p0; ba[i] = p0; xb[i] = p1; bb[i] = p1;
+            }
+            return;
+        }
         Span<double> x = stackalloc double[nx];
         Span<double> target = stackalloc double[nx];
         for (int i = 0; i < Count; i++)

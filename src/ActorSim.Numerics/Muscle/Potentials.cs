@@ -74,6 +74,15 @@ public sealed class HarmonicParticlePotential : IParticlePotential
         if (_rest.Length != _k.Length) throw new ArgumentException("rest and stiffness lengths differ");
     }
 
+    /// <summary>Number of components (n_x).</summary>
+    public int Dimension => _k.Length;
+
+    /// <summary>Stiffness k_c of component c.</summary>
+    public double Stiffness(int component) => _k[component];
+
+    /// <summary>Rest position x*_c of component c.</summary>
+    public double Rest(int component) => _rest[component];
+
     public double Energy(ReadOnlySpan<double> x)
     {
         double e = 0.0;

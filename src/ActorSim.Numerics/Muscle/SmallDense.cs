@@ -2,7 +2,7 @@ namespace ActorSim.Numerics.Muscle;
 
 /// <summary>
 /// Allocation-free dense linear algebra for the tiny per-particle systems (n_x x n_x, n_x &lt;= 16):
-/// LU with partial pivoting on row-major spans. Deterministic: fixed loop order, no BLAS.
+/// LU with partial pivoting and Cholesky on row-major spans. Deterministic: fixed loop order, no BLAS.
 /// </summary>
 internal static class SmallDense
 {
@@ -57,6 +57,42 @@ internal static class SmallDense
             for (int c = r + 1; c < n; c++) s -= lu[r * n + c] * b[c];
             b[r] = s / lu[r * n + r];
         }
+    }
+
+    /// <summary>
+    /// Solves a x = b in place (b becomes x) for a symmetric positive definite row-major n x n matrix by the
+    /// Cholesky factorisation a = L L^T (L overwrites the lower triangle of a; the upper triangle is not read).
+    /// Returns false (leaving a and b partly overwritten) if a pivot is not positive, i.e. a is not positive definite.
+    /// </summary>
+    public static bool CholeskySolve(Span<double> a, int n, Span<double> b)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double d = a[j * n + j];
+            for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+            if (!(d > 0.0)) return false;
+            double ljj = Math.Sqrt(d);
+            a[j * n + j] = ljj;
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = a[i * n + j];
+                for (int k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+                a[i * n + j] = s / ljj;
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            double s = b[i];
+            for (int k = 0; k < i; k++) s -= a[i * n + k] * b[k];
+            b[i] = s / a[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int k = i + 1; k < n; k++) s -= a[k * n + i] * b[k];
+            b[i] = s / a[i * n + i];
+        }
+        return true;
     }
 
     /// <summary>Determinant from an LU factorisation.</summary>
