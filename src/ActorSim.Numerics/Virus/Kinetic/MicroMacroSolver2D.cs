@@ -56,6 +56,50 @@ public sealed class MicroMacroSolver2D
     public static double MacroscopicTimeStep(KineticVirusParameters parameters, double dx, double dy, double theta = 0.45) =>
         theta / (2.0 * parameters.MaxDiffusionCoefficient(2) * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
 
+    /// <summary>
+    /// The largest step the taxis allows now: θ_taxis / max over slabs of <see cref="MicroMacroSubdomain2D.TaxisRate"/>
+    /// (infinite without taxis or gradients). With θ_taxis = 0.5 and the diffusion step's θ = 0.45 the limit
+    /// scheme's monotonicity condition Δt (2 max D (1/Δx² + 1/Δy²) + rate) ≤ 1 holds. Exchanges halos first.
+    /// </summary>
+    public double TaxisTimeStep(double thetaTaxis = 0.5)
+    {
+        ExchangeHalos();
+        double rate = 0;
+        foreach (var b in _blocks) rate = Math.Max(rate, b.TaxisRate());
+        return rate > 0 ? thetaTaxis / rate : double.PositiveInfinity;
+    }
+
+    /// <summary>
+    /// Advances by <paramref name="duration"/> with steps never longer than <paramref name="maxDt"/> nor than
+    /// the current <see cref="TaxisTimeStep"/>: before each step, the remaining time is split into
+    /// ⌈remaining / min(maxDt, taxis step)⌉ equal parts and the first one is taken (the rule the subdomain
+    /// coordinator uses). Returns the number of steps.
+    /// </summary>
+    public int AdvanceAdaptive(double duration, double maxDt)
+    {
+        if (!(duration > 0) || !(maxDt > 0)) throw new ArgumentOutOfRangeException(nameof(duration));
+        double t = 0;
+        int steps = 0;
+        while (true)
+        {
+            var (dt, next) = PlanStep(t, duration, Math.Min(maxDt, TaxisTimeStep()));
+            Step(dt);
+            steps++;
+            if (next >= duration) return steps;
+            t = next;
+        }
+    }
+
+    /// <summary>The next step from <paramref name="t"/> towards <paramref name="tEnd"/> with at most <paramref name="maxDt"/>: equal parts of the remaining time, landing exactly on tEnd.</summary>
+    public static (double Dt, double TNext) PlanStep(double t, double tEnd, double maxDt)
+    {
+        double remaining = tEnd - t;
+        long n = (long)Math.Ceiling(remaining / maxDt * (1 - 1e-12));
+        if (n <= 1) return (remaining, tEnd);
+        double dt = remaining / n;
+        return (dt, t + dt);
+    }
+
     /// <summary>Sets the initial density of one species on the whole grid (Nx Ny values, row-major), on the equilibrium manifold f = ρ M.</summary>
     public void SetInitialDensity(int species, ReadOnlySpan<double> density)
     {

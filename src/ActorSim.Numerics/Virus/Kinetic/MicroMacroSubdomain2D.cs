@@ -217,9 +217,11 @@ public sealed class MicroMacroSubdomain2D
     /// <summary>
     /// Advances the slab by one step of length <paramref name="dt"/> (macroscopic time). Micro step on every
     /// owned face (x-faces with g^x, y-faces with g^y; transport upwinded and explicit, relaxation implicit):
-    /// (ε² + σ Δt) g^{n+1} = ε² g^n − Δt [ ε (I−Π)(v·∇_up g^n) + M v·∇ρ^n − σ a M (v·∇s^n) ρ̄_u^n − ε² R^n ],
-    /// with the normal derivative a two-point difference across the face and the tangential one the mean
-    /// of the two adjacent cells' centred differences; then the macro step on every owned cell:
+    /// (ε² + σ Δt) g^{n+1} = ε² g^n − Δt [ ε (I−Π)(v·∇_up g^n) + M v·∇ρ^n − σ a M (v·∇s^n) u_up^n − ε² R^n ],
+    /// with the normal derivative a two-point difference across the face, the tangential one the mean
+    /// of the two adjacent cells' centred differences, and u_up the healthy-cell density of the cell
+    /// upstream of the taxis drift χ ∂n s (so that the limit taxis flux is first-order upwind and the limit
+    /// scheme monotone under the step bound of <see cref="TaxisRate"/>); then the macro step on every owned cell:
     /// ρ^{n+1} = ρ^n − Δt/Δx (J^x_E − J^x_W) − Δt/Δy (J^y_N − J^y_S) + Δt H(ρ^n, ε² &lt;g1 g3&gt;),
     /// J^x = Σ_k v_x g^x, J^y = Σ_k v_y g^y. Both y sides must have been refreshed since the previous step.
     /// </summary>
@@ -277,7 +279,7 @@ public sealed class MicroMacroSubdomain2D
         double e2 = _eps * _eps;
         Span<double> denom = stackalloc double[S];
         for (int s = 0; s < S; s++) denom[s] = e2 + _sigma[s] * dt;
-        Span<double> rhoBar = stackalloc double[S];
+        Span<double> rhoBar = stackalloc double[S + 1];   // [S]: u upwinded along the taxis drift χ ∂n v
         Span<double> gradX = stackalloc double[S];
         Span<double> gradY = stackalloc double[S];
         double invDx = 1.0 / _dx, invDy = 1.0 / _dy, quarterDx = 0.25 * invDx, quarterDy = 0.25 * invDy;
@@ -294,6 +296,7 @@ public sealed class MicroMacroSubdomain2D
                     gradX[s] = (r[e] - r[w]) * invDx;
                     gradY[s] = (r[w + _cs] - r[w - _cs] + r[e + _cs] - r[e - _cs]) * quarterDy;
                 }
+                rhoBar[S] = gradX[1] >= 0 ? _rho[0][w] : _rho[0][e];
                 UpdateFace(_gx, _gxNew, jj * _xs + f + 1, _xs, dt, denom, rhoBar, gradX, gradY);
             }
 
@@ -309,8 +312,37 @@ public sealed class MicroMacroSubdomain2D
                     gradY[s] = (r[nth] - r[sth]) * invDy;
                     gradX[s] = (r[sth + 1] - r[sth - 1] + r[nth + 1] - r[nth - 1]) * quarterDx;
                 }
+                rhoBar[S] = gradY[1] >= 0 ? _rho[0][sth] : _rho[0][nth];
                 UpdateFace(_gy, _gyNew, rr * _ys + i, _ys, dt, denom, rhoBar, gradX, gradY);
             }
+    }
+
+    /// <summary>
+    /// This slab's bound on the explicit taxis step: max over its x-faces of |χ ∂x v|/Δx plus max over its
+    /// y-faces of |χ ∂y v|/Δy (per macroscopic time), from the current densities; the y-faces at the slab
+    /// ends use the ghost rows, so the halos must be current. The limit scheme's upwinded taxis flux keeps
+    /// densities non-negative for Δt (2 max D (1/Δx² + 1/Δy²) + this rate) ≤ 1.
+    /// </summary>
+    public double TaxisRate()
+    {
+        if (!_bottomFresh || !_topFresh) throw new InvalidOperationException("halos must be applied on both sides before the taxis rate is computed");
+        double chi = Math.Abs(_p.Chi);
+        if (chi == 0) return 0;
+        var v = _rho[1];
+        bool periodicX = Grid.BoundaryX == KineticBoundary.Periodic;
+        double maxX = 0, maxY = 0;
+        for (int jj = 1; jj <= _rows; jj++)
+        {
+            int b = jj * _cs;
+            for (int i = 1; i < _nx; i++) maxX = Math.Max(maxX, Math.Abs(v[b + i + 1] - v[b + i]));
+            if (periodicX) maxX = Math.Max(maxX, Math.Abs(v[b + 1] - v[b + _nx]));
+        }
+        for (int rr = 1; rr <= _rows + 1; rr++)
+        {
+            if (rr == 1 && HasBottomWall || rr == _rows + 1 && HasTopWall) continue;
+            for (int i = 1; i <= _nx; i++) maxY = Math.Max(maxY, Math.Abs(v[rr * _cs + i] - v[(rr - 1) * _cs + i]));
+        }
+        return chi * (maxX / (_dx * _dx) + maxY / (_dy * _dy));
     }
 
     /// <summary>Micro update of all (species, velocity) values of one face at storage index <paramref name="idx"/> of a face family with row stride <paramref name="stride"/>.</summary>
@@ -349,7 +381,7 @@ public sealed class MicroMacroSubdomain2D
                 int c = s * K + k;
                 double vx = _vx[c], vy = _vy[c];
                 double drive = eps * (_transport[c] - mean[s]) + m * (vx * gradX[s] + vy * gradY[s]);
-                if (s == 0) drive -= _taxisFactor * (vx * gradX[1] + vy * gradY[1]) * rhoBar[0];
+                if (s == 0) drive -= _taxisFactor * (vx * gradX[1] + vy * gradY[1]) * rhoBar[S];
                 double reaction = s == 0 ? r1 : s == 1 ? r2 : r3;
                 gNew[c][idx] = (e2 * g[c][idx] - dt * (drive - e2 * reaction)) / denom[s];
             }

@@ -46,12 +46,13 @@ public class MicroMacro2DTests(ITestOutputHelper output)
         }
         double order1 = Math.Log2(errors[0] / errors[1]), order2 = Math.Log2(errors[1] / errors[2]);
         output.WriteLine($"eps={eps} {bx}/{by} K={directions}: reference {refSteps} RK4 steps on {refNx}x{refNx / 2}; L2 errors {string.Join(", ", errors.Select(e => e.ToString("E3")))}; observed orders {order1:F2}, {order2:F2}");
-        // First-order scheme (upwind micro transport, forward Euler) against a fourth-order reference;
-        // measured 0.75–0.78 then 0.88: the orders rise towards 1 as the grid is refined (pre-asymptotic
-        // range on these coarse grids, as for the 1D walls case).
-        order1.Should().BeInRange(0.7, 1.4);
-        order2.Should().BeInRange(0.8, 1.3);
-        order2.Should().BeGreaterThan(order1 - 0.05);
+        // First-order scheme (upwind micro transport, upwinded taxis density, forward Euler) against a
+        // fourth-order reference. Measured orders 0.58–0.68 then 0.75–0.82: still pre-asymptotic on these
+        // coarse grids, and rising towards 1 under refinement (periodic, K = 4, reference 256×128:
+        // 0.68, 0.82, 0.90 for 16 → 32 → 64 → 128 columns; too slow for a unit test).
+        order1.Should().BeInRange(0.5, 1.3);
+        order2.Should().BeInRange(0.7, 1.3);
+        order2.Should().BeGreaterThan(order1, "the observed order rises towards 1 as the grid is refined");
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace ActorSim.Numerics.Tests.Virus.Kinetic.References;
 
 /// <summary>
 /// Explicit finite-volume solver of the 2D limit reaction–diffusion–taxis PDE (seed eq. (3)/(54)) with
-/// D_i = c_i²/(2σ_i): five-point diffusion, centred taxis flux χ ½(u_L + u_R)(v_R − v_L)/Δ on every face,
+/// D_i = c_i²/(2σ_i): five-point diffusion, upwinded taxis flux χ u_up (v_R − v_L)/Δ on every face (u_up: the cell upstream of the drift),
 /// zero flux at reflecting walls, explicit Euler reactions. By construction the ε → 0 limit of the 2D
 /// micro–macro scheme on the same grid and step.
 /// </summary>
@@ -51,7 +51,11 @@ internal sealed class LimitPdeReference2D
     {
         double d = _p.DiffusionCoefficient(s, 2);
         double flux = -d * (_rho[s][b] - _rho[s][a]) / h;
-        if (s == 0) flux += _p.Chi * 0.5 * (_rho[0][a] + _rho[0][b]) * (_rho[1][b] - _rho[1][a]) / h;
+        if (s == 0)
+        {
+            double grad = (_rho[1][b] - _rho[1][a]) / h;
+            flux += _p.Chi * (grad >= 0 ? _rho[0][a] : _rho[0][b]) * grad;
+        }
         return flux;
     }
 
