@@ -8,21 +8,22 @@ namespace ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 /// virus w are weighted particles running at ±c_i/ε and tumbling at rate σ_i/ε²; healthy cells tumble
 /// preferentially up ∂x v (bias ε a c_u ∂x v, a = χ/c_u², clamped to [−1, 1]), with ∂x v the centred
 /// difference of the deposited v density. Reactions (seed eq. (45)–(47)) act through weights and offspring:
-/// over a step a particle's weight decays by e^{−λΔt} (u: λ = d1 + β K f3_k(cell), the infection rate of a
-/// cell of velocity k; v: d2; w: d3); the mass an individual produces and that survives to the end of the
-/// step (u → v: infected cells; v → w: virions) becomes ⌊m/ω₀ + U⌋ offspring of the nominal weight ω₀ of
-/// their species, born at a time s drawn from the birth-time density, at the parent's position and velocity
-/// at s (G is local in velocity), then run with their own species' law until the end of the step; the source
-/// r adds healthy cells uniformly in each cell with uniform velocities in the same way. Weights below ω₀/2
-/// play Russian roulette (survive with probability ω/ω₀ at weight ω₀), so the particle count stays
-/// between mass/ω₀ and 2 mass/ω₀. Every expectation is exact for the linear terms; the infection rate is
-/// frozen over a step at the parent's start cell and velocity (O(Δt)), and newborn healthy cells are not
-/// infected before the next step (O(Δt)).
+/// during a step a particle's weight decays by e^{−λΔt} (u: λ = d1 + β K f3_k(cell), the infection rate of a
+/// cell of velocity k; v: d2; w: d3); the mass it produces (u → v: infected cells at rate β K f3_k; v → w:
+/// virions at rate k) becomes ⌊M/ω₀ + U⌋ offspring of the nominal weight ω₀ of their species, born at a
+/// time s drawn from the production-time density, at the parent's position and velocity at s (G is local in
+/// velocity), which then live the rest of the step in the same way (decay, their own offspring, runs); the
+/// source r adds healthy cells at uniform times, positions and velocities, which live the rest of the step
+/// likewise. Weights below ω₀/2 play Russian roulette (survive with probability ω/ω₀ at weight ω₀), so every
+/// weight stays in [ω₀/2, ω₀] and the count between mass/ω₀ and 2 mass/ω₀. Given the rates every
+/// expectation is exact; the approximations are the infection rate frozen over a step at the particle's
+/// cell and velocity when it starts living in the step (f3 deposited per cell: O(Δt + Δx)) and the O(1/N)
+/// correlation between the deposited fields and the particles.
 /// <para>Protocol per step: <see cref="Deposit"/>; exchange two v densities per side
 /// (<see cref="ExtractDensityHalo"/>, <see cref="ApplyDensityHalo"/> or <see cref="ApplyDensityWall"/>);
 /// <see cref="ReactAndMove"/> with the stream CounterRandom(seed, block, step), draws consumed in a fixed
-/// order (u particles, v particles, w particles in storage order, each followed by its offspring, then the
-/// source births cell by cell); leavers go, in that order, to the per-species outboxes; then each slab
+/// order (u particles, v particles, w particles in storage order, each followed by its offspring and
+/// theirs, then the source births cell by cell); leavers go, in that order, to the per-species outboxes; then each slab
 /// appends the left neighbour's right outbox and then the right neighbour's left outbox
 /// (<see cref="AcceptFrom"/>, or <see cref="ExtractMigrants"/>/<see cref="AcceptMigrants"/> through a
 /// halo buffer). Results depend only on the seed and the number of slabs. Nothing is allocated per
@@ -223,29 +224,25 @@ public sealed class VirusParticleSubdomain1D
         for (int i = -1; i <= _n; i++) _gradient[i + 1] = (_vExt[i + 3] - _vExt[i + 1]) * (0.5 * _invDx);
         for (int s = 0; s < S; s++) { _left[s].Clear(); _right[s].Clear(); }
         var rng = new CounterRandom(seed, (uint)BlockIndex, step);
-        var rates = _p.Rates;
         int startV = _particles[1].Count, startW = _particles[2].Count;
-
-        // healthy cells: death d1 and infection β K f3_k (offspring: infected cells, decaying at d2)
-        Sweep(ref rng, 0, dt, rates.D1, rates.Beta * K, 1, rates.D2);
-        // infected cells: death d2, virus production k (offspring: virions, decaying at d3)
-        Sweep(ref rng, 1, dt, rates.D2, rates.K, 2, rates.D3, startV);
-        // virus: clearance d3
-        Sweep(ref rng, 2, dt, rates.D3, 0.0, -1, 0.0, startW);
-        // source r of healthy cells, uniform in space and velocity, surviving death d1 to the end of the step
-        if (rates.R > 0)
+        Sweep(ref rng, 0, dt, _particles[0].Count);
+        Sweep(ref rng, 1, dt, startV);
+        Sweep(ref rng, 2, dt, startW);
+        // source r of healthy cells: mass r Δx Δt per cell produced uniformly in time, space and velocity
+        double r = _p.Rates.R;
+        if (r > 0)
         {
-            double mass = rates.R * _dx * Integral(rates.D1, dt), w0 = _nominal[0];
+            double produced = r * _dx * dt / _nominal[0];
             for (int i = 0; i < _n; i++)
             {
-                int births = (int)Math.Floor(mass / w0 + rng.NextDouble());
+                int births = (int)Math.Floor(produced + rng.NextDouble());
                 for (int q = 0; q < births; q++)
                 {
-                    double s = BirthTime(-rates.D1, dt, rng.NextDouble());
+                    double birth = rng.NextDouble() * dt;
                     double x = (FirstCell + i + rng.NextDouble()) * _dx;
                     int k = (int)(rng.NextUInt32() & 1);
-                    Fly(ref rng, 0, ref x, ref k, dt - s, -1, out _, out _);
-                    Place(0, x, k, w0, append: true);
+                    Live(ref rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
+                    if (alive) Place(0, x, k, w, append: true);
                 }
             }
         }
@@ -253,49 +250,21 @@ public sealed class VirusParticleSubdomain1D
     }
 
     /// <summary>
-    /// One species' particles [0, start): weight decay at <paramref name="loss"/> (+ infection for u),
-    /// offspring of species <paramref name="offspring"/> at rate <paramref name="production"/> (per unit
-    /// weight; for u multiplied by f3_k of the cell), roulette, flight, placement. Particles appended beyond
-    /// <paramref name="start"/> (offspring of an earlier species, already complete) are kept after the survivors.
+    /// The particles [0, start) of one species live through the step (<see cref="Live"/>); survivors stay in
+    /// place (compacted) or leave through an outbox. Particles appended beyond <paramref name="start"/>
+    /// (offspring of an earlier species, already complete) are moved behind the survivors.
     /// </summary>
-    private void Sweep(ref CounterRandom rng, int species, double dt, double loss, double production, int offspring, double offspringLoss, int start = -1)
+    private void Sweep(ref CounterRandom rng, int species, double dt, int start)
     {
         var store = _particles[species];
-        if (start < 0) start = store.Count;
         double[] xs = store.RawX, ws = store.RawWeight;
         byte[] vs = store.RawVelocity;
-        double w0 = _nominal[species], threshold = 0.5 * w0;
         int kept = 0;
         for (int p = 0; p < start; p++)
         {
-            double x = xs[p], w = ws[p];
+            double x = xs[p];
             int k = vs[p];
-            double nu = production;
-            if (species == 0) nu *= _virusByVelocity[k][LocalCell(x)];
-            double lambda = loss + (species == 0 ? nu : 0.0);
-            int born = 0;
-            double birth = -1;
-            if (nu > 0)
-            {
-                double m = w * nu * Math.Exp(-offspringLoss * dt) * Integral(lambda - offspringLoss, dt);
-                born = (int)Math.Floor(m / _nominal[offspring] + rng.NextDouble());
-                if (born > 0) birth = BirthTime(lambda - offspringLoss, dt, rng.NextDouble());
-            }
-            w *= Math.Exp(-lambda * dt);
-            bool alive = true;
-            if (w < threshold)
-            {
-                if (rng.NextDouble() < w / w0) w = w0;
-                else alive = false;
-            }
-            Fly(ref rng, species, ref x, ref k, dt, birth, out double xb, out int kb);
-            for (int q = 0; q < born; q++)
-            {
-                double xo = xb;
-                int ko = kb;
-                Fly(ref rng, offspring, ref xo, ref ko, dt - birth, -1, out _, out _);
-                Place(offspring, xo, ko, _nominal[offspring], append: true);
-            }
+            Live(ref rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
             if (!alive) continue;
             int cell = CellOf(x);
             if (cell >= FirstCell && cell < FirstCell + _n)
@@ -305,15 +274,72 @@ public sealed class VirusParticleSubdomain1D
             }
             else Place(species, x, k, w, append: false);
         }
-        // offspring appended by an earlier sweep sit at [start, Count): move them down behind the survivors
+        // Live() appends only to the stores of later species, so the arrays above stay valid; offspring
+        // appended to this store by an earlier species' sweep sit at [start, Count): move them down.
         int tail = store.Count - start;
         if (tail > 0 && kept < start)
         {
-            Array.Copy(xs, start, xs, kept, tail);
-            Array.Copy(vs, start, vs, kept, tail);
-            Array.Copy(ws, start, ws, kept, tail);
+            Array.Copy(store.RawX, start, store.RawX, kept, tail);
+            Array.Copy(store.RawVelocity, start, store.RawVelocity, kept, tail);
+            Array.Copy(store.RawWeight, start, store.RawWeight, kept, tail);
         }
         store.Count = kept + tail;
+    }
+
+    /// <summary>
+    /// One particle of <paramref name="species"/> with weight <paramref name="weight"/> lives for the last
+    /// <paramref name="duration"/> D of the step: its loss rate λ (u: d1 + β K f3_k of its current cell and
+    /// velocity; v: d2; w: d3) and production rate ν (u → v: β K f3_k; v → w: k) are frozen; it produces
+    /// the mass M = weight ν ∫₀^D e^{−λs} ds as ⌊M/ω₀ + U⌋ offspring of weight ω₀ born at one time s drawn
+    /// from the density ∝ e^{−λs}, at its position and velocity at s, each then living (recursively) for
+    /// D − s; it runs for D (<see cref="Fly"/>), its weight becomes weight·e^{−λD}, and below ω₀/2 it plays
+    /// Russian roulette. Offspring are placed at once (kept or sent to an outbox).
+    /// </summary>
+    private void Live(ref CounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
+    {
+        var rates = _p.Rates;
+        double loss, nu = 0;
+        int offspring = -1;
+        switch (species)
+        {
+            case 0:
+                nu = rates.Beta * K * _virusByVelocity[k][LocalCell(x)];
+                loss = rates.D1 + nu;
+                offspring = 1;
+                break;
+            case 1:
+                nu = rates.K;
+                loss = rates.D2;
+                offspring = 2;
+                break;
+            default:
+                loss = rates.D3;
+                break;
+        }
+        int born = 0;
+        double birth = -1;
+        if (nu > 0)
+        {
+            double produced = weight * nu * Integral(loss, duration);
+            born = (int)Math.Floor(produced / _nominal[offspring] + rng.NextDouble());
+            if (born > 0) birth = BirthTime(loss, duration, rng.NextDouble());
+        }
+        Fly(ref rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
+        for (int q = 0; q < born; q++)
+        {
+            double xo = xb;
+            int ko = kb;
+            Live(ref rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
+            if (aliveOffspring) Place(offspring, xo, ko, wo, append: true);
+        }
+        w = weight * Math.Exp(-loss * duration);
+        alive = true;
+        double w0 = _nominal[species];
+        if (w < 0.5 * w0)
+        {
+            if (rng.NextDouble() < w / w0) w = w0;
+            else alive = false;
+        }
     }
 
     /// <summary>Sends a particle that has finished its step to the owner: kept (appended) or an outbox, with periodic wrap.</summary>
