@@ -24,7 +24,7 @@ public sealed class VirusKineticMcDefinition : IModelDefinition
     public IReadOnlyList<ValueSpec> Parameters { get; } =
         new VirusKineticDefinition().Parameters.Where(p => p.Name is not ("ny" or "Ly" or "boundary_y" or "directions"))
             .Select(p => p.Name == "nx" ? p with { Description = "cells of the 1D grid (slab ownership, deposit and taxis gradient)" } : p)
-            .Append(new ValueSpec("particles", "1", "particles per population at t = 0 (sets the nominal particle weight ω₀ = mass/particles; the count then follows the mass)", ValueKind.Count, 10000))
+            .Append(new ValueSpec("particles", "1", "particles per population at its mass scale, the larger of its initial mass and its mass at the equilibrium the ODE tends to (nominal weight ω₀ = scale/particles; counts then follow the masses); at most 5e7", ValueKind.Count, 10000))
             .ToArray();
 
     public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial.Where(v => v.Name != "mode_y").ToArray();
