@@ -8,6 +8,7 @@ public static class ModelCatalog
         new MayNowakOdeDefinition(),
         new VirusPdeDefinition(),
         new VirusKineticDefinition(),
+        new VirusKineticMcDefinition(),
         new MuscleLinearDefinition(),
         new MuscleDeformation2DDefinition(),
         new Muscle1DDefinition(),

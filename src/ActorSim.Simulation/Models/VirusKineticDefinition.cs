@@ -9,25 +9,26 @@ using ActorSim.Simulation.Subdomains;
 namespace ActorSim.Simulation.Models;
 
 /// <summary>
-/// <c>virus-kinetic</c>: the kinetic velocity-jump model behind eq. (3) (seed 000, eq. (36)–(54)) in 1D, in
-/// the parabolic scaling with parameter eps, solved by the asymptotic-preserving micro–macro scheme on
-/// subdomain actors. As eps → 0 it tends to the virus-pde model with D_i = c_i²/sigma_i.
+/// <c>virus-kinetic</c>: the kinetic velocity-jump model behind eq. (3) (seed 000, eq. (36)–(54)) in 1D
+/// (<c>ny</c> = 1, velocities ±c) or 2D (<c>ny</c> &gt; 1, K directions, slabs of rows), in the parabolic
+/// scaling with parameter eps, solved by the asymptotic-preserving micro–macro scheme on subdomain actors.
+/// As eps → 0 it tends to the virus-pde model with D_i = c_i²/(d sigma_i) in d dimensions.
 /// </summary>
 public sealed class VirusKineticDefinition : IModelDefinition
 {
     public string Name => "virus-kinetic";
 
-    public string Summary => "kinetic velocity-jump May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D, asymptotic-preserving in eps";
+    public string Summary => "kinetic velocity-jump May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D or 2D, asymptotic-preserving in eps";
 
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         new("eps", "1", "parabolic scaling parameter (mean free path / domain size); the diffusion limit is eps -> 0", ValueKind.Positive),
         new("c_u", "L/T", "run speed of healthy cells", ValueKind.Positive),
-        new("sigma_u", "1/T", "turning rate of healthy cells (limit D_u = c_u²/sigma_u)", ValueKind.Positive),
+        new("sigma_u", "1/T", "turning rate of healthy cells (limit D_u = c_u²/(d·sigma_u) in d dimensions)", ValueKind.Positive),
         new("c_v", "L/T", "run speed of infected cells", ValueKind.Positive),
-        new("sigma_v", "1/T", "turning rate of infected cells (limit D_v = c_v²/sigma_v)", ValueKind.Positive),
+        new("sigma_v", "1/T", "turning rate of infected cells (limit D_v = c_v²/(d·sigma_v) in d dimensions)", ValueKind.Positive),
         new("c_w", "L/T", "run speed of virus", ValueKind.Positive),
-        new("sigma_w", "1/T", "turning rate of virus (limit D_w = c_w²/sigma_w)", ValueKind.Positive),
+        new("sigma_w", "1/T", "turning rate of virus (limit D_w = c_w²/(d·sigma_w) in d dimensions)", ValueKind.Positive),
         new("chi", "L²/(T·[v])", "taxis sensitivity of u towards v in the limit (turning biased towards ∇v)", ValueKind.Finite),
         new("d1", "1/T", "death rate of healthy cells", ValueKind.Positive),
         new("d2", "1/T", "death rate of infected cells", ValueKind.Positive),
@@ -35,31 +36,50 @@ public sealed class VirusKineticDefinition : IModelDefinition
         new("beta", "1/(T·[w])", "infection rate constant", ValueKind.Rate),
         new("k", "[w]/(T·[v])", "virus production per infected cell", ValueKind.Rate),
         new("r", "[u]/T", "production rate of healthy cells", ValueKind.Rate),
-        new("nx", "cells", "cells of the 1D grid", ValueKind.Count),
-        new("Lx", "L", "domain length", ValueKind.Positive, 1),
-        ValueSpec.OneOf("boundary_x", "boundary: specularly reflecting walls or periodic", ["reflecting", "periodic"]),
+        new("nx", "cells", "cells along x", ValueKind.Count),
+        new("Lx", "L", "domain length along x", ValueKind.Positive, 1),
+        ValueSpec.OneOf("boundary_x", "boundary on the x ends: specularly reflecting walls or periodic", ["reflecting", "periodic"]),
+        new("ny", "cells", "cells along y; 1 makes the problem one-dimensional (velocities ±c)", ValueKind.Count, 1),
+        new("Ly", "L", "domain length along y (2D only)", ValueKind.Positive, 1),
+        ValueSpec.OneOf("boundary_y", "boundary on the y ends (2D only): specularly reflecting walls or periodic", ["reflecting", "periodic"]),
+        new("directions", "1", "2D only: number K of equally spaced velocity directions per population (even, >= 4)", ValueKind.Count, 4),
     ];
 
-    public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial.Where(v => v.Name != "mode_y").ToArray();
+    public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial;
 
     public int MaxBlocks => 4096;
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {
-        if (s.Init("mode_x") != Math.Floor(s.Init("mode_x"))) error("$.initial.mode_x", $"{s.Init("mode_x")} is not allowed: must be a whole number >= 0");
+        foreach (var m in new[] { "mode_x", "mode_y" })
+            if (s.Init(m) != Math.Floor(s.Init(m))) error($"$.initial.{m}", $"{s.Init(m)} is not allowed: must be a whole number >= 0");
         if (s.Choice("state") == "endemic" && !(MayNowakOdeDefinition.Rates(s).R0 > 1))
             error("$.initial.state", $"\"endemic\" needs R0 > 1, but R0 = {MayNowakOdeDefinition.Rates(s).R0:G6}; use \"infection-free\" or \"uniform\"");
-        if (s.Count("nx") / s.Run.Blocks < 2)
-            error("$.run.blocks", $"{s.Run.Blocks} blocks are too many for {s.Count("nx")} cells: every block needs at least 2 cells");
+        if (s.Count("ny") == 1)
+        {
+            if (s.Count("nx") / s.Run.Blocks < 2)
+                error("$.run.blocks", $"{s.Run.Blocks} blocks are too many for {s.Count("nx")} cells: every block needs at least 2 cells");
+            if (s.Init("mode_y") != 0) error("$.initial.mode_y", "must be 0 in 1D (ny = 1)");
+        }
+        else
+        {
+            if (s.Count("ny") / s.Run.Blocks < 2)
+                error("$.run.blocks", $"{s.Run.Blocks} blocks are too many for {s.Count("ny")} rows: in 2D every block is a slab of rows and needs at least 2 rows");
+            if (s.Count("directions") < 4 || s.Count("directions") % 2 != 0)
+                error("$.parameters.directions", $"{s.Count("directions")} is not allowed: the 2D velocity set needs an even number of directions, at least 4");
+        }
     }
 
     internal static KineticVirusParameters KineticParameters(Scenario s) => new(MayNowakOdeDefinition.Rates(s),
         new SpeciesTransport(s.P("c_u"), s.P("sigma_u")), new SpeciesTransport(s.P("c_v"), s.P("sigma_v")),
         new SpeciesTransport(s.P("c_w"), s.P("sigma_w")), s.P("chi"));
 
+    internal static KineticBoundary Boundary(Scenario s, string key) => s.Choice(key) == "periodic" ? KineticBoundary.Periodic : KineticBoundary.Reflecting;
+
     public IRunnableModel Create(Scenario s)
     {
         var p = KineticParameters(s);
+        if (s.Count("ny") > 1) return VirusKinetic2DModel.Create(s, p);
         var boundary = s.Choice("boundary_x") == "periodic" ? KineticBoundary.Periodic : KineticBoundary.Reflecting;
         var grid = new KineticGrid1D(s.P("Lx"), s.Count("nx"), boundary);
         double maxDt = s.Time.Dt ?? MicroMacroSolver1D.MacroscopicTimeStep(p, grid.Dx);
@@ -119,11 +139,18 @@ public sealed class VirusKineticModel : ISubdomainModel
         return new Kernel(slab, Links(b));
     }
 
-    public double[] ReduceBounds(IReadOnlyList<double[]> bounds) => [];
+    /// <summary>The blocks' partial masses of u, v, w, added in block order (only checked for finiteness).</summary>
+    public double[] ReduceBounds(IReadOnlyList<double[]> bounds)
+    {
+        var total = new double[3];
+        foreach (var b in bounds) for (int s = 0; s < 3; s++) total[s] += b[s];
+        return total;
+    }
 
     /// <summary>Equal steps no longer than the maximum step, landing exactly on <paramref name="tEnd"/>.</summary>
     public StepOrder Plan(long step, double t, double tEnd, double[] global)
     {
+        KineticDiagnostics.ThrowIfNotFinite(global, t);
         double remaining = tEnd - t;
         long n = (long)Math.Ceiling(remaining / _maxDt * (1 - 1e-12));
         if (n <= 1) return new StepOrder(step, t, remaining, tEnd, 1);
@@ -175,7 +202,7 @@ public sealed class VirusKineticModel : ISubdomainModel
         public void ExtractHalo(int port, Span<double> buffer) => slab.ExtractHalo(port == 0 ? HaloSide.Left : HaloSide.Right, buffer);
         public void ApplyHalo(int port, ReadOnlySpan<double> buffer) => slab.ApplyHalo(port == 0 ? HaloSide.Left : HaloSide.Right, buffer);
         public void ApplyBoundary(int port) => slab.ApplyWall(port == 0 ? HaloSide.Left : HaloSide.Right);
-        public double[] ComputeBounds() => [];
+        public double[] ComputeBounds() => [slab.PartialMass(0), slab.PartialMass(1), slab.PartialMass(2)];
         public void BeginStep(StepOrder order) => _dt = order.Dt;
         public void Stage(int k) => slab.Step(_dt);
         public int SnapshotLength => 3 * slab.CellCount;
