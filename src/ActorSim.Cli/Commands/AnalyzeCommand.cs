@@ -27,12 +27,12 @@ public static class AnalyzeCommand
             {
                 "may-nowak-ode" => MayNowakAnalysis.Equilibria(MayNowakOdeDefinition.Rates(s)),
                 "virus-pde" => MayNowakAnalysis.Spatial(VirusPdeDefinition.PdeParameters(s), VirusPdeDefinition.Grid(s)),
-                "virus-kinetic" => new VirusKineticDefinition().Create(s).Analysis(),
+                "virus-kinetic" or "virus-kinetic-mc" => ModelCatalog.Find(s.Model)!.Create(s).Analysis(),
                 _ => new JsonObject(),
             };
             if (analysis.Count == 0)
             {
-                Console.Error.WriteLine($"{path}: analyze covers the May–Nowak models (may-nowak-ode, virus-pde, virus-kinetic); model {s.Model} has no analysis");
+                Console.Error.WriteLine($"{path}: analyze covers the May–Nowak models (may-nowak-ode, virus-pde, virus-kinetic, virus-kinetic-mc); model {s.Model} has no analysis");
                 return ExitCodes.BadInput;
             }
             if (parse.GetValue(jsonOption))
