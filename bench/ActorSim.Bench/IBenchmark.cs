@@ -16,5 +16,6 @@ public static class BenchmarkRegistry
         new TriadBenchmark(),
         new PingPongBenchmark(),
         new MuscleBenchmark(),
+        new VirusPdeBenchmark(),
     ];
 }
