@@ -17,5 +17,6 @@ public static class BenchmarkRegistry
         new PingPongBenchmark(),
         new MuscleBenchmark(),
         new VirusPdeBenchmark(),
+        new KineticBenchmark(),
     ];
 }

@@ -44,57 +44,70 @@ public sealed class VirusPdeBenchmark : IBenchmark
     public int Run(string[] args)
     {
         var o = Options.Parse(args);
-        double bw1 = Triad.MeasureBytesPerSecond(1), bw2 = Triad.MeasureBytesPerSecond(2);
-        Console.WriteLine($"triad bandwidth (before): 1 thread {bw1 / 1e9:F2} GB/s, 2 threads {bw2 / 1e9:F2} GB/s");
         long cells = (long)o.N * o.N;
-        Console.WriteLine($"\n== virus-pde, {o.N} x {o.N} cells, parameters and initial state of {ScenarioPath}: steps 1..{o.Steps} timed after step 0 (warm-up), best of {o.Reps} runs per step");
+        Console.WriteLine($"\n== virus-pde, {o.N} x {o.N} cells, parameters and initial state of {ScenarioPath}: steps 1..{o.Steps} timed after step 0 (warm-up)");
+        Console.WriteLine($"   {o.Reps} rounds, each: triad 1 and 2 threads, then every configuration; per configuration the best time of each step over the rounds, against the best triad");
         Console.WriteLine("   cell update = one cell in one RKL2 stage; bytes counted per stage: 3 species x (3 | 4 | 5 arrays for stage 1 | 2 | >= 3) x 8 B, + u, v, w read once for the step bounds");
 
-        // The in-process 1-block run fixes the end time, so that every configuration takes exactly the same steps
-        // (the plans are bit-identical for any block count); step costs depend on the state (branches of the limiter).
-        var (seq, tEnd) = Best(o.Reps, () => Sequential(ScenarioText(o.N, 1, 1.0), 1, o.Steps));
-        Report("in process, SequentialDriver, 1 block, 1 thread", seq, cells, 1, bw1);
-        var (seqSplit, _) = Best(o.Reps, () => Sequential(ScenarioText(o.N, o.Blocks, 1.0), o.Blocks, o.Steps));
-        Report($"in process, SequentialDriver, {o.Blocks} blocks stepped in turn on 1 thread (cost of the split)", seqSplit, cells, 1, bw1);
-
-        Measured? a1 = null, aB = null;
+        string[] names = ["in process, SequentialDriver, 1 block, 1 thread",
+            $"in process, SequentialDriver, {o.Blocks} blocks stepped in turn on 1 thread (cost of the split)",
+            "subdomain actors (LocalRunner), 1 block",
+            $"subdomain actors (LocalRunner), {o.Blocks} blocks on {Environment.ProcessorCount} cores"];
+        int[] cores = [1, 1, 1, o.Blocks];
+        var best = new Measured?[4];
+        var ratios = new List<double>();
+        double bw1 = 0, bw2 = 0, tEnd = 0;
         string? sha1 = null, shaB = null;
-        if (!o.SkipActors)
+        for (int round = 0; round < o.Reps; round++)
         {
-            (a1, sha1) = Best(o.Reps, () => Actors(ScenarioText(o.N, 1, tEnd)));
-            Report("subdomain actors (LocalRunner), 1 block", a1, cells, 1, bw1);
-            (aB, shaB) = Best(o.Reps, () => Actors(ScenarioText(o.N, o.Blocks, tEnd)));
-            Report($"subdomain actors (LocalRunner), {o.Blocks} blocks on {Environment.ProcessorCount} cores", aB, cells, o.Blocks, bw2);
+            double t1 = Triad.MeasureBytesPerSecond(1), t2 = Triad.MeasureBytesPerSecond(2);
+            bw1 = Math.Max(bw1, t1); bw2 = Math.Max(bw2, t2);
+            var m = new Measured?[4];
+            var others = new double[4];
+            // The in-process 1-block run fixes the end time, so that every configuration takes exactly the same steps
+            // (the plans are bit-identical for any block count); step costs depend on the state (branches of the limiter).
+            var load = CpuLoad.Start();
+            (m[0], tEnd) = Sequential(ScenarioText(o.N, 1, 1.0), o.Steps);
+            others[0] = load.OthersCores(); load = CpuLoad.Start();
+            (m[1], _) = Sequential(ScenarioText(o.N, o.Blocks, 1.0), o.Steps);
+            others[1] = load.OthersCores(); load = CpuLoad.Start();
+            if (!o.SkipActors)
+            {
+                (m[2], sha1) = Actors(ScenarioText(o.N, 1, tEnd));
+                others[2] = load.OthersCores(); load = CpuLoad.Start();
+                (m[3], shaB) = Actors(ScenarioText(o.N, o.Blocks, tEnd));
+                others[3] = load.OthersCores();
+                ratios.Add(m[3]!.Rate(cells) / m[2]!.Rate(cells));
+            }
+            Console.Write($"round {round + 1}: triad {t1 / 1e9:F1} | {t2 / 1e9:F1} GB/s; M cell-updates/s (other processes' CPU use, cores):");
+            for (int c = 0; c < 4; c++)
+            {
+                if (m[c] is not { } mc) continue;
+                Console.Write($" {mc.Rate(cells) / 1e6:F0} ({others[c]:F2})");
+                best[c] = best[c] is null ? mc : best[c]!.Min(mc);
+            }
+            Console.WriteLine(o.SkipActors ? "" : $"; actors {o.Blocks} / 1 block: {ratios[^1]:F2}x");
         }
 
-        double bw1b = Triad.MeasureBytesPerSecond(1), bw2b = Triad.MeasureBytesPerSecond(2);
-        Console.WriteLine($"\ntriad bandwidth (after): 1 thread {bw1b / 1e9:F2} GB/s, 2 threads {bw2b / 1e9:F2} GB/s");
-        Console.WriteLine("\n== summary (bound uses the larger of the two triad measurements of this run)");
-        double b1 = Math.Max(bw1, bw1b), b2 = Math.Max(bw2, bw2b);
-        Summary("in process, 1 block, 1 core", seq, cells, 1, b1, null);
-        Summary($"in process, {o.Blocks} blocks, 1 core", seqSplit, cells, 1, b1, seq);
-        if (a1 is not null && aB is not null)
+        for (int c = 0; c < 4; c++)
+            if (best[c] is { } b) Report(names[c], b, cells, cores[c], cores[c] == 1 ? bw1 : bw2);
+
+        Console.WriteLine($"\n== summary: triad (best of the rounds) 1 thread {bw1 / 1e9:F2} GB/s, 2 threads {bw2 / 1e9:F2} GB/s; bound = counted bytes / triad of as many threads as cores used");
+        for (int c = 0; c < 4; c++)
         {
-            Summary("actors, 1 block, 1 core", a1, cells, 1, b1, seq);
-            Summary($"actors, {o.Blocks} blocks, {o.Blocks} cores", aB, cells, o.Blocks, b2, seq);
-            Console.WriteLine($"   {o.Blocks}-block actor rate / 1-block actor rate: {aB.Rate(cells) / a1.Rate(cells):F2}x (target >= 1.7x for 2 blocks on 2 cores)");
+            if (best[c] is not { } b) continue;
+            Console.WriteLine($"-- {names[c]}");
+            Line(b, cells, cores[c], cores[c] == 1 ? bw1 : bw2);
+            if (c > 0) Console.WriteLine($"   rate / in-process 1-block rate: {b.Rate(cells) / best[0]!.Rate(cells):F2}x");
+        }
+        if (best[2] is { } a1 && best[3] is { } aB)
+        {
+            ratios.Sort();
+            Console.WriteLine($"   {o.Blocks}-block actor rate / 1-block actor rate: {aB.Rate(cells) / a1.Rate(cells):F2}x from the best steps; " +
+                              $"per round {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} (median {ratios[ratios.Count / 2]:F2}x); target >= 1.7x");
             Console.WriteLine($"   results_sha256: 1 block {sha1![..16]}, {o.Blocks} blocks {shaB![..16]}: {(sha1 == shaB ? "identical" : "DIFFERENT")}");
         }
         return 0;
-    }
-
-    /// <summary>Runs <paramref name="run"/> <paramref name="reps"/> times; keeps the fastest time of each step (the steps are the same in every run).</summary>
-    private static (Measured, T) Best<T>(int reps, Func<(Measured, T)> run)
-    {
-        var (best, tag) = run();
-        for (int r = 1; r < reps; r++)
-        {
-            var (m, t) = run();
-            if (m.Steps.Count != best.Steps.Count || !EqualityComparer<T>.Default.Equals(t, tag)) throw new InvalidOperationException("repeated runs differ");
-            for (int k = 0; k < m.Steps.Count; k++)
-                if (m.Steps[k].Seconds < best.Steps[k].Seconds) best.Steps[k] = m.Steps[k];
-        }
-        return (best, tag);
     }
 
     /// <summary>Timed steps: stages and seconds per step, bytes allocated on the stepping thread.</summary>
@@ -104,6 +117,18 @@ public sealed class VirusPdeBenchmark : IBenchmark
         public double Seconds => Steps.Sum(s => s.Seconds);
         public double Rate(long cells) => cells * (double)Stages / Seconds;
         public double Bytes(long cells) => Steps.Sum(s => BytesPerStep(s.Sx, s.Sy, cells));
+
+        /// <summary>Step by step the faster of two measurements of the same steps.</summary>
+        public Measured Min(Measured other)
+        {
+            if (other.Steps.Count != Steps.Count) throw new InvalidOperationException("runs took different steps");
+            var steps = Steps.Zip(other.Steps, (a, b) =>
+            {
+                if (a.Sx != b.Sx || a.Sy != b.Sy) throw new InvalidOperationException("runs took different steps");
+                return a.Seconds <= b.Seconds ? a : b;
+            }).ToList();
+            return new Measured(steps, Math.Max(AllocatedPerStep, other.AllocatedPerStep));
+        }
     }
 
     private static void Report(string title, Measured m, long cells, int cores, double bw)
@@ -115,13 +140,6 @@ public sealed class VirusPdeBenchmark : IBenchmark
         Line(m, cells, cores, bw);
     }
 
-    private static void Summary(string title, Measured m, long cells, int cores, double bw, Measured? reference)
-    {
-        Console.WriteLine($"-- {title}");
-        Line(m, cells, cores, bw);
-        if (reference is not null) Console.WriteLine($"   rate / in-process 1-block rate: {m.Rate(cells) / reference.Rate(cells):F2}x");
-    }
-
     private static void Line(Measured m, long cells, int cores, double bw)
     {
         double rate = m.Rate(cells), bound = m.Bytes(cells) / bw;
@@ -130,7 +148,7 @@ public sealed class VirusPdeBenchmark : IBenchmark
                           $"-> {100 * bound / m.Seconds:F1} % of the bound; achieved {m.Bytes(cells) / m.Seconds / 1e9:F2} GB/s");
     }
 
-    private static (Measured, double) Sequential(string scenarioText, int blocks, int steps)
+    private static (Measured, double) Sequential(string scenarioText, int steps)
     {
         var s = ScenarioLoader.Parse(scenarioText, ScenarioPath);
         var model = (VirusPdeSubdomainModel)new VirusPdeDefinition().Create(s);
@@ -154,73 +172,19 @@ public sealed class VirusPdeBenchmark : IBenchmark
     private static (Measured, string) Actors(string scenarioText)
     {
         var s = ScenarioLoader.Parse(scenarioText, ScenarioPath);
-        var timed = new TimedModel((ISubdomainModel)new VirusPdeDefinition().Create(s));
-        string dir = Directory.CreateTempSubdirectory("actorsim-bench-").FullName;
-        try
-        {
-            var r = LocalRunner.RunModelAsync(s, timed, new RunOptions(dir)).GetAwaiter().GetResult();
-            if (r.Status != RunStatus.Completed) throw new InvalidOperationException($"run {r.Status}: {r.Reason}");
-            // Step k lies between the bound reductions k and k+1 (each reduction follows the step's stages and the
-            // next bounds exchange); step 0 is the warm-up (first touch of the blocks' arrays).
-            var list = new List<(int, int, double)>();
-            for (int k = 1; k < timed.Orders.Count; k++)
-                list.Add((timed.Orders[k].Detail![0], timed.Orders[k].Detail![1], timed.Reductions[k + 1] - timed.Reductions[k]));
-            return (new Measured(list, -1), r.ResultsSha256);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    /// <summary>The model as it is, recording when the coordinator reduces the bounds and what it orders.</summary>
-    private sealed class TimedModel(ISubdomainModel inner) : ISubdomainModel
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        public List<double> Reductions { get; } = [];
-        public List<StepOrder> Orders { get; } = [];
-        public IReadOnlyList<string> Columns => inner.Columns;
-        public JsonObject Analysis() => inner.Analysis();
-        public int BlockCount => inner.BlockCount;
-        public ISubdomainKernel CreateKernel(int block) => inner.CreateKernel(block);
-        public IReadOnlyList<HaloLink> Links(int block) => inner.Links(block);
-
-        public double[] ReduceBounds(IReadOnlyList<double[]> bounds)
-        {
-            Reductions.Add(_clock.Elapsed.TotalSeconds);
-            return inner.ReduceBounds(bounds);
-        }
-
-        public StepOrder Plan(long step, double t, double tEnd, double[] globalBounds)
-        {
-            var order = inner.Plan(step, t, tEnd, globalBounds);
-            Orders.Add(order);
-            return order;
-        }
-
-        public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row) => inner.Assemble(t, snapshots, row);
+        var (steps, sha) = SubdomainRunTiming.Run(s, (ISubdomainModel)new VirusPdeDefinition().Create(s));
+        return (new Measured(steps.Select(x => (x.Order.Detail![0], x.Order.Detail![1], x.Seconds)).ToList(), -1), sha);
     }
 
     /// <summary>The 2D pattern scenario with an N × N grid, <paramref name="blocks"/> blocks and outputs at 0 and <paramref name="end"/> only.</summary>
     private static string ScenarioText(int n, int blocks, double end)
     {
-        var doc = JsonNode.Parse(File.ReadAllText(FindScenario()))!.AsObject();
+        var doc = JsonNode.Parse(File.ReadAllText(SubdomainRunTiming.FindRepoFile(ScenarioPath)))!.AsObject();
         doc["parameters"]!["nx"] = n;
         doc["parameters"]!["ny"] = n;
         doc["time"] = new JsonObject { ["end"] = end, ["output_interval"] = end };
         doc["run"]!["blocks"] = blocks;
         return doc.ToJsonString();
-    }
-
-    private static string FindScenario()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                string p = Path.Combine(d.FullName, ScenarioPath);
-                if (File.Exists(p)) return p;
-            }
-        throw new FileNotFoundException($"{ScenarioPath} not found above the working directory or the program");
     }
 
     private sealed record Options(int N, int Steps, int Blocks, int Reps, bool SkipActors)
