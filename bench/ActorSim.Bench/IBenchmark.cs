@@ -17,5 +17,7 @@ public static class BenchmarkRegistry
         new PingPongBenchmark(),
         new MuscleBenchmark(),
         new ClusterBenchmark(),
+        new VirusPdeBenchmark(),
+        new KineticBenchmark(),
     ];
 }

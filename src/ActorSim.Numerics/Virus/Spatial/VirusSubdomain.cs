@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ActorSim.Numerics.Grid;
+
+using Vec = System.Runtime.Intrinsics.Vector256<double>;
 
 namespace ActorSim.Numerics.Virus.Spatial;
 
@@ -50,9 +54,12 @@ public sealed class VirusSubdomain
     // arrays whose roles rotate during the RKL2 stages; _l* hold F(Y0); _f* hold F(Y_{j-1}).
     private double[] _u, _v, _w, _au, _av, _aw, _bu, _bv, _bw;
     // (The state arrays are swapped, never copied, at the end of each RKL2 substep.)
-    private readonly double[] _lu, _lv, _lw, _fu, _fv, _fw;
-    private readonly double[] _fx, _fy;        // taxis face fluxes
-    private readonly double[] _ru, _rv, _rw;   // sources at the current stage time (interior, row-major)
+    private readonly double[] _lu, _lv, _lw;
+    private readonly double[] _faceLo, _faceHi; // taxis face fluxes of one row of faces (x: faces 0..Nx of a row; y: a face row)
+    // Sources: a constant value (ConstantSource, or 0 for an absent source) or, for any other source, its values at
+    // the current stage time (interior, row-major).
+    private readonly double _su, _sv, _sw;
+    private readonly double[]? _ru, _rv, _rw;
 
     // Field the next stage reads (target of halo operations) and RKL2 bookkeeping.
     private double[] _hu, _hv, _hw;
@@ -92,10 +99,10 @@ public sealed class VirusSubdomain
         _au = new double[n]; _av = new double[n]; _aw = new double[n];
         _bu = new double[n]; _bv = new double[n]; _bw = new double[n];
         _lu = new double[n]; _lv = new double[n]; _lw = new double[n];
-        _fu = new double[n]; _fv = new double[n]; _fw = new double[n];
-        _fx = new double[(_nx + 1) * _ny];
-        _fy = _dim == 2 ? new double[_nx * (_ny + 1)] : Array.Empty<double>();
-        _ru = new double[_p.InteriorCount]; _rv = new double[_p.InteriorCount]; _rw = new double[_p.InteriorCount];
+        _faceLo = new double[_nx + 1]; _faceHi = new double[_nx + 1];
+        (_su, _ru) = SourceStorage(problem.SourceU, _p.InteriorCount);
+        (_sv, _rv) = SourceStorage(problem.SourceV, _p.InteriorCount);
+        (_sw, _rw) = SourceStorage(problem.SourceW, _p.InteriorCount);
         _hu = _u; _hv = _v; _hw = _w;
     }
 
@@ -341,16 +348,8 @@ public sealed class VirusSubdomain
         if (j == 1)
         {
             // F(Y0), kept for the γ̃ terms; Y1 = Y0 + μ̃1 τ F(Y0).
-            var (ru, rv, rw) = EvaluateRhs(axis, weight, t0, _u, _v, _w, _lu, _lv, _lw);
-            double m = co.MuTilde * tau;
-            for (int jj = 0; jj < _ny; jj++)
-                for (int i = 0; i < _nx; i++)
-                {
-                    int c = _p.Index(i, jj);
-                    _au[c] = _u[c] + m * _lu[c];
-                    _av[c] = _v[c] + m * _lv[c];
-                    _aw[c] = _w[c] + m * _lw[c];
-                }
+            var (ru, rv, rw) = FusedStage(axis, weight, t0, first: true, co.MuTilde * tau, 0, 0, 0, 0,
+                _u, _v, _w, _lu, _lv, _lw, _au, _av, _aw);
             _lbU = tau * ru; _lbV = tau * rv; _lbW = tau * rw;
             _qbU = 0; _qbV = 0; _qbW = 0;
             _pbU = co.MuTilde * _lbU; _pbV = co.MuTilde * _lbV; _pbW = co.MuTilde * _lbW;
@@ -365,10 +364,8 @@ public sealed class VirusSubdomain
             // Y0 (= Y_{j-2}); later stages overwrite Y_{j-2} in place (each cell reads only its own old value).
             double[] ou = j == 2 ? _bu : _qu, ov = j == 2 ? _bv : _qv, ow = j == 2 ? _bw : _qw;
             double omn = 1.0 - co.Mu - co.Nu, mt = co.MuTilde * tau, gt = co.GammaTilde * tau;
-            var (ru, rv, rw) = EvaluateRhs(axis, weight, t0 + rate * _cPrev * tau, _pu, _pv, _pw, _fu, _fv, _fw);
-            Combine(ou, _pu, _qu, _u, _lu, _fu, co.Mu, co.Nu, omn, mt, gt);
-            Combine(ov, _pv, _qv, _v, _lv, _fv, co.Mu, co.Nu, omn, mt, gt);
-            Combine(ow, _pw, _qw, _w, _lw, _fw, co.Mu, co.Nu, omn, mt, gt);
+            var (ru, rv, rw) = FusedStage(axis, weight, t0 + rate * _cPrev * tau, first: false, 0, co.Mu, co.Nu, omn, gt,
+                _pu, _pv, _pw, _qu, _qv, _qw, ou, ov, ow, mt);
             double nbU = co.Mu * _pbU + co.Nu * _qbU + mt * ru + co.GammaTilde * _lbU;
             double nbV = co.Mu * _pbV + co.Nu * _qbV + mt * rv + co.GammaTilde * _lbV;
             double nbW = co.Mu * _pbW + co.Nu * _qbW + mt * rw + co.GammaTilde * _lbW;
@@ -407,99 +404,256 @@ public sealed class VirusSubdomain
     private static (double[], double[]) OtherTwo(double[] x, double[] y, double[] z, double[] taken) =>
         ReferenceEquals(taken, x) ? (y, z) : ReferenceEquals(taken, y) ? (x, z) : (x, y);
 
-    private void Combine(double[] outp, double[] p, double[] q, double[] y0, double[] l0, double[] f,
-        double mu, double nu, double omn, double muTildeDt, double gammaTildeDt)
+    private static (double, double[]?) SourceStorage(ISourceTerm? source, int cells) => source switch
     {
-        for (int j = 0; j < _ny; j++)
-            for (int i = 0; i < _nx; i++)
-            {
-                int c = _p.Index(i, j);
-                outp[c] = mu * p[c] + nu * q[c] + omn * y0[c] + muTildeDt * f[c] + gammaTildeDt * l0[c];
-            }
-    }
+        null => (0.0, null),                   // an absent source adds 0
+        ConstantSource c => (c.Value, null),   // Fill would write Value into every cell
+        _ => (0.0, new double[cells]),
+    };
 
     private void FillSources(double t)
     {
-        _problem.SourceU.Fill(t, _xc, _yc, _ru);
-        if (_problem.SourceV is { } sv) sv.Fill(t, _xc, _yc, _rv);
-        if (_problem.SourceW is { } sw) sw.Fill(t, _xc, _yc, _rw);
+        if (_ru is not null) _problem.SourceU.Fill(t, _xc, _yc, _ru);
+        if (_rv is not null) _problem.SourceV!.Fill(t, _xc, _yc, _rv);
+        if (_rw is not null) _problem.SourceW!.Fill(t, _xc, _yc, _rw);
     }
 
+    // ---------------------------------------------------------------- the stage kernel
+
     /// <summary>
-    /// F_axis(t, y) into (fu, fv, fw) on interior cells: D ∂²q along the axis − ∂(χ u ∂v) along the axis (u only)
-    /// + weight × (reactions + sources). Returns the sums over cells of the weighted reaction + source parts (what
-    /// changes the integrals).
+    /// One RKL2 stage in one pass over the patch, row by row: the taxis fluxes of the row's faces, then per cell
+    /// F = F_axis(t, Y) (D ∂²q along the axis − ∂(χ u ∂v) along the axis for u, + weight × (reactions + sources)) from
+    /// <c>y*</c> (the previous stage), and at once the stage update:
+    /// <list type="bullet">
+    /// <item><paramref name="first"/>: <c>x* = F</c> (F(Y0), kept) and <c>o* = y* + m·F</c> (Y1);</item>
+    /// <item>otherwise <c>o* = μ y* + ν x* + (1−μ−ν) Y0 + μ̃τ·F + γ̃τ·F(Y0)</c> with x* = Y_{j−2} (o* may be x*: each
+    /// cell reads its own old value before writing it).</item>
+    /// </list>
+    /// Returns the sums over cells (row-major order) of the weighted reaction + source parts. Every value is the
+    /// same expression, evaluated in the same order, as a cell-by-cell evaluation (the 4-wide SIMD lanes and the
+    /// scalar remainder do identical IEEE operations; no fused multiply-add), so results do not depend on the
+    /// partition or on where a cell falls in a SIMD vector.
     /// </summary>
-    private (double U, double V, double W) EvaluateRhs(int axis, double weight, double t, double[] yu, double[] yv, double[] yw,
-        double[] fu, double[] fv, double[] fw)
+    private (double U, double V, double W) FusedStage(int axis, double weight, double t, bool first, double m,
+        double mu, double nu, double omn, double gt,
+        double[] yu, double[] yv, double[] yw, double[] xu, double[] xv, double[] xw, double[] ou, double[] ov, double[] ow,
+        double mt = 0)
     {
         FillSources(t);
         int off;
-        double h, faceRow;
-        if (axis == 0)
+        double h;
+        if (axis == 0) { off = 1; h = _hx; }
+        else { off = _stride; h = _hy; }
+        var k = new RowConstants
         {
-            ComputeTaxisFluxesX(yu, yv);
-            off = 1; h = _hx; faceRow = _nx + 1;
-        }
-        else
-        {
-            ComputeTaxisFluxesY(yu, yv);
-            off = _stride; h = _hy; faceRow = _nx;
-        }
-        double cu = _du / (h * h), cv = _dv / (h * h), cw = _dw / (h * h);
-        double[] flux = axis == 0 ? _fx : _fy;
-        double sumU = 0, sumV = 0, sumW = 0;
+            First = first, Off = off, H = h, Weight = weight,
+            Cu = _du / (h * h), Cv = _dv / (h * h), Cw = _dw / (h * h),
+            M = m, Mu = mu, Nu = nu, Omn = omn, Mt = mt, Gt = gt,
+        };
+        var sums = new Sums();
+        double[] lo = _faceLo, hi = _faceHi;
+        if (axis == 1) FaceRow(yu, yv, _p.Index(0, 0), _stride, _nx, _hy, lo); // face row 0 (below row 0)
         for (int j = 0; j < _ny; j++)
-            for (int i = 0; i < _nx; i++)
+        {
+            if (axis == 0)
             {
-                int c = _p.Index(i, j), r = j * _nx + i;
-                // x faces: (j, i) and (j, i+1) in rows of Nx+1; y faces: (j, i) and (j+1, i) in rows of Nx.
-                int f0 = axis == 0 ? j * (_nx + 1) + i : j * _nx + i;
-                int f1 = axis == 0 ? f0 + 1 : f0 + _nx;
-                double div = (flux[f1] - flux[f0]) / h;
-                double u = yu[c], v = yv[c], w = yw[c];
-                double infection = _beta * u * w;
-                double reU = weight * (-_d1 * u - infection + _ru[r]);
-                double reV = weight * (-_d2 * v + infection + _rv[r]);
-                double reW = weight * (-_d3 * w + _k * v + _rw[r]);
-                sumU += reU; sumV += reV; sumW += reW;
-                fu[c] = cu * ((yu[c + off] - u) - (u - yu[c - off])) - div + reU;
-                fv[c] = cv * ((yv[c + off] - v) - (v - yv[c - off])) + reV;
-                fw[c] = cw * ((yw[c + off] - w) - (w - yw[c - off])) + reW;
+                FaceRow(yu, yv, _p.Index(0, j), 1, _nx + 1, _hx, lo); // faces 0..Nx of row j: cell i has faces i, i+1
+                Row(j, in k, ref sums, lo, 0, lo, 1, yu, yv, yw, xu, xv, xw, ou, ov, ow);
             }
-        return (sumU, sumV, sumW);
+            else
+            {
+                FaceRow(yu, yv, _p.Index(0, j + 1), _stride, _nx, _hy, hi); // face row j+1 (above row j)
+                Row(j, in k, ref sums, lo, 0, hi, 0, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+                (lo, hi) = (hi, lo);
+            }
+        }
+        return (sums.U, sums.V, sums.W);
     }
 
-    private void ComputeTaxisFluxesX(double[] u, double[] v)
+    private struct Sums
+    {
+        public double U, V, W;
+    }
+
+    private struct RowConstants
+    {
+        public bool First;
+        public int Off;
+        public double H, Weight, Cu, Cv, Cw, M, Mu, Nu, Omn, Mt, Gt;
+    }
+
+    /// <summary>The cells of row <paramref name="j"/>; cell i's taxis fluxes are lo[loOff + i] (low face) and hi[hiOff + i] (high face).</summary>
+    private void Row(int j, in RowConstants k, ref Sums sums, double[] lo, int loOff, double[] hi, int hiOff,
+        double[] yu, double[] yv, double[] yw, double[] xu, double[] xv, double[] xw, double[] ou, double[] ov, double[] ow)
+    {
+        int nx = _nx, c0 = _p.Index(0, j), r0 = j * nx, off = k.Off;
+        if ((uint)(c0 - off) > (uint)yu.Length || c0 + off + nx > yu.Length || loOff + nx > lo.Length || hiOff + nx > hi.Length)
+            throw new InvalidOperationException("stencil out of range");
+        ref double pu = ref MemoryMarshal.GetArrayDataReference(yu);
+        ref double pv = ref MemoryMarshal.GetArrayDataReference(yv);
+        ref double pw = ref MemoryMarshal.GetArrayDataReference(yw);
+        ref double qu = ref MemoryMarshal.GetArrayDataReference(xu);
+        ref double qv = ref MemoryMarshal.GetArrayDataReference(xv);
+        ref double qw = ref MemoryMarshal.GetArrayDataReference(xw);
+        ref double su = ref MemoryMarshal.GetArrayDataReference(ou);
+        ref double sv = ref MemoryMarshal.GetArrayDataReference(ov);
+        ref double sw = ref MemoryMarshal.GetArrayDataReference(ow);
+        ref double zu = ref MemoryMarshal.GetArrayDataReference(_u); // Y0 (read only when !First)
+        ref double zv = ref MemoryMarshal.GetArrayDataReference(_v);
+        ref double zw = ref MemoryMarshal.GetArrayDataReference(_w);
+        ref double lu = ref MemoryMarshal.GetArrayDataReference(_lu); // F(Y0) (read only when !First)
+        ref double lv = ref MemoryMarshal.GetArrayDataReference(_lv);
+        ref double lw = ref MemoryMarshal.GetArrayDataReference(_lw);
+        ref double fl = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lo), loOff);
+        ref double fh = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hi), hiOff);
+        // Sources: an array row, or the constant (a stride-0 "row").
+        ref double ru = ref _ru is null ? ref Unsafe.AsRef(in _su) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_ru), r0);
+        ref double rv = ref _rv is null ? ref Unsafe.AsRef(in _sv) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rv), r0);
+        ref double rw = ref _rw is null ? ref Unsafe.AsRef(in _sw) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rw), r0);
+        bool aru = _ru is not null, arv = _rv is not null, arw = _rw is not null;
+
+        double h = k.H, weight = k.Weight, cu = k.Cu, cv = k.Cv, cw = k.Cw;
+        double nd1 = -_d1, nd2 = -_d2, nd3 = -_d3, beta = _beta, kk = _k;
+        double mm = k.M, mu = k.Mu, nu = k.Nu, omn = k.Omn, mt = k.Mt, gt = k.Gt;
+        bool first = k.First;
+        double sU = sums.U, sV = sums.V, sW = sums.W;
+
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vec vh = Vector256.Create(h), vweight = Vector256.Create(weight), vcu = Vector256.Create(cu), vcv = Vector256.Create(cv), vcw = Vector256.Create(cw);
+            Vec vnd1 = Vector256.Create(nd1), vnd2 = Vector256.Create(nd2), vnd3 = Vector256.Create(nd3), vbeta = Vector256.Create(beta), vk = Vector256.Create(kk);
+            Vec vm = Vector256.Create(mm), vmu = Vector256.Create(mu), vnu = Vector256.Create(nu), vomn = Vector256.Create(omn), vmt = Vector256.Create(mt), vgt = Vector256.Create(gt);
+            Vec cru = Vector256.Create(ru), crv = Vector256.Create(rv), crw = Vector256.Create(rw);
+            for (; i <= nx - Vec.Count; i += Vec.Count)
+            {
+                nuint c = (nuint)(c0 + i), cm = (nuint)(c0 + i - off), cp = (nuint)(c0 + i + off), ni = (nuint)i;
+                Vec u = Vector256.LoadUnsafe(ref pu, c), v = Vector256.LoadUnsafe(ref pv, c), w = Vector256.LoadUnsafe(ref pw, c);
+                Vec div = (Vector256.LoadUnsafe(ref fh, ni) - Vector256.LoadUnsafe(ref fl, ni)) / vh;
+                Vec infection = vbeta * u * w;
+                Vec reU = vweight * (vnd1 * u - infection + (aru ? Vector256.LoadUnsafe(ref ru, ni) : cru));
+                Vec reV = vweight * (vnd2 * v + infection + (arv ? Vector256.LoadUnsafe(ref rv, ni) : crv));
+                Vec reW = vweight * (vnd3 * w + vk * v + (arw ? Vector256.LoadUnsafe(ref rw, ni) : crw));
+                sU += reU.GetElement(0); sU += reU.GetElement(1); sU += reU.GetElement(2); sU += reU.GetElement(3);
+                sV += reV.GetElement(0); sV += reV.GetElement(1); sV += reV.GetElement(2); sV += reV.GetElement(3);
+                sW += reW.GetElement(0); sW += reW.GetElement(1); sW += reW.GetElement(2); sW += reW.GetElement(3);
+                Vec fu = vcu * ((Vector256.LoadUnsafe(ref pu, cp) - u) - (u - Vector256.LoadUnsafe(ref pu, cm))) - div + reU;
+                Vec fv = vcv * ((Vector256.LoadUnsafe(ref pv, cp) - v) - (v - Vector256.LoadUnsafe(ref pv, cm))) + reV;
+                Vec fw = vcw * ((Vector256.LoadUnsafe(ref pw, cp) - w) - (w - Vector256.LoadUnsafe(ref pw, cm))) + reW;
+                if (first)
+                {
+                    Vector256.StoreUnsafe(fu, ref qu, c); Vector256.StoreUnsafe(u + vm * fu, ref su, c);
+                    Vector256.StoreUnsafe(fv, ref qv, c); Vector256.StoreUnsafe(v + vm * fv, ref sv, c);
+                    Vector256.StoreUnsafe(fw, ref qw, c); Vector256.StoreUnsafe(w + vm * fw, ref sw, c);
+                }
+                else
+                {
+                    Vector256.StoreUnsafe(vmu * u + vnu * Vector256.LoadUnsafe(ref qu, c) + vomn * Vector256.LoadUnsafe(ref zu, c) + vmt * fu + vgt * Vector256.LoadUnsafe(ref lu, c), ref su, c);
+                    Vector256.StoreUnsafe(vmu * v + vnu * Vector256.LoadUnsafe(ref qv, c) + vomn * Vector256.LoadUnsafe(ref zv, c) + vmt * fv + vgt * Vector256.LoadUnsafe(ref lv, c), ref sv, c);
+                    Vector256.StoreUnsafe(vmu * w + vnu * Vector256.LoadUnsafe(ref qw, c) + vomn * Vector256.LoadUnsafe(ref zw, c) + vmt * fw + vgt * Vector256.LoadUnsafe(ref lw, c), ref sw, c);
+                }
+            }
+        }
+        for (; i < nx; i++)
+        {
+            int c = c0 + i;
+            double u = Unsafe.Add(ref pu, c), v = Unsafe.Add(ref pv, c), w = Unsafe.Add(ref pw, c);
+            double div = (Unsafe.Add(ref fh, i) - Unsafe.Add(ref fl, i)) / h;
+            double infection = beta * u * w;
+            double reU = weight * (nd1 * u - infection + (aru ? Unsafe.Add(ref ru, i) : ru));
+            double reV = weight * (nd2 * v + infection + (arv ? Unsafe.Add(ref rv, i) : rv));
+            double reW = weight * (nd3 * w + kk * v + (arw ? Unsafe.Add(ref rw, i) : rw));
+            sU += reU; sV += reV; sW += reW;
+            double fu = cu * ((Unsafe.Add(ref pu, c + off) - u) - (u - Unsafe.Add(ref pu, c - off))) - div + reU;
+            double fv = cv * ((Unsafe.Add(ref pv, c + off) - v) - (v - Unsafe.Add(ref pv, c - off))) + reV;
+            double fw = cw * ((Unsafe.Add(ref pw, c + off) - w) - (w - Unsafe.Add(ref pw, c - off))) + reW;
+            if (first)
+            {
+                Unsafe.Add(ref qu, c) = fu; Unsafe.Add(ref su, c) = u + mm * fu;
+                Unsafe.Add(ref qv, c) = fv; Unsafe.Add(ref sv, c) = v + mm * fv;
+                Unsafe.Add(ref qw, c) = fw; Unsafe.Add(ref sw, c) = w + mm * fw;
+            }
+            else
+            {
+                Unsafe.Add(ref su, c) = mu * u + nu * Unsafe.Add(ref qu, c) + omn * Unsafe.Add(ref zu, c) + mt * fu + gt * Unsafe.Add(ref lu, c);
+                Unsafe.Add(ref sv, c) = mu * v + nu * Unsafe.Add(ref qv, c) + omn * Unsafe.Add(ref zv, c) + mt * fv + gt * Unsafe.Add(ref lv, c);
+                Unsafe.Add(ref sw, c) = mu * w + nu * Unsafe.Add(ref qw, c) + omn * Unsafe.Add(ref zw, c) + mt * fw + gt * Unsafe.Add(ref lw, c);
+            }
+        }
+        sums.U = sU; sums.V = sV; sums.W = sW;
+    }
+
+    /// <summary>
+    /// Taxis fluxes of <paramref name="count"/> faces into <paramref name="faces"/>: face n lies between the cells at
+    /// storage indices c − d and c (c = <paramref name="c0"/> + n; d = 1 for x faces, the stride for y faces).
+    /// </summary>
+    private void FaceRow(double[] u, double[] v, int c0, int d, int count, double h, double[] faces)
     {
         if (_chi == 0.0)
         {
-            Array.Clear(_fx);
+            Array.Clear(faces, 0, count);
             return;
         }
-        int fxRow = _nx + 1;
-        for (int j = 0; j < _ny; j++)
-            for (int f = 0; f <= _nx; f++)
-            {
-                int c = _p.Index(f, j); // face f lies between local cells f−1 and f
-                _fx[j * fxRow + f] = FaceFlux(u[c - 2], u[c - 1], u[c], u[c + 1], v[c - 1], v[c], _hx);
-            }
+        if (c0 - 2 * d < 0 || c0 + (count - 1) + d >= u.Length || count > faces.Length)
+            throw new InvalidOperationException("stencil out of range");
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            if (_limiter == SlopeLimiter.VanLeer) n = FaceRowSimd<VanLeerSlope>(u, v, c0, d, count, h, faces);
+            else if (_limiter == SlopeLimiter.Minmod) n = FaceRowSimd<MinmodSlope>(u, v, c0, d, count, h, faces);
+        }
+        for (; n < count; n++)
+        {
+            int c = c0 + n;
+            faces[n] = FaceFlux(u[c - 2 * d], u[c - d], u[c], u[c + d], v[c - d], v[c], h);
+        }
     }
 
-    private void ComputeTaxisFluxesY(double[] u, double[] v)
+    /// <summary>The vector part of <see cref="FaceRow"/> (the same arithmetic as <see cref="FaceFlux"/>, lane by lane); returns the faces done.</summary>
+    private int FaceRowSimd<TLimiter>(double[] u, double[] v, int c0, int d, int count, double h, double[] faces)
+        where TLimiter : struct, ISlope
     {
-        if (_chi == 0.0)
+        ref double pu = ref MemoryMarshal.GetArrayDataReference(u);
+        ref double pv = ref MemoryMarshal.GetArrayDataReference(v);
+        ref double pf = ref MemoryMarshal.GetArrayDataReference(faces);
+        Vec chi = Vector256.Create(_chi), vh = Vector256.Create(h), half = Vector256.Create(0.5);
+        int n = 0;
+        for (; n <= count - Vec.Count; n += Vec.Count)
         {
-            Array.Clear(_fy);
-            return;
+            nuint c = (nuint)(c0 + n), dd = (nuint)d;
+            Vec um2 = Vector256.LoadUnsafe(ref pu, c - 2 * dd), um1 = Vector256.LoadUnsafe(ref pu, c - dd);
+            Vec up0 = Vector256.LoadUnsafe(ref pu, c), up1 = Vector256.LoadUnsafe(ref pu, c + dd);
+            Vec a = chi * (Vector256.LoadUnsafe(ref pv, c) - Vector256.LoadUnsafe(ref pv, c - dd)) / vh;
+            Vec pos = a * (um1 + half * TLimiter.Limit(um1 - um2, up0 - um1));
+            Vec neg = a * (up0 - half * TLimiter.Limit(up0 - um1, up1 - up0));
+            Vec flux = Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vec.Zero), pos,
+                Vector256.ConditionalSelect(Vector256.LessThan(a, Vec.Zero), neg, Vec.Zero));
+            Vector256.StoreUnsafe(flux, ref pf, (nuint)n);
         }
-        int s = _stride;
-        for (int f = 0; f <= _ny; f++)
-            for (int i = 0; i < _nx; i++)
-            {
-                int c = _p.Index(i, f); // face f lies between local rows f−1 and f
-                _fy[f * _nx + i] = FaceFlux(u[c - 2 * s], u[c - s], u[c], u[c + s], v[c - s], v[c], _hy);
-            }
+        return n;
+    }
+
+    /// <summary>A slope limiter on 4 lanes, lane by lane equal to <see cref="Limiters.Limit"/>.</summary>
+    private interface ISlope
+    {
+        static abstract Vec Limit(Vec a, Vec b);
+    }
+
+    private struct VanLeerSlope : ISlope
+    {
+        // a·b ≤ 0 → 0, else 2·a·b/(a + b)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vec Limit(Vec a, Vec b) =>
+            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a * b, Vec.Zero), Vec.Zero, Vector256.Create(2.0) * a * b / (a + b));
+    }
+
+    private struct MinmodSlope : ISlope
+    {
+        // a·b ≤ 0 → 0, else |a| < |b| ? a : b
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vec Limit(Vec a, Vec b) =>
+            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a * b, Vec.Zero), Vec.Zero,
+                Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(a), Vector256.Abs(b)), a, b));
     }
 
     /// <summary>Upwind MUSCL taxis flux a·u_face across the face between cells "m1" and "p0", a = χ (v_p0 − v_m1)/h.</summary>
