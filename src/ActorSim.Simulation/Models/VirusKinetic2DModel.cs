@@ -50,7 +50,7 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
     public double MaxDt { get; }
     public int BlockCount { get; }
 
-    public IReadOnlyList<string> Columns { get; } = ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
+    public IReadOnlyList<string> Columns => SpeciesFieldStats.Columns;
 
     /// <summary>The initial density of one species on the whole grid, row-major (index j nx + i).</summary>
     public double[] InitialDensity(int species)
@@ -117,14 +117,7 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
             for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
             offset += m;
         }
-        for (int s = 0; s < 3; s++)
-        {
-            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
-            row[s] = sum * Grid.Dx * Grid.Dy;
-            row[3 + s] = min;
-            row[6 + s] = max;
-        }
+        SpeciesFieldStats.Fill(fields, Grid.Dx * Grid.Dy, row);
         int[] shape = [Grid.Ny, Grid.Nx];
         return [new FieldSnapshot("u", fields[0], shape), new FieldSnapshot("v", fields[1], shape), new FieldSnapshot("w", fields[2], shape)];
     }

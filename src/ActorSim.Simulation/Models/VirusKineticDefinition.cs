@@ -114,7 +114,7 @@ public sealed class VirusKineticModel : ISubdomainModel
 
     public int BlockCount => _blocks;
 
-    public IReadOnlyList<string> Columns { get; } = ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
+    public IReadOnlyList<string> Columns => SpeciesFieldStats.Columns;
 
     /// <summary>The initial density of one species on the whole grid.</summary>
     public double[] InitialDensity(int species) => Enumerable.Range(0, _grid.CellCount).Select(i =>
@@ -151,11 +151,7 @@ public sealed class VirusKineticModel : ISubdomainModel
     public StepOrder Plan(long step, double t, double tEnd, double[] global)
     {
         KineticDiagnostics.ThrowIfNotFinite(global, t);
-        double remaining = tEnd - t;
-        long n = (long)Math.Ceiling(remaining / _maxDt * (1 - 1e-12));
-        if (n <= 1) return new StepOrder(step, t, remaining, tEnd, 1);
-        double dt = remaining / n;
-        return new StepOrder(step, t, dt, t + dt, 1);
+        return SpeciesFieldStats.EqualSteps(step, t, tEnd, _maxDt, 1);
     }
 
     public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
@@ -169,14 +165,7 @@ public sealed class VirusKineticModel : ISubdomainModel
             for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
             offset += m;
         }
-        for (int s = 0; s < 3; s++)
-        {
-            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
-            row[s] = sum * _grid.Dx;
-            row[3 + s] = min;
-            row[6 + s] = max;
-        }
+        SpeciesFieldStats.Fill(fields, _grid.Dx, row);
         return [new FieldSnapshot("u", fields[0], [n]), new FieldSnapshot("v", fields[1], [n]), new FieldSnapshot("w", fields[2], [n])];
     }
 

@@ -103,7 +103,7 @@ public sealed class VirusKineticMcModel : ISubdomainModel
     public int BlockCount { get; }
 
     public IReadOnlyList<string> Columns { get; } =
-        ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w", "n_u", "n_v", "n_w"];
+        [.. SpeciesFieldStats.Columns, "n_u", "n_v", "n_w"];
 
     /// <summary>The initial cell densities of one species (the particles are sampled from them).</summary>
     public double[] InitialDensity(int species) => (double[])_initial[species].Clone();
@@ -136,11 +136,7 @@ public sealed class VirusKineticMcModel : ISubdomainModel
     public StepOrder Plan(long step, double t, double tEnd, double[] global)
     {
         KineticDiagnostics.ThrowIfNotFinite(global, t);
-        double remaining = tEnd - t;
-        long n = (long)Math.Ceiling(remaining / MaxDt * (1 - 1e-12));
-        if (n <= 1) return new StepOrder(step, t, remaining, tEnd, 2);
-        double dt = remaining / n;
-        return new StepOrder(step, t, dt, t + dt, 2);
+        return SpeciesFieldStats.EqualSteps(step, t, tEnd, MaxDt, 2);
     }
 
     public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
@@ -156,15 +152,8 @@ public sealed class VirusKineticMcModel : ISubdomainModel
             for (int s = 0; s < 3; s++) counts[s] += snap[3 * m + s];
             offset += m;
         }
-        for (int s = 0; s < 3; s++)
-        {
-            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
-            row[s] = sum * Grid.Dx;
-            row[3 + s] = min;
-            row[6 + s] = max;
-            row[9 + s] = counts[s];
-        }
+        SpeciesFieldStats.Fill(fields, Grid.Dx, row);
+        for (int s = 0; s < 3; s++) row[9 + s] = counts[s];
         return [new FieldSnapshot("u", fields[0], [n]), new FieldSnapshot("v", fields[1], [n]), new FieldSnapshot("w", fields[2], [n])];
     }
 

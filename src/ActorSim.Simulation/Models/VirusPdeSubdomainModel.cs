@@ -40,8 +40,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
 
     public int BlockCount => _layout.BlockCount;
 
-    public IReadOnlyList<string> Columns { get; } =
-        ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
+    public IReadOnlyList<string> Columns => SpeciesFieldStats.Columns;
 
     public IReadOnlyList<HaloLink> Links(int block)
     {
@@ -91,14 +90,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
                 for (int j = 0; j < p.Ny; j++)
                     snapshots[b].AsSpan(s * m + j * p.Nx, p.Nx).CopyTo(fields[s].AsSpan((p.J0 + j) * g.Nx + p.I0, p.Nx));
         }
-        for (int s = 0; s < 3; s++)
-        {
-            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (double x in fields[s]) { sum += x; min = Math.Min(min, x); max = Math.Max(max, x); }
-            row[s] = sum * g.CellVolume;
-            row[3 + s] = min;
-            row[6 + s] = max;
-        }
+        SpeciesFieldStats.Fill(fields, g.CellVolume, row);
         int[] shape = g.Dimension == 1 ? [g.Nx] : [g.Ny, g.Nx];
         return [new FieldSnapshot("u", fields[0], shape), new FieldSnapshot("v", fields[1], shape), new FieldSnapshot("w", fields[2], shape)];
     }
