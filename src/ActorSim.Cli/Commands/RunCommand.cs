@@ -102,7 +102,7 @@ public static class RunCommand
         Console.Out.Flush();
     }
 
-    private static void PrintSummary(RunResult r)
+    internal static void PrintSummary(RunResult r)
     {
         var inv = CultureInfo.InvariantCulture;
         string state = string.Join(", ", r.FinalState.Select(kv => $"{kv.Key} = {kv.Value.ToString("G6", inv)}"));
