@@ -83,6 +83,11 @@ public static class RunCommand
                 Console.Error.WriteLine(e.Message);
                 return ExitCodes.BadInput;
             }
+            catch (CheckpointException e)
+            {
+                Console.Error.WriteLine($"{path}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
             catch (RunFailedException e)
             {
                 Console.Error.WriteLine($"{path}: {e.Message}");

@@ -106,6 +106,29 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoints_by_wall_time_do_not_change_the_result()
+    {
+        var reference = await LocalRunner.RunAsync(Make("kinetic", ""), new RunOptions(Path.Combine(_dir, "reference")));
+        string dir = Path.Combine(_dir, "timed");
+        var r = await LocalRunner.RunAsync(Make("kinetic", ", \"checkpoint\": { \"seconds\": 1e-6 }"), new RunOptions(dir));
+        Assert.Equal(reference.ResultsSha256, r.ResultsSha256);
+        Assert.Equal(2, CompleteCheckpoints(dir).Length);
+        var latest = CheckpointStore.Load(CompleteCheckpoints(dir)[^1]);
+        Assert.True(latest.Manifest.Step >= r.Counters.Accepted - 1, $"{latest.Manifest.Step}"); // one at every barrier
+    }
+
+    [Fact]
+    public async Task A_model_without_subdomains_refuses_checkpoints()
+    {
+        var s = ScenarioLoader.Parse("""
+            { "model": "may-nowak-ode", "parameters": { "d1": 0.1, "d2": 0.5, "d3": 5.0, "beta": 0.002, "k": 100.0, "r": 10.0 },
+              "initial": { "u": 100.0, "v": 0.0, "w": 1.0 }, "time": { "end": 1 }, "run": { "checkpoint": { "steps": 2 } } }
+            """, "ode.json");
+        var e = await Assert.ThrowsAsync<CheckpointException>(() => LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "ode"))));
+        Assert.Contains("subdomain", e.Message);
+    }
+
+    [Fact]
     public async Task A_truncated_block_file_is_detected()
     {
         string dir = Path.Combine(_dir, "stopped");
