@@ -16,8 +16,10 @@ public class ResumeCommandTests
 
     private static string Sha(string dir) => (string)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!["results_sha256"]!;
 
-    [Fact]
-    public void Ctrl_C_then_resume_gives_the_uninterrupted_result()
+    [Theory]
+    [InlineData("INT", 130, "cancelled")]  // Ctrl-C: a final checkpoint, a clean exit
+    [InlineData("KILL", 137, "running")]   // a crash: run.json still says running
+    public void Stopped_or_killed_then_resume_gives_the_uninterrupted_result(string signal, int exitCode, string status)
     {
         using var scratch = new ScratchDir();
         string scenario = scratch.File("cp.json");
@@ -35,11 +37,11 @@ public class ResumeCommandTests
             var clock = Stopwatch.StartNew();
             while (!(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "manifest.json", SearchOption.AllDirectories).Any()) && clock.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited)
                 Thread.Sleep(50);
-            Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
+            Process.Start("kill", ["-" + signal, p.Id.ToString()])!.WaitForExit();
             Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
-            Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+            Assert.True(p.ExitCode == exitCode, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
         }
-        Assert.Equal("cancelled", (string?)JsonNode.Parse(File.ReadAllText(scratch.File("stopped/run.json")))!["status"]);
+        Assert.Equal(status, (string?)JsonNode.Parse(File.ReadAllText(scratch.File("stopped/run.json")))!["status"]);
 
         var resumed = ActorsimProcess.Run(scratch.Path, "resume", "stopped", "-q", "--no-plots");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());

@@ -90,6 +90,7 @@ public static class LocalRunner
             };
         if (resume is null && scenario.Run.Checkpoint is not null && model is not ISubdomainModel)
             throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; run.checkpoint is supported for the subdomain models (e.g. virus-pde, virus-kinetic) only");
+        if (scenario.Run.Checkpoint is not null) record.WriteRunning();
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var system = new ActorSystem("actorsim", options.LoggerFactory, SupervisorStrategy.EscalateAll);
