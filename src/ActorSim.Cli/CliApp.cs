@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("ActorSim: actor-based simulator for multiscale kinetic and mean-field models (May–Nowak virus, muscle cross-bridge).");
         root.Add(RunCommand.Build());
+        root.Add(ResumeCommand.Build());
         root.Add(NodeCommand.Build());
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());

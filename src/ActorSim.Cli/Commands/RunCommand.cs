@@ -83,6 +83,11 @@ public static class RunCommand
                 Console.Error.WriteLine(e.Message);
                 return ExitCodes.BadInput;
             }
+            catch (CheckpointException e)
+            {
+                Console.Error.WriteLine($"{path}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
             catch (RunFailedException e)
             {
                 Console.Error.WriteLine($"{path}: {e.Message}");
@@ -102,7 +107,7 @@ public static class RunCommand
         Console.Out.Flush();
     }
 
-    private static void PrintSummary(RunResult r)
+    internal static void PrintSummary(RunResult r)
     {
         var inv = CultureInfo.InvariantCulture;
         string state = string.Join(", ", r.FinalState.Select(kv => $"{kv.Key} = {kv.Value.ToString("G6", inv)}"));

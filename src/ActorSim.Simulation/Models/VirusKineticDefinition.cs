@@ -182,7 +182,7 @@ public sealed class VirusKineticModel : ISubdomainModel
         return doc;
     }
 
-    private sealed class Kernel(MicroMacroSubdomain1D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel
+    private sealed class Kernel(MicroMacroSubdomain1D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel, ICheckpointableKernel
     {
         private double _dt;
         public int Block => slab.BlockIndex;
@@ -199,5 +199,8 @@ public sealed class VirusKineticModel : ISubdomainModel
         {
             for (int s = 0; s < 3; s++) slab.Density(s).CopyTo(destination.Slice(s * slab.CellCount, slab.CellCount));
         }
+        public int StateLength => slab.StateLength;
+        public void SaveState(Span<double> state) => slab.SaveState(state);
+        public void LoadState(ReadOnlySpan<double> state) => slab.LoadState(state);
     }
 }

@@ -98,7 +98,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
     public JsonObject Analysis() => MayNowakAnalysis.Spatial(_problem.Parameters, _problem.Grid);
 
     /// <summary>Adapter of one <see cref="VirusSubdomain"/> to the subdomain protocol.</summary>
-    private sealed class VirusPdeKernel(VirusSubdomain sub, IReadOnlyList<HaloLink> links) : ISubdomainKernel
+    private sealed class VirusPdeKernel(VirusSubdomain sub, IReadOnlyList<HaloLink> links) : ISubdomainKernel, ICheckpointableKernel
     {
         public int Block => sub.Block;
         public IReadOnlyList<HaloLink> Links => links;
@@ -126,6 +126,18 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
             sub.CopyInterior(Species.U, destination[..m]);
             sub.CopyInterior(Species.V, destination.Slice(m, m));
             sub.CopyInterior(Species.W, destination.Slice(2 * m, m));
+        }
+
+        public int StateLength => SnapshotLength;
+        public void SaveState(Span<double> state) => CopySnapshot(state);
+
+        public void LoadState(ReadOnlySpan<double> state)
+        {
+            int m = sub.Patch.InteriorCount;
+            if (state.Length != 3 * m) throw new ArgumentException($"block {sub.Block}: a state of {state.Length} values, expected {3 * m}", nameof(state));
+            sub.SetInterior(Species.U, state[..m]);
+            sub.SetInterior(Species.V, state.Slice(m, m));
+            sub.SetInterior(Species.W, state.Slice(2 * m, m));
         }
     }
 }

@@ -26,10 +26,71 @@ public static class LocalRunner
     }
 
     /// <summary>Runs an already created <paramref name="model"/> of <paramref name="scenario"/> into a prepared output directory.</summary>
-    public static async Task<RunResult> RunModelAsync(Scenario scenario, IRunnableModel model, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default)
+    public static Task<RunResult> RunModelAsync(Scenario scenario, IRunnableModel model, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default) =>
+        RunModelAsync(scenario, model, options, null, onProgress, cancellation);
+
+    /// <summary>
+    /// Continues the stopped or crashed run in <paramref name="runDirectory"/> (its <c>run.json</c> names the
+    /// scenario) from its newest valid checkpoint; a checkpoint that fails its checks is reported through
+    /// the log (naming the file) and the previous one is used. The outputs continue byte-identically, so
+    /// the result equals an uninterrupted run's.
+    /// </summary>
+    public static Task<RunResult> ResumeAsync(string runDirectory, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default, Action<string>? onWarning = null)
+    {
+        string recordPath = Path.Combine(runDirectory, "run.json");
+        if (!File.Exists(recordPath)) throw new CheckpointException($"{recordPath} is missing: {runDirectory} is not a run directory");
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(recordPath))!.AsObject();
+        string file = (string?)doc["scenario_file"] ?? recordPath;
+        var scenario = ScenarioLoader.Parse(doc["scenario"]!.ToJsonString(), file);
+        IModelDefinition definition = ModelCatalog.Find(scenario.Model)
+            ?? throw new InvalidOperationException($"model {scenario.Model} is not in the catalog");
+        var model = definition.Create(scenario);
+        if (model is not ISubdomainModel)
+            throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; resume supports the subdomain models (e.g. virus-pde, virus-kinetic) only");
+        string directory = CheckpointDirectory(scenario, runDirectory);
+        var logger = options.LoggerFactory?.CreateLogger("ActorSim.Resume");
+        var warnings = new List<string>();
+        string timeseries = Path.Combine(runDirectory, "timeseries.csv");
+        var checkpoint = CheckpointStore.LoadLatest(directory, w =>
+        {
+            warnings.Add(w);
+            logger?.LogWarning("{Warning}", w);
+            onWarning?.Invoke(w);
+        }, m =>
+        {
+            if (m.Model != model.GetType().Name) return $"it was written by model {m.Model}, not {model.GetType().Name}";
+            if (!File.Exists(timeseries) || OutputResume.LengthOfRows(File.ReadAllBytes(timeseries), m.TimeseriesRows) is null)
+                return $"{timeseries} has fewer than the {m.TimeseriesRows} rows it needs";
+            for (int i = 0; i < m.OutputIndex; i++)
+                foreach (string n in m.FieldNames)
+                    if (!File.Exists(Path.Combine(runDirectory, "fields", $"{n}_{i:D4}.npy"))) return $"field file fields/{n}_{i:D4}.npy is missing";
+            return null;
+        });
+        var resume = new ResumeFrom(checkpoint, warnings);
+        return RunModelAsync(scenario, model, options with { OutputDirectory = runDirectory }, resume, onProgress, cancellation);
+    }
+
+    /// <summary>The checkpoint directory of a run of <paramref name="scenario"/> into <paramref name="outputDirectory"/>.</summary>
+    public static string CheckpointDirectory(Scenario scenario, string outputDirectory) =>
+        (scenario.Run.Checkpoint ?? new CheckpointSettings(null, null, null)).DirectoryFor(outputDirectory);
+
+    private sealed record ResumeFrom(LoadedCheckpoint Checkpoint, IReadOnlyList<string> Warnings);
+
+    private static async Task<RunResult> RunModelAsync(Scenario scenario, IRunnableModel model, RunOptions options, ResumeFrom? resume, Action<RunProgress>? onProgress, CancellationToken cancellation)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var record = new RunRecord(scenario, options.OutputDirectory);
+        if (resume is not null)
+            record.Extra["resumed_from"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["checkpoint"] = resume.Checkpoint.Folder,
+                ["step"] = resume.Checkpoint.Manifest.Step,
+                ["t"] = resume.Checkpoint.Manifest.T,
+                ["warnings"] = new System.Text.Json.Nodes.JsonArray(resume.Warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w).ToArray()),
+            };
+        if (resume is null && scenario.Run.Checkpoint is not null && model is not ISubdomainModel)
+            throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; run.checkpoint is supported for the subdomain models (e.g. virus-pde, virus-kinetic) only");
+        if (scenario.Run.Checkpoint is not null) record.WriteRunning();
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var system = new ActorSystem("actorsim", options.LoggerFactory, SupervisorStrategy.EscalateAll);
@@ -40,12 +101,14 @@ public static class LocalRunner
                 if (m is RunProgress p) onProgress?.Invoke(p);
                 else if (m is RunCompleted c) done.TrySetResult(c);
             })), "listener");
-            var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns)), "output-writer");
+            var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
+                resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
             var outputTimes = scenario.Time.OutputTimes();
             Props coordinatorProps = model switch
             {
                 ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener)),
-                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener)),
+                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener,
+                    scenario.Run.Checkpoint, CheckpointDirectory(scenario, options.OutputDirectory), resume?.Checkpoint)),
                 Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener)),
                 _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
             };

@@ -22,8 +22,12 @@ public sealed class OutputWriterActor : Actor
     private readonly StringBuilder _line = new();
     private long _rows;
 
-    public OutputWriterActor(string directory, IReadOnlyList<string> columns)
+    private readonly OutputResume? _resume;
+
+    /// <param name="resume">Continue the outputs of a stopped run (see <see cref="OutputResume"/>), or null for a fresh start.</param>
+    public OutputWriterActor(string directory, IReadOnlyList<string> columns, OutputResume? resume = null)
     {
+        _resume = resume;
         _directory = directory;
         _path = Path.Combine(directory, "timeseries.csv");
         _columns = columns;
@@ -31,6 +35,11 @@ public sealed class OutputWriterActor : Actor
 
     protected override void PreStart()
     {
+        if (_resume is { } r)
+        {
+            Resume(r);
+            return;
+        }
         _stream = new FileStream(_path, FileMode.Create, FileAccess.Write, FileShare.Read);
         Write("t," + string.Join(",", _columns) + "\n");
     }
@@ -66,6 +75,39 @@ public sealed class OutputWriterActor : Actor
         }
     }
 
+    /// <summary>
+    /// Keeps the header and the first <see cref="OutputResume.Rows"/> rows of the time series and the field files of
+    /// those outputs (later ones are removed), and re-hashes the kept bytes in the order they were first written
+    /// (header; then per output its row and its fields), so the running hash continues as if never stopped.
+    /// </summary>
+    private void Resume(OutputResume r)
+    {
+        byte[] bytes = File.ReadAllBytes(_path);
+        long keep = OutputResume.LengthOfRows(bytes, r.Rows)
+            ?? throw new CheckpointException($"{_path} has fewer than the {r.Rows} rows the checkpoint needs");
+        string fields = Path.Combine(_directory, "fields");
+        int pos = Array.IndexOf(bytes, (byte)'\n') + 1;
+        _hash.AppendData(bytes, 0, pos);
+        for (int i = 0; i < r.Rows; i++)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', pos) + 1;
+            _hash.AppendData(bytes, pos, end - pos);
+            pos = end;
+            foreach (string name in r.FieldNames) _hash.AppendData(File.ReadAllBytes(Path.Combine(fields, $"{name}_{i:D4}.npy")));
+        }
+        if (Directory.Exists(fields))
+            foreach (string f in Directory.EnumerateFiles(fields, "*.npy"))
+            {
+                string stem = Path.GetFileNameWithoutExtension(f);
+                int u = stem.LastIndexOf('_');
+                if (u >= 0 && int.TryParse(stem[(u + 1)..], out int index) && index >= r.Rows) File.Delete(f);
+            }
+        _stream = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        _stream.SetLength(keep);
+        _stream.Seek(keep, SeekOrigin.Begin);
+        _rows = r.Rows;
+    }
+
     private void Write(string text)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
@@ -75,4 +117,17 @@ public sealed class OutputWriterActor : Actor
     }
 
     protected override void PostStop() => _stream?.Dispose();
+}
+
+/// <summary>How to continue a stopped run's outputs: the time-series rows to keep and the field names written at each output, in order.</summary>
+public sealed record OutputResume(long Rows, IReadOnlyList<string> FieldNames)
+{
+    /// <summary>Byte length of the header plus <paramref name="rows"/> rows of a time series, or null when it has fewer.</summary>
+    public static long? LengthOfRows(ReadOnlySpan<byte> csv, long rows)
+    {
+        long lines = 0;
+        for (int i = 0; i < csv.Length; i++)
+            if (csv[i] == (byte)'\n' && ++lines == rows + 1) return i + 1;
+        return null;
+    }
 }

@@ -35,6 +35,13 @@ internal sealed class RunRecord(Scenario scenario, string directory)
         Write(doc);
     }
 
+    /// <summary>A run in progress (written at the start of a checkpointed run, so that a crashed run can be resumed from its directory).</summary>
+    public void WriteRunning()
+    {
+        var doc = Common("running", TimeSpan.Zero);
+        Write(doc);
+    }
+
     /// <summary>A run that failed before or without a model on this side (a cluster run seen from its submitter).</summary>
     public void WriteFailed(TimeSpan wall, Exception error, JsonObject? analysis)
     {

@@ -60,5 +60,19 @@ public sealed record TimeSettings(double End, double OutputInterval, double? Dt,
     }
 }
 
-/// <summary>Run settings: the number of blocks the work is split into, and the random seed.</summary>
-public sealed record RunSettings(int Blocks, ulong Seed);
+/// <summary>Run settings: the number of blocks the work is split into, the random seed, and the checkpoint settings (null: none).</summary>
+public sealed record RunSettings(int Blocks, ulong Seed, CheckpointSettings? Checkpoint = null);
+
+/// <summary>
+/// Coordinated checkpoints (<c>run.checkpoint</c>): every <see cref="Steps"/> steps and/or every
+/// <see cref="Seconds"/> of wall time (null: not by that measure), into <see cref="Directory"/> (null:
+/// <c>&lt;out&gt;/checkpoints</c>). A final checkpoint is also written when the run is stopped (Ctrl-C).
+/// </summary>
+public sealed record CheckpointSettings(long? Steps, double? Seconds, string? Directory)
+{
+    public const string DefaultDirectoryName = "checkpoints";
+
+    public string DirectoryFor(string outputDirectory) =>
+        Directory is null ? System.IO.Path.Combine(outputDirectory, DefaultDirectoryName)
+        : System.IO.Path.IsPathRooted(Directory) ? Directory : System.IO.Path.Combine(outputDirectory, Directory);
+}

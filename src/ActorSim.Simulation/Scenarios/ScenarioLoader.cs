@@ -12,7 +12,8 @@ public static class ScenarioLoader
 {
     private static readonly string[] TopLevelKeys = ["model", "description", "parameters", "initial", "time", "run"];
     private static readonly string[] TimeKeys = ["end", "output_interval", "dt", "rtol", "atol"];
-    private static readonly string[] RunKeys = ["blocks", "seed"];
+    private static readonly string[] RunKeys = ["blocks", "seed", "checkpoint"];
+    private static readonly string[] CheckpointKeys = ["steps", "seconds", "directory"];
 
     /// <summary>Reads and validates the scenario file at <paramref name="path"/>.</summary>
     public static Scenario Load(string path)
@@ -101,6 +102,7 @@ public static class ScenarioLoader
         // run
         int blocks = 1;
         ulong seed = 0;
+        CheckpointSettings? checkpoint = null;
         if (doc.TryGetPropertyValue("run", out var runNode))
         {
             if (runNode is not JsonObject runObj) Error("$.run", $"must be an object, got {Describe(runNode)}");
@@ -119,6 +121,8 @@ public static class ScenarioLoader
                     if (s < 0) Error("$.run.seed", $"{s} is not allowed: must be an integer >= 0");
                     else seed = (ulong)s;
                 }
+                if (runObj.TryGetPropertyValue("checkpoint", out var cpNode))
+                    checkpoint = ReadCheckpoint(cpNode, Error);
             }
         }
 
@@ -128,7 +132,7 @@ public static class ScenarioLoader
             throw new ScenarioException(errors);
         }
 
-        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed), doc) { Choices = choices };
+        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed, checkpoint), doc) { Choices = choices };
         model.CheckConsistency(scenario, Error);
         if (errors.Count > 0) throw new ScenarioException(errors);
         return scenario;
@@ -236,6 +240,36 @@ public static class ScenarioLoader
         else
             error($"{path}.{key}", $"must be a number, got {Describe(node)}");
         return null;
+    }
+
+    private static CheckpointSettings? ReadCheckpoint(JsonNode? node, Action<string, string> error)
+    {
+        const string path = "$.run.checkpoint";
+        if (node is not JsonObject obj)
+        {
+            error(path, $"must be an object with \"steps\" and/or \"seconds\" (and optionally \"directory\"), got {Describe(node)}");
+            return null;
+        }
+        RejectUnknown(obj, path, CheckpointKeys, error);
+        bool ok = true;
+        long? steps = Integer(obj, "steps", path, error);
+        if (obj.ContainsKey("steps") && steps is null) ok = false;
+        if (steps is { } st && st < 1) { error($"{path}.steps", $"{st} is not allowed: must be a whole number >= 1 (checkpoint every that many steps)"); ok = false; }
+        double? seconds = Number(obj, "seconds", path, required: false, error);
+        if (obj.ContainsKey("seconds") && seconds is null) ok = false;
+        if (seconds is { } sec && !(sec > 0)) { error($"{path}.seconds", $"{Fmt(sec)} is not allowed: must be > 0 (checkpoint every that many seconds of wall time)"); ok = false; }
+        string? directory = null;
+        if (obj.TryGetPropertyValue("directory", out var dirNode))
+        {
+            if (dirNode is JsonValue dv && dv.TryGetValue(out string? d) && !string.IsNullOrWhiteSpace(d)) directory = d;
+            else { error($"{path}.directory", $"must be a non-empty string (a path, relative to the output directory), got {Describe(dirNode)}"); ok = false; }
+        }
+        if (ok && steps is null && seconds is null)
+        {
+            error(path, "needs \"steps\" (checkpoint every N steps) and/or \"seconds\" (every N seconds of wall time)");
+            ok = false;
+        }
+        return ok ? new CheckpointSettings(steps, seconds, directory) : null;
     }
 
     private static long? Integer(JsonObject obj, string key, string path, Action<string, string> error)

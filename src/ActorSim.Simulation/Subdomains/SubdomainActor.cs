@@ -46,6 +46,17 @@ public sealed class SubdomainActor : Actor
                 _early[(h.Step, h.Exchange, h.Port)] = h.Data;
                 TryFinishExchange();
                 break;
+            case SaveBlockState save:
+            {
+                var state = new double[Checkpointable.StateLength];
+                Checkpointable.SaveState(state);
+                var file = Runtime.CheckpointStore.WriteBlock(save.Folder, _kernel.Block, state);
+                _coordinator.Tell(new BlockStateSaved(save.Step, _kernel.Block, file), Self);
+                break;
+            }
+            case RestoreBlockState restore:
+                Checkpointable.LoadState(restore.State);
+                break;
             case RequestSnapshot s:
                 var data = new double[_kernel.SnapshotLength];
                 _kernel.CopySnapshot(data);
@@ -56,6 +67,9 @@ public sealed class SubdomainActor : Actor
                 break;
         }
     }
+
+    private ICheckpointableKernel Checkpointable => _kernel as ICheckpointableKernel
+        ?? throw new NotSupportedException($"block {_kernel.Block}: this model's kernel ({_kernel.GetType().Name}) cannot save or load its state, so the run cannot be checkpointed");
 
     private void StartExchange(long step, int exchange)
     {

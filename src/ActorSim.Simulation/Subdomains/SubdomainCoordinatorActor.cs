@@ -1,6 +1,7 @@
 using ActorSim.Actors;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Runtime;
+using ActorSim.Simulation.Scenarios;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Simulation.Subdomains;
@@ -38,6 +39,18 @@ public sealed class SubdomainCoordinatorActor : Actor
     private string? _reason;
     private bool _stopRequested, _finishing;
 
+    // Checkpoints (null: none) and resume.
+    private readonly CheckpointSettings? _checkpoint;
+    private readonly string? _checkpointDirectory;
+    private readonly LoadedCheckpoint? _resume;
+    private readonly System.Diagnostics.Stopwatch _sinceCheckpoint = System.Diagnostics.Stopwatch.StartNew();
+    private long _lastCheckpointStep = -1;
+    private string? _checkpointFolder;
+    private CheckpointBlockFile?[]? _saved;
+    private int _savedCount;
+    private Action? _afterCheckpoint;
+    private IReadOnlyList<string> _fieldNames = [];
+
     /// <param name="model">The model (its coordinator side).</param>
     /// <param name="outputTimes">The output times.</param>
     /// <param name="writer">Receives rows and fields (<see cref="OutputWriterActor"/>).</param>
@@ -46,7 +59,21 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// them all at once; null: the coordinator creates them as its children.</param>
     public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
         BlockSet? blocks = null)
+        : this(model, outputTimes, writer, progress, null, null, null, blocks)
     {
+    }
+
+    /// <param name="checkpoint">Checkpoint settings, or null.</param>
+    /// <param name="checkpointDirectory">Where checkpoints go (required with <paramref name="checkpoint"/>).</param>
+    /// <param name="resume">A checkpoint to continue from, or null for a fresh run.</param>
+    public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
+        CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null)
+    {
+        _checkpoint = checkpoint;
+        _checkpointDirectory = checkpointDirectory;
+        _resume = resume;
+        if (resume is not null && resume.States.Length != model.BlockCount)
+            throw new ArgumentException($"the checkpoint has {resume.States.Length} blocks, the model {model.BlockCount}", nameof(resume));
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
@@ -73,6 +100,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         {
             var neighbours = _model.Links(b).Where(l => !l.IsBoundary).Select(l => l.NeighbourBlock).Distinct().ToDictionary(n => n, n => _blocks[n]);
             _blocks[b].Tell(new ConnectBlock(neighbours), Self);
+            if (_resume is not null) _blocks[b].Tell(new RestoreBlockState(_resume.States[b]), Self);
         }
     }
 
@@ -82,7 +110,17 @@ public sealed class SubdomainCoordinatorActor : Actor
         {
             case StartRun:
                 _requester = Sender;
-                RequestSnapshots();
+                if (_resume is { Manifest: var m })
+                {
+                    _t = m.T;
+                    _step = m.Step;
+                    _nextOutput = m.OutputIndex;
+                    _lastRow = m.LastRow;
+                    _fieldNames = m.FieldNames;
+                    _lastCheckpointStep = m.Step;
+                    _all.TellAll(new ReportBounds(_step), Self);
+                }
+                else RequestSnapshots();
                 break;
             case StopRun stop:
                 if (!_finishing)
@@ -98,6 +136,11 @@ public sealed class SubdomainCoordinatorActor : Actor
                 break;
             case BlockBounds b when b.Step == _step:
                 Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
+                break;
+            case BlockStateSaved saved when saved.Step == _step && _saved is not null:
+                if (_saved[saved.Block] is not null) throw new InvalidOperationException($"block {saved.Block} saved twice");
+                _saved[saved.Block] = saved.File;
+                if (++_savedCount == _saved.Length) CheckpointComplete();
                 break;
             case OutputClosed closed:
                 _requester?.Tell(new RunCompleted(_status, _reason, _t, _lastRow, new StepCounters(_step, 0, 0), closed.Rows, closed.Sha256), Self);
@@ -127,6 +170,16 @@ public sealed class SubdomainCoordinatorActor : Actor
     {
         var global = _model.ReduceBounds(_bounds!);
         Array.Clear(_bounds);
+        if (CheckpointDue())
+        {
+            StartCheckpoint(() => AfterBounds(global));
+            return;
+        }
+        AfterBounds(global);
+    }
+
+    private void AfterBounds(double[] global)
+    {
         bool outputDue = _t >= _outputTimes[_nextOutput];
         if (outputDue || _stopRequested)
         {
@@ -146,9 +199,17 @@ public sealed class SubdomainCoordinatorActor : Actor
         _writer.Tell(new OutputRow(_t, row), Self);
         foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
         _lastRow = row;
+        _fieldNames = fields.Select(f => f.Name).ToArray();
         _progress?.Tell(new RunProgress(_t, _outputTimes[^1], _step), Self);
         _nextOutput++;
-        if (_nextOutput == _outputTimes.Count || _stopRequested) Finish();
+        if (_nextOutput == _outputTimes.Count) Finish();
+        else if (_stopRequested)
+        {
+            // Stopped while this output was gathered: the blocks are still at the barrier of step _step
+            // (when the bounds are held), so a final checkpoint can be taken before closing.
+            if (_heldBounds is not null && _checkpoint is not null && _lastCheckpointStep != _step) StartCheckpoint(Finish);
+            else Finish();
+        }
         else if (_heldBounds is { } global)
         {
             _heldBounds = null;
@@ -165,6 +226,37 @@ public sealed class SubdomainCoordinatorActor : Actor
         _all.TellAll(new RunStep(order), Self);
         _t = order.TNext;
         _step++;
+    }
+
+    /// <summary>At a step barrier: is a checkpoint due (every N steps, every N seconds, or a final one on stop)?</summary>
+    private bool CheckpointDue()
+    {
+        if (_checkpoint is null || _step == _lastCheckpointStep) return false;
+        if (_stopRequested) return true;
+        if (_checkpoint.Steps is { } n && _step > 0 && _step % n == 0) return true;
+        return _checkpoint.Seconds is { } s && _sinceCheckpoint.Elapsed.TotalSeconds >= s;
+    }
+
+    /// <summary>Asks every block to save its state at the barrier of step <see cref="_step"/>; <paramref name="then"/> runs once the manifest is written.</summary>
+    private void StartCheckpoint(Action then)
+    {
+        _checkpointFolder = CheckpointStore.CreateFolder(_checkpointDirectory!, _step);
+        _saved = new CheckpointBlockFile?[_blocks.Length];
+        _savedCount = 0;
+        _afterCheckpoint = then;
+        _all.TellAll(new SaveBlockState(_step, _checkpointFolder), Self);
+    }
+
+    private void CheckpointComplete()
+    {
+        var manifest = new CheckpointManifest(_model.GetType().Name, 0, _step, _t, _nextOutput, _nextOutput, _fieldNames, _lastRow, _saved!.Select(f => f!).ToArray());
+        CheckpointStore.WriteManifest(_checkpointFolder!, manifest);
+        _saved = null;
+        _lastCheckpointStep = _step;
+        _sinceCheckpoint.Restart();
+        var then = _afterCheckpoint!;
+        _afterCheckpoint = null;
+        then();
     }
 
     private void Finish()

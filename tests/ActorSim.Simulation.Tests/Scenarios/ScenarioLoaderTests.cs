@@ -163,7 +163,7 @@ public class ScenarioLoaderTests
     [InlineData("\"blocks\": 2.5", "2.5 is not allowed: must be a whole number")]
     [InlineData("\"blocks\": 4", "4 is not allowed: model may-nowak-ode has no microscopic state to split, so blocks must be <= 1")]
     [InlineData("\"seed\": -1", "-1 is not allowed: must be an integer >= 0")]
-    [InlineData("\"seeds\": 1", "unknown key; allowed here: blocks, seed")]
+    [InlineData("\"seeds\": 1", "unknown key; allowed here: blocks, seed, checkpoint")]
     public void Run_settings_are_checked(string entry, string expected) =>
         Assert.Equal(expected, Single(Valid.Replace("\"blocks\": 1, \"seed\": 3", entry)).Message);
 
