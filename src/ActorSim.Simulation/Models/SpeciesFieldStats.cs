@@ -23,6 +23,14 @@ internal static class SpeciesFieldStats
         }
     }
 
+    /// <summary>The blocks' partial (u, v, w) masses added in block order.</summary>
+    public static double[] SumInBlockOrder(IReadOnlyList<double[]> partials)
+    {
+        var total = new double[3];
+        foreach (var b in partials) for (int s = 0; s < 3; s++) total[s] += b[s];
+        return total;
+    }
+
     /// <summary>
     /// A step plan of equal steps no longer than <paramref name="maxDt"/> that lands exactly on
     /// <paramref name="tEnd"/> (the kinetic models, whose step does not adapt).

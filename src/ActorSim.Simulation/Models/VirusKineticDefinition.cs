@@ -140,12 +140,7 @@ public sealed class VirusKineticModel : ISubdomainModel
     }
 
     /// <summary>The blocks' partial masses of u, v, w, added in block order (only checked for finiteness).</summary>
-    public double[] ReduceBounds(IReadOnlyList<double[]> bounds)
-    {
-        var total = new double[3];
-        foreach (var b in bounds) for (int s = 0; s < 3; s++) total[s] += b[s];
-        return total;
-    }
+    public double[] ReduceBounds(IReadOnlyList<double[]> bounds) => SpeciesFieldStats.SumInBlockOrder(bounds);
 
     /// <summary>Equal steps no longer than the maximum step, landing exactly on <paramref name="tEnd"/>.</summary>
     public StepOrder Plan(long step, double t, double tEnd, double[] global)

@@ -125,12 +125,7 @@ public sealed class VirusKineticMcModel : ISubdomainModel
     }
 
     /// <summary>The blocks' particle masses of u, v, w added in block order (checked for finiteness).</summary>
-    public double[] ReduceBounds(IReadOnlyList<double[]> bounds)
-    {
-        var total = new double[3];
-        foreach (var b in bounds) for (int s = 0; s < 3; s++) total[s] += b[s];
-        return total;
-    }
+    public double[] ReduceBounds(IReadOnlyList<double[]> bounds) => SpeciesFieldStats.SumInBlockOrder(bounds);
 
     /// <summary>Equal two-stage steps no longer than the maximum step (one cell of travel), landing exactly on <paramref name="tEnd"/>.</summary>
     public StepOrder Plan(long step, double t, double tEnd, double[] global)
