@@ -10,6 +10,23 @@ internal static class SpeciesFieldStats
     /// <summary>The column names: <c>int_u, int_v, int_w, min_u, …, max_w</c>.</summary>
     public static readonly string[] Columns = ["int_u", "int_v", "int_w", "min_u", "min_v", "min_w", "max_u", "max_v", "max_w"];
 
+    /// <summary>
+    /// The global u, v, w fields (<paramref name="cells"/> values each) from slab snapshots in block order,
+    /// each snapshot holding its slab's u, v, w one after the other (slabs own consecutive cells).
+    /// </summary>
+    public static double[][] ConcatenateSlabs(IReadOnlyList<double[]> snapshots, int cells)
+    {
+        var fields = new[] { new double[cells], new double[cells], new double[cells] };
+        int offset = 0;
+        foreach (var snap in snapshots)
+        {
+            int m = snap.Length / 3;
+            for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
+            offset += m;
+        }
+        return fields;
+    }
+
     /// <summary>Writes the nine columns of <paramref name="fields"/> (u, v, w) into <paramref name="row"/>[0..9].</summary>
     public static void Fill(double[][] fields, double cellVolume, Span<double> row)
     {

@@ -108,15 +108,7 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
 
     public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
     {
-        int n = Grid.CellCount;
-        var fields = new[] { new double[n], new double[n], new double[n] };
-        int offset = 0;
-        foreach (var snap in snapshots)
-        {
-            int m = snap.Length / 3;
-            for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
-            offset += m;
-        }
+        var fields = SpeciesFieldStats.ConcatenateSlabs(snapshots, Grid.CellCount);
         SpeciesFieldStats.Fill(fields, Grid.Dx * Grid.Dy, row);
         int[] shape = [Grid.Ny, Grid.Nx];
         return [new FieldSnapshot("u", fields[0], shape), new FieldSnapshot("v", fields[1], shape), new FieldSnapshot("w", fields[2], shape)];

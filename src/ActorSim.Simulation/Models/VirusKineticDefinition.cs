@@ -152,14 +152,7 @@ public sealed class VirusKineticModel : ISubdomainModel
     public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
     {
         int n = _grid.CellCount;
-        var fields = new[] { new double[n], new double[n], new double[n] };
-        int offset = 0;
-        foreach (var snap in snapshots)
-        {
-            int m = snap.Length / 3;
-            for (int s = 0; s < 3; s++) snap.AsSpan(s * m, m).CopyTo(fields[s].AsSpan(offset, m));
-            offset += m;
-        }
+        var fields = SpeciesFieldStats.ConcatenateSlabs(snapshots, n);
         SpeciesFieldStats.Fill(fields, _grid.Dx, row);
         return [new FieldSnapshot("u", fields[0], [n]), new FieldSnapshot("v", fields[1], [n]), new FieldSnapshot("w", fields[2], [n])];
     }
