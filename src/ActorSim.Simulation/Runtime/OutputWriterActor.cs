@@ -21,6 +21,7 @@ public sealed class OutputWriterActor : Actor
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly StringBuilder _line = new();
     private long _rows;
+    private bool _abandoned;
 
     private readonly OutputResume? _resume;
 
@@ -46,8 +47,16 @@ public sealed class OutputWriterActor : Actor
 
     protected override void Receive(object message)
     {
+        if (_abandoned) return; // late messages of an interrupted epoch of a cluster run
         switch (message)
         {
+            case AbandonOutput:
+                _stream?.Flush(flushToDisk: true);
+                _stream?.Dispose();
+                _stream = null;
+                _abandoned = true;
+                Sender?.Tell(new OutputAbandoned(_rows), Self);
+                break;
             case OutputRow row:
                 _line.Clear();
                 _line.Append(row.T.ToString("R", CultureInfo.InvariantCulture));
@@ -118,6 +127,15 @@ public sealed class OutputWriterActor : Actor
 
     protected override void PostStop() => _stream?.Dispose();
 }
+
+/// <summary>
+/// Closes the outputs of an interrupted epoch of a cluster run without finishing them (the next epoch's writer continues
+/// them from the checkpoint); later messages are ignored. Answered with <see cref="OutputAbandoned"/>.
+/// </summary>
+public sealed record AbandonOutput;
+
+/// <summary>The writer closed its files after <see cref="AbandonOutput"/>, with <paramref name="Rows"/> rows written.</summary>
+public sealed record OutputAbandoned(long Rows);
 
 /// <summary>How to continue a stopped run's outputs: the time-series rows to keep and the field names written at each output, in order.</summary>
 public sealed record OutputResume(long Rows, IReadOnlyList<string> FieldNames)

@@ -116,6 +116,12 @@ internal sealed class LiveProcess : IDisposable
         if (kill(_process.Id, 19) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>SIGCONT: a stopped process goes on.</summary>
+    public void Continue()
+    {
+        if (kill(_process.Id, 18) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGCONT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     /// <summary>SIGKILL: the process dies at once, as in a crash.</summary>
     public void Kill() => _process.Kill();
 

@@ -91,34 +91,42 @@ public sealed class ClusterRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_leaving_during_a_run_stops_it_with_an_error_naming_the_node_and_its_blocks()
+    public async Task A_node_leaving_during_a_run_without_checkpoints_restarts_it_on_the_survivors_with_the_same_result()
     {
+        var text = HeatDefinition.Scenario(cells: 60, blocks: 6, end: 0.2, interval: 0.05);
+        var scenario = Parse(text);
+        OutputDirectory.Prepare(_dir.File("local"), force: false);
+        var local = await LocalRunner.RunModelAsync(scenario, HeatDefinition.Catalog.Single(m => m.Name == scenario.Model).Create(scenario), new RunOptions(_dir.File("local")));
+
         await using var cluster = await InProcessCluster.StartAsync(3);
-        var text = HeatDefinition.Scenario(cells: 60, blocks: 6, end: 1e6, interval: 1e5); // far too long to finish
         Task? leaving = null;
         string? victim = null;
         int[] victimBlocks = [];
-        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(Parse(text), text, cluster.RunOptions(_dir.File("out"), 3),
+        var result = await ClusterRunner.RunAsync(scenario, text, cluster.RunOptions(_dir.File("out"), 3),
             onAccepted: a =>
             {
                 victim = a.Placement.First(n => n != a.CoordinatorNode);
                 victimBlocks = BlockPlacement.BlocksOf(a.Placement, victim);
                 leaving = cluster.Node(victim).DisposeAsync().AsTask();
-            }));
+            });
         await leaving!;
 
-        Assert.Contains($"node '{victim}' left the cluster while holding block", error.Message);
-        Assert.Contains(string.Join(", ", victimBlocks), error.Message);
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(local.ResultsSha256, result.ResultsSha256);
+        Assert.Equal(File.ReadAllBytes(_dir.File("local/timeseries.csv")), File.ReadAllBytes(_dir.File("out/timeseries.csv")));
         var run = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
-        Assert.Equal("failed", (string?)run["status"]);
-        Assert.Equal(error.Message, (string?)run["error"]);
-        Assert.Equal(6, run["placement"]!.AsObject().Count);
-
-        // The two remaining nodes dropped that run's blocks and take the next run.
-        cluster.Nodes.RemoveAll(n => n.Info.NodeId == victim);
-        var small = HeatDefinition.Scenario(cells: 20, blocks: 4, end: 0.01, interval: 0.01);
-        var next = await ClusterRunner.RunAsync(Parse(small), small, cluster.RunOptions(_dir.File("next"), 2));
-        Assert.Equal(RunStatus.Completed, next.Status);
+        Assert.Equal("completed", (string?)run["status"]);
+        var recovery = Assert.Single(run["recoveries"]!.AsArray())!.AsObject();
+        Assert.Equal(victim, (string?)recovery["node"]);
+        Assert.Equal(1, (int)recovery["epoch"]!);
+        Assert.Contains($"node '{victim}' left the cluster while holding block", (string?)recovery["error"]);
+        Assert.Contains(string.Join(", ", victimBlocks), (string?)recovery["error"]);
+        Assert.Equal(0, (long)recovery["resumed_from_step"]!); // no checkpoints: from the start
+        Assert.Null(recovery["resumed_from_checkpoint"]);
+        var placement = run["placement"]!.AsObject();
+        Assert.Equal(6, placement.Count);
+        Assert.DoesNotContain(victim, placement.Select(p => (string)p.Value!)); // the new epoch runs on the survivors
+        Assert.Equal(1, (int)run["cluster"]!["epoch"]!);
     }
 
     [Fact]

@@ -106,7 +106,25 @@ public sealed class SimulationWireTests
         Assert.Equal(("node-2", 8, "1.2.3", "/ckpt"), (info.NodeId, info.Processors, info.Version, info.CheckpointDirectory));
         Assert.Equal(["coordinator", "worker"], info.Roles);
         Assert.IsType<NodeInfoRequest>(RoundTrip(new NodeInfoRequest()));
-        Assert.Equal(new SubmitRun("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000), RoundTrip(new SubmitRun("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000)));
+        var submit = RoundTrip(new SubmitRun("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000) { Epoch = 2, CheckpointDirectory = "/ckpt/r1", Exclude = ["node-3", "node-4"] });
+        Assert.Equal(("r1", "s.json", "{ \"model\": \"µ\" }", "submit-1", 3, 30_000L), (submit.RunId, submit.ScenarioFile, submit.ScenarioText, submit.SubmitterNode, submit.MinWorkers, submit.WaitMilliseconds));
+        Assert.Equal((2, "/ckpt/r1"), (submit.Epoch, submit.CheckpointDirectory));
+        Assert.Equal(["node-3", "node-4"], submit.Exclude);
+        var first = RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0));
+        Assert.Equal((0, ""), (first.Epoch, first.CheckpointDirectory));
+        Assert.Empty(first.Exclude);
+
+        var resumed = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
+        {
+            Epoch = 3, Resume = new ResumePoint("/ckpt/r1/ckpt-000000000040", 40, 0.1 + 0.2, 4, ["u", "v"]), Warnings = ["checkpoint x is not usable"],
+        });
+        Assert.Equal(3, resumed.Epoch);
+        Assert.Equal(("/ckpt/r1/ckpt-000000000040", 40L, 0.1 + 0.2, 4L), (resumed.Resume!.Folder, resumed.Resume.Step, resumed.Resume.T, resumed.Resume.Rows));
+        Assert.Equal(["u", "v"], resumed.Resume.FieldNames);
+        Assert.Equal(["checkpoint x is not usable"], resumed.Warnings);
+        var failed = RoundTrip(new RunFailed("r1", "node 'b' crashed", true) { Node = "b", DetectionMilliseconds = 812 });
+        Assert.Equal(("r1", "node 'b' crashed", true, "b", 812L), (failed.RunId, failed.Error, failed.Recoverable, failed.Node, failed.DetectionMilliseconds));
+        Assert.Equal(4, RoundTrip(new ReleaseRun("r1", "done") { Epoch = 4 }).Epoch);
 
         var accepted = RoundTrip(new RunAccepted("r1", run, "node-1", ["node-2", "node-1"], ["node-1", "node-2"], ["u", "v"], "{\"R0\":4}"));
         Assert.Equal(("r1", "node-1", "{\"R0\":4}"), (accepted.RunId, accepted.CoordinatorNode, accepted.AnalysisJson));

@@ -16,7 +16,23 @@ public sealed record NodeInfo(string NodeId, IReadOnlyList<string> Roles, int Pr
 /// waits up to <paramref name="WaitMilliseconds"/> for at least <paramref name="MinWorkers"/> worker nodes, places
 /// the blocks and answers <see cref="RunAccepted"/> (or a <see cref="Status.Failure"/>).
 /// </summary>
-public sealed record SubmitRun(string RunId, string ScenarioFile, string ScenarioText, string SubmitterNode, int MinWorkers, long WaitMilliseconds);
+/// <remarks>
+/// <see cref="Epoch"/> counts the run's recoveries: epoch 0 is the first submission; after a lost node, a lost
+/// coordinator or a broker restart the submitter submits the same run again with the next epoch, and the leader
+/// continues it from the newest valid checkpoint in <see cref="CheckpointDirectory"/> (from the start when there is
+/// none). Actors of an older epoch are replaced, so their late messages reach nobody.
+/// </remarks>
+public sealed record SubmitRun(string RunId, string ScenarioFile, string ScenarioText, string SubmitterNode, int MinWorkers, long WaitMilliseconds)
+{
+    /// <summary>The recovery epoch (0: first submission).</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The run's checkpoint directory, reachable from every node (empty: the run writes no checkpoints).</summary>
+    public string CheckpointDirectory { get; init; } = "";
+
+    /// <summary>Nodes the submitter saw lost: they get no blocks of this epoch (the leader may not have noticed yet).</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+}
 
 /// <summary>
 /// Leader to submitter: the blocks exist. <paramref name="Placement"/> is the node of each block (by block index),
@@ -25,13 +41,30 @@ public sealed record SubmitRun(string RunId, string ScenarioFile, string Scenari
 /// <paramref name="AnalysisJson"/> the model's analysis for run.json.
 /// </summary>
 public sealed record RunAccepted(string RunId, IActorRef Run, string CoordinatorNode, IReadOnlyList<string> Placement,
-    IReadOnlyList<string> Workers, IReadOnlyList<string> Columns, string AnalysisJson);
+    IReadOnlyList<string> Workers, IReadOnlyList<string> Columns, string AnalysisJson)
+{
+    /// <summary>The epoch of the submission this answers.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The checkpoint the run continues from (null: from the start).</summary>
+    public ResumePoint? Resume { get; init; }
+
+    /// <summary>Checkpoints that were rejected (each names its file and why); the previous one was used.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>
+public sealed record ResumePoint(string Folder, long Step, double T, long Rows, IReadOnlyList<string> FieldNames);
 
 /// <summary>Submitter to the run actor: the output writer and the listener are ready; start stepping.</summary>
 public sealed record BeginRun(string RunId, IActorRef Writer, IActorRef Listener);
 
 /// <summary>Run actor to a worker's <see cref="NodeActor"/>: build these blocks' kernels from the scenario and host them. Answered with <see cref="BlocksCreated"/>.</summary>
-public sealed record CreateBlocks(string RunId, string ScenarioFile, string ScenarioText, int[] Blocks, IActorRef Run, string CoordinatorNode);
+public sealed record CreateBlocks(string RunId, string ScenarioFile, string ScenarioText, int[] Blocks, IActorRef Run, string CoordinatorNode)
+{
+    /// <summary>The run's epoch: a node hosting an older epoch of the run drops those blocks first.</summary>
+    public int Epoch { get; init; }
+}
 
 /// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor
 /// that hosts them (it takes <see cref="BlockFanout"/>).</summary>
@@ -41,14 +74,25 @@ public sealed record BlocksCreated(string RunId, string NodeId, int[] Blocks, IR
 /// coordinator as sender (one frame per node instead of one per block).</summary>
 public sealed record BlockFanout(string RunId, object Message);
 
-/// <summary>Run actor to a worker: stop and forget the blocks of the run.</summary>
-public sealed record ReleaseRun(string RunId, string Reason);
+/// <summary>Run actor to a worker: stop and forget the blocks of the run, if they belong to <see cref="Epoch"/> or an older one.</summary>
+public sealed record ReleaseRun(string RunId, string Reason)
+{
+    public int Epoch { get; init; }
+}
 
 /// <summary>Worker to run actor: a block of the run failed (the error names the block and the node).</summary>
 public sealed record BlockFailed(string RunId, string NodeId, string Error);
 
-/// <summary>Run actor to the submitter's listener: the run stopped with an error.</summary>
-public sealed record RunFailed(string RunId, string Error);
+/// <summary>Run actor to the submitter's listener: the run stopped with an error. <paramref name="Recoverable"/>: a node was lost
+/// (the submitter may continue the run from its last checkpoint in a new epoch); otherwise the run itself failed.</summary>
+public sealed record RunFailed(string RunId, string Error, bool Recoverable = false)
+{
+    /// <summary>The lost node (recoverable failures).</summary>
+    public string Node { get; init; } = "";
+
+    /// <summary>How long the lost node had been silent when it was counted as lost, in milliseconds (its detection time).</summary>
+    public long DetectionMilliseconds { get; init; }
+}
 
 /// <summary>Submitter to run actor: give up the run (the submitter already reports an error).</summary>
 public sealed record AbortRun(string RunId, string Reason);

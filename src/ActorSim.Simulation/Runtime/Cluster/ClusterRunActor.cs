@@ -53,9 +53,22 @@ internal sealed class ClusterRunActor : Actor
         _relay = relay;
     }
 
-    public static string ChildName(string runId) => $"coord-{runId}";
+    public static string ChildName(string runId, int epoch) => epoch == 0 ? $"coord-{runId}" : $"coord-{runId}-e{epoch}";
+
+    /// <summary>Is the actor at <paramref name="path"/> the coordination of an epoch of <paramref name="runId"/> older than <paramref name="epoch"/>?</summary>
+    public static bool IsOlderEpoch(string path, string runId, int epoch)
+    {
+        for (int e = 0; e < epoch; e++)
+            if (path.EndsWith("/" + ChildName(runId, e), StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     private string RunId => _submit.RunId;
+
+    private int Epoch => _submit.Epoch;
+
+    private LoadedCheckpoint? _resume;
+    private readonly List<string> _warnings = new();
 
     private ClusterNode Cluster => Context.System.Cluster ?? throw new InvalidOperationException("this node has left the cluster");
 
@@ -89,6 +102,7 @@ internal sealed class ClusterRunActor : Actor
         {
             case SubmitRun when _requester is null:
                 _requester = Sender;
+                LoadCheckpoint();
                 _deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, _submit.WaitMilliseconds) / 1000.0 * Stopwatch.Frequency);
                 if (BlockModels.BlockCount(_model) is not null) Discover();
                 else Accept(); // no blocks: the coordinator alone runs the model
@@ -130,10 +144,10 @@ internal sealed class ClusterRunActor : Actor
                 Fail($"the coordinator of run {RunId} on node '{_self.NodeId}' failed: {failure.Cause.Message}");
                 break;
             case MemberCrashed crashed:
-                OnNodeLost(crashed.NodeId, $"crashed ({crashed.Reason})");
+                OnNodeLost(crashed.NodeId, $"crashed ({crashed.Reason})", crashed.SilentFor);
                 break;
             case MemberLeft left:
-                OnNodeLost(left.NodeId, "left the cluster");
+                OnNodeLost(left.NodeId, "left the cluster", TimeSpan.Zero);
                 break;
             case ClusterEvent:
             case RetryDiscovery:
@@ -156,7 +170,7 @@ internal sealed class ClusterRunActor : Actor
         var cluster = Cluster;
         var system = Context.System;
         var self = Self;
-        var members = cluster.Members.Select(m => m.NodeId).Where(n => n != _submit.SubmitterNode).ToArray();
+        var members = cluster.Members.Select(m => m.NodeId).Where(n => n != _submit.SubmitterNode && !_submit.Exclude.Contains(n)).ToArray();
         var asks = members.Select(async node =>
         {
             try
@@ -210,7 +224,7 @@ internal sealed class ClusterRunActor : Actor
         {
             _pending.Add(node);
             int[] blocks = BlockPlacement.BlocksOf(_placement, node);
-            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId);
+            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId) { Epoch = Epoch };
             system.Ask<BlocksCreated>(cluster.ActorFor(node, NodeActor.Path), create, CreateTimeout).ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully) self.Tell(t.Result);
@@ -230,7 +244,15 @@ internal sealed class ClusterRunActor : Actor
     private void Accept()
     {
         _phase = Phase.Accepted;
-        _requester?.Tell(new RunAccepted(RunId, Self, _self.NodeId, _placement, _workers, _model.Columns.ToArray(), _model.Analysis().ToJsonString()), Self);
+        var resume = _resume is { Manifest: var m }
+            ? new ResumePoint(_resume.Folder, m.Step, m.T, m.TimeseriesRows, m.FieldNames.ToArray())
+            : null;
+        _requester?.Tell(new RunAccepted(RunId, Self, _self.NodeId, _placement, _workers, _model.Columns.ToArray(), _model.Analysis().ToJsonString())
+        {
+            Epoch = Epoch,
+            Resume = resume,
+            Warnings = _warnings.ToArray(),
+        }, Self);
     }
 
     private void OnBegin(BeginRun begin)
@@ -238,22 +260,46 @@ internal sealed class ClusterRunActor : Actor
         _listener = begin.Listener;
         var outputTimes = _scenario.Time.OutputTimes();
         var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
+        var checkpoint = _submit.CheckpointDirectory.Length > 0 ? _scenario.Run.Checkpoint : null;
+        var directory = checkpoint is null ? null : _submit.CheckpointDirectory;
+        var resume = _resume;
+        int epoch = Epoch;
         Props props = _model switch
         {
             ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, begin.Listener)),
-            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, blocks)),
+            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, checkpoint, directory, resume, blocks)),
             Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, blocks)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");
         _phase = Phase.Running;
         _coordinator.Tell(new StartRun(), Self);
-        Context.Log.LogInformation("Run {Run} started (coordinator {Coordinator})", RunId, _coordinator.Path.Value);
+        Context.Log.LogInformation("Run {Run} epoch {Epoch} started (coordinator {Coordinator}){From}", RunId, Epoch, _coordinator.Path.Value,
+            _resume is null ? "" : $" from the checkpoint at step {_resume.Manifest.Step}, t = {_resume.Manifest.T}");
+    }
+
+    /// <summary>A recovered run (epoch &gt; 0) continues from the newest valid checkpoint of its directory, or from the start when there is none.</summary>
+    private void LoadCheckpoint()
+    {
+        if (Epoch == 0 || _submit.CheckpointDirectory.Length == 0 || !Directory.Exists(_submit.CheckpointDirectory)) return;
+        try
+        {
+            _resume = CheckpointStore.LoadLatest(_submit.CheckpointDirectory, w =>
+            {
+                _warnings.Add(w);
+                Context.Log.LogWarning("Run {Run}: {Warning}", RunId, w);
+            }, m => m.Model != _model.GetType().Name ? $"it was written by model {m.Model}, not {_model.GetType().Name}" : null);
+        }
+        catch (CheckpointException e)
+        {
+            Context.Log.LogWarning("Run {Run} epoch {Epoch}: no usable checkpoint ({Error}); starting over from t = 0", RunId, Epoch, e.Message);
+            _warnings.Add($"no usable checkpoint ({e.Message}); the run starts over");
+        }
     }
 
     // ---- Failures -----------------------------------------------------------------------------------------
 
-    private void OnNodeLost(string node, string what)
+    private void OnNodeLost(string node, string what, TimeSpan silent)
     {
         if (_phase == Phase.Done) return;
         if (node == _submit.SubmitterNode)
@@ -264,7 +310,7 @@ internal sealed class ClusterRunActor : Actor
         }
         int[] blocks = BlockPlacement.BlocksOf(_placement, node);
         if (blocks.Length == 0) return;
-        Fail(NodeLostMessage(RunId, node, what, blocks, coordinator: false));
+        Fail(NodeLostMessage(RunId, node, what, blocks, coordinator: false), recoverable: true, node, silent);
     }
 
     /// <summary>The error of a run that lost a node, e.g. "node 'b' crashed (...) while holding blocks 1, 3 of run R; ...".</summary>
@@ -272,14 +318,15 @@ internal sealed class ClusterRunActor : Actor
     {
         string held = blocks.Length > 0 ? $"block{Plural(blocks.Length)} {string.Join(", ", blocks)}" : "no blocks";
         string role = coordinator ? ", the run's coordinator," : "";
-        return $"node '{node}'{role} {what} while holding {held} of run {runId}; the run is stopped (continuing after the loss of a node is not implemented yet)";
+        return $"node '{node}'{role} {what} while holding {held} of run {runId}";
     }
 
-    private void Fail(string error)
+    private void Fail(string error, bool recoverable = false, string node = "", TimeSpan silent = default)
     {
         if (_phase == Phase.Done) return;
-        Context.Log.LogError("Run {Run} failed: {Error}", RunId, error);
-        if (_listener is not null) _listener.Tell(new RunFailed(RunId, error), Self);
+        if (recoverable) Context.Log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}", RunId, Epoch, error);
+        else Context.Log.LogError("Run {Run} failed: {Error}", RunId, error);
+        if (_listener is not null) _listener.Tell(new RunFailed(RunId, error, recoverable) { Node = node, DetectionMilliseconds = (long)silent.TotalMilliseconds }, Self);
         else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
         Finish(error);
     }
@@ -297,7 +344,7 @@ internal sealed class ClusterRunActor : Actor
         var cluster = Context.System.Cluster;
         if (cluster is null) return;
         foreach (var node in _placement.Distinct())
-            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason), Self);
+            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch }, Self);
     }
 
     private static string Plural(int n) => n == 1 ? "" : "s";

@@ -36,6 +36,12 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>The submitter's node id; default <c>submit-&lt;host&gt;-&lt;pid&gt;-&lt;random&gt;</c>.</summary>
     public string? SubmitterNodeId { get; init; }
 
+    /// <summary>The cluster's checkpoint directory (shared by every node); a run with <c>run.checkpoint</c> writes into a folder per run id there.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>How many times a run continues after losing a node, its coordinator or the broker before it gives up. Default 20.</summary>
+    public int MaxRecoveries { get; init; } = 20;
+
     /// <summary>The broker, for run.json (never with a password).</summary>
     public string? BrokerDescription { get; init; }
 
@@ -49,6 +55,7 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
             HeartbeatInterval = settings.HeartbeatInterval,
             FailureTimeout = settings.FailureTimeout,
             BrokerDescription = settings.BrokerUrl,
+            CheckpointDirectory = settings.CheckpointDirectory,
         };
 }
 
@@ -111,23 +118,74 @@ public static class ClusterRunner
             var monitor = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(m))), "monitor");
             node.Subscribe(monitor);
 
-            accepted = await SubmitAsync(system, node, new SubmitRun(runId, scenario.SourceFile, scenarioText, submitterId,
-                options.MinWorkers, (long)options.SubmitTimeout.TotalMilliseconds), options, events.Reader, cancellation);
-            clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
-            clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
-            var placement = new JsonObject();
-            for (int b = 0; b < accepted.Placement.Count; b++) placement[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = accepted.Placement[b];
-            record.Extra["placement"] = placement;
-            log.LogInformation("Run {Run} accepted by '{Coordinator}': {Placement}", runId, accepted.CoordinatorNode, BlockPlacement.Describe(accepted.Placement));
-            onAccepted?.Invoke(accepted);
+            string checkpointDirectory = CheckpointDirectoryFor(scenario, options, runId);
+            if (checkpointDirectory.Length > 0) clusterInfo["checkpoint_directory"] = checkpointDirectory;
+            var recoveries = new JsonArray();
+            record.Extra["recoveries"] = recoveries;
+            int epoch = 0;
+            Interruption? pending = null; // the failure being recovered from
+            IActorRef? writer = null, listener = null;
+            RunCompleted completed;
+            while (true)
+            {
+                // A recovery continues on the surviving workers at once (a replacement node may join later runs).
+                var submit = new SubmitRun(runId, scenario.SourceFile, scenarioText, submitterId, epoch == 0 ? options.MinWorkers : 1,
+                    (long)(epoch == 0 ? options.SubmitTimeout : options.FailureTimeout).TotalMilliseconds)
+                {
+                    Epoch = epoch,
+                    CheckpointDirectory = checkpointDirectory,
+                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : [],
+                };
+                accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log, cancellation);
+                clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
+                clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
+                clusterInfo["epoch"] = epoch;
+                var placement = new JsonObject();
+                for (int b = 0; b < accepted.Placement.Count; b++) placement[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = accepted.Placement[b];
+                record.Extra["placement"] = placement;
+                foreach (var warning in accepted.Warnings) log.LogWarning("Run {Run}: {Warning}", runId, warning);
+                if (pending is null)
+                {
+                    log.LogInformation("Run {Run} accepted by '{Coordinator}': {Placement}", runId, accepted.CoordinatorNode, BlockPlacement.Describe(accepted.Placement));
+                    onAccepted?.Invoke(accepted);
+                }
+                else
+                {
+                    log.LogWarning("Run {Run} continues in epoch {Epoch} on '{Coordinator}' from {From}: {Placement}", runId, epoch, accepted.CoordinatorNode,
+                        accepted.Resume is { } r ? $"the checkpoint at step {r.Step} (t = {r.T})" : "the start (no checkpoint yet)", BlockPlacement.Describe(accepted.Placement));
+                }
 
-            var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns)), "output-writer");
-            var listener = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(m))), "listener");
-            accepted.Run.Tell(new BeginRun(runId, writer, listener));
-            var run = accepted.Run;
-            using var stop = cancellation.Register(() => run.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
+                var resume = epoch == 0 ? null : new OutputResume(accepted.Resume?.Rows ?? 0, accepted.Resume?.FieldNames ?? []);
+                int current = epoch;
+                writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns, resume)), epoch == 0 ? "output-writer" : $"output-writer-e{epoch}");
+                listener = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(new FromEpoch(current, m)))), epoch == 0 ? "listener" : $"listener-e{epoch}");
+                accepted.Run.Tell(new BeginRun(runId, writer, listener));
+                if (pending is not null)
+                {
+                    var entry = pending.ToJson(accepted, epoch);
+                    recoveries.Add(entry);
+                    pending.Entry = entry;
+                }
+                var run = accepted.Run;
+                using var stop = cancellation.Register(() => run.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
 
-            var completed = await WaitForEndAsync(system, accepted, events.Reader, onProgress);
+                var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, log);
+                if (end.Completed is { } c)
+                {
+                    completed = c;
+                    break;
+                }
+                var interruption = end.Interrupted!;
+                interruption.Lost.Add(epoch);
+                if (recoveries.Count >= options.MaxRecoveries)
+                    throw new RunFailedException($"{interruption.Error}; the run already recovered {recoveries.Count} time{(recoveries.Count == 1 ? "" : "s")} (the limit), so it stops here");
+                log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}; recovering{How}", runId, epoch, interruption.Error,
+                    checkpointDirectory.Length > 0 ? " from the last checkpoint" : " (no checkpoints: from the start)");
+                run.Tell(new AbortRun(runId, $"epoch {epoch} interrupted: {interruption.Error}"));
+                await AbandonAsync(system, writer, listener);
+                pending = interruption;
+                epoch++;
+            }
             var result = new RunResult(completed.Status, completed.Reason, options.OutputDirectory, completed.T,
                 accepted.Columns.Select((name, i) => (name, completed.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
                 completed.Counters, completed.Rows, completed.ResultsSha256, clock.Elapsed, ParseAnalysis(accepted.AnalysisJson) ?? new JsonObject());
@@ -145,6 +203,24 @@ public static class ClusterRunner
         {
             if (node is not null) await node.DisposeAsync();
             await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Submits; a recovery (epoch &gt; 0) tries again a few times, since the cluster may still be settling after the loss.</summary>
+    private static async Task<RunAccepted> SubmitWithRetriesAsync(ActorSystem system, ClusterNode node, SubmitRun submit, ClusterRunOptions options,
+        ChannelReader<object> events, ILogger log, CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SubmitAsync(system, node, submit, options, events, cancellation);
+            }
+            catch (RunFailedException e) when (submit.Epoch > 0 && attempt < 5)
+            {
+                log.LogWarning("Run {Run} epoch {Epoch}: submission attempt {Attempt} failed ({Error}); trying again", submit.RunId, submit.Epoch, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            }
         }
     }
 
@@ -192,10 +268,54 @@ public static class ClusterRunner
         }
     }
 
-    /// <summary>Waits for the coordinator's final answer; a lost coordinator or block node, or a failure report, ends the run with an error.</summary>
-    private static async Task<RunCompleted> WaitForEndAsync(ActorSystem system, RunAccepted accepted, ChannelReader<object> events, Action<RunProgress>? onProgress)
+    /// <summary>A listener message of one epoch of the run (messages of older epochs are ignored).</summary>
+    private sealed record FromEpoch(int Epoch, object Message);
+
+    private sealed record EpochEnd(RunCompleted? Completed, Interruption? Interrupted);
+
+    /// <summary>A failure the run recovers from: what was lost, when it was detected, and how far the epoch had come.</summary>
+    private sealed class Interruption(string kind, string node, string error, TimeSpan detection, long stepReached, double tReached)
+    {
+        public string Kind { get; } = kind;
+        public string Node { get; } = node;
+        public string Error { get; } = error;
+        public TimeSpan Detection { get; } = detection;
+        public long StepReached { get; } = stepReached;
+        public double TReached { get; } = tReached;
+        public DateTime DetectedAt { get; } = DateTime.UtcNow;
+        public long DetectedTimestamp { get; } = Stopwatch.GetTimestamp();
+        public List<int> Lost { get; } = new();
+        public JsonObject? Entry { get; set; }
+
+        public JsonObject ToJson(RunAccepted accepted, int epoch) => new()
+        {
+            ["epoch"] = epoch,
+            ["kind"] = Kind,
+            ["node"] = Node.Length > 0 ? Node : null,
+            ["error"] = Error,
+            ["detected_at"] = DetectedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["detection_s"] = Math.Round(Detection.TotalSeconds, 3),
+            ["step_reached"] = StepReached,
+            ["t_reached"] = TReached,
+            ["resumed_from_step"] = accepted.Resume?.Step ?? 0,
+            ["resumed_from_checkpoint"] = accepted.Resume?.Folder,
+            ["steps_recomputed"] = Math.Max(0, StepReached - (accepted.Resume?.Step ?? 0)),
+            ["restarted_s"] = Math.Round(Stopwatch.GetElapsedTime(DetectedTimestamp).TotalSeconds, 3),
+            ["coordinator_node"] = accepted.CoordinatorNode,
+        };
+    }
+
+    /// <summary>
+    /// Waits for the end of one epoch: the coordinator's final answer, or an interruption the run can recover from (a lost
+    /// coordinator or block node, seen by this node's membership or reported by the leader). A failure of the run itself
+    /// ends it with an error.
+    /// </summary>
+    private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, RunAccepted accepted, int epoch, ChannelReader<object> events,
+        Action<RunProgress>? onProgress, Interruption? recovering, ILogger log)
     {
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+        long stepReached = accepted.Resume?.Step ?? 0;
+        double tReached = accepted.Resume?.T ?? 0;
         while (true)
         {
             var read = events.ReadAsync().AsTask();
@@ -206,26 +326,65 @@ public static class ClusterRunner
             }
             switch (await read)
             {
-                case RunProgress p:
+                case FromEpoch f when f.Epoch != epoch:
+                    break; // a late message of an interrupted epoch
+                case FromEpoch { Message: RunProgress p }:
+                    stepReached = Math.Max(stepReached, p.Steps);
+                    tReached = Math.Max(tReached, p.T);
+                    if (recovering?.Entry is { } entry && entry["caught_up_s"] is null && p.Steps >= recovering.StepReached)
+                    {
+                        entry["caught_up_s"] = Math.Round(Stopwatch.GetElapsedTime(recovering.DetectedTimestamp).TotalSeconds, 3);
+                        log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, p.Steps);
+                    }
                     onProgress?.Invoke(p);
                     break;
-                case RunCompleted c:
-                    return c;
-                case RunFailed f:
+                case FromEpoch { Message: RunCompleted c }:
+                    return new EpochEnd(c, null);
+                case FromEpoch { Message: RunFailed { Recoverable: true } f }:
+                    return new EpochEnd(null, new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached));
+                case FromEpoch { Message: RunFailed f }:
                     throw new RunFailedException(f.Error);
                 case MemberCrashed c when involved.Contains(c.NodeId):
-                    throw NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})");
+                    return new EpochEnd(null, NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached));
                 case MemberLeft l when involved.Contains(l.NodeId):
-                    throw NodeLost(accepted, l.NodeId, "left the cluster");
+                    return new EpochEnd(null, NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached));
             }
         }
     }
 
-    private static RunFailedException NodeLost(RunAccepted accepted, string node, string what)
+    private static Interruption NodeLost(RunAccepted accepted, string node, string what, TimeSpan silent, long step, double t)
     {
-        var message = ClusterRunActor.NodeLostMessage(accepted.RunId, node, what, BlockPlacement.BlocksOf(accepted.Placement, node),
-            coordinator: node == accepted.CoordinatorNode);
-        return new RunFailedException(message);
+        bool coordinator = node == accepted.CoordinatorNode;
+        var message = ClusterRunActor.NodeLostMessage(accepted.RunId, node, what, BlockPlacement.BlocksOf(accepted.Placement, node), coordinator);
+        return new Interruption(coordinator ? "coordinator lost" : "node lost", node, message, silent, step, t);
+    }
+
+    /// <summary>Closes an interrupted epoch's outputs (the next epoch continues them from its checkpoint) and stops its actors.</summary>
+    private static async Task AbandonAsync(ActorSystem system, IActorRef writer, IActorRef listener)
+    {
+        try
+        {
+            await system.Ask<OutputAbandoned>(writer, new AbandonOutput(), TimeSpan.FromSeconds(30));
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new RunFailedException($"the output writer did not close its files within 30 s: {e.Message}", e);
+        }
+        system.Stop(writer);
+        system.Stop(listener);
+    }
+
+    /// <summary>
+    /// The run's checkpoint directory, which every node must reach: the scenario's <c>run.checkpoint.directory</c> when it is
+    /// an absolute path, otherwise <c>&lt;the cluster's checkpoint_dir&gt;/&lt;run id&gt;</c>; empty when the scenario asks for no checkpoints.
+    /// </summary>
+    private static string CheckpointDirectoryFor(Scenario scenario, ClusterRunOptions options, string runId)
+    {
+        if (scenario.Run.Checkpoint is not { } c) return "";
+        if (c.Directory is { } d && Path.IsPathRooted(d)) return d;
+        if (string.IsNullOrEmpty(options.CheckpointDirectory))
+            throw new RunFailedException($"{scenario.SourceFile}: run.checkpoint needs a checkpoint directory every node can reach: set checkpoint_dir in the cluster config or an absolute run.checkpoint.directory");
+        return Path.Combine(Path.GetFullPath(options.CheckpointDirectory), runId);
     }
 
     private static JsonObject? ParseAnalysis(string json)

@@ -49,6 +49,9 @@ public static class ClusterWire
             w.WriteString(4, m.SubmitterNode);
             w.WriteInt32(5, m.MinWorkers);
             w.WriteInt64(6, m.WaitMilliseconds);
+            w.WriteInt32(7, m.Epoch);
+            w.WriteString(8, m.CheckpointDirectory);
+            foreach (var node in m.Exclude) w.WriteString(9, node);
         }, DecodeSubmitRun);
         registry.Register<RunAccepted>(Ids.RunAccepted, 1, static (m, w) =>
         {
@@ -59,6 +62,16 @@ public static class ClusterWire
             foreach (var node in m.Workers) w.WriteString(5, node);
             foreach (var column in m.Columns) w.WriteString(6, column);
             w.WriteString(7, m.AnalysisJson);
+            w.WriteInt32(8, m.Epoch);
+            if (m.Resume is { } p)
+            {
+                w.WriteString(9, p.Folder);
+                w.WriteInt64(10, p.Step);
+                w.WriteDouble(11, p.T);
+                w.WriteInt64(12, p.Rows);
+                foreach (var name in p.FieldNames) w.WriteString(13, name);
+            }
+            foreach (var warning in m.Warnings) w.WriteString(14, warning);
         }, DecodeRunAccepted);
         registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
         {
@@ -74,6 +87,7 @@ public static class ClusterWire
             w.WriteInt32s(4, m.Blocks);
             w.WriteActorRef(5, m.Run);
             w.WriteString(6, m.CoordinatorNode);
+            w.WriteInt32(7, m.Epoch);
         }, DecodeCreateBlocks);
         registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
         {
@@ -116,7 +130,23 @@ public static class ClusterWire
         {
             w.WriteString(1, m.RunId);
             w.WriteString(2, m.Reason);
-        }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new ReleaseRun(a, b); });
+            w.WriteInt32(3, m.Epoch);
+        }, static (ref WireReader r, int _) =>
+        {
+            string run = "", reason = "";
+            int epoch = 0;
+            while (r.NextField())
+            {
+                switch (r.Field)
+                {
+                    case 1: run = r.ReadString(); break;
+                    case 2: reason = r.ReadString(); break;
+                    case 3: epoch = r.ReadInt32(); break;
+                    default: r.SkipField(); break;
+                }
+            }
+            return new ReleaseRun(run, reason) { Epoch = epoch };
+        });
         registry.Register<BlockFailed>(Ids.BlockFailed, 1, static (m, w) =>
         {
             w.WriteString(1, m.RunId);
@@ -127,7 +157,28 @@ public static class ClusterWire
         {
             w.WriteString(1, m.RunId);
             w.WriteString(2, m.Error);
-        }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new RunFailed(a, b); });
+            w.WriteBool(3, m.Recoverable);
+            w.WriteString(4, m.Node);
+            w.WriteInt64(5, m.DetectionMilliseconds);
+        }, static (ref WireReader r, int _) =>
+        {
+            string run = "", error = "", node = "";
+            bool recoverable = false;
+            long detection = 0;
+            while (r.NextField())
+            {
+                switch (r.Field)
+                {
+                    case 1: run = r.ReadString(); break;
+                    case 2: error = r.ReadString(); break;
+                    case 3: recoverable = r.ReadBool(); break;
+                    case 4: node = r.ReadString(); break;
+                    case 5: detection = r.ReadInt64(); break;
+                    default: r.SkipField(); break;
+                }
+            }
+            return new RunFailed(run, error, recoverable) { Node = node, DetectionMilliseconds = detection };
+        });
         registry.Register<AbortRun>(Ids.AbortRun, 1, static (m, w) =>
         {
             w.WriteString(1, m.RunId);
@@ -172,8 +223,9 @@ public static class ClusterWire
 
     private static SubmitRun DecodeSubmitRun(ref WireReader r, int version)
     {
-        string run = "", file = "", text = "", submitter = "";
-        int min = 1;
+        string run = "", file = "", text = "", submitter = "", checkpoints = "";
+        var exclude = new List<string>();
+        int min = 1, epoch = 0;
         long wait = 0;
         while (r.NextField())
         {
@@ -185,17 +237,24 @@ public static class ClusterWire
                 case 4: submitter = r.ReadString(); break;
                 case 5: min = r.ReadInt32(); break;
                 case 6: wait = r.ReadInt64(); break;
+                case 7: epoch = r.ReadInt32(); break;
+                case 8: checkpoints = r.ReadString(); break;
+                case 9: exclude.Add(r.ReadString()); break;
                 default: r.SkipField(); break;
             }
         }
-        return new SubmitRun(run, file, text, submitter, min, wait);
+        return new SubmitRun(run, file, text, submitter, min, wait) { Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude };
     }
 
     private static RunAccepted DecodeRunAccepted(ref WireReader r, int version)
     {
         string run = "", coordinator = "", analysis = "";
         IActorRef? runRef = null;
-        List<string> placement = [], workers = [], columns = [];
+        List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [];
+        int epoch = 0;
+        string? folder = null;
+        long step = 0, rows = 0;
+        double t = 0;
         while (r.NextField())
         {
             switch (r.Field)
@@ -207,10 +266,22 @@ public static class ClusterWire
                 case 5: workers.Add(r.ReadString()); break;
                 case 6: columns.Add(r.ReadString()); break;
                 case 7: analysis = r.ReadString(); break;
+                case 8: epoch = r.ReadInt32(); break;
+                case 9: folder = r.ReadString(); break;
+                case 10: step = r.ReadInt64(); break;
+                case 11: t = r.ReadDouble(); break;
+                case 12: rows = r.ReadInt64(); break;
+                case 13: fieldNames.Add(r.ReadString()); break;
+                case 14: warnings.Add(r.ReadString()); break;
                 default: r.SkipField(); break;
             }
         }
-        return new RunAccepted(run, runRef ?? throw new WireFormatException("RunAccepted without the run's actor."), coordinator, placement, workers, columns, analysis);
+        return new RunAccepted(run, runRef ?? throw new WireFormatException("RunAccepted without the run's actor."), coordinator, placement, workers, columns, analysis)
+        {
+            Epoch = epoch,
+            Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames),
+            Warnings = warnings,
+        };
     }
 
     private static BeginRun DecodeBeginRun(ref WireReader r, int version)
@@ -235,6 +306,7 @@ public static class ClusterWire
     {
         string run = "", file = "", text = "", coordinator = "";
         int[] blocks = [];
+        int epoch = 0;
         IActorRef? runRef = null;
         while (r.NextField())
         {
@@ -246,10 +318,11 @@ public static class ClusterWire
                 case 4: blocks = r.ReadInt32s(); break;
                 case 5: runRef = r.ReadActorRef(); break;
                 case 6: coordinator = r.ReadString(); break;
+                case 7: epoch = r.ReadInt32(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator);
+        return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator) { Epoch = epoch };
     }
 
     private static BlocksCreated DecodeBlocksCreated(ref WireReader r, int version)

@@ -25,7 +25,7 @@ public sealed class NodeActor : Actor
     private readonly NodeInfo _info;
     private readonly IReadOnlyList<IModelDefinition> _models;
     private readonly FailureRelay _relay;
-    private readonly Dictionary<string, (IActorRef Actor, string CoordinatorNode)> _hosted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IActorRef Actor, string CoordinatorNode, int Epoch)> _hosted = new(StringComparer.Ordinal);
 
     private NodeActor(NodeInfo info, IReadOnlyList<IModelDefinition> models, FailureRelay relay)
     {
@@ -66,9 +66,10 @@ public sealed class NodeActor : Actor
                 OnCreateBlocks(create);
                 break;
             case ReleaseRun release:
-                if (_hosted.Remove(release.RunId, out var hosted))
+                if (_hosted.TryGetValue(release.RunId, out var hosted) && hosted.Epoch <= release.Epoch)
                 {
-                    Context.Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} ({Reason})", _info.NodeId, release.RunId, release.Reason);
+                    _hosted.Remove(release.RunId);
+                    Context.Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} epoch {Epoch} ({Reason})", _info.NodeId, release.RunId, hosted.Epoch, release.Reason);
                     Context.Stop(hosted.Actor);
                 }
                 break;
@@ -99,10 +100,16 @@ public sealed class NodeActor : Actor
                 $"node '{_info.NodeId}' does not lead cluster '{cluster.ClusterId}' (the leader is {(cluster.Leader is { } l ? $"'{l}'" : "not known yet")}); submit to the leader"));
             return;
         }
-        if (Context.Children.Any(c => c.Path.Value.EndsWith("/" + ClusterRunActor.ChildName(submit.RunId), StringComparison.Ordinal)))
+        if (Context.Children.Any(c => c.Path.Value.EndsWith("/" + ClusterRunActor.ChildName(submit.RunId, submit.Epoch), StringComparison.Ordinal)))
         {
-            Reply(new InvalidOperationException($"run id {submit.RunId} is already running on node '{_info.NodeId}'"));
+            Reply(new InvalidOperationException($"run id {submit.RunId} epoch {submit.Epoch} is already running on node '{_info.NodeId}'"));
             return;
+        }
+        // An older epoch of the run still coordinated here (the submitter lost contact and recovers): it goes first.
+        foreach (var old in Context.Children.Where(c => ClusterRunActor.IsOlderEpoch(c.Path.Value, submit.RunId, submit.Epoch)).ToArray())
+        {
+            Context.Log.LogWarning("Node '{Node}': run {Run} continues in epoch {Epoch}; stopping its older coordination {Old}", _info.NodeId, submit.RunId, submit.Epoch, old.Path.Value);
+            Context.Stop(old);
         }
         IRunnableModel model;
         Scenario scenario;
@@ -117,7 +124,7 @@ public sealed class NodeActor : Actor
         }
         var relay = new FailureRelay();
         var props = Props.Create(() => new ClusterRunActor(submit, scenario, model, _info, relay)).WithSupervisorStrategy(relay.Strategy);
-        var run = Context.ActorOf(props, ClusterRunActor.ChildName(submit.RunId));
+        var run = Context.ActorOf(props, ClusterRunActor.ChildName(submit.RunId, submit.Epoch));
         run.Tell(submit, Sender);
     }
 
@@ -128,10 +135,18 @@ public sealed class NodeActor : Actor
             Reply(new InvalidOperationException($"node '{_info.NodeId}' is not a worker (roles: {string.Join(", ", _info.Roles)})"));
             return;
         }
-        if (_hosted.ContainsKey(create.RunId))
+        if (_hosted.TryGetValue(create.RunId, out var existing))
         {
-            Reply(new InvalidOperationException($"node '{_info.NodeId}' already hosts blocks of run {create.RunId}"));
-            return;
+            if (existing.Epoch >= create.Epoch)
+            {
+                Reply(new InvalidOperationException($"node '{_info.NodeId}' already hosts blocks of run {create.RunId} (epoch {existing.Epoch}, asked for epoch {create.Epoch})"));
+                return;
+            }
+            // The run lost a node and continues in a newer epoch: the blocks of the old epoch are stale.
+            Context.Log.LogWarning("Node '{Node}': dropping the blocks of run {Run} epoch {Old}: the run continues in epoch {Epoch}",
+                _info.NodeId, create.RunId, existing.Epoch, create.Epoch);
+            _hosted.Remove(create.RunId);
+            Context.Stop(existing.Actor);
         }
         IRunnableModel model;
         try
@@ -150,10 +165,10 @@ public sealed class NodeActor : Actor
         var relay = new FailureRelay();
         var replyTo = Sender ?? Context.System.DeadLetters;
         var props = Props.Create(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
-        var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId));
-        _hosted[create.RunId] = (host, create.CoordinatorNode);
-        Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} (coordinator '{Coordinator}')",
-            _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.CoordinatorNode);
+        var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
+        _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
+        Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
+            _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.Epoch, create.CoordinatorNode);
     }
 
     private void DropRunsOf(string node, string what)

@@ -11,7 +11,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// </summary>
 internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.IRunnableModel model, IActorRef replyTo, FailureRelay relay) : Actor
 {
-    public static string ChildName(string runId) => $"run-{runId}";
+    public static string ChildName(string runId, int epoch) => epoch == 0 ? $"run-{runId}" : $"run-{runId}-e{epoch}";
 
     private bool _failed;
     private IActorRef[] _blocks = [];
