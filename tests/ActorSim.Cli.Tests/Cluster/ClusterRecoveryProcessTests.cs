@@ -154,4 +154,40 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
             await nodes.StopAsync();
         }
     }
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_broker_restart_mid_run_is_survived_and_the_result_is_bit_identical(bool checkpoints)
+    {
+        var (config, environment) = ClusterSetup();
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, Scenario(end: 12.0, checkpointSteps: checkpoints ? 20 : null));
+        string expected = Reference(file);
+
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
+            environment, _dir.Path);
+        await AcceptedAsync(submit, 4);
+        if (checkpoints) await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+        else await Task.Delay(1000);
+
+        var clock = Stopwatch.StartNew();
+        var stopped = await broker.RunScriptAsync("stop", TimeSpan.FromMinutes(1));
+        Assert.True(stopped.ExitCode == 0, stopped.Stderr + stopped.Stdout);
+        output.WriteLine($"broker stopped after {clock.ElapsedMilliseconds} ms");
+        var started = await broker.RunScriptAsync("start", TimeSpan.FromMinutes(2));
+        Assert.True(started.ExitCode == 0, started.Stderr + started.Stdout);
+        output.WriteLine($"broker running again after {clock.ElapsedMilliseconds} ms");
+
+        int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(180));
+        output.WriteLine($"run ended {clock.Elapsed.TotalMilliseconds:0} ms after the broker stopped{Environment.NewLine}{submit.StdErr}");
+        Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        Assert.NotEmpty(run["recoveries"]!.AsArray());
+        output.WriteLine(run["recoveries"]!.ToJsonString());
+        await nodes.StopAsync();
+    }
 }

@@ -55,8 +55,34 @@ internal sealed class RabbitMqLeaderElection
         };
         _consumerTag = await _channel.BasicConsumeAsync(_queue, autoAck: false, consumerTag: $"{_context.NodeId}-leader",
             noLocal: false, exclusive: false, arguments: null, consumer: consumer, cancellationToken).ConfigureAwait(false);
+        await PublishTokenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PublishTokenAsync(CancellationToken cancellationToken)
+    {
         var token = new BasicProperties { AppId = _context.NodeId, DeliveryMode = DeliveryModes.Transient };
-        await _channel.BasicPublishAsync("", _queue, mandatory: false, token, "leader-token"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await _channel!.BasicPublishAsync("", _queue, mandatory: false, token, "leader-token"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The connection came back (e.g. after a broker restart). The client has declared the queue again and resumed the
+    /// consumer, but a restarted broker lost the transient tokens: every candidate puts its token in again, and the
+    /// broker's active consumer becomes the leader.
+    /// </summary>
+    public void OnConnectionRecovered()
+    {
+        if (_abandoned || _channel is null) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await PublishTokenAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationInterruptedException or AlreadyClosedException or IOException)
+            {
+                _log.LogWarning(ex, "Node '{NodeId}' could not put its leader token back after reconnecting", _context.NodeId);
+            }
+        });
     }
 
     /// <summary>Orderly resignation: cancelling hands the tokens to the next candidate.</summary>

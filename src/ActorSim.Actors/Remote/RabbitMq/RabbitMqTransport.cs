@@ -341,6 +341,7 @@ public sealed class RabbitMqTransport : IClusterTransport
     private Task OnRecoverySucceededAsync(object sender, AsyncEventArgs args)
     {
         _log.LogInformation("Node '{NodeId}' reconnected to the broker", _context?.NodeId);
+        _leader?.OnConnectionRecovered();
         return Task.CompletedTask;
     }
 
