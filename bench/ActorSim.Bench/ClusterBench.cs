@@ -150,7 +150,7 @@ public sealed class ClusterBenchmark : IBenchmark
         }
     }
 
-    private static string FindScenarios()
+    internal static string FindScenarios()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, "scenarios"))) return Path.Combine(dir.FullName, "scenarios");
@@ -159,7 +159,7 @@ public sealed class ClusterBenchmark : IBenchmark
         throw new InvalidOperationException("scenarios/ not found; run the benchmark from the repository");
     }
 
-    private static string Edit(string root, string name, Action<JsonObject> edit)
+    internal static string Edit(string root, string name, Action<JsonObject> edit)
     {
         var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(root, name + ".json")))!.AsObject();
         edit(doc);

@@ -17,6 +17,7 @@ public static class BenchmarkRegistry
         new PingPongBenchmark(),
         new MuscleBenchmark(),
         new ClusterBenchmark(),
+        new RecoveryBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
     ];

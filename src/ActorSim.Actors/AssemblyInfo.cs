@@ -1,1 +1,2 @@
 [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ActorSim.Actors.Tests")]
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ActorSim.Bench")]

@@ -74,7 +74,10 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         try
         {
             await transport.StartAsync(new TransportContext(options.ClusterId, options.NodeId, system.LoggerFactory,
-                node.OnFrame, node.OnUndeliverable, options.LeaderCandidate, node._membership.OnOwnLeadership), cancellationToken).ConfigureAwait(false);
+                node.OnFrame, node.OnUndeliverable, options.LeaderCandidate, node._membership.OnOwnLeadership)
+            {
+                OnConnectionChanged = node._membership.OnConnectionChanged,
+            }, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref node._state, 1);
             node._membership.Start();
         }

@@ -186,8 +186,85 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         var run = RunJson(_dir.File("out"));
         Assert.Equal("completed", (string?)run["status"]);
         Assert.Equal(expected, (string?)run["results_sha256"]);
-        Assert.NotEmpty(run["recoveries"]!.AsArray());
+        Assert.Equal("broker connection lost", (string?)run["recoveries"]![0]!["kind"]);
         output.WriteLine(run["recoveries"]!.ToJsonString());
+        await nodes.StopAsync();
+    }
+
+    /// <summary>
+    /// The chaos soak: random SIGKILLs (the victim is started again as a fresh process) and SIGSTOP/SIGCONT pauses of any node
+    /// (the coordinator's too) during a three-node checkpointed run. Short profile by default (4 events);
+    /// ACTORSIM_CHAOS_EVENTS=10 for the long one. Reports the failures survived, detection and recovery times (p50, max) and the
+    /// steps recomputed, writes them to TestResults/chaos-report.json, and the run ends bit-identical.
+    /// </summary>
+    [SkippableFact]
+    public async Task Chaos_soak_random_kills_and_pauses_end_bit_identical()
+    {
+        int events = int.TryParse(Environment.GetEnvironmentVariable("ACTORSIM_CHAOS_EVENTS"), out int n) ? n : 4;
+        var random = new Random(20261122);
+        var (config, environment) = ClusterSetup();
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, Scenario(end: 8.0 * events + 8, checkpointSteps: 10));
+        string expected = Reference(file);
+
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
+            environment, _dir.Path);
+        await AcceptedAsync(submit, 4);
+        await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+        var actions = new List<string>();
+        for (int e = 0; e < events && !submit.HasExited; e++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(2500 + random.Next(1500)));
+            if (submit.HasExited) break;
+            var victim = nodes.Nodes[random.Next(nodes.Nodes.Count)];
+            if (random.Next(3) < 2)
+            {
+                victim.Kill();
+                await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                actions.Add($"SIGKILL {victim.Name}");
+                await Task.Delay(TimeSpan.FromMilliseconds(1500)); // lost for a while, then a fresh process under the same name
+                var fresh = LiveProcess.Actorsim(victim.Name, ["node", "--config", nodes.ConfigFile, "--name", victim.Name], environment, _dir.Path);
+                nodes.Nodes[nodes.Nodes.IndexOf(victim)] = fresh;
+                victim.Dispose();
+                await fresh.WaitForLineAsync(l => l.Contains("joined cluster"), NodeProcesses.StartTimeout);
+            }
+            else
+            {
+                victim.Stop();
+                actions.Add($"SIGSTOP {victim.Name} 3 s");
+                await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the 2 s hang timeout
+                victim.Continue();
+            }
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {actions[^1]}");
+        }
+
+        int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(x => x.Describe())));
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        var recoveries = run["recoveries"]!.AsArray().Select(r => r!.AsObject()).ToArray();
+        Assert.NotEmpty(recoveries);
+        double P50(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length == 0 ? double.NaN : a[(a.Length - 1) / 2]; }
+        var detection = recoveries.Select(r => (double)r["detection_s"]!).ToArray();
+        var restart = recoveries.Select(r => (double)r["restarted_s"]!).ToArray();
+        var caughtUp = recoveries.Where(r => r["caught_up_s"] is not null).Select(r => (double)r["caught_up_s"]!).ToArray();
+        var report = new JsonObject
+        {
+            ["events"] = new JsonArray(actions.Select(a => (JsonNode?)a).ToArray()),
+            ["failures_survived"] = recoveries.Length,
+            ["detection_s_p50"] = P50(detection), ["detection_s_max"] = detection.Max(),
+            ["restarted_s_p50"] = P50(restart), ["restarted_s_max"] = restart.Max(),
+            ["caught_up_s_p50"] = caughtUp.Length > 0 ? P50(caughtUp) : null, ["caught_up_s_max"] = caughtUp.Length > 0 ? caughtUp.Max() : null,
+            ["steps_recomputed"] = recoveries.Sum(r => (long)r["steps_recomputed"]!),
+            ["results_sha256"] = (string?)run["results_sha256"],
+            ["bit_identical"] = true,
+        };
+        output.WriteLine(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        var results = Path.Combine(AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(results);
+        File.WriteAllText(Path.Combine(results, "chaos-report.json"), report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         await nodes.StopAsync();
     }
 }

@@ -335,6 +335,7 @@ public sealed class RabbitMqTransport : IClusterTransport
         if (!_stopping)
             _log.LogWarning("Node '{NodeId}' lost its broker connection: {Reason}; reconnecting", _context?.NodeId, args.ReplyText);
         _leader?.OnConnectionLost();
+        if (!_stopping) _context?.OnConnectionChanged(false);
         return Task.CompletedTask;
     }
 
@@ -342,6 +343,7 @@ public sealed class RabbitMqTransport : IClusterTransport
     {
         _log.LogInformation("Node '{NodeId}' reconnected to the broker", _context?.NodeId);
         _leader?.OnConnectionRecovered();
+        _context?.OnConnectionChanged(true);
         return Task.CompletedTask;
     }
 

@@ -18,4 +18,8 @@ public sealed record TransportContext(
     Action<InboundFrame> OnFrame,
     Action<OutboundFrame, string> OnUndeliverable,
     bool LeaderCandidate,
-    Action<bool> OnLeadershipChanged);
+    Action<bool> OnLeadershipChanged)
+{
+    /// <summary>Called when the connection to the broker is lost (false) or restored (true); a transport without a broker never calls it.</summary>
+    public Action<bool> OnConnectionChanged { get; init; } = static _ => { };
+}

@@ -316,6 +316,9 @@ public static class ClusterRunner
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
+        DateTime? brokerLost = null; // this node's broker connection is down since then: losses are the broker's
+        Interruption Lost(Interruption i) => brokerLost is null ? i
+            : new Interruption("broker connection lost", i.Node, $"the broker connection was lost at {brokerLost:HH:mm:ss.fff} UTC ({i.Error})", i.Detection, i.StepReached, i.TReached);
         while (true)
         {
             var read = events.ReadAsync().AsTask();
@@ -341,13 +344,21 @@ public static class ClusterRunner
                 case FromEpoch { Message: RunCompleted c }:
                     return new EpochEnd(c, null);
                 case FromEpoch { Message: RunFailed { Recoverable: true } f }:
-                    return new EpochEnd(null, new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached));
+                    return new EpochEnd(null, Lost(new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached)));
                 case FromEpoch { Message: RunFailed f }:
                     throw new RunFailedException(f.Error);
                 case MemberCrashed c when involved.Contains(c.NodeId):
-                    return new EpochEnd(null, NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached));
+                    return new EpochEnd(null, Lost(NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached)));
                 case MemberLeft l when involved.Contains(l.NodeId):
-                    return new EpochEnd(null, NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached));
+                    return new EpochEnd(null, Lost(NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached)));
+                case BrokerConnectionLost:
+                    brokerLost = DateTime.UtcNow;
+                    break;
+                case BrokerConnectionRestored:
+                    // Frames sent while the connection was down may be lost: continue from the last checkpoint in a new epoch.
+                    return new EpochEnd(null, new Interruption("broker connection lost", "",
+                        $"the broker connection was lost at {brokerLost ?? DateTime.UtcNow:HH:mm:ss.fff} UTC and restored; messages of the run may have been lost",
+                        brokerLost is { } at ? DateTime.UtcNow - at : TimeSpan.Zero, stepReached, tReached));
             }
         }
     }
