@@ -14,7 +14,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// kernels from the scenario JSON that came with <see cref="CreateBlocks"/>), releases them when the run ends, and
 /// drops the blocks of runs whose coordinator node left or crashed.
 /// </summary>
-public sealed class NodeActor : Actor
+public sealed partial class NodeActor : Actor
 {
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "actorsim";
@@ -79,6 +79,19 @@ public sealed class NodeActor : Actor
                 DropRunsOf(crashed.NodeId, $"crashed ({crashed.Reason})");
                 break;
             case ClusterEvent:
+                break;
+            // Monitoring (NodeActor.Monitoring.cs).
+            case NodeStatusRequest:
+                OnNodeStatus();
+                break;
+            case RunStatusRequest request:
+                OnRunStatus(request);
+                break;
+            case MonitorItem item:
+                OnMonitorItem(item);
+                break;
+            case SeedRunMonitor seed:
+                OnSeedMonitor(seed);
                 break;
             case ChildFailure failure:
                 // A run actor or a block host failed in its own code (block failures are reported by the block host).
@@ -152,6 +165,7 @@ public sealed class NodeActor : Actor
         var props = Props.Create(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId));
         _hosted[create.RunId] = (host, create.CoordinatorNode);
+        _hostedBlocks[create.RunId] = create.Blocks; // monitoring
         Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} (coordinator '{Coordinator}')",
             _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.CoordinatorNode);
     }
