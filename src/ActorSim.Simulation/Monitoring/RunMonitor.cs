@@ -208,3 +208,25 @@ public sealed class RunMonitor
         }
     }
 }
+
+/// <summary>
+/// Announces the monitors a cluster node creates for the runs it coordinates, so that a process-wide consumer (the
+/// node's OTLP metrics) can track them without reaching into the node actor.
+/// </summary>
+public static class RunMonitorRegistry
+{
+    /// <summary>Raised (on the node actor's thread) for every new monitor.</summary>
+    public static event Action<RunMonitor>? Created;
+
+    internal static void Announce(RunMonitor monitor)
+    {
+        try
+        {
+            Created?.Invoke(monitor);
+        }
+        catch (Exception)
+        {
+            // Metrics must never disturb the node.
+        }
+    }
+}

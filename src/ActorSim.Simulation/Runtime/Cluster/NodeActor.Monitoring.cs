@@ -27,6 +27,7 @@ public sealed partial class NodeActor
         monitor = new RunMonitor(info ?? new RunInfo(runId, "", "", 0, null, "cluster"));
         _monitors[runId] = monitor;
         _monitorOrder.Add(runId);
+        RunMonitorRegistry.Announce(monitor);
         while (_monitorOrder.Count > KeptRuns)
         {
             string oldest = _monitorOrder.FirstOrDefault(r => _monitors[r].Status != RunStates.Running) ?? _monitorOrder[0];
