@@ -97,6 +97,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
         app.MapGet("/api/snapshot", () => Results.Text(SnapshotJson(source.Snapshot()), "application/json; charset=utf-8"));
         app.MapGet("/api/events", (HttpContext context) =>

@@ -16,7 +16,7 @@ const history = [];        // its StepRecords
 const events = [];         // its RunEvents
 const charts = {};
 
-function chart(key, elementId, seriesNames, xLabel) {
+function chart(key, elementId, seriesNames, xLabel, yFormat) {
   const el = $(elementId);
   const existing = charts[key];
   if (existing && existing.names.join('\u0000') === seriesNames.join('\u0000')) return existing;
@@ -26,7 +26,7 @@ function chart(key, elementId, seriesNames, xLabel) {
     width: Math.max(300, el.clientWidth || 480),
     height: 220,
     scales: { x: { time: false } },
-    axes: [{ label: xLabel }, {}],
+    axes: [{ label: xLabel }, yFormat ? { values: (u, vals) => vals.map(yFormat), size: 70 } : {}],
     series: [{ label: xLabel }, ...seriesNames.map((n, i) => ({ label: n, stroke: palette[i % palette.length], width: 1.5 }))],
     plugins: [eventLines(xLabel)],
   };
@@ -75,7 +75,7 @@ function redrawCharts() {
   }
   const timed = history.filter((r) => r.step_wall_s !== null);
   const split = ['step_wall_s', 'compute_s', 'halo_wait_s', 'reduction_s', 'coordinator_s'];
-  const ct = chart('time', 'chart-time', ['wall', 'compute', 'halo wait', 'reduction', 'coordinator'], 'wall s');
+  const ct = chart('time', 'chart-time', ['wall', 'compute', 'halo wait', 'reduction', 'coordinator'], 'wall s', seconds);
   ct.plot.setData([timed.map((r) => r.wall_s), ...split.map((k) => timed.map((r) => r[k]))]);
   const ci = chart('imbalance', 'chart-imbalance', ['imbalance'], 'wall s');
   ci.plot.setData([timed.map((r) => r.wall_s), timed.map((r) => r.imbalance)]);

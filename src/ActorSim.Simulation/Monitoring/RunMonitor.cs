@@ -26,16 +26,18 @@ public static class RunStates
 /// The watched side of one run, thread-safe: a bounded history of <see cref="StepRecord"/>s, the run's
 /// <see cref="RunEvent"/>s, the latest <see cref="FieldPreview"/>, and subscribers that get every new item as it comes.
 /// <para>
-/// The history keeps at most <see cref="Capacity"/> records. When it is full, every second record of its older half is
-/// dropped, so a run of many hours is still covered from its start, at a resolution that is finest for the recent past
-/// (the newest record and the records taken at outputs are what a viewer needs most; the thinning never drops the
-/// newest quarter). Events are kept up to <see cref="EventCapacity"/>, oldest dropped first.
+/// The history keeps at most <see cref="Capacity"/> records: the newest half at full resolution, and before them the
+/// rest of the run from its first record on, evenly thinned (every second one dropped, and the stride doubled, whenever
+/// that part is full). So a run of many hours is still covered from its start, and a late viewer sees the whole run. Events are kept up to <see cref="EventCapacity"/>, oldest dropped first.
 /// </para>
 /// </summary>
 public sealed class RunMonitor
 {
     private readonly object _gate = new();
-    private readonly List<StepRecord> _history = new();
+    private readonly List<StepRecord> _recent = new(); // the newest records, every one
+    private readonly List<StepRecord> _past = new();   // older ones, every _stride-th
+    private long _evicted;
+    private long _stride = 1;
     private readonly List<RunEvent> _events = new();
     private readonly List<Action<object>> _subscribers = new();
     private FieldPreview? _field;
@@ -61,7 +63,7 @@ public sealed class RunMonitor
     /// <summary>The newest record, or null.</summary>
     public StepRecord? Latest
     {
-        get { lock (_gate) return _history.Count == 0 ? null : _history[^1]; }
+        get { lock (_gate) return Newest(); }
     }
 
     public string Status
@@ -81,11 +83,7 @@ public sealed class RunMonitor
     {
         ArgumentNullException.ThrowIfNull(record);
         record = record with { RunId = RunId };
-        lock (_gate)
-        {
-            _history.Add(record);
-            if (_history.Count > Capacity) Thin();
-        }
+        lock (_gate) Append(record);
         Publish(record);
     }
 
@@ -128,10 +126,14 @@ public sealed class RunMonitor
         ArgumentNullException.ThrowIfNull(records);
         lock (_gate)
         {
-            double firstHeld = _history.Count == 0 ? double.PositiveInfinity : _history[0].WallS;
-            var older = records.Where(r => r.WallS < firstHeld).OrderBy(r => r.WallS).Select(r => r with { RunId = RunId }).ToList();
-            _history.InsertRange(0, older);
-            while (_history.Count > Capacity) Thin();
+            var held = History();
+            double firstHeld = held.Count == 0 ? double.PositiveInfinity : held[0].WallS;
+            var older = records.Where(r => r.WallS < firstHeld).OrderBy(r => r.WallS).Select(r => r with { RunId = RunId });
+            _recent.Clear();
+            _past.Clear();
+            _evicted = 0;
+            _stride = 1;
+            foreach (var r in older.Concat(held)) Append(r);
             if (events is not null)
             {
                 var known = _events.ToHashSet();
@@ -148,8 +150,9 @@ public sealed class RunMonitor
     {
         lock (_gate)
         {
-            var history = maxRecords > 0 && _history.Count > maxRecords ? _history.GetRange(_history.Count - maxRecords, maxRecords) : _history.ToList();
-            return new RunMonitorSnapshot(Info, _status, _history.Count == 0 ? null : _history[^1], history, _events.ToArray(), _field);
+            var history = History();
+            if (maxRecords > 0 && history.Count > maxRecords) history = history.GetRange(history.Count - maxRecords, maxRecords);
+            return new RunMonitorSnapshot(Info, _status, Newest(), history, _events.ToArray(), _field);
         }
     }
 
@@ -187,15 +190,31 @@ public sealed class RunMonitor
         }
     }
 
-    /// <summary>Drops every second record of the older half (never the newest quarter).</summary>
-    private void Thin()
+    private StepRecord? Newest() => _recent.Count > 0 ? _recent[^1] : _past.Count > 0 ? _past[^1] : null;
+
+    private List<StepRecord> History()
     {
-        int half = _history.Count / 2;
+        var all = new List<StepRecord>(_past.Count + _recent.Count);
+        all.AddRange(_past);
+        all.AddRange(_recent);
+        return all;
+    }
+
+    private void Append(StepRecord record)
+    {
+        _recent.Add(record);
+        int recentCapacity = Capacity / 2;
+        if (_recent.Count <= recentCapacity) return;
+        var old = _recent[0];
+        _recent.RemoveAt(0);
+        if (_evicted++ % _stride != 0) return;
+        _past.Add(old);
+        if (_past.Count <= Capacity - recentCapacity) return;
+        // Full: keep every second record (the first among them), and take every second one from now on.
         int write = 0;
-        for (int read = 0; read < half; read++)
-            if (read % 2 == 1) _history[write++] = _history[read];
-        int removed = half - write;
-        _history.RemoveRange(write, removed);
+        for (int read = 0; read < _past.Count; read += 2) _past[write++] = _past[read];
+        _past.RemoveRange(write, _past.Count - write);
+        _stride *= 2;
     }
 
     private sealed class Subscription(RunMonitor monitor, Action<object> onUpdate) : IDisposable
