@@ -77,11 +77,11 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
                 var status = _system.Ask<NodeStatus>(target, new NodeStatusRequest(), AskTimeout, cancellation);
                 var runs = _system.Ask<RunStatusReply>(target, new RunStatusRequest(maxRecords), AskTimeout, cancellation);
                 await Task.WhenAll(status, runs).ConfigureAwait(false);
-                return (Status: status.Result with { HeartbeatAgeS = member.SinceLastHeartbeat.TotalSeconds }, Runs: runs.Result);
+                return ((NodeStatus Status, RunStatusReply Runs)?)(status.Result with { HeartbeatAgeS = member.SinceLastHeartbeat.TotalSeconds }, runs.Result);
             }
             catch (Exception e) when (e is AskTimeoutException or RemoteActorException or InvalidOperationException or OperationCanceledException)
             {
-                return ((NodeStatus, RunStatusReply)?)null; // not a simulation node (another client), or gone
+                return ((NodeStatus Status, RunStatusReply Runs)?)null; // not a simulation node (another client), or gone
             }
         }).ToArray();
         var answers = (await Task.WhenAll(asks).ConfigureAwait(false)).OfType<(NodeStatus Status, RunStatusReply Runs)>().ToArray();
