@@ -12,6 +12,16 @@ if ! /usr/bin/python3 -c "import numpy" 2>/dev/null && [ "$(id -u)" = 0 ] && com
   (apt-get update -qq && apt-get install -y -qq python3-numpy) >/dev/null 2>&1 || echo "run-all: python3-numpy could not be installed; the numpy cross-checks will be skipped" >&2
 fi
 
+# The dashboard's browser test drives Debian's headless chromium through playwright-core (never a downloaded browser).
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
+    || echo "run-all: chromium could not be installed; the dashboard browser test will fail with CI=true and be skipped otherwise" >&2
+fi
+# npm packages: the dashboard page (also built by the CLI's build when missing) and the browser test's script.
+command -v npm >/dev/null || { echo "run-all: npm is not on PATH; install Node.js 20+ with npm (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+(cd src/ActorSim.Dashboard.Web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd tests/ActorSim.Cli.Tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

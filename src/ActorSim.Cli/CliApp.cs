@@ -12,6 +12,8 @@ public static class CliApp
         root.Add(RunCommand.Build());
         root.Add(ResumeCommand.Build());
         root.Add(NodeCommand.Build());
+        root.Add(StatusCommand.Build());
+        root.Add(DashboardCommand.Build());
         root.Add(ValidateCommand.Build());
         root.Add(PlotCommand.Build());
         root.Add(AnalyzeCommand.Build());

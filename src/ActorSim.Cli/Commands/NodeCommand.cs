@@ -21,10 +21,12 @@ public static class NodeCommand
         var brokerOption = new Option<string?>("--broker") { Description = "Broker URL amqp://user@host:port/vhost or amqps://… [config broker_url, ACTORSIM_BROKER_URL]." };
         var clusterOption = new Option<string?>("--cluster-id") { Description = "Cluster id [config cluster, ACTORSIM_CLUSTER; default actorsim]." };
         var verboseOption = new Option<bool>("--verbose", "-v") { Description = "Log debug messages too." };
+        var otlp = new OtlpOptions();
         var command = new Command("node", "Run a cluster node: join the cluster through the broker, coordinate runs when elected leader, host blocks as a worker; Ctrl-C or SIGTERM leaves the cluster cleanly.")
         {
             configOption, nameOption, rolesOption, checkpointOption, brokerOption, clusterOption, verboseOption,
         };
+        foreach (var o in otlp.All) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
             ClusterSettings settings;
@@ -44,6 +46,13 @@ public static class NodeCommand
                 Console.Error.WriteLine($"actorsim node: {e.Message}");
                 return ExitCodes.BadInput;
             }
+
+            // Metrics of the runs this node coordinates, over OTLP when asked.
+            if (!otlp.TryStart(parse, "actorsim-node", out var telemetry)) return ExitCodes.BadInput;
+            using var telemetryScope = telemetry;
+            Action<Simulation.Monitoring.RunMonitor>? track = telemetry is null ? null : m => telemetry.Metrics.Track(m);
+            if (track is not null) Simulation.Monitoring.RunMonitorRegistry.Created += track;
+            using var untrack = new CallbackDisposable(() => { if (track is not null) Simulation.Monitoring.RunMonitorRegistry.Created -= track; });
 
             var level = parse.GetValue(verboseOption) ? LogLevel.Debug : LogLevel.Information;
             using var logs = LoggerFactory.Create(b => b
@@ -89,4 +98,9 @@ public static class NodeCommand
         });
         return command;
     }
+}
+
+internal sealed class CallbackDisposable(Action dispose) : IDisposable
+{
+    public void Dispose() => dispose();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ActorSim.Actors.Remote;
+using ActorSim.Cli.Dashboard;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Runtime.Cluster;
 using ActorSim.Simulation.Scenarios;
@@ -24,16 +25,32 @@ public static class RunCommand
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
+        var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
+        var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended (default 0).", DefaultValueFactory = _ => 0 };
+        var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
+        var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption,
         };
+        foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
             if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
+            bool serve = parse.GetValue(dashboardOption);
+            DashboardSettings? dashboardSettings = null;
+            if (serve && (dashboardSettings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
+            double linger = parse.GetValue(lingerOption);
+            if (linger < 0 || double.IsNaN(linger))
+            {
+                Console.Error.WriteLine($"--dashboard-linger must be >= 0 seconds, not {linger}");
+                return ExitCodes.BadInput;
+            }
+            if (!otlp.TryStart(parse, "actorsim-run", out var telemetry)) return ExitCodes.BadInput;
+            using var telemetryScope = telemetry;
 
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
@@ -64,6 +81,14 @@ public static class RunCommand
                     return ExitCodes.BadInput;
                 }
             }
+            // Monitoring: the run's monitor (in process), or a watcher of the cluster; the dashboard and OTLP read it.
+            Simulation.Monitoring.RunMonitor? monitor = clusterOptions is null ? LocalRunner.CreateMonitor(scenario) : null;
+            if (monitor is not null) options = options with { Monitor = monitor };
+            using var tracked = monitor is null ? null : telemetry?.Metrics.Track(monitor);
+            await using var watch = serve || (telemetry is not null && clusterOptions is not null)
+                ? await MonitorSourceAsync(monitor, clusterOptions, telemetry, cancellation) : null;
+            await using var server = serve && watch is not null ? await DashboardServer.StartAsync(watch, dashboardSettings!, cancellation) : null;
+            if (server is not null) DashboardOptions.PrintUrl(server, dashboardSettings!);
             try
             {
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(
@@ -76,6 +101,7 @@ public static class RunCommand
                     var plots = Plotting.RunPlotter.Write(outDir, Path.Combine(outDir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
                     if (!quiet) Console.Out.WriteLine($"Plots: {string.Join(", ", plots)}");
                 }
+                await LingerAsync(server, linger, cancellation);
                 return result.Status == RunStatus.Cancelled ? ExitCodes.Cancelled : ExitCodes.Ok;
             }
             catch (OutputDirectoryException e)
@@ -92,10 +118,35 @@ public static class RunCommand
             {
                 Console.Error.WriteLine($"{path}: {e.Message}");
                 Console.Error.WriteLine($"Outputs written so far, and the error, are in {outDir}/run.json.");
+                await LingerAsync(server, linger, cancellation);
                 return ExitCodes.RunFailed;
             }
         });
         return command;
+    }
+
+    /// <summary>The dashboard's source: the in-process run's monitor, or (a cluster run) a watcher of the cluster.</summary>
+    private static async Task<IMonitorSource?> MonitorSourceAsync(Simulation.Monitoring.RunMonitor? monitor, ClusterRunOptions? cluster, Telemetry? telemetry, CancellationToken cancellation)
+    {
+        if (monitor is not null) return new LocalMonitorSource(monitor);
+        try
+        {
+            var client = await ClusterMonitorClient.ConnectAsync(cluster!, TimeSpan.FromSeconds(5), cancellation);
+            return new ClusterMonitorSource(client, cluster!.ClusterId, m => telemetry?.Metrics.Track(m));
+        }
+        catch (ClusterConfigurationException e)
+        {
+            Console.Error.WriteLine($"actorsim: the dashboard cannot watch cluster '{cluster!.ClusterId}': {e.Message}");
+            return null;
+        }
+    }
+
+    private static async Task LingerAsync(DashboardServer? server, double seconds, CancellationToken cancellation)
+    {
+        if (server is null || seconds <= 0) return;
+        Console.Out.WriteLine($"Dashboard: serving {server.Url} for {seconds:0.#} s more (Ctrl-C ends)");
+        Console.Out.Flush();
+        try { await Task.Delay(TimeSpan.FromSeconds(seconds), cancellation); } catch (OperationCanceledException) { }
     }
 
     private static void PrintPlacement(RunAccepted a)

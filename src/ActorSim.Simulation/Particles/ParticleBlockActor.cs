@@ -22,9 +22,11 @@ public sealed class ParticleBlockActor : Actor
         switch (message)
         {
             case BlockRound r:
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var reply = _kernel.Handle(r.Round);
+                double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
                 (Sender ?? throw new InvalidOperationException("BlockRound must come from the coordinator"))
-                    .Tell(new BlockReply(r.Seq, _kernel.Block, reply), Self);
+                    .Tell(new BlockReply(r.Seq, _kernel.Block, reply) { ComputeSeconds = seconds }, Self);
                 break;
             default:
                 Unhandled(message);

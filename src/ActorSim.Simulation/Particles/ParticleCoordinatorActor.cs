@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using ActorSim.Simulation.Monitoring;
 using ActorSim.Simulation.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -34,6 +35,10 @@ public sealed class ParticleCoordinatorActor : Actor
     private string? _reason;
     private bool _stopRequested, _finishing;
 
+    // Monitoring (StepRecords to the progress listener; reads clocks only).
+    private readonly StepRecorder _recorder;
+    private double _stepStartT = double.NaN, _lastDt = double.NaN;
+
     /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run places them on worker
     /// nodes), with the way to reach them all at once; null: the coordinator creates them as its children.</param>
     public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
@@ -48,6 +53,7 @@ public sealed class ParticleCoordinatorActor : Actor
         _blocks = blocks?.Blocks.ToArray() ?? new IActorRef[model.BlockCount];
         _all = blocks ?? new BlockSet(_blocks);
         _replies = new double[]?[model.BlockCount];
+        _recorder = new StepRecorder(model.BlockCount, model.Columns, outputTimes[^1], halos: false);
     }
 
     protected override void PreStart()
@@ -60,6 +66,13 @@ public sealed class ParticleCoordinatorActor : Actor
     }
 
     protected override void Receive(object message)
+    {
+        long started = StepRecorder.Now();
+        Handle(message);
+        _recorder.EndCoordinatorWork(started);
+    }
+
+    private void Handle(object message)
     {
         switch (message)
         {
@@ -82,6 +95,7 @@ public sealed class ParticleCoordinatorActor : Actor
                 if ((uint)r.Block >= (uint)_replies.Length) throw new InvalidOperationException($"reply from unknown block {r.Block}");
                 if (_replies[r.Block] is not null) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} twice");
                 _replies[r.Block] = r.Data;
+                _recorder.BlockReply(r.Block, r.ComputeSeconds, 0);
                 if (++_received == _replies.Length) RoundComplete();
                 break;
             case OutputClosed closed:
@@ -108,6 +122,7 @@ public sealed class ParticleCoordinatorActor : Actor
 
     private void RoundComplete()
     {
+        _recorder.RoundComplete();
         _received = 0;
         var next = _model.Continue(_replies!);
         Array.Clear(_replies);
@@ -126,6 +141,9 @@ public sealed class ParticleCoordinatorActor : Actor
         foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
         _lastRow = row;
         _progress?.Tell(new RunProgress(_model.Time, _outputTimes[^1], _model.Counters.Accepted), Self);
+        _recorder.Row(_model.Time, row);
+        Record(atOutput: true);
+        if (StepRecorder.Preview(fields, _model.Time) is { } preview) _progress?.Tell(preview, Self);
         _nextOutput++;
         if (_nextOutput >= _outputTimes.Count || _stopRequested) Finish();
         else NextStep();
@@ -133,6 +151,8 @@ public sealed class ParticleCoordinatorActor : Actor
 
     private void StepComplete()
     {
+        _lastDt = _model.Time - _stepStartT;
+        if (_recorder.Due) Record(atOutput: false);
         if (_stopRequested || _model.Time >= _outputTimes[_nextOutput]) Begin(Activity.Output, _model.BeginOutput());
         else NextStep();
     }
@@ -141,7 +161,14 @@ public sealed class ParticleCoordinatorActor : Actor
     {
         double target = _outputTimes[_nextOutput];
         if (!(target > _model.Time)) throw new InvalidOperationException($"output time {target} is not after t = {_model.Time}");
+        _stepStartT = _model.Time;
         Begin(Activity.Step, _model.BeginStep(target));
+    }
+
+    /// <summary>Sends a <see cref="StepRecord"/> of the steps since the previous one to the progress listener.</summary>
+    private void Record(bool atOutput)
+    {
+        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, _model.Time, double.IsNaN(_lastDt) ? null : _lastDt, atOutput), Self);
     }
 
     private void Finish()

@@ -20,6 +20,7 @@ public sealed class CoordinatorActor : Actor
     private RunStatus _status = RunStatus.Completed;
     private string? _reason;
     private bool _finishing;
+    private readonly Monitoring.StepRecorder _recorder;
 
     public CoordinatorActor(ICoordinatorModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress)
     {
@@ -27,6 +28,7 @@ public sealed class CoordinatorActor : Actor
         _outputTimes = outputTimes;
         _writer = writer;
         _progress = progress;
+        _recorder = new Monitoring.StepRecorder(0, model.Columns, outputTimes[^1], halos: false);
     }
 
     protected override void Receive(object message)
@@ -65,11 +67,15 @@ public sealed class CoordinatorActor : Actor
     private void Advance(int index)
     {
         double t = _outputTimes[index];
+        long started = Monitoring.StepRecorder.Now();
         _model.AdvanceTo(t);
+        _recorder.EndCoordinatorWork(started);
         var values = new double[_model.Columns.Count];
         _model.ReadState(values);
         _writer.Tell(new OutputRow(t, values), Self);
         _progress?.Tell(new RunProgress(t, _outputTimes[^1], _model.Counters.Accepted), Self);
+        _recorder.Row(t, values);
+        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, t, null, atOutput: true), Self);
         if (index + 1 < _outputTimes.Count) Self.Tell(new AdvanceOutput(index + 1));
         else Finish();
     }

@@ -8,7 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace ActorSim.Simulation.Runtime;
 
 /// <summary>Options of a run on the in-process actor runtime.</summary>
-public sealed record RunOptions(string OutputDirectory, bool Force = false, ILoggerFactory? LoggerFactory = null);
+public sealed record RunOptions(string OutputDirectory, bool Force = false, ILoggerFactory? LoggerFactory = null)
+{
+    /// <summary>The monitor the run's records and events go to (e.g. a dashboard's); default: a new one (<see cref="LocalRunner.CreateMonitor"/>).
+    /// Either way the run also writes them to <c>monitor.jsonl</c> in its output directory.</summary>
+    public Monitoring.RunMonitor? Monitor { get; init; }
+}
 
 /// <summary>
 /// Runs a scenario on the in-process actor runtime (the embedded default, no broker): builds the actor
@@ -76,6 +81,14 @@ public static class LocalRunner
 
     private sealed record ResumeFrom(LoadedCheckpoint Checkpoint, IReadOnlyList<string> Warnings);
 
+    /// <summary>A monitor for an in-process run of <paramref name="scenario"/> with a new run id.</summary>
+    public static Monitoring.RunMonitor CreateMonitor(Scenario scenario) =>
+        new(new Monitoring.RunInfo(NewRunId(), scenario.Model, scenario.SourceFile, scenario.Time.End, null, "in-process"));
+
+    /// <summary>A run id: UTC time and 6 random hex digits, e.g. <c>20260101T120000-a1b2c3</c>.</summary>
+    public static string NewRunId() =>
+        $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+
     private static async Task<RunResult> RunModelAsync(Scenario scenario, IRunnableModel model, RunOptions options, ResumeFrom? resume, Action<RunProgress>? onProgress, CancellationToken cancellation)
     {
         Directory.CreateDirectory(options.OutputDirectory);
@@ -91,6 +104,11 @@ public static class LocalRunner
         if (resume is null && scenario.Run.Checkpoint is not null && model is not ISubdomainModel)
             throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; run.checkpoint is supported for the subdomain models (e.g. virus-pde, virus-kinetic) only");
         if (scenario.Run.Checkpoint is not null) record.WriteRunning();
+        var monitor = options.Monitor ?? CreateMonitor(scenario);
+        monitor.UpdateInfo(monitor.Info with { Blocks = Cluster.BlockModels.BlockCount(model) });
+        using var monitorLog = Monitoring.MonitorLog.Attach(monitor, Path.Combine(options.OutputDirectory, Monitoring.MonitorLog.FileName), append: resume is not null);
+        monitor.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Started, DateTimeOffset.UtcNow, resume?.Checkpoint.Manifest.Step ?? 0, resume?.Checkpoint.Manifest.T ?? 0,
+            resume is null ? $"run {monitor.RunId} started in process" : $"run {monitor.RunId} resumed from {resume.Checkpoint.Folder}"));
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var system = new ActorSystem("actorsim", options.LoggerFactory, SupervisorStrategy.EscalateAll);
@@ -100,6 +118,9 @@ public static class LocalRunner
             {
                 if (m is RunProgress p) onProgress?.Invoke(p);
                 else if (m is RunCompleted c) done.TrySetResult(c);
+                else if (m is Monitoring.StepRecord r) monitor.Add(r);
+                else if (m is Monitoring.RunEvent e) monitor.AddEvent(e);
+                else if (m is Monitoring.FieldPreview f) monitor.SetField(f);
             })), "listener");
             var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
                 resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
@@ -121,6 +142,7 @@ public static class LocalRunner
             {
                 Exception cause = system.WhenFaulted.Exception?.InnerException ?? new InvalidOperationException("the actor system failed");
                 var failure = new RunFailedException($"the run failed: {cause.Message}", cause);
+                monitor.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failed, DateTimeOffset.UtcNow, null, null, failure.Message));
                 record.WriteFailed(clock.Elapsed, model, failure);
                 throw failure;
             }
@@ -129,6 +151,8 @@ public static class LocalRunner
                 model.Columns.Select((name, i) => (name, c.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
                 c.Counters, c.Rows, c.ResultsSha256, clock.Elapsed, model.Analysis());
             record.WriteCompleted(result);
+            monitor.AddEvent(new Monitoring.RunEvent(c.Status == RunStatus.Completed ? Monitoring.RunEventKinds.Completed : Monitoring.RunEventKinds.Cancelled,
+                DateTimeOffset.UtcNow, c.Counters.Accepted, c.T, c.Status == RunStatus.Completed ? "run completed" : $"run cancelled: {c.Reason}"));
             return result;
         }
         finally

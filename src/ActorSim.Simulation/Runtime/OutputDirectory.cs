@@ -6,7 +6,7 @@ public sealed class OutputDirectoryException(string message) : Exception(message
 public static class OutputDirectory
 {
     /// <summary>The files and folders a run writes; <c>--force</c> removes exactly these.</summary>
-    public static readonly string[] RunOutputs = ["timeseries.csv", "run.json", "fields", "plots", "checkpoints"];
+    public static readonly string[] RunOutputs = ["timeseries.csv", "run.json", "fields", "plots", "checkpoints", "monitor.jsonl"];
 
     /// <summary>
     /// Creates <paramref name="dir"/> if needed. A directory that is not empty is refused unless

@@ -20,11 +20,24 @@ public sealed class SubdomainActor : Actor
     private (long Step, int Exchange)? _waiting;
     private StepOrder? _order;
 
+    // Monitoring: wall time computing and waiting for halos since the last BlockBounds (clock reads only).
+    private long _handling, _waitingSince, _compute, _haloWait;
+
     public SubdomainActor(Func<ISubdomainKernel> createKernel) => _createKernel = createKernel;
 
     protected override void PreStart() => _kernel = _createKernel();
 
     protected override void Receive(object message)
+    {
+        _handling = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_waiting is not null) _haloWait += _handling - _waitingSince;
+        Handle(message);
+        long end = System.Diagnostics.Stopwatch.GetTimestamp();
+        _compute += end - _handling;
+        _waitingSince = end;
+    }
+
+    private void Handle(object message)
     {
         switch (message)
         {
@@ -105,7 +118,16 @@ public sealed class SubdomainActor : Actor
 
         if (w.Exchange == 0)
         {
-            _coordinator.Tell(new BlockBounds(w.Step, _kernel.Block, _kernel.ComputeBounds()), Self);
+            var bounds = _kernel.ComputeBounds();
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            _compute += now - _handling;
+            _coordinator.Tell(new BlockBounds(w.Step, _kernel.Block, bounds)
+            {
+                ComputeSeconds = _compute / (double)System.Diagnostics.Stopwatch.Frequency,
+                HaloWaitSeconds = _haloWait / (double)System.Diagnostics.Stopwatch.Frequency,
+            }, Self);
+            _compute = _haloWait = 0;
+            _handling = now;
             return;
         }
         var order = _order!;

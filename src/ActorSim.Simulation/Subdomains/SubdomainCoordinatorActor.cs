@@ -1,5 +1,6 @@
 using ActorSim.Actors;
 using ActorSim.Simulation.Models;
+using ActorSim.Simulation.Monitoring;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Scenarios;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,10 @@ public sealed class SubdomainCoordinatorActor : Actor
     private Action? _afterCheckpoint;
     private IReadOnlyList<string> _fieldNames = [];
 
+    // Monitoring (StepRecords to the progress listener; reads clocks only).
+    private readonly StepRecorder _recorder;
+    private double _lastDt = double.NaN;
+
     /// <param name="model">The model (its coordinator side).</param>
     /// <param name="outputTimes">The output times.</param>
     /// <param name="writer">Receives rows and fields (<see cref="OutputWriterActor"/>).</param>
@@ -85,6 +90,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         if (blocks is not null) _all = blocks;
         _bounds = new double[]?[model.BlockCount];
         _snapshots = new double[]?[model.BlockCount];
+        _recorder = new StepRecorder(model.BlockCount, model.Columns, outputTimes[^1], halos: true);
     }
 
     protected override void PreStart()
@@ -105,6 +111,13 @@ public sealed class SubdomainCoordinatorActor : Actor
     }
 
     protected override void Receive(object message)
+    {
+        long started = StepRecorder.Now();
+        Handle(message);
+        _recorder.EndCoordinatorWork(started);
+    }
+
+    private void Handle(object message)
     {
         switch (message)
         {
@@ -135,6 +148,7 @@ public sealed class SubdomainCoordinatorActor : Actor
                 Collect(_snapshots, s.Block, s.Data, SnapshotsComplete);
                 break;
             case BlockBounds b when b.Step == _step:
+                _recorder.BlockReply(b.Block, b.ComputeSeconds, b.HaloWaitSeconds);
                 Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
                 break;
             case BlockStateSaved saved when saved.Step == _step && _saved is not null:
@@ -168,6 +182,8 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// <summary>Every block reported the bounds of step <see cref="_step"/>: write an output first if one is due, then order the step.</summary>
     private void BoundsComplete()
     {
+        _recorder.RoundComplete();
+        if (_step > 0 && _recorder.Due) Record(atOutput: false);
         var global = _model.ReduceBounds(_bounds!);
         Array.Clear(_bounds);
         if (CheckpointDue())
@@ -201,6 +217,9 @@ public sealed class SubdomainCoordinatorActor : Actor
         _lastRow = row;
         _fieldNames = fields.Select(f => f.Name).ToArray();
         _progress?.Tell(new RunProgress(_t, _outputTimes[^1], _step), Self);
+        _recorder.Row(_t, row);
+        Record(atOutput: true);
+        if (StepRecorder.Preview(fields, _t) is { } preview) _progress?.Tell(preview, Self);
         _nextOutput++;
         if (_nextOutput == _outputTimes.Count) Finish();
         else if (_stopRequested)
@@ -224,6 +243,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         var order = _model.Plan(_step, _t, _outputTimes[_nextOutput], global);
         if (!(order.TNext > _t)) throw new InvalidOperationException($"step {_step} at t = {_t} would not advance (dt = {order.Dt})");
         _all.TellAll(new RunStep(order), Self);
+        _lastDt = order.Dt;
         _t = order.TNext;
         _step++;
     }
@@ -254,9 +274,19 @@ public sealed class SubdomainCoordinatorActor : Actor
         _saved = null;
         _lastCheckpointStep = _step;
         _sinceCheckpoint.Restart();
+        _progress?.Tell(new RunEvent(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, _step, _t, $"checkpoint at step {_step}, t = {_t:G6}"), Self);
         var then = _afterCheckpoint!;
         _afterCheckpoint = null;
         then();
+    }
+
+    /// <summary>Sends a <see cref="StepRecord"/> of the steps since the previous one to the progress listener.</summary>
+    private void Record(bool atOutput)
+    {
+        if (_progress is null) return;
+        bool checkpointed = _checkpoint is not null && _lastCheckpointStep >= 0;
+        _progress.Tell(_recorder.Take(_step, _t, double.IsNaN(_lastDt) ? null : _lastDt, atOutput,
+            checkpointed ? _lastCheckpointStep : null, checkpointed ? _sinceCheckpoint.Elapsed.TotalSeconds : null), Self);
     }
 
     private void Finish()

@@ -10,7 +10,14 @@ public sealed record ReportBounds(long Step);
 public sealed record Halo(long Step, int Exchange, int Port, double[] Data);
 
 /// <summary>Block to coordinator: partial bounds for step <paramref name="Step"/> (its halos are current).</summary>
-public sealed record BlockBounds(long Step, int Block, double[] Bounds);
+public sealed record BlockBounds(long Step, int Block, double[] Bounds)
+{
+    /// <summary>Monitoring: wall seconds the block computed since its previous report.</summary>
+    public double ComputeSeconds { get; init; }
+
+    /// <summary>Monitoring: wall seconds the block waited for neighbours' halos since its previous report.</summary>
+    public double HaloWaitSeconds { get; init; }
+}
 
 /// <summary>Coordinator to blocks: run this step.</summary>
 public sealed record RunStep(StepOrder Order);

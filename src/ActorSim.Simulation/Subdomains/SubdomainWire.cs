@@ -41,6 +41,8 @@ public static class SubdomainWire
             w.WriteInt64(1, m.Step);
             w.WriteInt32(2, m.Block);
             w.WriteDoubles(3, m.Bounds);
+            w.WriteDouble(4, m.ComputeSeconds);   // monitoring; older readers skip fields 4 and 5
+            w.WriteDouble(5, m.HaloWaitSeconds);
         }, DecodeBlockBounds);
         registry.Register<RunStep>(Ids.RunStep, 1, static (m, w) => w.WriteNested(1, m.Order, EncodeOrder), DecodeRunStep);
         registry.Register<StepDone>(Ids.StepDone, 1, static (m, w) =>
@@ -130,6 +132,7 @@ public static class SubdomainWire
         long step = 0;
         int block = 0;
         double[] bounds = [];
+        double compute = 0, haloWait = 0;
         while (r.NextField())
         {
             switch (r.Field)
@@ -137,10 +140,12 @@ public static class SubdomainWire
                 case 1: step = r.ReadInt64(); break;
                 case 2: block = r.ReadInt32(); break;
                 case 3: bounds = r.ReadDoubles(); break;
+                case 4: compute = r.ReadDouble(); break;
+                case 5: haloWait = r.ReadDouble(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new BlockBounds(step, block, bounds);
+        return new BlockBounds(step, block, bounds) { ComputeSeconds = compute, HaloWaitSeconds = haloWait };
     }
 
     private static void EncodeOrder(StepOrder o, WireWriter w)

@@ -116,6 +116,6 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Contains("COPY cluster-config/docker.json /etc/actorsim/cluster.json", dockerfile);
         Assert.Contains("CMD [\"node\", \"--config\", \"/etc/actorsim/cluster.json\"]", dockerfile);
         Assert.Contains("--cluster /etc/actorsim/cluster.json", compose);
-        Assert.Contains("FROM mcr.microsoft.com/dotnet/runtime:10.0", dockerfile);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile); // actorsim serves the dashboard: ASP.NET Core runtime
     }
 }

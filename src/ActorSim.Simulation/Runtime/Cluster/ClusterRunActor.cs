@@ -18,7 +18,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// blocks that crashes or leaves stops the run with an error naming the node and its blocks; a failing block or
 /// coordinator does the same. At the end the workers release the blocks.
 /// </summary>
-internal sealed class ClusterRunActor : Actor
+internal sealed partial class ClusterRunActor : Actor
 {
     private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(120);
@@ -123,9 +123,13 @@ internal sealed class ClusterRunActor : Actor
                 OnBegin(begin);
                 break;
             case RunCompleted completed when _phase == Phase.Running:
+                MonitorEnded(completed); // monitoring
                 _listener!.Tell(completed, Self);
                 Context.Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
                 Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
+                break;
+            case RunProgress or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
+                ForwardMonitoring(message); // monitoring: the coordinator's progress listener is this actor
                 break;
             case StopRun stop when _phase == Phase.Running:
                 _coordinator!.Tell(stop, Self);
@@ -266,13 +270,14 @@ internal sealed class ClusterRunActor : Actor
         int epoch = Epoch;
         Props props = _model switch
         {
-            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, begin.Listener)),
-            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, checkpoint, directory, resume, blocks)),
-            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, begin.Listener, blocks)),
+            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, Self)),
+            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks)),
+            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, Self, blocks)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");
         _phase = Phase.Running;
+        MonitorStarted(); // monitoring
         _coordinator.Tell(new StartRun(), Self);
         Context.Log.LogInformation("Run {Run} epoch {Epoch} started (coordinator {Coordinator}){From}", RunId, Epoch, _coordinator.Path.Value,
             _resume is null ? "" : $" from the checkpoint at step {_resume.Manifest.Step}, t = {_resume.Manifest.T}");
@@ -326,6 +331,7 @@ internal sealed class ClusterRunActor : Actor
         if (_phase == Phase.Done) return;
         if (recoverable) Context.Log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}", RunId, Epoch, error);
         else Context.Log.LogError("Run {Run} failed: {Error}", RunId, error);
+        MonitorFailed(error, recoverable); // monitoring
         if (_listener is not null) _listener.Tell(new RunFailed(RunId, error, recoverable) { Node = node, DetectionMilliseconds = (long)silent.TotalMilliseconds }, Self);
         else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
         Finish(error);

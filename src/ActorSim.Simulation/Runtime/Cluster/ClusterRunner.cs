@@ -122,6 +122,9 @@ public static class ClusterRunner
             if (checkpointDirectory.Length > 0) clusterInfo["checkpoint_directory"] = checkpointDirectory;
             var recoveries = new JsonArray();
             record.Extra["recoveries"] = recoveries;
+            // The run's history as the submitter sees it: a coordinator taking over after a failover is seeded with it.
+            var history = new Monitoring.RunMonitor(new Monitoring.RunInfo(runId, scenario.Model, scenario.SourceFile, scenario.Time.End,
+                scenario.Run.Blocks, "cluster"));
             int epoch = 0;
             Interruption? pending = null; // the failure being recovered from
             IActorRef? writer = null, listener = null;
@@ -136,7 +139,8 @@ public static class ClusterRunner
                     CheckpointDirectory = checkpointDirectory,
                     Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : [],
                 };
-                accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log, cancellation);
+                accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
+                    epoch == 0 ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
                 clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
                 clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
                 clusterInfo["epoch"] = epoch;
@@ -169,7 +173,7 @@ public static class ClusterRunner
                 var run = accepted.Run;
                 using var stop = cancellation.Register(() => run.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
 
-                var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, log);
+                var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, history, log);
                 if (end.Completed is { } c)
                 {
                     completed = c;
@@ -183,6 +187,8 @@ public static class ClusterRunner
                     checkpointDirectory.Length > 0 ? " from the last checkpoint" : " (no checkpoints: from the start)");
                 run.Tell(new AbortRun(runId, $"epoch {epoch} interrupted: {interruption.Error}"));
                 await AbandonAsync(system, writer, listener);
+                history.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failure, DateTimeOffset.UtcNow, interruption.StepReached, interruption.TReached,
+                    $"epoch {epoch}: {interruption.Error}"));
                 pending = interruption;
                 epoch++;
             }
@@ -208,13 +214,13 @@ public static class ClusterRunner
 
     /// <summary>Submits; a recovery (epoch &gt; 0) tries again a few times, since the cluster may still be settling after the loss.</summary>
     private static async Task<RunAccepted> SubmitWithRetriesAsync(ActorSystem system, ClusterNode node, SubmitRun submit, ClusterRunOptions options,
-        ChannelReader<object> events, ILogger log, CancellationToken cancellation)
+        ChannelReader<object> events, ILogger log, SeedRunHistory? seed, CancellationToken cancellation)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await SubmitAsync(system, node, submit, options, events, cancellation);
+                return await SubmitAsync(system, node, submit, options, events, cancellation, seed);
             }
             catch (RunFailedException e) when (submit.Epoch > 0 && attempt < 5)
             {
@@ -226,7 +232,7 @@ public static class ClusterRunner
 
     /// <summary>Waits for a leader and submits to it; retries while leadership moves, until the submit timeout.</summary>
     private static async Task<RunAccepted> SubmitAsync(ActorSystem system, ClusterNode node, SubmitRun submit, ClusterRunOptions options,
-        ChannelReader<object> events, CancellationToken cancellation)
+        ChannelReader<object> events, CancellationToken cancellation, SeedRunHistory? seed = null)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(options.SubmitTimeout.TotalSeconds * Stopwatch.Frequency);
         TimeSpan Left() => Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
@@ -253,6 +259,8 @@ public static class ClusterRunner
             }
             try
             {
+                // The history first (messages from one sender arrive in order), then the run.
+                if (seed is not null) node.ActorFor(leader, NodeActor.Path).Tell(seed);
                 // The leader waits up to the submit timeout for workers, then needs time to create the blocks.
                 return await system.Ask<RunAccepted>(node.ActorFor(leader, NodeActor.Path), submit, options.SubmitTimeout + TimeSpan.FromMinutes(2), cancellation);
             }
@@ -311,7 +319,7 @@ public static class ClusterRunner
     /// ends it with an error.
     /// </summary>
     private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, RunAccepted accepted, int epoch, ChannelReader<object> events,
-        Action<RunProgress>? onProgress, Interruption? recovering, ILogger log)
+        Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log)
     {
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
@@ -340,6 +348,15 @@ public static class ClusterRunner
                         log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, p.Steps);
                     }
                     onProgress?.Invoke(p);
+                    break;
+                case FromEpoch { Message: Monitoring.StepRecord r }:
+                    history.Add(r);
+                    break;
+                case FromEpoch { Message: Monitoring.RunEvent e }:
+                    history.AddEvent(e);
+                    break;
+                case FromEpoch { Message: Monitoring.FieldPreview f }:
+                    history.SetField(f);
                     break;
                 case FromEpoch { Message: RunCompleted c }:
                     return new EpochEnd(c, null);

@@ -375,6 +375,7 @@ public static class SimulationWire
         ParticleWire.Register(registry);
         RuntimeWire.Register(registry);
         ClusterWire.Register(registry);
+        MonitoringWire.Register(registry);
         return registry;
     }
 }

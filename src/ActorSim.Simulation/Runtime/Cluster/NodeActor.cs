@@ -14,7 +14,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// kernels from the scenario JSON that came with <see cref="CreateBlocks"/>), releases them when the run ends, and
 /// drops the blocks of runs whose coordinator node left or crashed.
 /// </summary>
-public sealed class NodeActor : Actor
+public sealed partial class NodeActor : Actor
 {
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "actorsim";
@@ -80,6 +80,22 @@ public sealed class NodeActor : Actor
                 DropRunsOf(crashed.NodeId, $"crashed ({crashed.Reason})");
                 break;
             case ClusterEvent:
+                break;
+            // Monitoring (NodeActor.Monitoring.cs).
+            case NodeStatusRequest:
+                OnNodeStatus();
+                break;
+            case RunStatusRequest request:
+                OnRunStatus(request);
+                break;
+            case MonitorItem item:
+                OnMonitorItem(item);
+                break;
+            case SeedRunMonitor seed:
+                OnSeedMonitor(seed);
+                break;
+            case SeedRunHistory history:
+                OnSeedMonitor(new SeedRunMonitor(history.RunId, history.Snapshot.Info, history.Snapshot.History, history.Snapshot.Events, history.Snapshot.Field));
                 break;
             case ChildFailure failure:
                 // A run actor or a block host failed in its own code (block failures are reported by the block host).
@@ -167,6 +183,7 @@ public sealed class NodeActor : Actor
         var props = Props.Create(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
+        _hostedBlocks[create.RunId] = create.Blocks; // monitoring
         Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
             _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.Epoch, create.CoordinatorNode);
     }

@@ -27,6 +27,7 @@ public static class ParticleWire
             w.WriteInt64(1, m.Seq);
             w.WriteInt32(2, m.Block);
             w.WriteDoubles(3, m.Data);
+            w.WriteDouble(4, m.ComputeSeconds); // monitoring; older readers skip field 4
         }, DecodeReply);
     }
 
@@ -69,6 +70,7 @@ public static class ParticleWire
         long seq = 0;
         int block = 0;
         double[] data = [];
+        double compute = 0;
         while (r.NextField())
         {
             switch (r.Field)
@@ -76,9 +78,10 @@ public static class ParticleWire
                 case 1: seq = r.ReadInt64(); break;
                 case 2: block = r.ReadInt32(); break;
                 case 3: data = r.ReadDoubles(); break;
+                case 4: compute = r.ReadDouble(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new BlockReply(seq, block, data);
+        return new BlockReply(seq, block, data) { ComputeSeconds = compute };
     }
 }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ActorSim.Actors;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Transport;
+using ActorSim.Simulation.Monitoring;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>What <see cref="ClusterMonitorClient.QueryAsync"/> saw: every simulation node's status and every run's monitor.</summary>
+public sealed record ClusterView(string ClusterId, string? Leader, IReadOnlyList<NodeStatus> Nodes, IReadOnlyList<RunMonitorSnapshot> Runs);
+
+/// <summary>
+/// Watches a cluster for <c>actorsim status --cluster</c> and <c>actorsim dashboard --cluster</c>: joins it as a node that
+/// never leads and hosts nothing (as <see cref="ClusterRunner"/>'s submitter does), asks every member's
+/// <see cref="NodeActor"/> for its <see cref="NodeStatus"/> and its runs' monitors (<see cref="RunStatusRequest"/>), and
+/// adds the heartbeat age of each node as this client's membership sees it. Dispose to leave.
+/// </summary>
+public sealed class ClusterMonitorClient : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly ClusterNode _node;
+
+    private ClusterMonitorClient(ActorSystem system, ClusterNode node)
+    {
+        _system = system;
+        _node = node;
+    }
+
+    /// <summary>This client's node id.</summary>
+    public string NodeId => _node.NodeId;
+
+    /// <summary>How long to wait for one node's answer.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Joins the cluster of <paramref name="options"/> (its output directory is not used) and waits until a leader is known or
+    /// <paramref name="settle"/> has passed, so that the membership has heard from the running nodes.</summary>
+    /// <exception cref="ClusterConfigurationException">Cannot join.</exception>
+    public static async Task<ClusterMonitorClient> ConnectAsync(ClusterRunOptions options, TimeSpan settle, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var id = $"status-{ClusterSettingsLoader.DefaultNodeName()}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+        var system = new ActorSystem("actorsim-status", options.LoggerFactory, SupervisorStrategy.EscalateAll);
+        try
+        {
+            var clusterOptions = new ClusterOptions(options.ClusterId, id, options.Secret)
+            {
+                LeaderCandidate = false,
+                HeartbeatInterval = options.HeartbeatInterval,
+                FailureTimeout = options.FailureTimeout,
+            };
+            var node = await ClusterNode.StartAsync(system, clusterOptions, options.Transport(), SimulationWire.CreateRegistry(), cancellation).ConfigureAwait(false);
+            var deadline = Stopwatch.GetTimestamp() + (long)(settle.TotalSeconds * Stopwatch.Frequency);
+            while (node.Leader is null && Stopwatch.GetTimestamp() < deadline)
+                await Task.Delay(50, cancellation).ConfigureAwait(false);
+            // One more heartbeat interval so that the other members have announced themselves too.
+            await Task.Delay(options.HeartbeatInterval * 2, cancellation).ConfigureAwait(false);
+            return new ClusterMonitorClient(system, node);
+        }
+        catch
+        {
+            await system.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Asks every member (but other clients) for its status and its runs' monitors (the newest <paramref name="maxRecords"/> records each, 0: all).</summary>
+    public async Task<ClusterView> QueryAsync(int maxRecords, CancellationToken cancellation = default)
+    {
+        var members = _node.Members.Where(m => m.NodeId != _node.NodeId).ToArray();
+        var asks = members.Select(async member =>
+        {
+            var target = _node.ActorFor(member.NodeId, NodeActor.Path);
+            try
+            {
+                var status = _system.Ask<NodeStatus>(target, new NodeStatusRequest(), AskTimeout, cancellation);
+                var runs = _system.Ask<RunStatusReply>(target, new RunStatusRequest(maxRecords), AskTimeout, cancellation);
+                await Task.WhenAll(status, runs).ConfigureAwait(false);
+                return ((NodeStatus Status, RunStatusReply Runs)?)(status.Result with { HeartbeatAgeS = member.SinceLastHeartbeat.TotalSeconds }, runs.Result);
+            }
+            catch (Exception e) when (e is AskTimeoutException or RemoteActorException or InvalidOperationException or OperationCanceledException)
+            {
+                return ((NodeStatus Status, RunStatusReply Runs)?)null; // not a simulation node (another client), or gone
+            }
+        }).ToArray();
+        var answers = (await Task.WhenAll(asks).ConfigureAwait(false)).OfType<(NodeStatus Status, RunStatusReply Runs)>().ToArray();
+        // A run is reported by the node that coordinates it; after a failover two nodes may know it: keep the newer view.
+        var runs = answers.SelectMany(a => a.Runs.Runs)
+            .GroupBy(r => r.Info.RunId)
+            .Select(g => g.OrderByDescending(r => r.Latest?.WallS ?? -1).ThenByDescending(r => r.Events.Count).First())
+            .OrderBy(r => r.Info.RunId, StringComparer.Ordinal)
+            .ToArray();
+        return new ClusterView(_node.ClusterId, _node.Leader, answers.Select(a => a.Status).OrderBy(n => n.NodeId, StringComparer.Ordinal).ToArray(), runs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _node.DisposeAsync().ConfigureAwait(false);
+        await _system.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+}
