@@ -20,16 +20,19 @@ internal sealed partial class ClusterRunActor
             case StepRecord record:
                 var stamped = record with { HeartbeatAgeS = OldestHeartbeat() };
                 ToMonitor(stamped);
-                _listener?.Tell(stamped, Self); // the submitter keeps the history too, to seed a successor after a failover
                 break;
             default:
                 ToMonitor(message);
-                _listener?.Tell(message, Self);
                 break;
         }
     }
 
-    private void ToMonitor(object item) => Context.Parent?.Tell(new MonitorItem(RunId, item), Self);
+    private void ToMonitor(object item)
+    {
+        Context.Parent?.Tell(new MonitorItem(RunId, item), Self);
+        // The submitter keeps the history too, to seed a successor coordinator after a failover.
+        if (item is StepRecord or RunEvent or FieldPreview) _listener?.Tell(item, Self);
+    }
 
     private void MonitorStarted()
     {
