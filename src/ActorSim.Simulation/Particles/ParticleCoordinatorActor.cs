@@ -12,6 +12,12 @@ namespace ActorSim.Simulation.Particles;
 /// once all are in, so the result depends on the scenario and the block count only, never on arrival order.
 /// A <see cref="StopRun"/> is honoured after the current step: the state at that time is written as a
 /// last row and the outputs are closed.
+/// <para>
+/// Checkpoints are taken at step barriers (after a step's last round, before the next activity): every block writes its
+/// kernel's state, the model's coordinator state (macroscopic state, reference solutions, running diagnostics) goes
+/// into the manifest after the outputs were flushed. A stopped run takes a final one. A resumed run restores the
+/// blocks from their files and continues with the activity that was next, so its outputs are bit-identical.
+/// </para>
 /// </summary>
 public sealed class ParticleCoordinatorActor : Actor
 {
@@ -33,12 +39,29 @@ public sealed class ParticleCoordinatorActor : Actor
     private RunStatus _status = RunStatus.Completed;
     private string? _reason;
     private bool _stopRequested, _finishing;
+    private IReadOnlyList<string> _fieldNames = [];
+
+    private readonly CheckpointSchedule _checkpoints;
+    private readonly LoadedCheckpoint? _resume;
+    private Action? _afterCheckpoint;
 
     /// <param name="blocks">The block actors by block index, created elsewhere (a cluster run places them on worker
     /// nodes), with the way to reach them all at once; null: the coordinator creates them as its children.</param>
     public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
         BlockSet? blocks = null)
+        : this(model, outputTimes, writer, progress, null, null, null, blocks)
     {
+    }
+
+    /// <param name="checkpoint">Checkpoint settings, or null.</param>
+    /// <param name="checkpointDirectory">Where checkpoints go (required with <paramref name="checkpoint"/>).</param>
+    /// <param name="resume">A checkpoint to continue from, or null for a fresh run.</param>
+    /// <param name="epoch">The epoch written into checkpoint manifests.</param>
+    public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
+        Scenarios.CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null, int epoch = 0)
+    {
+        _checkpoints = new CheckpointSchedule(checkpoint, checkpointDirectory, model.BlockCount, resume, epoch);
+        _resume = resume;
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
@@ -57,7 +80,17 @@ public sealed class ParticleCoordinatorActor : Actor
             int block = b;
             _blocks[b] = Context.ActorOf(Props.Create(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
+        if (_resume is not { Manifest: var m }) return;
+        Checkpointable.LoadCoordinatorState(m.CoordinatorState);
+        _nextOutput = m.OutputIndex;
+        _lastRow = m.LastRow;
+        _fieldNames = m.FieldNames;
+        var restore = CheckpointSchedule.RestoreMessages(_resume);
+        for (int b = 0; b < _blocks.Length; b++) _blocks[b].Tell(restore[b], Self);
     }
+
+    private ICheckpointableModel Checkpointable => _model as ICheckpointableModel
+        ?? throw new NotSupportedException($"model {_model.GetType().Name} cannot save or load its coordinator state, so the run cannot be checkpointed");
 
     protected override void Receive(object message)
     {
@@ -66,7 +99,8 @@ public sealed class ParticleCoordinatorActor : Actor
             case StartRun:
                 if (_requester is not null) throw new InvalidOperationException("the run was already started");
                 _requester = Sender;
-                Begin(Activity.Output, _model.BeginOutput());
+                if (_resume is null) Begin(Activity.Output, _model.BeginOutput());
+                else AfterStep();
                 break;
             case StopRun stop:
                 if (!_finishing && !_stopRequested)
@@ -83,6 +117,12 @@ public sealed class ParticleCoordinatorActor : Actor
                 if (_replies[r.Block] is not null) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} twice");
                 _replies[r.Block] = r.Data;
                 if (++_received == _replies.Length) RoundComplete();
+                break;
+            case BlockStateSaved saved:
+                if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
+                break;
+            case OutputFlushed flushed when _checkpoints.InProgress:
+                CheckpointComplete(flushed.Rows);
                 break;
             case OutputClosed closed:
                 _requester?.Tell(new RunCompleted(_status, _reason, _model.Time, _lastRow, _model.Counters, closed.Rows, closed.Sha256), Self);
@@ -125,16 +165,50 @@ public sealed class ParticleCoordinatorActor : Actor
         _writer.Tell(new OutputRow(_model.Time, row), Self);
         foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
         _lastRow = row;
+        _fieldNames = fields.Select(f => f.Name).ToArray();
         _progress?.Tell(new RunProgress(_model.Time, _outputTimes[^1], _model.Counters.Accepted), Self);
         _nextOutput++;
-        if (_nextOutput >= _outputTimes.Count || _stopRequested) Finish();
+        if (_nextOutput >= _outputTimes.Count) Finish();
+        else if (_stopRequested)
+        {
+            // Stopped during a regular output: the blocks are at a barrier, so a final checkpoint can still be taken
+            // (unless one was taken at this step already, before a stop-time output).
+            if (_checkpoints.Due(_model.Counters.Accepted, stopping: true)) StartCheckpoint(Finish);
+            else Finish();
+        }
         else NextStep();
     }
 
     private void StepComplete()
     {
+        if (_checkpoints.Due(_model.Counters.Accepted, _stopRequested)) StartCheckpoint(AfterStep);
+        else AfterStep();
+    }
+
+    /// <summary>At a step barrier: an output if one is due (or the run is stopping), else the next step.</summary>
+    private void AfterStep()
+    {
         if (_stopRequested || _model.Time >= _outputTimes[_nextOutput]) Begin(Activity.Output, _model.BeginOutput());
         else NextStep();
+    }
+
+    /// <summary>Asks every block to save its state at this step barrier; <paramref name="then"/> runs once the manifest is written.</summary>
+    private void StartCheckpoint(Action then)
+    {
+        long step = _model.Counters.Accepted;
+        string folder = _checkpoints.Begin(step);
+        _afterCheckpoint = then;
+        _all.TellAll(new SaveBlockState(step, folder), Self);
+    }
+
+    /// <summary>Every block's file is written and the outputs are flushed: write the manifest, then go on.</summary>
+    private void CheckpointComplete(long rowsFlushed)
+    {
+        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
+        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, _nextOutput, _fieldNames, _lastRow, Checkpointable.SaveCoordinatorState());
+        var then = _afterCheckpoint!;
+        _afterCheckpoint = null;
+        then();
     }
 
     private void NextStep()
