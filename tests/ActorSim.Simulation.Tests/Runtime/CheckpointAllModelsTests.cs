@@ -7,6 +7,7 @@ using FluentAssertions;
 namespace ActorSim.Simulation.Tests.Runtime;
 
 /// <summary>Uninterrupted reference runs, computed once per model kind and shared by the tests of <see cref="CheckpointAllModelsTests"/>.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CheckpointReferences : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<(RunResult Result, byte[] Timeseries)>>> _runs = new();
