@@ -19,5 +19,6 @@ public static class BenchmarkRegistry
         new ClusterBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
+        new CheckpointBenchmark(),
     ];
 }
