@@ -125,6 +125,7 @@ public sealed class ParticleCoordinatorActor : Actor
                 CheckpointComplete(flushed.Rows);
                 break;
             case OutputClosed closed:
+                _checkpoints.WaitForPruning();
                 _requester?.Tell(new RunCompleted(_status, _reason, _model.Time, _lastRow, _model.Counters, closed.Rows, closed.Sha256), Self);
                 break;
             default:

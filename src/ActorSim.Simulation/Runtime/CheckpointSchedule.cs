@@ -20,6 +20,7 @@ public sealed class CheckpointSchedule
     private long _lastChecked;
     private CheckpointBlockFile?[]? _saved;
     private int _savedCount;
+    private Task _pruning = Task.CompletedTask;
 
     /// <param name="settings">The scenario's <c>run.checkpoint</c>, or null for none.</param>
     /// <param name="directory">Where checkpoints go (required with <paramref name="settings"/>).</param>
@@ -110,12 +111,24 @@ public sealed class CheckpointSchedule
         if (!AllSaved) throw new InvalidOperationException("the checkpoint's block files are not all written yet");
         var manifest = new CheckpointManifest(model, Epoch, Step, t, outputIndex, timeseriesRows, fieldNames, lastRow,
             _saved!.Select(f => f!).ToArray(), coordinatorState);
-        CheckpointStore.WriteManifest(Folder!, manifest);
+        CheckpointStore.WriteManifest(Folder!, manifest, prune: false);
+        // Removing the oldest checkpoint (deleting its files costs more than writing the new ones on some file
+        // systems) runs beside the next steps; at most one removal at a time, and WaitForPruning at the end of the run.
+        WaitForPruning();
+        string directory = Path.GetDirectoryName(Folder!)!;
+        _pruning = Task.Run(() => CheckpointStore.Prune(directory));
         LastStep = Step;
         Folder = null;
         _saved = null;
         _sinceLast.Restart();
         return manifest;
+    }
+
+    /// <summary>Waits until the removal of old checkpoints started by <see cref="Complete"/> is done (coordinators call it before they report the end of the run).</summary>
+    public void WaitForPruning()
+    {
+        try { _pruning.GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* best effort, as in CheckpointStore.Prune */ }
     }
 
     /// <summary>Every block's <see cref="RestoreBlock"/> message for resuming from <paramref name="checkpoint"/>, by block index.</summary>

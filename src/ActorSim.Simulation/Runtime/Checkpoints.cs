@@ -92,8 +92,12 @@ public static class CheckpointStore
         return new CheckpointBlockFile(block, name, bytes.Length, sha);
     }
 
-    /// <summary>Writes the manifest (last, making the checkpoint complete) and removes all but the newest <paramref name="keep"/> complete checkpoints and any older incomplete ones.</summary>
-    public static void WriteManifest(string folder, CheckpointManifest m, int keep = 2)
+    /// <summary>
+    /// Writes the manifest (last, making the checkpoint complete) and, unless <paramref name="prune"/> is false (the caller
+    /// then calls <see cref="Prune"/> itself, e.g. off its critical path), removes all but the newest <paramref name="keep"/>
+    /// complete checkpoints and any older incomplete ones.
+    /// </summary>
+    public static void WriteManifest(string folder, CheckpointManifest m, int keep = 2, bool prune = true)
     {
         var body = new JsonObject
         {
@@ -116,7 +120,7 @@ public static class CheckpointStore
         string bodyText = body.ToJsonString();
         var doc = new JsonObject { ["manifest"] = JsonNode.Parse(bodyText), ["sha256"] = Sha(bodyText) };
         WriteAtomically(Path.Combine(folder, ManifestName), Encoding.UTF8.GetBytes(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
-        Prune(Path.GetDirectoryName(folder)!, keep);
+        if (prune) Prune(Path.GetDirectoryName(folder)!, keep);
     }
 
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -127,7 +131,8 @@ public static class CheckpointStore
             .Select(d => (Ok: long.TryParse(Path.GetFileName(d)[Prefix.Length..], out long s), Step: s, Folder: d))
             .Where(x => x.Ok).Select(x => (x.Step, x.Folder)).OrderByDescending(x => x.Step);
 
-    private static void Prune(string directory, int keep)
+    /// <summary>Removes all but the newest <paramref name="keep"/> complete checkpoints in <paramref name="directory"/> and any incomplete ones older than the newest complete one.</summary>
+    public static void Prune(string directory, int keep = 2)
     {
         int complete = 0;
         foreach (var (_, folder) in Folders(directory))

@@ -94,6 +94,7 @@ public sealed class CoordinatorActor : Actor
                 CheckpointComplete(flushed.Rows);
                 break;
             case OutputClosed closed:
+                _checkpoints.WaitForPruning();
                 var state = new double[_model.Columns.Count];
                 _model.ReadState(state);
                 _requester?.Tell(new RunCompleted(_status, _reason, _model.Time, state, _model.Counters, closed.Rows, closed.Sha256), Self);

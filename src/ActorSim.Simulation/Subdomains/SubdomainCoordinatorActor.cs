@@ -137,6 +137,7 @@ public sealed class SubdomainCoordinatorActor : Actor
                 CheckpointComplete(flushed.Rows);
                 break;
             case OutputClosed closed:
+                _checkpoints.WaitForPruning();
                 _requester?.Tell(new RunCompleted(_status, _reason, _t, _lastRow, new StepCounters(_step, 0, 0), closed.Rows, closed.Sha256), Self);
                 break;
             default:
