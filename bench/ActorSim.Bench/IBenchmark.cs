@@ -20,5 +20,6 @@ public static class BenchmarkRegistry
         new RecoveryBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
+        new CheckpointBenchmark(),
     ];
 }

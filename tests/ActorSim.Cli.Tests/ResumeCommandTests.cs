@@ -6,8 +6,18 @@ namespace ActorSim.Cli.Tests;
 /// <summary><c>actorsim run</c> with <c>run.checkpoint</c>, a real SIGINT (Ctrl-C), then <c>actorsim resume</c>: same results_sha256 as an uninterrupted run.</summary>
 public class ResumeCommandTests
 {
-    private static void WriteScenario(string path)
+    private static void WriteScenario(string path, string model = "virus-pde")
     {
+        if (model == "huxley-particles")
+        {
+            // The particle-block coordinator: stochastic bridges, random streams keyed by (seed, block, step).
+            var h = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", "huxley-particles.json")))!.AsObject();
+            h["parameters"]!["N"] = 40000;
+            h["time"] = new JsonObject { ["end"] = 3.0, ["output_interval"] = 0.05, ["dt"] = 0.001 };
+            h["run"] = new JsonObject { ["blocks"] = 2, ["seed"] = 7, ["checkpoint"] = new JsonObject { ["steps"] = 100 } };
+            File.WriteAllText(path, h.ToJsonString());
+            return;
+        }
         var s = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", "virus-pde-2d-pattern.json")))!.AsObject();
         s["time"] = new JsonObject { ["end"] = 40.0, ["output_interval"] = 1.0 };
         s["run"] = new JsonObject { ["blocks"] = 2, ["checkpoint"] = new JsonObject { ["steps"] = 50 } };
@@ -17,13 +27,15 @@ public class ResumeCommandTests
     private static string Sha(string dir) => (string)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!["results_sha256"]!;
 
     [Theory]
-    [InlineData("INT", 130, "cancelled")]  // Ctrl-C: a final checkpoint, a clean exit
-    [InlineData("KILL", 137, "running")]   // a crash: run.json still says running
-    public void Stopped_or_killed_then_resume_gives_the_uninterrupted_result(string signal, int exitCode, string status)
+    [InlineData("INT", 130, "cancelled", "virus-pde")]  // Ctrl-C: a final checkpoint, a clean exit
+    [InlineData("KILL", 137, "running", "virus-pde")]   // a crash: run.json still says running
+    [InlineData("INT", 130, "cancelled", "huxley-particles")]
+    [InlineData("KILL", 137, "running", "huxley-particles")]
+    public void Stopped_or_killed_then_resume_gives_the_uninterrupted_result(string signal, int exitCode, string status, string model)
     {
         using var scratch = new ScratchDir();
         string scenario = scratch.File("cp.json");
-        WriteScenario(scenario);
+        WriteScenario(scenario, model);
         var reference = ActorsimProcess.Run(scratch.Path, "run", scenario, "--out", "reference", "-q", "--no-plots");
         Assert.True(reference.ExitCode == 0, reference.ToString());
 

@@ -77,6 +77,26 @@ public sealed class MeanFieldSlab1D
         Array.Clear(_acc);
     }
 
+    /// <summary>Number of doubles of the slab's state for checkpoints: the interior density, then the step-start density.</summary>
+    public int StateLength => 2 * Count;
+
+    /// <summary>Copies the state (between steps) into <paramref name="state"/> (length <see cref="StateLength"/>).</summary>
+    public void SaveState(Span<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        _rho.AsSpan(GhostCells, Count).CopyTo(state);
+        _rho0.CopyTo(state.Slice(Count));
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>; the ghosts are set again before the next stage.</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        state[..Count].CopyTo(_rho.AsSpan(GhostCells, Count));
+        state.Slice(Count).CopyTo(_rho0);
+        Array.Clear(_acc);
+    }
+
     private static double Limited(double a, double b, double c)
     {
         // monotonised central: minmod(2 (r_i - r_{i-1}), (r_{i+1} - r_{i-1}) / 2, 2 (r_{i+1} - r_i))

@@ -56,6 +56,30 @@ public sealed class SequentialMeanFieldDriver1D
     public IReadOnlyList<MeanFieldSlab1D> Slabs => _slabs;
     public MeanFieldGrid1D Grid => _grid;
 
+    /// <summary>Number of doubles of the driver's state for checkpoints: t, y, y', then every slab's state in slab order.</summary>
+    public int StateLength => 1 + 2 * _macro.Y.Length + _slabs.Sum(s => s.StateLength);
+
+    /// <summary>Copies the state between steps into <paramref name="state"/> (length <see cref="StateLength"/>).</summary>
+    public void SaveState(Span<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        int ny = _macro.Y.Length, o = 1 + 2 * ny;
+        state[0] = Time;
+        _macro.Y.CopyTo(state.Slice(1, ny));
+        _macro.Velocity.CopyTo(state.Slice(1 + ny, ny));
+        foreach (var s in _slabs) { s.SaveState(state.Slice(o, s.StateLength)); o += s.StateLength; }
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>.</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        int ny = _macro.Y.Length, o = 1 + 2 * ny;
+        Time = state[0];
+        _macro.Reset(state.Slice(1, ny), state.Slice(1 + ny, ny));
+        foreach (var s in _slabs) { s.LoadState(state.Slice(o, s.StateLength)); o += s.StateLength; }
+    }
+
     private void ExchangeHalos()
     {
         for (int s = 0; s < _slabs.Length; s++)

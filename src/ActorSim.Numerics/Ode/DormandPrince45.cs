@@ -214,6 +214,37 @@ public sealed class DormandPrince45
         }
     }
 
+    /// <summary>Number of doubles written by <see cref="SaveState"/>: t, h, the error memory, the rejection flag, the three counters, then y and the FSAL derivative f(t, y).</summary>
+    public int StateLength => 7 + 2 * _y.Length;
+
+    /// <summary>
+    /// Copies everything the next steps depend on (t, the proposed step h, the PI controller's error memory, whether the
+    /// last attempt was rejected, the counters, y and the FSAL derivative) into <paramref name="state"/>, so that
+    /// <see cref="LoadState"/> continues bit for bit (for checkpoints). Only between <see cref="AdvanceTo"/> calls.
+    /// </summary>
+    public void SaveState(Span<double> state)
+    {
+        if (!_initialized) throw new InvalidOperationException("Call Initialize before SaveState.");
+        if (state.Length != StateLength) throw new ArgumentException($"state has length {state.Length}, expected {StateLength}.", nameof(state));
+        int n = _y.Length;
+        state[0] = _t; state[1] = _h; state[2] = _previousError; state[3] = _lastRejected ? 1.0 : 0.0;
+        state[4] = AcceptedSteps; state[5] = RejectedSteps; state[6] = RhsEvaluations;
+        _y.CopyTo(state.Slice(7, n));
+        _w.K1.CopyTo(state.Slice(7 + n, n));
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/> (replaces <see cref="Initialize"/>; evaluates nothing).</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException($"state has length {state.Length}, expected {StateLength}.", nameof(state));
+        int n = _y.Length;
+        _t = state[0]; _h = state[1]; _previousError = state[2]; _lastRejected = state[3] != 0.0;
+        AcceptedSteps = (long)state[4]; RejectedSteps = (long)state[5]; RhsEvaluations = (long)state[6];
+        state.Slice(7, n).CopyTo(_y);
+        state.Slice(7 + n, n).CopyTo(_w.K1);
+        _initialized = true;
+    }
+
     /// <summary>
     /// Integrates from (t0, y0) to tEnd with <paramref name="steps"/> equal steps of the 5th-order
     /// Dormand–Prince formula, no error control, writing y(tEnd) into <paramref name="yEnd"/>.

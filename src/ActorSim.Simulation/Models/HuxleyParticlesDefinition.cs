@@ -83,7 +83,7 @@ public sealed record HuxleyParticleSetup
 /// protocol's v and return their partial sums over attached bridges of 1, x, x^2, reduced in block order exactly
 /// as <see cref="HuxleyParticleSystem.Moments"/> does), one round per output (moments and histogram).
 /// </summary>
-public sealed class HuxleyParticleRun : IParticleModel
+public sealed class HuxleyParticleRun : IParticleModel, Runtime.ICheckpointableModel
 {
     internal const int KindStep = 1, KindOutput = 2;
 
@@ -181,8 +181,19 @@ public sealed class HuxleyParticleRun : IParticleModel
         return a;
     }
 
+    /// <summary>The coordinator state at a step barrier: t, the step count (it keys the random streams) and the last moments.</summary>
+    public double[] SaveCoordinatorState() => [Time, _steps, _q0, _q1, _q2];
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != 5) throw new ArgumentException($"a Huxley particle coordinator state has 5 values, not {state.Length}", nameof(state));
+        Time = state[0];
+        _steps = (long)state[1];
+        (_q0, _q1, _q2) = (state[2], state[3], state[4]);
+    }
+
     /// <summary>One block of bridges: a <see cref="HuxleyParticleBlock"/> on its lattice range.</summary>
-    private sealed class Kernel : IParticleKernel
+    private sealed class Kernel : IParticleKernel, Runtime.ICheckpointableKernel
     {
         private readonly HuxleyParticleSetup _s;
         private readonly HuxleyParticleBlock _block;
@@ -206,6 +217,11 @@ public sealed class HuxleyParticleRun : IParticleModel
         }
 
         public int Block { get; }
+
+        /// <summary>Positions and attachment states of the block's bridges.</summary>
+        public int StateLength => _block.StateLength;
+        public void SaveState(Span<double> state) => _block.SaveState(state);
+        public void LoadState(ReadOnlySpan<double> state) => _block.LoadState(state);
 
         public double[] Handle(ParticleRound round)
         {

@@ -42,7 +42,7 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
 }
 
 /// <summary>The coordinator-side state of a Huxley PDE run.</summary>
-public sealed class HuxleyPdeModel : ICoordinatorModel
+public sealed class HuxleyPdeModel : ICoordinatorModel, Runtime.ICheckpointableModel
 {
     private readonly HuxleyUpwindSolver _solver;
     private readonly HuxleyProtocol _protocol;
@@ -88,6 +88,17 @@ public sealed class HuxleyPdeModel : ICoordinatorModel
         values[3] = _solver.Moment(2);
         values[4] = _kappa * values[2];
         values[5] = HuxleyScenarioSpecs.SteadyForce(Rates, _kappa, v);
+    }
+
+    /// <summary>t, the step count, then the cell values of n.</summary>
+    public double[] SaveCoordinatorState() => [Time, _steps, .. _solver.State];
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != 2 + _solver.Cells) throw new ArgumentException($"a Huxley PDE state has {2 + _solver.Cells} values, not {state.Length}", nameof(state));
+        Time = state[0];
+        _steps = (long)state[1];
+        state[2..].CopyTo(_solver.State);
     }
 
     public JsonObject Analysis()

@@ -41,7 +41,7 @@ public sealed class HuxleyZahalakDefinition : IModelDefinition
 }
 
 /// <summary>Coordinator-side state of a distribution-moment run (and of the reference PDE).</summary>
-public sealed class HuxleyZahalakModel : ICoordinatorModel
+public sealed class HuxleyZahalakModel : ICoordinatorModel, Runtime.ICheckpointableModel
 {
     private readonly ZahalakMoments _dm;
     private readonly HuxleyPdeModel _pde;
@@ -90,6 +90,19 @@ public sealed class HuxleyZahalakModel : ICoordinatorModel
         values[5] = q1;
         values[6] = _kappa * q1;
         values[7] = HuxleyScenarioSpecs.SteadyForce(Rates, _kappa, v);
+    }
+
+    /// <summary>t, the step count, the largest deviation so far, (Q0, Q1, Q2), then the reference PDE's state.</summary>
+    public double[] SaveCoordinatorState() => [Time, _steps, _maxRelativeDeviation, .. _dm.Q, .. _pde.SaveCoordinatorState()];
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state)
+    {
+        if (state.Length < 6) throw new ArgumentException("a distribution-moment state has at least 6 values", nameof(state));
+        Time = state[0];
+        _steps = (long)state[1];
+        _maxRelativeDeviation = state[2];
+        _dm.SetMoments(state.Slice(3, 3));
+        _pde.LoadCoordinatorState(state[6..]);
     }
 
     public JsonObject Analysis()

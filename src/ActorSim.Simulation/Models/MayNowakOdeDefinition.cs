@@ -46,7 +46,7 @@ public sealed class MayNowakOdeDefinition : IModelDefinition
 }
 
 /// <summary>The coordinator-side state of a May–Nowak ODE run.</summary>
-public sealed class MayNowakOdeModel : ICoordinatorModel
+public sealed class MayNowakOdeModel : ICoordinatorModel, Runtime.ICheckpointableModel
 {
     private readonly MayNowakParameters _p;
     private readonly DormandPrince45 _integrator;
@@ -69,4 +69,14 @@ public sealed class MayNowakOdeModel : ICoordinatorModel
     public StepCounters Counters => new(_integrator.AcceptedSteps, _integrator.RejectedSteps, _integrator.RhsEvaluations);
 
     public JsonObject Analysis() => MayNowakAnalysis.Equilibria(_p);
+
+    /// <summary>The integrator's whole state (t, y, step-size controller, FSAL derivative, counters).</summary>
+    public double[] SaveCoordinatorState()
+    {
+        var state = new double[_integrator.StateLength];
+        _integrator.SaveState(state);
+        return state;
+    }
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state) => _integrator.LoadState(state);
 }

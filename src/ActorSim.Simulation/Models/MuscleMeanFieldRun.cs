@@ -38,7 +38,7 @@ public sealed record MuscleMeanFieldSetup
 /// <see cref="SequentialMeanFieldDriver1D"/> bit for bit for the same slab count.
 /// </para>
 /// </summary>
-public sealed class MuscleMeanFieldRun : IParticleModel
+public sealed class MuscleMeanFieldRun : IParticleModel, Runtime.ICheckpointableModel
 {
     internal const int KindStage = 1, KindDiagnostics = 2;
     private const int G = MeanFieldSlab1D.GhostCells;
@@ -185,8 +185,24 @@ public sealed class MuscleMeanFieldRun : IParticleModel
         ["min_density"] = double.IsPositiveInfinity(_minDensity) ? null : _minDensity,
     };
 
+    /// <summary>The coordinator state at a step barrier: t, counters, y, y', the running diagnostics, and every slab's edge cells (the next round's ghosts).</summary>
+    public double[] SaveCoordinatorState() =>
+        [Time, _steps, _stageRounds, _mass0, _e0, _maxMassError, _maxEnergyError, _minDensity, .. _macro.Y, .. _macro.Velocity, .. _edges];
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state)
+    {
+        int expected = 8 + 2 * _ny + _edges.Length;
+        if (state.Length != expected) throw new ArgumentException($"a mean-field coordinator state has {expected} values here, not {state.Length}", nameof(state));
+        Time = state[0];
+        _steps = (long)state[1];
+        _stageRounds = (long)state[2];
+        _mass0 = state[3]; _e0 = state[4]; _maxMassError = state[5]; _maxEnergyError = state[6]; _minDensity = state[7];
+        _macro.Reset(state.Slice(8, _ny), state.Slice(8 + _ny, _ny));
+        state[(8 + 2 * _ny)..].CopyTo(_edges);
+    }
+
     /// <summary>One slab: a <see cref="MeanFieldSlab1D"/> whose ghosts come from the broadcast edge cells.</summary>
-    private sealed class SlabKernel : IParticleKernel
+    private sealed class SlabKernel : IParticleKernel, Runtime.ICheckpointableKernel
     {
         private static readonly double[] Zeros = new double[G];
         private readonly MuscleMeanFieldRun _run;
@@ -211,6 +227,10 @@ public sealed class MuscleMeanFieldRun : IParticleModel
         }
 
         public int Block { get; }
+
+        public int StateLength => _slab.StateLength;
+        public void SaveState(Span<double> state) => _slab.SaveState(state);
+        public void LoadState(ReadOnlySpan<double> state) => _slab.LoadState(state);
 
         private void Edges(Span<double> destination)
         {

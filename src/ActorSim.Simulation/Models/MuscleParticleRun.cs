@@ -71,7 +71,7 @@ public sealed record MuscleParticleSetup
 /// stage. The arithmetic is exactly <see cref="SequentialMuscleDriver"/>'s, so results agree bit for bit with it
 /// for the same block count. The projection option rides on the first round after a step.
 /// </summary>
-public sealed class MuscleParticleRun : IParticleModel
+public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableModel
 {
     internal const int KindGather = 1, KindStage = 2, KindDiagnostics = 3;
 
@@ -105,6 +105,7 @@ public sealed class MuscleParticleRun : IParticleModel
     private double _angular, _w1, _yMeanField;
     private double _e0 = double.NaN, _l0 = double.NaN, _maxEnergyError, _maxDrift, _maxAngularError, _maxClosedFormError, _maxW1;
     private bool _closedFormReady;
+    private double[] _closedFormMean = [];
 
     public MuscleParticleRun(MuscleParticleSetup setup)
     {
@@ -311,6 +312,7 @@ public sealed class MuscleParticleRun : IParticleModel
             for (int c = 0; c < _nx; c++) mean[c] = _sumX[c] / _n;
             cf.Initialize(mean, _s.Y0[0], _s.V0[0]);
             _closedFormReady = true;
+            _closedFormMean = mean;
         }
         if (_meanField is not null)
         {
@@ -402,10 +404,59 @@ public sealed class MuscleParticleRun : IParticleModel
         return a;
     }
 
+    // ---- checkpoints --------------------------------------------------------------------------------------
+
+    private const int FixedState = 12;
+
+    /// <summary>
+    /// The coordinator state at a step barrier: t, counters, the pending projection, the running diagnostics, y, y',
+    /// the particles' mean position the closed form was fitted to, and the mean-field reference's state.
+    /// </summary>
+    public double[] SaveCoordinatorState()
+    {
+        var state = new List<double>
+        {
+            Time, _steps, _stageRounds, _projectPending ? 1 : 0, _e0, _l0, _maxEnergyError, _maxDrift, _maxAngularError,
+            _maxClosedFormError, _maxW1, _closedFormReady ? 1 : 0,
+        };
+        state.AddRange(_macro.Y.ToArray());
+        state.AddRange(_macro.Velocity.ToArray());
+        if (_closedFormReady) state.AddRange(_closedFormMean);
+        if (_meanField is not null)
+        {
+            var mf = new double[_meanField.StateLength];
+            _meanField.SaveState(mf);
+            state.AddRange(mf);
+        }
+        return state.ToArray();
+    }
+
+    public void LoadCoordinatorState(ReadOnlySpan<double> state)
+    {
+        int expected = FixedState + 2 * _ny + (state.Length > 11 && state[11] != 0 ? _nx : 0) + (_meanField?.StateLength ?? 0);
+        if (state.Length != expected) throw new ArgumentException($"a muscle particle coordinator state has {expected} values here, not {state.Length}", nameof(state));
+        Time = state[0];
+        _steps = (long)state[1];
+        _stageRounds = (long)state[2];
+        _projectPending = state[3] != 0;
+        _e0 = state[4]; _l0 = state[5]; _maxEnergyError = state[6]; _maxDrift = state[7]; _maxAngularError = state[8];
+        _maxClosedFormError = state[9]; _maxW1 = state[10]; _closedFormReady = state[11] != 0;
+        int k = FixedState;
+        _macro.Reset(state.Slice(k, _ny), state.Slice(k + _ny, _ny));
+        k += 2 * _ny;
+        if (_closedFormReady)
+        {
+            _closedFormMean = state.Slice(k, _nx).ToArray();
+            _s.ClosedForm!.Initialize(_closedFormMean, _s.Y0[0], _s.V0[0]);
+            k += _nx;
+        }
+        _meanField?.LoadState(state[k..]);
+    }
+
     // ---- block side -------------------------------------------------------------------------------------
 
     /// <summary>One block of the muscle particle model: a <see cref="ParticleBlock"/> plus its interaction field view.</summary>
-    private sealed class MuscleParticleKernel : IParticleKernel
+    private sealed class MuscleParticleKernel : IParticleKernel, Runtime.ICheckpointableKernel
     {
         private readonly MuscleParticleRun _run;
         private readonly MuscleParticleSetup _s;
@@ -446,6 +497,15 @@ public sealed class MuscleParticleRun : IParticleModel
         }
 
         public int Block { get; }
+
+        /// <summary>Positions and constraint references of the block's particles (between steps).</summary>
+        public int StateLength => _block.StateLength;
+        public void SaveState(Span<double> state) => _block.WriteState(state);
+        public void LoadState(ReadOnlySpan<double> state)
+        {
+            if (state.Length != _block.StateLength) throw new ArgumentException($"block {Block}: a state of {state.Length} values, expected {_block.StateLength}", nameof(state));
+            _block.ReadState(state);
+        }
 
         public double[] Handle(ParticleRound round)
         {

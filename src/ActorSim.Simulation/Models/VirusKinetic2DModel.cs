@@ -128,7 +128,7 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
         return doc;
     }
 
-    private sealed class Kernel(MicroMacroSubdomain2D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel
+    private sealed class Kernel(MicroMacroSubdomain2D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel, Runtime.ICheckpointableKernel
     {
         private double _dt;
         public int Block => slab.BlockIndex;
@@ -145,5 +145,8 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
         {
             for (int s = 0; s < 3; s++) slab.CopyDensity(s, destination.Slice(s * slab.CellCount, slab.CellCount));
         }
+        public int StateLength => slab.StateLength;
+        public void SaveState(Span<double> state) => slab.SaveState(state);
+        public void LoadState(ReadOnlySpan<double> state) => slab.LoadState(state);
     }
 }

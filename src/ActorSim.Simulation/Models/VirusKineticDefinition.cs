@@ -170,7 +170,7 @@ public sealed class VirusKineticModel : ISubdomainModel
         return doc;
     }
 
-    private sealed class Kernel(MicroMacroSubdomain1D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel, ICheckpointableKernel
+    private sealed class Kernel(MicroMacroSubdomain1D slab, IReadOnlyList<HaloLink> links) : ISubdomainKernel, Runtime.ICheckpointableKernel
     {
         private double _dt;
         public int Block => slab.BlockIndex;

@@ -176,7 +176,7 @@ public sealed class VirusKineticMcModel : ISubdomainModel
         return doc;
     }
 
-    private sealed class Kernel(VirusParticleSubdomain1D slab, IReadOnlyList<HaloLink> links, ulong seed) : ISubdomainKernel
+    private sealed class Kernel(VirusParticleSubdomain1D slab, IReadOnlyList<HaloLink> links, ulong seed) : ISubdomainKernel, Runtime.ICheckpointableKernel
     {
         private StepOrder? _order;
         private bool _migrantPhase = true;   // the next halo exchange carries migrants (exchange 0) or densities (exchange 2)
@@ -226,6 +226,21 @@ public sealed class VirusKineticMcModel : ISubdomainModel
                 slab.ReactAndMove(seed, (ulong)order.Step, order.Dt);
                 _migrantPhase = true;
             }
+        }
+
+        /// <summary>The owned particles (their number varies from step to step); saved at the bounds barrier, after the last step's migrants were accepted.</summary>
+        public int StateLength => slab.StateLength;
+
+        public void SaveState(Span<double> state)
+        {
+            if (!_migrantPhase) throw new InvalidOperationException($"block {Block}: state saved inside a step (between its two stages)");
+            slab.SaveState(state);
+        }
+
+        public void LoadState(ReadOnlySpan<double> state)
+        {
+            slab.LoadState(state);
+            _migrantPhase = true;
         }
 
         public int SnapshotLength => 3 * slab.CellCount + 3;

@@ -98,7 +98,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
     public JsonObject Analysis() => MayNowakAnalysis.Spatial(_problem.Parameters, _problem.Grid);
 
     /// <summary>Adapter of one <see cref="VirusSubdomain"/> to the subdomain protocol.</summary>
-    private sealed class VirusPdeKernel(VirusSubdomain sub, IReadOnlyList<HaloLink> links) : ISubdomainKernel, ICheckpointableKernel
+    private sealed class VirusPdeKernel(VirusSubdomain sub, IReadOnlyList<HaloLink> links) : ISubdomainKernel, Runtime.ICheckpointableKernel
     {
         public int Block => sub.Block;
         public IReadOnlyList<HaloLink> Links => links;

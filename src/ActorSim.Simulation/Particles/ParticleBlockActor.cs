@@ -5,7 +5,8 @@ namespace ActorSim.Simulation.Particles;
 /// <summary>
 /// Owns one block of particles (its <see cref="IParticleKernel"/>, created in <see cref="PreStart"/>, i.e. on
 /// the actor's own thread, so blocks initialise in parallel). Answers every <see cref="BlockRound"/> with a
-/// <see cref="BlockReply"/> to the sender. Blocks never talk to each other: data every block needs (positions,
+/// <see cref="BlockReply"/> to the sender; at a checkpoint it writes its kernel's state (<see cref="Runtime.SaveBlockState"/>), and
+/// on resume it reads it back (<see cref="Runtime.RestoreBlock"/>). Blocks never talk to each other: data every block needs (positions,
 /// mesh fields, halos) is relayed by the coordinator, which keeps the result independent of message order.
 /// </summary>
 public sealed class ParticleBlockActor : Actor
@@ -27,6 +28,13 @@ public sealed class ParticleBlockActor : Actor
                 double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
                 (Sender ?? throw new InvalidOperationException("BlockRound must come from the coordinator"))
                     .Tell(new BlockReply(r.Seq, _kernel.Block, reply) { ComputeSeconds = seconds }, Self);
+                break;
+            case Runtime.SaveBlockState save:
+                (Sender ?? throw new InvalidOperationException("SaveBlockState must come from the coordinator"))
+                    .Tell(Runtime.BlockCheckpoints.Save(_kernel, _kernel.Block, save), Self);
+                break;
+            case Runtime.RestoreBlock restore:
+                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
                 break;
             default:
                 Unhandled(message);

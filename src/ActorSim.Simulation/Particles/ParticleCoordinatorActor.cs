@@ -13,6 +13,12 @@ namespace ActorSim.Simulation.Particles;
 /// once all are in, so the result depends on the scenario and the block count only, never on arrival order.
 /// A <see cref="StopRun"/> is honoured after the current step: the state at that time is written as a
 /// last row and the outputs are closed.
+/// <para>
+/// Checkpoints are taken at step barriers (after a step's last round, before the next activity): every block writes its
+/// kernel's state, the model's coordinator state (macroscopic state, reference solutions, running diagnostics) goes
+/// into the manifest after the outputs were flushed. A stopped run takes a final one. A resumed run restores the
+/// blocks from their files and continues with the activity that was next, so its outputs are bit-identical.
+/// </para>
 /// </summary>
 public sealed class ParticleCoordinatorActor : Actor
 {
@@ -34,6 +40,11 @@ public sealed class ParticleCoordinatorActor : Actor
     private RunStatus _status = RunStatus.Completed;
     private string? _reason;
     private bool _stopRequested, _finishing;
+    private IReadOnlyList<string> _fieldNames = [];
+
+    private readonly CheckpointSchedule _checkpoints;
+    private readonly LoadedCheckpoint? _resume;
+    private Action? _afterCheckpoint;
 
     // Monitoring (StepRecords to the progress listener; reads clocks only).
     private readonly StepRecorder _recorder;
@@ -43,7 +54,19 @@ public sealed class ParticleCoordinatorActor : Actor
     /// nodes), with the way to reach them all at once; null: the coordinator creates them as its children.</param>
     public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
         BlockSet? blocks = null)
+        : this(model, outputTimes, writer, progress, null, null, null, blocks)
     {
+    }
+
+    /// <param name="checkpoint">Checkpoint settings, or null.</param>
+    /// <param name="checkpointDirectory">Where checkpoints go (required with <paramref name="checkpoint"/>).</param>
+    /// <param name="resume">A checkpoint to continue from, or null for a fresh run.</param>
+    /// <param name="epoch">The epoch written into checkpoint manifests.</param>
+    public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
+        Scenarios.CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null, int epoch = 0)
+    {
+        _checkpoints = new CheckpointSchedule(checkpoint, checkpointDirectory, model.BlockCount, resume, epoch);
+        _resume = resume;
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
@@ -63,7 +86,17 @@ public sealed class ParticleCoordinatorActor : Actor
             int block = b;
             _blocks[b] = Context.ActorOf(Props.Create(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
+        if (_resume is not { Manifest: var m }) return;
+        Checkpointable.LoadCoordinatorState(m.CoordinatorState);
+        _nextOutput = m.OutputIndex;
+        _lastRow = m.LastRow;
+        _fieldNames = m.FieldNames;
+        var restore = CheckpointSchedule.RestoreMessages(_resume);
+        for (int b = 0; b < _blocks.Length; b++) _blocks[b].Tell(restore[b], Self);
     }
+
+    private ICheckpointableModel Checkpointable => _model as ICheckpointableModel
+        ?? throw new NotSupportedException($"model {_model.GetType().Name} cannot save or load its coordinator state, so the run cannot be checkpointed");
 
     protected override void Receive(object message)
     {
@@ -79,7 +112,8 @@ public sealed class ParticleCoordinatorActor : Actor
             case StartRun:
                 if (_requester is not null) throw new InvalidOperationException("the run was already started");
                 _requester = Sender;
-                Begin(Activity.Output, _model.BeginOutput());
+                if (_resume is null) Begin(Activity.Output, _model.BeginOutput());
+                else AfterStep();
                 break;
             case StopRun stop:
                 if (!_finishing && !_stopRequested)
@@ -98,7 +132,14 @@ public sealed class ParticleCoordinatorActor : Actor
                 _recorder.BlockReply(r.Block, r.ComputeSeconds, 0);
                 if (++_received == _replies.Length) RoundComplete();
                 break;
+            case BlockStateSaved saved:
+                if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
+                break;
+            case OutputFlushed flushed when _checkpoints.InProgress:
+                CheckpointComplete(flushed.Rows);
+                break;
             case OutputClosed closed:
+                _checkpoints.WaitForPruning();
                 _requester?.Tell(new RunCompleted(_status, _reason, _model.Time, _lastRow, _model.Counters, closed.Rows, closed.Sha256), Self);
                 break;
             default:
@@ -140,12 +181,20 @@ public sealed class ParticleCoordinatorActor : Actor
         _writer.Tell(new OutputRow(_model.Time, row), Self);
         foreach (var f in fields) _writer.Tell(new WriteField(_nextOutput, f), Self);
         _lastRow = row;
+        _fieldNames = fields.Select(f => f.Name).ToArray();
         _progress?.Tell(new RunProgress(_model.Time, _outputTimes[^1], _model.Counters.Accepted), Self);
         _recorder.Row(_model.Time, row);
         Record(atOutput: true);
         if (StepRecorder.Preview(fields, _model.Time) is { } preview) _progress?.Tell(preview, Self);
         _nextOutput++;
-        if (_nextOutput >= _outputTimes.Count || _stopRequested) Finish();
+        if (_nextOutput >= _outputTimes.Count) Finish();
+        else if (_stopRequested)
+        {
+            // Stopped during a regular output: the blocks are at a barrier, so a final checkpoint can still be taken
+            // (unless one was taken at this step already, before a stop-time output).
+            if (_checkpoints.Due(_model.Counters.Accepted, stopping: true)) StartCheckpoint(Finish);
+            else Finish();
+        }
         else NextStep();
     }
 
@@ -153,8 +202,36 @@ public sealed class ParticleCoordinatorActor : Actor
     {
         _lastDt = _model.Time - _stepStartT;
         if (_recorder.Due) Record(atOutput: false);
+        if (_checkpoints.Due(_model.Counters.Accepted, _stopRequested)) StartCheckpoint(AfterStep);
+        else AfterStep();
+    }
+
+    /// <summary>At a step barrier: an output if one is due (or the run is stopping), else the next step.</summary>
+    private void AfterStep()
+    {
         if (_stopRequested || _model.Time >= _outputTimes[_nextOutput]) Begin(Activity.Output, _model.BeginOutput());
         else NextStep();
+    }
+
+    /// <summary>Asks every block to save its state at this step barrier; <paramref name="then"/> runs once the manifest is written.</summary>
+    private void StartCheckpoint(Action then)
+    {
+        long step = _model.Counters.Accepted;
+        string folder = _checkpoints.Begin(step);
+        _afterCheckpoint = then;
+        _all.TellAll(new SaveBlockState(step, folder), Self);
+    }
+
+    /// <summary>Every block's file is written and the outputs are flushed: write the manifest, then go on.</summary>
+    private void CheckpointComplete(long rowsFlushed)
+    {
+        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
+        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, _nextOutput, _fieldNames, _lastRow, Checkpointable.SaveCoordinatorState());
+        _progress?.Tell(new RunEvent(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, _model.Counters.Accepted, _model.Time,
+            $"checkpoint at step {_model.Counters.Accepted}, t = {_model.Time:G6}"), Self);
+        var then = _afterCheckpoint!;
+        _afterCheckpoint = null;
+        then();
     }
 
     private void NextStep()
@@ -168,7 +245,9 @@ public sealed class ParticleCoordinatorActor : Actor
     /// <summary>Sends a <see cref="StepRecord"/> of the steps since the previous one to the progress listener.</summary>
     private void Record(bool atOutput)
     {
-        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, _model.Time, double.IsNaN(_lastDt) ? null : _lastDt, atOutput), Self);
+        bool checkpointed = _checkpoints.Enabled && _checkpoints.LastStep >= 0;
+        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, _model.Time, double.IsNaN(_lastDt) ? null : _lastDt, atOutput,
+            checkpointed ? _checkpoints.LastStep : null, checkpointed ? _checkpoints.SecondsSinceLast : null), Self);
     }
 
     private void Finish()

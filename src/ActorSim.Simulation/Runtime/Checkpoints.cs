@@ -14,20 +14,23 @@ public sealed record CheckpointBlockFile(int Block, string File, long Length, st
 
 /// <summary>
 /// The manifest of a complete checkpoint: the coordinator's state at a step barrier (step, t, epoch, next
-/// output index, the last written row), what the output writer had written (time-series rows and the field
-/// names of each output, in the order hashed), and the blocks' files with their checksums.
+/// output index, the last written row, and the model's own coordinator state, see <see cref="ICheckpointableModel"/>),
+/// what the output writer had written and flushed (time-series rows and the field names of each output, in the
+/// order hashed), and the blocks' files with their checksums. <see cref="Epoch"/> is set by the caller (0 for an
+/// in-process run; a cluster recovery bumps it).
 /// </summary>
 public sealed record CheckpointManifest(
     string Model, int Epoch, long Step, double T, int OutputIndex, long TimeseriesRows,
-    IReadOnlyList<string> FieldNames, double[] LastRow, IReadOnlyList<CheckpointBlockFile> Blocks);
+    IReadOnlyList<string> FieldNames, double[] LastRow, IReadOnlyList<CheckpointBlockFile> Blocks, double[] CoordinatorState);
 
-/// <summary>A valid checkpoint read back: its folder, manifest and the blocks' states by block index.</summary>
-public sealed record LoadedCheckpoint(string Folder, CheckpointManifest Manifest, double[][] States);
+/// <summary>A valid checkpoint (manifest and every block file verified): its folder and manifest. The blocks read their own files on resume (<see cref="RestoreBlock"/>).</summary>
+public sealed record LoadedCheckpoint(string Folder, CheckpointManifest Manifest);
 
 /// <summary>
 /// Checkpoint files on disk. A checkpoint is a folder <c>ckpt-&lt;step&gt;</c> in the checkpoint directory with one
 /// <c>block-&lt;b&gt;.bin</c> per block (raw little-endian doubles) and, written last, <c>manifest.json</c>, which
-/// carries its own SHA-256 and those of the block files. Every file is written atomically (temporary
+/// carries its own SHA-256, those of the block files and the coordinator's state (format 2; format 1, without
+/// coordinator state, is still read). Every file is written atomically (temporary
 /// file, flush to disk, rename); a folder without a valid manifest is incomplete and ignored.
 /// </summary>
 public static class CheckpointStore
@@ -89,12 +92,16 @@ public static class CheckpointStore
         return new CheckpointBlockFile(block, name, bytes.Length, sha);
     }
 
-    /// <summary>Writes the manifest (last, making the checkpoint complete) and removes all but the newest <paramref name="keep"/> complete checkpoints and any older incomplete ones.</summary>
-    public static void WriteManifest(string folder, CheckpointManifest m, int keep = 2)
+    /// <summary>
+    /// Writes the manifest (last, making the checkpoint complete) and, unless <paramref name="prune"/> is false (the caller
+    /// then calls <see cref="Prune"/> itself, e.g. off its critical path), removes all but the newest <paramref name="keep"/>
+    /// complete checkpoints and any older incomplete ones.
+    /// </summary>
+    public static void WriteManifest(string folder, CheckpointManifest m, int keep = 2, bool prune = true)
     {
         var body = new JsonObject
         {
-            ["format"] = 1,
+            ["format"] = 2,
             ["model"] = m.Model,
             ["epoch"] = m.Epoch,
             ["step"] = m.Step,
@@ -104,6 +111,7 @@ public static class CheckpointStore
             ["timeseries_rows"] = m.TimeseriesRows,
             ["field_names"] = new JsonArray(m.FieldNames.Select(n => (JsonNode?)n).ToArray()),
             ["last_row_bits"] = new JsonArray(m.LastRow.Select(v => (JsonNode?)BitConverter.DoubleToInt64Bits(v)).ToArray()),
+            ["coordinator_state_bits"] = new JsonArray(m.CoordinatorState.Select(v => (JsonNode?)BitConverter.DoubleToInt64Bits(v)).ToArray()),
             ["blocks"] = new JsonArray(m.Blocks.Select(b => (JsonNode?)new JsonObject
             {
                 ["block"] = b.Block, ["file"] = b.File, ["length"] = b.Length, ["sha256"] = b.Sha256,
@@ -112,7 +120,7 @@ public static class CheckpointStore
         string bodyText = body.ToJsonString();
         var doc = new JsonObject { ["manifest"] = JsonNode.Parse(bodyText), ["sha256"] = Sha(bodyText) };
         WriteAtomically(Path.Combine(folder, ManifestName), Encoding.UTF8.GetBytes(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
-        Prune(Path.GetDirectoryName(folder)!, keep);
+        if (prune) Prune(Path.GetDirectoryName(folder)!, keep);
     }
 
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -123,7 +131,8 @@ public static class CheckpointStore
             .Select(d => (Ok: long.TryParse(Path.GetFileName(d)[Prefix.Length..], out long s), Step: s, Folder: d))
             .Where(x => x.Ok).Select(x => (x.Step, x.Folder)).OrderByDescending(x => x.Step);
 
-    private static void Prune(string directory, int keep)
+    /// <summary>Removes all but the newest <paramref name="keep"/> complete checkpoints in <paramref name="directory"/> and any incomplete ones older than the newest complete one.</summary>
+    public static void Prune(string directory, int keep = 2)
     {
         int complete = 0;
         foreach (var (_, folder) in Folders(directory))
@@ -160,7 +169,7 @@ public static class CheckpointStore
         throw new CheckpointException($"no valid checkpoint in {directory}");
     }
 
-    /// <summary>Reads and verifies one checkpoint folder.</summary>
+    /// <summary>Reads and verifies one checkpoint folder: the manifest's checksum, then every block file's presence, length and SHA-256.</summary>
     public static LoadedCheckpoint Load(string folder)
     {
         string manifestPath = Path.Combine(folder, ManifestName);
@@ -171,28 +180,57 @@ public static class CheckpointStore
             var doc = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
             var body = doc["manifest"]!.AsObject();
             if (Sha(body.ToJsonString()) != (string?)doc["sha256"]) throw new CheckpointException($"{manifestPath}: checksum mismatch");
+            int format = (int)body["format"]!;
+            if (format is not (1 or 2)) throw new CheckpointException($"{manifestPath}: format {format} is not known (1 and 2 are)");
             m = new CheckpointManifest(
                 (string)body["model"]!, (int)body["epoch"]!, (long)body["step"]!, BitConverter.Int64BitsToDouble((long)body["t_bits"]!),
                 (int)body["output_index"]!, (long)body["timeseries_rows"]!,
                 body["field_names"]!.AsArray().Select(n => (string)n!).ToArray(),
-                body["last_row_bits"]!.AsArray().Select(n => BitConverter.Int64BitsToDouble((long)n!)).ToArray(),
-                body["blocks"]!.AsArray().Select(n => new CheckpointBlockFile((int)n!["block"]!, (string)n["file"]!, (long)n["length"]!, (string)n["sha256"]!)).ToArray());
+                Bits(body["last_row_bits"]!),
+                body["blocks"]!.AsArray().Select(n => new CheckpointBlockFile((int)n!["block"]!, (string)n["file"]!, (long)n["length"]!, (string)n["sha256"]!)).ToArray(),
+                format >= 2 ? Bits(body["coordinator_state_bits"]!) : []);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException)
         {
             throw new CheckpointException($"{manifestPath}: unreadable ({e.Message})", e);
         }
-        var states = new double[m.Blocks.Count][];
+        var seen = new bool[m.Blocks.Count];
         foreach (var b in m.Blocks)
         {
-            string path = Path.Combine(folder, b.File);
-            if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
-            byte[] bytes = File.ReadAllBytes(path);
-            if (bytes.Length != b.Length) throw new CheckpointException($"{path}: {bytes.Length} bytes, the manifest says {b.Length} (truncated?)");
-            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != b.Sha256) throw new CheckpointException($"{path}: checksum mismatch (corrupted)");
-            if (b.Block < 0 || b.Block >= states.Length || bytes.Length % 8 != 0) throw new CheckpointException($"{path}: bad block entry in the manifest");
-            states[b.Block] = MemoryMarshal.Cast<byte, double>(bytes).ToArray();
+            if (b.Block < 0 || b.Block >= seen.Length || seen[b.Block]) throw new CheckpointException($"{manifestPath}: bad block entry {b.Block}");
+            seen[b.Block] = true;
+            Verify(folder, b);
         }
-        return new LoadedCheckpoint(folder, m, states);
+        return new LoadedCheckpoint(folder, m);
+    }
+
+    private static double[] Bits(JsonNode node) => node.AsArray().Select(n => BitConverter.Int64BitsToDouble((long)n!)).ToArray();
+
+    /// <summary>Checks one block file (present, length, SHA-256) without keeping it in memory.</summary>
+    private static void Verify(string folder, CheckpointBlockFile b)
+    {
+        string path = Path.Combine(folder, b.File);
+        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (f.Length != b.Length) throw new CheckpointException($"{path}: {f.Length} bytes, the manifest says {b.Length} (truncated?)");
+        if (Convert.ToHexStringLower(SHA256.HashData(f)) != b.Sha256) throw new CheckpointException($"{path}: checksum mismatch (corrupted)");
+    }
+
+    /// <summary>Reads one block's state from <paramref name="folder"/> after checking its length and SHA-256 against the manifest entry.</summary>
+    public static double[] ReadBlock(string folder, CheckpointBlockFile b)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("checkpoints are read on little-endian machines only");
+        string path = Path.Combine(folder, b.File);
+        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
+        if (b.Length % 8 != 0) throw new CheckpointException($"{path}: the manifest's length {b.Length} is not a whole number of doubles");
+        var state = new double[b.Length / 8];
+        var bytes = MemoryMarshal.AsBytes(state.AsSpan());
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        {
+            if (f.Length != b.Length) throw new CheckpointException($"{path}: {f.Length} bytes, the manifest says {b.Length} (truncated?)");
+            f.ReadExactly(bytes);
+        }
+        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != b.Sha256) throw new CheckpointException($"{path}: checksum mismatch (corrupted)");
+        return state;
     }
 }

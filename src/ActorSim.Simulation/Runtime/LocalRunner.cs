@@ -50,8 +50,6 @@ public static class LocalRunner
         IModelDefinition definition = ModelCatalog.Find(scenario.Model)
             ?? throw new InvalidOperationException($"model {scenario.Model} is not in the catalog");
         var model = definition.Create(scenario);
-        if (model is not ISubdomainModel)
-            throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; resume supports the subdomain models (e.g. virus-pde, virus-kinetic) only");
         string directory = CheckpointDirectory(scenario, runDirectory);
         var logger = options.LoggerFactory?.CreateLogger("ActorSim.Resume");
         var warnings = new List<string>();
@@ -101,8 +99,6 @@ public static class LocalRunner
                 ["t"] = resume.Checkpoint.Manifest.T,
                 ["warnings"] = new System.Text.Json.Nodes.JsonArray(resume.Warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w).ToArray()),
             };
-        if (resume is null && scenario.Run.Checkpoint is not null && model is not ISubdomainModel)
-            throw new CheckpointException($"model {scenario.Model} runs without subdomain blocks; run.checkpoint is supported for the subdomain models (e.g. virus-pde, virus-kinetic) only");
         if (scenario.Run.Checkpoint is not null) record.WriteRunning();
         var monitor = options.Monitor ?? CreateMonitor(scenario);
         monitor.UpdateInfo(monitor.Info with { Blocks = Cluster.BlockModels.BlockCount(model) });
@@ -125,12 +121,14 @@ public static class LocalRunner
             var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
                 resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
             var outputTimes = scenario.Time.OutputTimes();
+            var checkpoint = scenario.Run.Checkpoint;
+            string checkpointDirectory = CheckpointDirectory(scenario, options.OutputDirectory);
+            var from = resume?.Checkpoint;
             Props coordinatorProps = model switch
             {
-                ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener)),
-                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener,
-                    scenario.Run.Checkpoint, CheckpointDirectory(scenario, options.OutputDirectory), resume?.Checkpoint)),
-                Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener)),
+                ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
+                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
+                Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
                 _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
             };
             var coordinator = system.ActorOf(coordinatorProps with { SupervisorStrategy = SupervisorStrategy.EscalateAll }, "coordinator");

@@ -22,6 +22,7 @@ public sealed class OutputWriterActor : Actor
     private readonly StringBuilder _line = new();
     private long _rows;
     private bool _abandoned;
+    private readonly List<string> _unsynced = new();   // field files written since the last FlushOutput
 
     private readonly OutputResume? _resume;
 
@@ -69,8 +70,18 @@ public sealed class OutputWriterActor : Actor
                 string fields = Path.Combine(_directory, "fields");
                 Directory.CreateDirectory(fields);
                 byte[] npy = Output.NpyWriter.Encode(field.Values, field.Shape);
-                Output.NpyWriter.WriteAtomically(Path.Combine(fields, $"{field.Name}_{index:D4}.npy"), npy);
+                string path = Path.Combine(fields, $"{field.Name}_{index:D4}.npy");
+                Output.NpyWriter.WriteAtomically(path, npy);
+                _unsynced.Add(path);
                 _hash.AppendData(npy);
+                break;
+            case FlushOutput:
+                // A checkpoint's manifest is written only after this answer: its outputs must be on disk first.
+                _stream!.Flush(flushToDisk: true);
+                foreach (string f in _unsynced)
+                    using (var fs = new FileStream(f, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) fs.Flush(flushToDisk: true);
+                _unsynced.Clear();
+                Sender?.Tell(new OutputFlushed(_rows), Self);
                 break;
             case CloseOutput:
                 _stream!.Flush(flushToDisk: true);

@@ -67,10 +67,14 @@ public sealed record RunSettings(int Blocks, ulong Seed, CheckpointSettings? Che
 /// Coordinated checkpoints (<c>run.checkpoint</c>): every <see cref="Steps"/> steps and/or every
 /// <see cref="Seconds"/> of wall time (null: not by that measure), into <see cref="Directory"/> (null:
 /// <c>&lt;out&gt;/checkpoints</c>). A final checkpoint is also written when the run is stopped (Ctrl-C).
+/// A <c>run.checkpoint</c> that gives neither steps nor seconds checkpoints every <see cref="DefaultSeconds"/> seconds.
 /// </summary>
 public sealed record CheckpointSettings(long? Steps, double? Seconds, string? Directory)
 {
     public const string DefaultDirectoryName = "checkpoints";
+
+    /// <summary>The default interval (wall-time seconds) when <c>run.checkpoint</c> names neither steps nor seconds.</summary>
+    public const double DefaultSeconds = 60;
 
     public string DirectoryFor(string outputDirectory) =>
         Directory is null ? System.IO.Path.Combine(outputDirectory, DefaultDirectoryName)

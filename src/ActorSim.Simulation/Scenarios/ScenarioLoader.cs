@@ -247,7 +247,7 @@ public static class ScenarioLoader
         const string path = "$.run.checkpoint";
         if (node is not JsonObject obj)
         {
-            error(path, $"must be an object with \"steps\" and/or \"seconds\" (and optionally \"directory\"), got {Describe(node)}");
+            error(path, $"must be an object with \"steps\" and/or \"seconds\" (both optional; neither means every {CheckpointSettings.DefaultSeconds} s) and optionally \"directory\", got {Describe(node)}");
             return null;
         }
         RejectUnknown(obj, path, CheckpointKeys, error);
@@ -264,11 +264,8 @@ public static class ScenarioLoader
             if (dirNode is JsonValue dv && dv.TryGetValue(out string? d) && !string.IsNullOrWhiteSpace(d)) directory = d;
             else { error($"{path}.directory", $"must be a non-empty string (a path, relative to the output directory), got {Describe(dirNode)}"); ok = false; }
         }
-        if (ok && steps is null && seconds is null)
-        {
-            error(path, "needs \"steps\" (checkpoint every N steps) and/or \"seconds\" (every N seconds of wall time)");
-            ok = false;
-        }
+        // Neither given: the default interval, every CheckpointSettings.DefaultSeconds of wall time.
+        if (steps is null && seconds is null) seconds = CheckpointSettings.DefaultSeconds;
         return ok ? new CheckpointSettings(steps, seconds, directory) : null;
     }
 

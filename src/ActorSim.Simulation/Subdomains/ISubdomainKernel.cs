@@ -54,20 +54,3 @@ public interface ISubdomainKernel
 
 /// <summary>The coordinator's order for one step: its number, start time, length, end time (exactly an output time when clipped to one), stage count, and model-specific integer detail (e.g. stages per direction).</summary>
 public sealed record StepOrder(long Step, double T, double Dt, double TNext, int Stages, int[]? Detail = null);
-
-/// <summary>
-/// Optional capability of a kernel: its owned state (everything the next steps depend on, halos excluded)
-/// as a flat array, for coordinated checkpoints. Saved and loaded only between steps, after the bounds
-/// exchange; after <see cref="LoadState"/> the halos are exchanged again before the next step.
-/// </summary>
-public interface ICheckpointableKernel
-{
-    /// <summary>Length of the state written by <see cref="SaveState"/>.</summary>
-    int StateLength { get; }
-
-    /// <summary>Copies the owned state into <paramref name="state"/> (length <see cref="StateLength"/>).</summary>
-    void SaveState(Span<double> state);
-
-    /// <summary>Restores a state written by <see cref="SaveState"/>.</summary>
-    void LoadState(ReadOnlySpan<double> state);
-}

@@ -59,16 +59,11 @@ public sealed class SubdomainActor : Actor
                 _early[(h.Step, h.Exchange, h.Port)] = h.Data;
                 TryFinishExchange();
                 break;
-            case SaveBlockState save:
-            {
-                var state = new double[Checkpointable.StateLength];
-                Checkpointable.SaveState(state);
-                var file = Runtime.CheckpointStore.WriteBlock(save.Folder, _kernel.Block, state);
-                _coordinator.Tell(new BlockStateSaved(save.Step, _kernel.Block, file), Self);
+            case Runtime.SaveBlockState save:
+                _coordinator.Tell(Runtime.BlockCheckpoints.Save(_kernel, _kernel.Block, save), Self);
                 break;
-            }
-            case RestoreBlockState restore:
-                Checkpointable.LoadState(restore.State);
+            case Runtime.RestoreBlock restore:
+                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
                 break;
             case RequestSnapshot s:
                 var data = new double[_kernel.SnapshotLength];
@@ -80,9 +75,6 @@ public sealed class SubdomainActor : Actor
                 break;
         }
     }
-
-    private ICheckpointableKernel Checkpointable => _kernel as ICheckpointableKernel
-        ?? throw new NotSupportedException($"block {_kernel.Block}: this model's kernel ({_kernel.GetType().Name}) cannot save or load its state, so the run cannot be checkpointed");
 
     private void StartExchange(long step, int exchange)
     {

@@ -40,15 +40,9 @@ public sealed class SubdomainCoordinatorActor : Actor
     private string? _reason;
     private bool _stopRequested, _finishing;
 
-    // Checkpoints (null: none) and resume.
-    private readonly CheckpointSettings? _checkpoint;
-    private readonly string? _checkpointDirectory;
+    // Checkpoints and resume.
+    private readonly CheckpointSchedule _checkpoints;
     private readonly LoadedCheckpoint? _resume;
-    private readonly System.Diagnostics.Stopwatch _sinceCheckpoint = System.Diagnostics.Stopwatch.StartNew();
-    private long _lastCheckpointStep = -1;
-    private string? _checkpointFolder;
-    private CheckpointBlockFile?[]? _saved;
-    private int _savedCount;
     private Action? _afterCheckpoint;
     private IReadOnlyList<string> _fieldNames = [];
 
@@ -71,14 +65,12 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// <param name="checkpoint">Checkpoint settings, or null.</param>
     /// <param name="checkpointDirectory">Where checkpoints go (required with <paramref name="checkpoint"/>).</param>
     /// <param name="resume">A checkpoint to continue from, or null for a fresh run.</param>
+    /// <param name="epoch">The epoch written into checkpoint manifests.</param>
     public SubdomainCoordinatorActor(ISubdomainModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
-        CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null)
+        CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null, int epoch = 0)
     {
-        _checkpoint = checkpoint;
-        _checkpointDirectory = checkpointDirectory;
+        _checkpoints = new CheckpointSchedule(checkpoint, checkpointDirectory, model.BlockCount, resume, epoch);
         _resume = resume;
-        if (resume is not null && resume.States.Length != model.BlockCount)
-            throw new ArgumentException($"the checkpoint has {resume.States.Length} blocks, the model {model.BlockCount}", nameof(resume));
         _model = model;
         _outputTimes = outputTimes;
         _writer = writer;
@@ -102,11 +94,13 @@ public sealed class SubdomainCoordinatorActor : Actor
         }
         if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
+        var restore = _resume is null ? null : CheckpointSchedule.RestoreMessages(_resume);
+        if (_resume is not null && _model is ICheckpointableModel cm) cm.LoadCoordinatorState(_resume.Manifest.CoordinatorState);
         for (int b = 0; b < _blocks.Length; b++)
         {
             var neighbours = _model.Links(b).Where(l => !l.IsBoundary).Select(l => l.NeighbourBlock).Distinct().ToDictionary(n => n, n => _blocks[n]);
             _blocks[b].Tell(new ConnectBlock(neighbours), Self);
-            if (_resume is not null) _blocks[b].Tell(new RestoreBlockState(_resume.States[b]), Self);
+            if (restore is not null) _blocks[b].Tell(restore[b], Self);
         }
     }
 
@@ -130,7 +124,6 @@ public sealed class SubdomainCoordinatorActor : Actor
                     _nextOutput = m.OutputIndex;
                     _lastRow = m.LastRow;
                     _fieldNames = m.FieldNames;
-                    _lastCheckpointStep = m.Step;
                     _all.TellAll(new ReportBounds(_step), Self);
                 }
                 else RequestSnapshots();
@@ -151,12 +144,14 @@ public sealed class SubdomainCoordinatorActor : Actor
                 _recorder.BlockReply(b.Block, b.ComputeSeconds, b.HaloWaitSeconds);
                 Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
                 break;
-            case BlockStateSaved saved when saved.Step == _step && _saved is not null:
-                if (_saved[saved.Block] is not null) throw new InvalidOperationException($"block {saved.Block} saved twice");
-                _saved[saved.Block] = saved.File;
-                if (++_savedCount == _saved.Length) CheckpointComplete();
+            case BlockStateSaved saved:
+                if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
+                break;
+            case OutputFlushed flushed when _checkpoints.InProgress:
+                CheckpointComplete(flushed.Rows);
                 break;
             case OutputClosed closed:
+                _checkpoints.WaitForPruning();
                 _requester?.Tell(new RunCompleted(_status, _reason, _t, _lastRow, new StepCounters(_step, 0, 0), closed.Rows, closed.Sha256), Self);
                 break;
             default:
@@ -186,7 +181,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         if (_step > 0 && _recorder.Due) Record(atOutput: false);
         var global = _model.ReduceBounds(_bounds!);
         Array.Clear(_bounds);
-        if (CheckpointDue())
+        if (_checkpoints.Due(_step, _stopRequested))
         {
             StartCheckpoint(() => AfterBounds(global));
             return;
@@ -226,7 +221,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         {
             // Stopped while this output was gathered: the blocks are still at the barrier of step _step
             // (when the bounds are held), so a final checkpoint can be taken before closing.
-            if (_heldBounds is not null && _checkpoint is not null && _lastCheckpointStep != _step) StartCheckpoint(Finish);
+            if (_heldBounds is not null && _checkpoints.Due(_step, stopping: true)) StartCheckpoint(Finish);
             else Finish();
         }
         else if (_heldBounds is { } global)
@@ -248,32 +243,20 @@ public sealed class SubdomainCoordinatorActor : Actor
         _step++;
     }
 
-    /// <summary>At a step barrier: is a checkpoint due (every N steps, every N seconds, or a final one on stop)?</summary>
-    private bool CheckpointDue()
-    {
-        if (_checkpoint is null || _step == _lastCheckpointStep) return false;
-        if (_stopRequested) return true;
-        if (_checkpoint.Steps is { } n && _step > 0 && _step % n == 0) return true;
-        return _checkpoint.Seconds is { } s && _sinceCheckpoint.Elapsed.TotalSeconds >= s;
-    }
-
     /// <summary>Asks every block to save its state at the barrier of step <see cref="_step"/>; <paramref name="then"/> runs once the manifest is written.</summary>
     private void StartCheckpoint(Action then)
     {
-        _checkpointFolder = CheckpointStore.CreateFolder(_checkpointDirectory!, _step);
-        _saved = new CheckpointBlockFile?[_blocks.Length];
-        _savedCount = 0;
+        string folder = _checkpoints.Begin(_step);
         _afterCheckpoint = then;
-        _all.TellAll(new SaveBlockState(_step, _checkpointFolder), Self);
+        _all.TellAll(new SaveBlockState(_step, folder), Self);
     }
 
-    private void CheckpointComplete()
+    /// <summary>Every block's file is written and the outputs are flushed: write the manifest, then go on.</summary>
+    private void CheckpointComplete(long rowsFlushed)
     {
-        var manifest = new CheckpointManifest(_model.GetType().Name, 0, _step, _t, _nextOutput, _nextOutput, _fieldNames, _lastRow, _saved!.Select(f => f!).ToArray());
-        CheckpointStore.WriteManifest(_checkpointFolder!, manifest);
-        _saved = null;
-        _lastCheckpointStep = _step;
-        _sinceCheckpoint.Restart();
+        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
+        _checkpoints.Complete(_model.GetType().Name, _t, _nextOutput, _nextOutput, _fieldNames, _lastRow,
+            _model is ICheckpointableModel cm ? cm.SaveCoordinatorState() : []);
         _progress?.Tell(new RunEvent(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, _step, _t, $"checkpoint at step {_step}, t = {_t:G6}"), Self);
         var then = _afterCheckpoint!;
         _afterCheckpoint = null;
@@ -284,9 +267,9 @@ public sealed class SubdomainCoordinatorActor : Actor
     private void Record(bool atOutput)
     {
         if (_progress is null) return;
-        bool checkpointed = _checkpoint is not null && _lastCheckpointStep >= 0;
+        bool checkpointed = _checkpoints.Enabled && _checkpoints.LastStep >= 0;
         _progress.Tell(_recorder.Take(_step, _t, double.IsNaN(_lastDt) ? null : _lastDt, atOutput,
-            checkpointed ? _lastCheckpointStep : null, checkpointed ? _sinceCheckpoint.Elapsed.TotalSeconds : null), Self);
+            checkpointed ? _checkpoints.LastStep : null, checkpointed ? _checkpoints.SecondsSinceLast : null), Self);
     }
 
     private void Finish()

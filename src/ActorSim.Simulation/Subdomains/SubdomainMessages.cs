@@ -31,11 +31,4 @@ public sealed record RequestSnapshot(int Index);
 /// <summary>Block to coordinator: the fields of one block.</summary>
 public sealed record BlockSnapshot(int Index, int Block, double[] Data);
 
-/// <summary>Coordinator to blocks (at a step barrier): write your state into the checkpoint folder <paramref name="Folder"/>.</summary>
-public sealed record SaveBlockState(long Step, string Folder);
-
-/// <summary>Block to coordinator: the state is on disk.</summary>
-public sealed record BlockStateSaved(long Step, int Block, ActorSim.Simulation.Runtime.CheckpointBlockFile File);
-
-/// <summary>Coordinator to block (resume, before the first step): load this state.</summary>
-public sealed record RestoreBlockState(double[] State);
+// The checkpoint messages (SaveBlockState, BlockStateSaved, RestoreBlock) are shared by all coordinators: Runtime/CheckpointMessages.cs.

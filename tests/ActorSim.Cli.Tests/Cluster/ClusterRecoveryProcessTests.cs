@@ -267,4 +267,38 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         File.WriteAllText(Path.Combine(results, "chaos-report.json"), report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         await nodes.StopAsync();
     }
+
+    /// <summary>
+    /// The dashboard of a running three-node cluster run in headless chromium: the nodes are listed, the progress value
+    /// advances, and after a worker is killed the recovery shows up on the timeline. Saves TestResults/dashboard-cluster.png.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_browser_sees_the_cluster_run_and_a_recovery_event_after_a_worker_is_killed()
+    {
+        Dashboard.DashboardTests.RequireBrowser();
+        var (config, environment) = ClusterSetup();
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, Scenario(end: 40.0, checkpointSteps: 20));
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots",
+            "--dashboard", "--dashboard-port", "0"], environment, _dir.Path);
+        var (coordinator, placement) = await AcceptedAsync(submit, 4);
+        var victim = placement.First(n => n != coordinator);
+        var kill = Task.Run(async () =>
+        {
+            await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+            await Task.Delay(3000); // let the page see the run going first
+            nodes[victim].Kill();
+        });
+        var seen = await Dashboard.DashboardTests.CheckDashboardInBrowserAsync(submit, "recovery", "dashboard-cluster.png", output);
+        await kill;
+        Assert.Contains(seen["nodes"]!.AsArray(), n => ((string?)n)!.StartsWith("node-", StringComparison.Ordinal));
+        var progress = seen["progress"]!.AsArray().Select(p => (double)p!).ToArray();
+        Assert.True(progress[1] > progress[0], $"progress {progress[0]} -> {progress[1]}");
+        Assert.Contains("continues in epoch 1", (string?)seen["event"]);
+        int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(180));
+        Assert.True(exit == 0, submit.Describe());
+        nodes.Nodes.RemoveAll(n => n.Name == victim);
+        await nodes.StopAsync();
+    }
 }

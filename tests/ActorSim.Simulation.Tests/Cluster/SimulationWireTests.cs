@@ -76,6 +76,28 @@ public sealed class SimulationWireTests
     }
 
     [Fact]
+    public void Checkpoint_messages_round_trip()
+    {
+        var file = new CheckpointBlockFile(3, "block-0003.bin", 1L << 40, "ab12cd34");
+        Assert.Equal(new SaveBlockState(long.MaxValue, "/shared/ckpt/ckpt-000000000042"), RoundTrip(new SaveBlockState(long.MaxValue, "/shared/ckpt/ckpt-000000000042")));
+        Assert.Equal(new BlockStateSaved(42, 3, file), RoundTrip(new BlockStateSaved(42, 3, file)));
+        Assert.Equal(new RestoreBlock("/shared/ckpt/ckpt-µ", file), RoundTrip(new RestoreBlock("/shared/ckpt/ckpt-µ", file)));
+        Assert.IsType<FlushOutput>(RoundTrip(new FlushOutput()));
+        Assert.Equal(new OutputFlushed(81), RoundTrip(new OutputFlushed(81)));
+        var ids = new[] { CheckpointWire.Ids.SaveBlockState, CheckpointWire.Ids.BlockStateSaved, CheckpointWire.Ids.RestoreBlock, CheckpointWire.Ids.FlushOutput, CheckpointWire.Ids.OutputFlushed };
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_checkpoint_message_without_its_file_is_rejected()
+    {
+        using var writer = new WireWriter(64);
+        writer.WriteInt64(1, 5);
+        writer.WriteInt32(2, 1);
+        Assert.Throws<WireFormatException>(() => Registry.Decode(CheckpointWire.Ids.BlockStateSaved, 1, writer.WrittenSpan, null));
+    }
+
+    [Fact]
     public void Run_messages_round_trip()
     {
         Assert.IsType<StartRun>(RoundTrip(new StartRun()));

@@ -118,17 +118,6 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_without_subdomains_refuses_checkpoints()
-    {
-        var s = ScenarioLoader.Parse("""
-            { "model": "may-nowak-ode", "parameters": { "d1": 0.1, "d2": 0.5, "d3": 5.0, "beta": 0.002, "k": 100.0, "r": 10.0 },
-              "initial": { "u": 100.0, "v": 0.0, "w": 1.0 }, "time": { "end": 1 }, "run": { "checkpoint": { "steps": 2 } } }
-            """, "ode.json");
-        var e = await Assert.ThrowsAsync<CheckpointException>(() => LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "ode"))));
-        Assert.Contains("subdomain", e.Message);
-    }
-
-    [Fact]
     public async Task A_truncated_block_file_is_detected()
     {
         string dir = Path.Combine(_dir, "stopped");
@@ -157,7 +146,6 @@ public sealed class CheckpointResumeTests : IDisposable
 
     [Theory]
     [InlineData("\"checkpoint\": 5", "$.run.checkpoint")]
-    [InlineData("\"checkpoint\": {}", "needs \"steps\"")]
     [InlineData("\"checkpoint\": { \"steps\": 0 }", "$.run.checkpoint.steps")]
     [InlineData("\"checkpoint\": { \"steps\": 1.5 }", "$.run.checkpoint.steps")]
     [InlineData("\"checkpoint\": { \"seconds\": -1 }", "$.run.checkpoint.seconds")]
@@ -167,6 +155,15 @@ public sealed class CheckpointResumeTests : IDisposable
     {
         var e = Assert.Throws<ScenarioException>(() => Make("pde-1d", ", " + json));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_without_steps_or_seconds_uses_the_default_interval()
+    {
+        var c = Make("pde-1d", ", \"checkpoint\": {}").Run.Checkpoint!;
+        Assert.Null(c.Steps);
+        Assert.Equal(CheckpointSettings.DefaultSeconds, c.Seconds);
+        Assert.Equal(60, CheckpointSettings.DefaultSeconds);
     }
 
     [Fact]

@@ -38,6 +38,25 @@ public sealed class HuxleyParticleBlock
     public ReadOnlySpan<double> Positions => _x;
     public ReadOnlySpan<bool> Attached => _attached;
 
+    /// <summary>Number of doubles of the block's state for checkpoints: positions, then attached flags (0 or 1).</summary>
+    public int StateLength => 2 * _x.Length;
+
+    /// <summary>Copies positions and attachment states into <paramref name="state"/> (length <see cref="StateLength"/>).</summary>
+    public void SaveState(Span<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        _x.CopyTo(state);
+        for (int i = 0; i < _x.Length; i++) state[_x.Length + i] = _attached[i] ? 1.0 : 0.0;
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>.</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        state[.._x.Length].CopyTo(_x);
+        for (int i = 0; i < _x.Length; i++) _attached[i] = state[_x.Length + i] != 0.0;
+    }
+
     /// <summary>Sets every bridge's state from a probability p(x) using CounterRandom(seed, block, step).</summary>
     public void Randomize(Func<double, double> attachedProbability, ulong seed, ulong step)
     {

@@ -29,6 +29,13 @@ public sealed class ZahalakMoments
     /// <summary>(Q0, Q1, Q2).</summary>
     public ReadOnlySpan<double> Q => _q;
 
+    /// <summary>Replaces (Q0, Q1, Q2), e.g. from a checkpoint (the moments are the whole state).</summary>
+    public void SetMoments(ReadOnlySpan<double> q)
+    {
+        if (q.Length != 3) throw new ArgumentException("need (Q0, Q1, Q2)", nameof(q));
+        q.CopyTo(_q);
+    }
+
     /// <summary>Force up to the stiffness: Q1.</summary>
     public double Force => _q[1];
 

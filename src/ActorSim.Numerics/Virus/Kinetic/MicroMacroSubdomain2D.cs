@@ -474,6 +474,34 @@ public sealed class MicroMacroSubdomain2D
             }
     }
 
+    /// <summary>
+    /// Number of doubles of the slab's state for checkpoints: the current ρ, g^x and g^y arrays, ghost rows and
+    /// columns included (the halos are exchanged again after <see cref="LoadState"/>, so storing them only keeps the
+    /// restored arrays exactly as they were).
+    /// </summary>
+    public int StateLength => S * _rho[0].Length + S * _k * (_gx[0].Length + _gy[0].Length);
+
+    /// <summary>Copies the state (ρ per species, then g^x, then g^y per (species, velocity)) into <paramref name="state"/> (length <see cref="StateLength"/>).</summary>
+    public void SaveState(Span<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        int o = 0;
+        foreach (var a in _rho) { a.CopyTo(state.Slice(o)); o += a.Length; }
+        foreach (var a in _gx) { a.CopyTo(state.Slice(o)); o += a.Length; }
+        foreach (var a in _gy) { a.CopyTo(state.Slice(o)); o += a.Length; }
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>; halos must be applied again before the next step.</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        int o = 0;
+        foreach (var a in _rho) { state.Slice(o, a.Length).CopyTo(a); o += a.Length; }
+        foreach (var a in _gx) { state.Slice(o, a.Length).CopyTo(a); o += a.Length; }
+        foreach (var a in _gy) { state.Slice(o, a.Length).CopyTo(a); o += a.Length; }
+        _bottomFresh = _topFresh = false;
+    }
+
     private static double[][] Jagged(int rows, int length)
     {
         var a = new double[rows][];

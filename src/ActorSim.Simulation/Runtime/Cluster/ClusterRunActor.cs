@@ -270,9 +270,9 @@ internal sealed partial class ClusterRunActor : Actor
         int epoch = Epoch;
         Props props = _model switch
         {
-            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, Self)),
-            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks)),
-            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, Self, blocks)),
+            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, epoch)),
+            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks, epoch)),
+            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks, epoch)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");

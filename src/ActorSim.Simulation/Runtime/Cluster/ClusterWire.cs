@@ -367,13 +367,14 @@ public static class ClusterWire
 /// <summary>The wire registry of a simulation node: the runtime's built-in contracts plus every simulation contract.</summary>
 public static class SimulationWire
 {
-    /// <summary>A registry with the built-in, subdomain and particle-block protocol, run-level and cluster-run contracts.</summary>
+    /// <summary>A registry with the built-in, subdomain and particle-block protocol, run-level, checkpoint and cluster-run contracts.</summary>
     public static WireRegistry CreateRegistry()
     {
         var registry = WireRegistry.CreateDefault();
         SubdomainWire.Register(registry);
         ParticleWire.Register(registry);
         RuntimeWire.Register(registry);
+        CheckpointWire.Register(registry);
         ClusterWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;

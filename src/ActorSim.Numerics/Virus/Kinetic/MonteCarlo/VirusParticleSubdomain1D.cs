@@ -497,6 +497,63 @@ public sealed class VirusParticleSubdomain1D
         _deposited = false;
     }
 
+    /// <summary>
+    /// Number of doubles of the slab's state for checkpoints (it varies with the particle counts): per species the
+    /// count, then x, velocity index and weight of every owned particle, in storage order.
+    /// </summary>
+    public int StateLength
+    {
+        get
+        {
+            int n = 0;
+            for (int s = 0; s < S; s++) n += 1 + 3 * _particles[s].Count;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Copies the owned particles into <paramref name="state"/> (layout of <see cref="StateLength"/>). Taken between
+    /// steps, after the migrants of the last step were accepted; outboxes and deposits are not part of the state.
+    /// </summary>
+    public void SaveState(Span<double> state)
+    {
+        if (state.Length != StateLength) throw new ArgumentException("wrong state length", nameof(state));
+        int o = 0;
+        for (int s = 0; s < S; s++)
+        {
+            var store = _particles[s];
+            int c = store.Count;
+            state[o++] = c;
+            store.X.CopyTo(state.Slice(o, c)); o += c;
+            var v = store.Velocity;
+            for (int q = 0; q < c; q++) state[o + q] = v[q];
+            o += c;
+            store.Weight.CopyTo(state.Slice(o, c)); o += c;
+        }
+    }
+
+    /// <summary>Replaces the owned particles by a state written by <see cref="SaveState"/>; the outboxes are emptied (their migrants were already accepted when the state was saved).</summary>
+    public void LoadState(ReadOnlySpan<double> state)
+    {
+        int o = 0;
+        for (int s = 0; s < S; s++)
+        {
+            if (o >= state.Length) throw new ArgumentException("state too short", nameof(state));
+            double cd = state[o++];
+            if (!(cd >= 0) || cd != Math.Floor(cd) || o + 3 * cd > state.Length) throw new ArgumentException("malformed particle state", nameof(state));
+            int c = (int)cd;
+            var store = _particles[s];
+            store.Clear();
+            store.EnsureCapacity(c);
+            for (int q = 0; q < c; q++) store.Add(state[o + q], (byte)state[o + c + q], state[o + 2 * c + q]);
+            o += 3 * c;
+            _left[s].Clear(); _right[s].Clear();
+        }
+        if (o != state.Length) throw new ArgumentException("state too long", nameof(state));
+        _deposited = false;
+        _leftGhost = _rightGhost = false;
+    }
+
     /// <summary>Appends the outboxes of <paramref name="side"/> of a neighbouring slab (the sequential driver's direct path; same order as <see cref="AcceptMigrants"/>).</summary>
     public void AcceptFrom(VirusParticleSubdomain1D neighbour, HaloSide side)
     {
