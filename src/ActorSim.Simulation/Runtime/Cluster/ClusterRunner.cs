@@ -324,6 +324,12 @@ public static class ClusterRunner
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
+        void CaughtUp(long step)
+        {
+            if (recovering?.Entry is not { } entry || entry["caught_up_s"] is not null || step < recovering.StepReached) return;
+            entry["caught_up_s"] = Math.Round(Stopwatch.GetElapsedTime(recovering.DetectedTimestamp).TotalSeconds, 3);
+            log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, step);
+        }
         DateTime? brokerLost = null; // this node's broker connection is down since then: losses are the broker's
         Interruption Lost(Interruption i) => brokerLost is null ? i
             : new Interruption("broker connection lost", i.Node, $"the broker connection was lost at {brokerLost:HH:mm:ss.fff} UTC ({i.Error})", i.Detection, i.StepReached, i.TReached);
@@ -342,15 +348,14 @@ public static class ClusterRunner
                 case FromEpoch { Message: RunProgress p }:
                     stepReached = Math.Max(stepReached, p.Steps);
                     tReached = Math.Max(tReached, p.T);
-                    if (recovering?.Entry is { } entry && entry["caught_up_s"] is null && p.Steps >= recovering.StepReached)
-                    {
-                        entry["caught_up_s"] = Math.Round(Stopwatch.GetElapsedTime(recovering.DetectedTimestamp).TotalSeconds, 3);
-                        log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, p.Steps);
-                    }
+                    CaughtUp(p.Steps);
                     onProgress?.Invoke(p);
                     break;
                 case FromEpoch { Message: Monitoring.StepRecord r }:
                     history.Add(r);
+                    stepReached = Math.Max(stepReached, r.Step);
+                    tReached = Math.Max(tReached, r.T);
+                    CaughtUp(r.Step);
                     break;
                 case FromEpoch { Message: Monitoring.RunEvent e }:
                     history.AddEvent(e);
@@ -371,6 +376,8 @@ public static class ClusterRunner
                 case BrokerConnectionLost:
                     brokerLost = DateTime.UtcNow;
                     break;
+                case BrokerConnectionRestored when brokerLost is null:
+                    break; // lost and restored before this epoch began (its submission got through)
                 case BrokerConnectionRestored:
                     // Frames sent while the connection was down may be lost: continue from the last checkpoint in a new epoch.
                     return new EpochEnd(null, new Interruption("broker connection lost", "",

@@ -38,7 +38,7 @@ public sealed class BlockFailedException(string message, Exception inner) : Exce
 /// Wraps a block's kernel so that an exception names the block, the node and what it was doing (the supervisor only
 /// sees the exception). Adds one try/catch per call, nothing else.
 /// </summary>
-internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubdomainKernel
+internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubdomainKernel, ICheckpointableKernel
 {
     public static ISubdomainKernel Create(ISubdomainModel model, int block, string node)
     {
@@ -101,10 +101,17 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
         try { inner.CopySnapshot(destination); }
         catch (Exception ex) { throw Fail("CopySnapshot", ex); }
     }
+
+    // Checkpoints: the inner kernel's capability (a clear error names the block when it has none).
+    public int StateLength => BlockCheckpoints.Capability(inner, inner.Block).StateLength;
+
+    public void SaveState(Span<double> state) => BlockCheckpoints.Capability(inner, inner.Block).SaveState(state);
+
+    public void LoadState(ReadOnlySpan<double> state) => BlockCheckpoints.Capability(inner, inner.Block).LoadState(state);
 }
 
 /// <summary>Like <see cref="GuardedKernel"/>, for a particle block.</summary>
-internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, string node) : Particles.IParticleKernel
+internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, string node) : Particles.IParticleKernel, ICheckpointableKernel
 {
     public static Particles.IParticleKernel Create(Particles.IParticleModel model, int block, string node)
     {
@@ -125,6 +132,12 @@ internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, str
         try { return inner.Handle(round); }
         catch (Exception ex) { throw new BlockFailedException($"block {inner.Block} on node '{node}' failed in a round of kind {round.Kind}: {ex.Message}", ex); }
     }
+
+    public int StateLength => BlockCheckpoints.Capability(inner, inner.Block).StateLength;
+
+    public void SaveState(Span<double> state) => BlockCheckpoints.Capability(inner, inner.Block).SaveState(state);
+
+    public void LoadState(ReadOnlySpan<double> state) => BlockCheckpoints.Capability(inner, inner.Block).LoadState(state);
 }
 
 /// <summary>What the cluster needs to know of a model with blocks, whichever block protocol it uses.</summary>
