@@ -282,10 +282,19 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         File.WriteAllText(file, Scenario(end: 40.0, checkpointSteps: 20));
         using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots",
             "--dashboard", "--dashboard-port", "0"], environment, _dir.Path);
-        var (coordinator, placement) = await AcceptedAsync(submit, 4);
-        var victim = placement.First(n => n != coordinator);
+        string victim = "";
         var kill = Task.Run(async () =>
         {
+            // The placement from the submitter's output (the browser check reads the lines themselves).
+            var clock = Stopwatch.StartNew();
+            string[] lines;
+            while ((lines = submit.StdOut.Split('\n')).Count(l => l.Contains("placement: block")) < 4)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("no placement printed" + submit.Describe());
+                await Task.Delay(50);
+            }
+            string coordinator = lines.First(l => l.Contains("accepted by coordinator")).Split('\'')[1];
+            victim = lines.Where(l => l.Contains("placement: block")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]).First(n => n != coordinator);
             await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
             await Task.Delay(3000); // let the page see the run going first
             nodes[victim].Kill();
