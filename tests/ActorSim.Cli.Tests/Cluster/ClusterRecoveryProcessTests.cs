@@ -143,6 +143,25 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         if (role == "coordinator") Assert.NotEqual(victim, (string?)run["cluster"]!["coordinator_node"]);
         Assert.DoesNotContain(victim, run["placement"]!.AsObject().Select(p => (string)p.Value!));
 
+        if (role == "coordinator")
+        {
+            // What status --cluster shows after the failover: the new leader's monitor of the run reaches back before it.
+            using var status = LiveProcess.Actorsim("status", ["status", "--cluster", nodes.ConfigFile, "--json", "--history"], environment, _dir.Path);
+            Assert.True(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, status.Describe());
+            var view = JsonNode.Parse(status.StdOut)!;
+            string runId = (string)run["cluster"]!["run_id"]!;
+            var snapshot = view["runs"]!.AsArray().Single(r => (string?)r!["info"]!["run_id"] == runId)!;
+            var kinds = snapshot["events"]!.AsArray().Select(e => (string)e!["kind"]!).ToArray();
+            Assert.Equal("started", kinds[0]);
+            Assert.Contains("failure", kinds);
+            Assert.Contains("recovery", kinds);
+            Assert.Equal("completed", kinds[^1]);
+            var steps = snapshot["history"]!.AsArray().Select(r => (long)r!["step"]!).ToArray();
+            long resumedFrom = (long)recovery["resumed_from_step"]!;
+            if (checkpoints) Assert.Contains(steps, s => s > 0 && s < resumedFrom); // records of epoch 0
+            else Assert.Contains(steps.Skip(1).Select((s, i) => s < steps[i]), back => back); // epoch 1 started over: the steps go back once
+        }
+
         if (signal == "SIGSTOP")
         {
             // The continued node is a member again and leaves cleanly with the others.

@@ -180,7 +180,6 @@ public static class ClusterRunner
                     break;
                 }
                 var interruption = end.Interrupted!;
-                interruption.Lost.Add(epoch);
                 if (recoveries.Count >= options.MaxRecoveries)
                     throw new RunFailedException($"{interruption.Error}; the run already recovered {recoveries.Count} time{(recoveries.Count == 1 ? "" : "s")} (the limit), so it stops here");
                 log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}; recovering{How}", runId, epoch, interruption.Error,
@@ -200,7 +199,8 @@ public static class ClusterRunner
         }
         catch (Exception e) when (e is RunFailedException or OperationCanceledException)
         {
-            var failure = e as RunFailedException ?? new RunFailedException("the run was cancelled before it started", e);
+            var failure = e as RunFailedException ?? new RunFailedException(
+                record.Extra["recoveries"] is JsonArray { Count: > 0 } ? "the run was cancelled while it was recovering from a failure" : "the run was cancelled before it started", e);
             if (accepted is not null) accepted.Run.Tell(new AbortRun(runId, failure.Message));
             record.WriteFailed(clock.Elapsed, failure, accepted is null ? null : ParseAnalysis(accepted.AnalysisJson));
             throw failure;
@@ -292,7 +292,6 @@ public static class ClusterRunner
         public double TReached { get; } = tReached;
         public DateTime DetectedAt { get; } = DateTime.UtcNow;
         public long DetectedTimestamp { get; } = Stopwatch.GetTimestamp();
-        public List<int> Lost { get; } = new();
         public JsonObject? Entry { get; set; }
 
         public JsonObject ToJson(RunAccepted accepted, int epoch) => new()
@@ -310,6 +309,7 @@ public static class ClusterRunner
             ["steps_recomputed"] = Math.Max(0, StepReached - (accepted.Resume?.Step ?? 0)),
             ["restarted_s"] = Math.Round(Stopwatch.GetElapsedTime(DetectedTimestamp).TotalSeconds, 3),
             ["coordinator_node"] = accepted.CoordinatorNode,
+            ["checkpoint_warnings"] = new JsonArray(accepted.Warnings.Select(w => (JsonNode?)w).ToArray()),
         };
     }
 
