@@ -73,6 +73,7 @@ public static class CheckpointStore
                 f.Flush(flushToDisk: true);
             }
             File.Move(tmp, path, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!); // the rename itself reaches the disk
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

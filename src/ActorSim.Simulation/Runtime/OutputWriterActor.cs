@@ -80,6 +80,7 @@ public sealed class OutputWriterActor : Actor
                 _stream!.Flush(flushToDisk: true);
                 foreach (string f in _unsynced)
                     using (var fs = new FileStream(f, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) fs.Flush(flushToDisk: true);
+                if (_unsynced.Count > 0) DirectorySync.Flush(Path.Combine(_directory, "fields")); // their renames too
                 _unsynced.Clear();
                 Sender?.Tell(new OutputFlushed(_rows), Self);
                 break;

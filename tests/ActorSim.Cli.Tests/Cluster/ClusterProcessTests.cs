@@ -54,25 +54,8 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
         return doc.ToJsonString();
     }
 
-    private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup()
-    {
-        var options = broker.Require();
-        var config = new JsonObject
-        {
-            ["cluster"] = "proc-" + Guid.NewGuid().ToString("N")[..8],
-            ["broker_url"] = $"amqp://{options.UserName}@127.0.0.1:{options.Port}/{options.VirtualHost}",
-            ["checkpoint_dir"] = _dir.File("checkpoints"),
-            ["heartbeat_ms"] = 250,
-            ["failure_timeout_ms"] = 5000,
-            ["submit_timeout_s"] = 60,
-        };
-        var environment = new Dictionary<string, string>
-        {
-            ["ACTORSIM_BROKER_PASSWORD"] = options.Password,
-            ["ACTORSIM_CLUSTER_SECRET"] = Secret,
-        };
-        return (config, environment);
-    }
+    private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup() =>
+        NodeProcesses.Setup(broker, "proc", _dir.File("checkpoints"), Secret, failureTimeoutMs: 5000);
 
     private static JsonObject RunJson(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!.AsObject();
 

@@ -32,24 +32,27 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
           "run": { "blocks": 4, "seed": 7{{(checkpointSteps is { } n ? $", \"checkpoint\": {{ \"steps\": {n} }}" : "")}} } }
         """;
 
-    internal (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup(int failureTimeoutMs = 2000)
+    private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup() =>
+        NodeProcesses.Setup(broker, "recov", _dir.File("checkpoints"), Secret, failureTimeoutMs: 2000);
+
+    /// <summary>
+    /// Three nodes, the in-process reference result of <see cref="Scenario"/>, and a submitter of the same scenario to the
+    /// nodes, past its first checkpoint (or a second into the run without checkpoints).
+    /// </summary>
+    private async Task<(NodeProcesses Nodes, Dictionary<string, string> Environment, string Expected, LiveProcess Submit, string Coordinator, string[] Placement)>
+        StartRunAsync(double end, int? checkpointSteps)
     {
-        var options = broker.Require();
-        var config = new JsonObject
-        {
-            ["cluster"] = "recov-" + Guid.NewGuid().ToString("N")[..8],
-            ["broker_url"] = $"amqp://{options.UserName}@127.0.0.1:{options.Port}/{options.VirtualHost}",
-            ["checkpoint_dir"] = _dir.File("checkpoints"),
-            ["heartbeat_ms"] = 250,
-            ["failure_timeout_ms"] = failureTimeoutMs,
-            ["submit_timeout_s"] = 60,
-        };
-        var environment = new Dictionary<string, string>
-        {
-            ["ACTORSIM_BROKER_PASSWORD"] = options.Password,
-            ["ACTORSIM_CLUSTER_SECRET"] = Secret,
-        };
-        return (config, environment);
+        var (config, environment) = ClusterSetup();
+        var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, Scenario(end, checkpointSteps));
+        string expected = Reference(file);
+        var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
+            environment, _dir.Path);
+        var (coordinator, placement) = await AcceptedAsync(submit, 4);
+        if (checkpointSteps is not null) await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+        else await Task.Delay(1000);
+        return (nodes, environment, expected, submit, coordinator, placement);
     }
 
     private static JsonObject RunJson(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!.AsObject();
@@ -97,18 +100,10 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
     [InlineData("SIGSTOP", "worker", false)]
     public async Task A_lost_node_process_is_survived_and_the_result_is_bit_identical(string signal, string role, bool checkpoints)
     {
-        var (config, environment) = ClusterSetup();
-        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
-        var file = _dir.File("scenario.json");
-        File.WriteAllText(file, Scenario(end: 12.0, checkpointSteps: checkpoints ? 20 : null));
-        string expected = Reference(file);
-
-        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
-            environment, _dir.Path);
-        var (coordinator, placement) = await AcceptedAsync(submit, 4);
+        var (nodesStarted, environment, expected, submitStarted, coordinator, placement) = await StartRunAsync(end: 12.0, checkpoints ? 20 : null);
+        await using var nodes = nodesStarted;
+        using var submit = submitStarted;
         var victim = role == "coordinator" ? coordinator : placement.First(n => n != coordinator);
-        if (checkpoints) await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
-        else await Task.Delay(1000);
 
         var clock = Stopwatch.StartNew();
         if (signal == "SIGKILL") nodes[victim].Kill();
@@ -179,17 +174,9 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
     [InlineData(false)]
     public async Task A_broker_restart_mid_run_is_survived_and_the_result_is_bit_identical(bool checkpoints)
     {
-        var (config, environment) = ClusterSetup();
-        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
-        var file = _dir.File("scenario.json");
-        File.WriteAllText(file, Scenario(end: 12.0, checkpointSteps: checkpoints ? 20 : null));
-        string expected = Reference(file);
-
-        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
-            environment, _dir.Path);
-        await AcceptedAsync(submit, 4);
-        if (checkpoints) await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
-        else await Task.Delay(1000);
+        var (nodesStarted, _, expected, submitStarted, _, _) = await StartRunAsync(end: 12.0, checkpoints ? 20 : null);
+        await using var nodes = nodesStarted;
+        using var submit = submitStarted;
 
         var clock = Stopwatch.StartNew();
         var stopped = await broker.RunScriptAsync("stop", TimeSpan.FromMinutes(1));
@@ -221,16 +208,9 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
     {
         int events = int.TryParse(Environment.GetEnvironmentVariable("ACTORSIM_CHAOS_EVENTS"), out int n) ? n : 4;
         var random = new Random(20261122);
-        var (config, environment) = ClusterSetup();
-        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
-        var file = _dir.File("scenario.json");
-        File.WriteAllText(file, Scenario(end: 8.0 * events + 8, checkpointSteps: 10));
-        string expected = Reference(file);
-
-        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
-            environment, _dir.Path);
-        await AcceptedAsync(submit, 4);
-        await WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+        var (nodesStarted, environment, expected, submitStarted, _, _) = await StartRunAsync(end: 8.0 * events + 8, checkpointSteps: 10);
+        await using var nodes = nodesStarted;
+        using var submit = submitStarted;
         var actions = new List<string>();
         for (int e = 0; e < events && !submit.HasExited; e++)
         {

@@ -24,6 +24,31 @@ internal sealed class NodeProcesses : IAsyncDisposable
 
     public LiveProcess this[string name] => Nodes.Single(n => n.Name == name);
 
+    /// <summary>
+    /// A cluster config for the test broker (a fresh cluster id with <paramref name="prefix"/>, heartbeat 250 ms) and the
+    /// environment a node or submitter needs (broker password, cluster secret).
+    /// </summary>
+    public static (JsonObject Config, Dictionary<string, string> Environment) Setup(ActorSim.Actors.Tests.Remote.BrokerFixture broker, string prefix,
+        string checkpointDirectory, string secret, int failureTimeoutMs)
+    {
+        var options = broker.Require();
+        var config = new JsonObject
+        {
+            ["cluster"] = prefix + "-" + Guid.NewGuid().ToString("N")[..8],
+            ["broker_url"] = $"amqp://{options.UserName}@127.0.0.1:{options.Port}/{options.VirtualHost}",
+            ["checkpoint_dir"] = checkpointDirectory,
+            ["heartbeat_ms"] = 250,
+            ["failure_timeout_ms"] = failureTimeoutMs,
+            ["submit_timeout_s"] = 60,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            ["ACTORSIM_BROKER_PASSWORD"] = options.Password,
+            ["ACTORSIM_CLUSTER_SECRET"] = secret,
+        };
+        return (config, environment);
+    }
+
     /// <summary>Writes a config for <paramref name="clusterId"/> and starts nodes node-1..node-N (in namespaces, if given).</summary>
     public static async Task<NodeProcesses> StartAsync(string directory, JsonObject config, IReadOnlyDictionary<string, string> environment, int count,
         IReadOnlyList<string>? namespaces = null)
