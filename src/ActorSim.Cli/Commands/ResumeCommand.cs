@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using ActorSim.Actors.Remote;
 using ActorSim.Simulation.Runtime;
+using ActorSim.Simulation.Runtime.Cluster;
 using ActorSim.Simulation.Scenarios;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +11,9 @@ namespace ActorSim.Cli.Commands;
 /// <summary>
 /// <c>actorsim resume &lt;run-dir&gt;</c>: continues a stopped (Ctrl-C) or crashed in-process run from its newest
 /// valid checkpoint (a corrupted or truncated one is reported, naming the file, and the previous one used),
-/// to the same result as an uninterrupted run (same <c>results_sha256</c>).
+/// to the same result as an uninterrupted run (same <c>results_sha256</c>). A cluster run whose submitter was stopped or
+/// died is continued on the cluster with <c>--cluster &lt;config&gt;</c>: the same run id in its next epoch, from the newest
+/// valid checkpoint in the run's checkpoint directory.
 /// </summary>
 public static class ResumeCommand
 {
@@ -17,9 +22,10 @@ public static class ResumeCommand
         var dirArg = new Argument<string>("run-dir") { Description = "Output directory of the stopped run (holds run.json and checkpoints/)." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ after the run." };
+        var clusterOption = new Option<string?>("--cluster") { Description = "For a run submitted with run --cluster: the cluster config; the run continues there (same run id, next epoch)." };
         var command = new Command("resume", "Continue a stopped or crashed run (written with run.checkpoint in its scenario) from its newest valid checkpoint.")
         {
-            dirArg, quietOption, noPlotsOption,
+            dirArg, quietOption, noPlotsOption, clusterOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -30,9 +36,13 @@ public static class ResumeCommand
                 .AddFilter((category, level) => level >= LogLevel.Warning));
             try
             {
+                string? clusterConfig = parse.GetValue(clusterOption);
+                var cluster = ClusterResume(dir, clusterConfig, logs);
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(quiet, RecordedEnd(dir),
-                    progress => LocalRunner.ResumeAsync(dir, new RunOptions(dir, false, logs), progress, cancellation,
-                        w => Console.Error.WriteLine($"warning: {w}")));
+                    progress => cluster is { } c
+                        ? ClusterRunner.RunAsync(c.Scenario, c.Text, c.Options, progress, null, cancellation)
+                        : LocalRunner.ResumeAsync(dir, new RunOptions(dir, false, logs), progress, cancellation,
+                            w => Console.Error.WriteLine($"warning: {w}")));
                 if (!quiet) RunCommand.PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(dir, "fields")))
                     Plotting.RunPlotter.Write(dir, Path.Combine(dir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
@@ -41,6 +51,11 @@ public static class ResumeCommand
             catch (CheckpointException e)
             {
                 Console.Error.WriteLine($"{dir}: cannot resume: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (ClusterConfigurationException e)
+            {
+                Console.Error.WriteLine($"{parse.GetValue(clusterOption)}: {e.Message}");
                 return ExitCodes.BadInput;
             }
             catch (ScenarioException e)
@@ -55,6 +70,47 @@ public static class ResumeCommand
             }
         });
         return command;
+    }
+
+    private sealed record ClusterResumeSetup(Scenario Scenario, string Text, ClusterRunOptions Options);
+
+    /// <summary>
+    /// For a run.json written by a cluster run: what continuing it on the cluster needs (its run id, next epoch, checkpoint
+    /// directory, scenario), or null for an in-process run. Mixing them up is refused with a clear error.
+    /// </summary>
+    private static ClusterResumeSetup? ClusterResume(string dir, string? clusterConfig, ILoggerFactory logs)
+    {
+        string path = Path.Combine(dir, "run.json");
+        if (!File.Exists(path)) return clusterConfig is null ? null : throw new CheckpointException($"{path} is missing: {dir} is not a run directory");
+        JsonObject doc;
+        try
+        {
+            doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            throw new CheckpointException($"{path} is not valid JSON: {e.Message}");
+        }
+        bool isCluster = (string?)doc["runtime"] == "cluster";
+        if (!isCluster)
+            return clusterConfig is null ? null
+                : throw new CheckpointException($"{path}: this run ran in process; resume it without --cluster");
+        if (clusterConfig is null)
+            throw new CheckpointException($"{path}: this run ran on cluster '{(string?)doc["cluster"]?["id"]}'; resume it there with --cluster <config>");
+        if ((string?)doc["status"] == "completed") throw new CheckpointException($"{path}: the run already completed");
+        string runId = (string?)doc["cluster"]?["run_id"] ?? throw new CheckpointException($"{path}: cluster.run_id is missing");
+        int epoch = (int?)doc["cluster"]?["epoch"] ?? 0;
+        string file = (string?)doc["scenario_file"] ?? path;
+        string text = doc["scenario"]!.ToJsonString();
+        var scenario = ScenarioLoader.Parse(text, file);
+        var options = ClusterRunOptions.From(ClusterSettingsLoader.Load(clusterConfig), dir) with
+        {
+            LoggerFactory = logs,
+            ResumeRunId = runId,
+            ResumeEpoch = epoch + 1,
+            ResumeCheckpointDirectory = (string?)doc["cluster"]?["checkpoint_directory"],
+        };
+        return new ClusterResumeSetup(scenario, text, options);
     }
 
     /// <summary>The recorded scenario's end time (for the progress bar), or 1 when it cannot be read (ResumeAsync then reports why).</summary>

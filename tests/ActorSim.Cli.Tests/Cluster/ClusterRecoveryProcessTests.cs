@@ -309,4 +309,54 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         nodes.Nodes.RemoveAll(n => n.Name == victim);
         await nodes.StopAsync();
     }
+
+    /// <summary>
+    /// The submitter itself stopped (Ctrl-C: a final checkpoint, exit 130) or killed (SIGKILL: nothing more), then
+    /// <c>actorsim resume &lt;out&gt; --cluster &lt;config&gt;</c>: the same run id continues on the cluster in its next epoch from
+    /// the newest checkpoint, with the uninterrupted result.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("SIGINT")]
+    [InlineData("SIGKILL")]
+    public async Task A_stopped_or_killed_submitter_is_resumed_with_resume_cluster_and_the_result_is_bit_identical(string signal)
+    {
+        var (nodesStarted, environment, expected, submitStarted, _, _) = await StartRunAsync(end: 12.0, checkpointSteps: 20);
+        await using var nodes = nodesStarted;
+        using (var submit = submitStarted)
+        {
+            await Task.Delay(500);
+            if (signal == "SIGINT") submit.Interrupt();
+            else submit.Kill();
+            int code = await submit.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(code == (signal == "SIGINT" ? 130 : 137) || (signal == "SIGKILL" && code != 0), submit.Describe());
+        }
+        var before = RunJson(_dir.File("out"));
+        Assert.Equal(signal == "SIGINT" ? "cancelled" : "running", (string?)before["status"]);
+        string runId = (string)before["cluster"]!["run_id"]!;
+
+        using var resume = LiveProcess.Actorsim("resume", ["resume", _dir.File("out"), "--cluster", nodes.ConfigFile, "--no-plots"], environment, _dir.Path);
+        int exit = await resume.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine(resume.StdErr);
+        Assert.True(exit == 0, resume.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        Assert.Equal(File.ReadAllBytes(_dir.File("reference/timeseries.csv")), File.ReadAllBytes(_dir.File("out/timeseries.csv")));
+        Assert.Equal(runId, (string?)run["cluster"]!["run_id"]);
+        Assert.True((int)run["cluster"]!["epoch"]! >= 1);
+        Assert.Contains("resumed in epoch", resume.StdErr);
+        Assert.Contains("from the checkpoint at step", resume.StdErr);
+        await nodes.StopAsync();
+    }
+
+    [Fact]
+    public void Resume_refuses_to_mix_in_process_and_cluster_runs()
+    {
+        File.WriteAllText(_dir.File("s.json"), Scenario(end: 0.5, checkpointSteps: 5));
+        var local = ActorsimProcess.Run(_dir.Path, "run", "s.json", "--out", "local", "-q", "--no-plots");
+        Assert.True(local.ExitCode == 0, local.ToString());
+        var mixed = ActorsimProcess.Run(_dir.Path, "resume", "local", "--cluster", "nowhere.json");
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("this run ran in process; resume it without --cluster", mixed.StdErr);
+    }
 }

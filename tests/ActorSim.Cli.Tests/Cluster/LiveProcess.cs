@@ -116,6 +116,12 @@ internal sealed class LiveProcess : IDisposable
         if (kill(_process.Id, 19) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>SIGINT: as Ctrl-C in a terminal.</summary>
+    public void Interrupt()
+    {
+        if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     /// <summary>SIGCONT: a stopped process goes on.</summary>
     public void Continue()
     {

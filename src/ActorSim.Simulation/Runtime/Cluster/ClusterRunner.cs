@@ -39,6 +39,19 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>The cluster's checkpoint directory (shared by every node); a run with <c>run.checkpoint</c> writes into a folder per run id there.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// Continue this earlier run (its run id) instead of starting a new one: the submission starts at
+    /// <see cref="ResumeEpoch"/>, the leader continues from the newest valid checkpoint, and the outputs already in
+    /// <see cref="OutputDirectory"/> are cut back to it (<c>actorsim resume --cluster</c>, after the submitter was stopped or died).
+    /// </summary>
+    public string? ResumeRunId { get; init; }
+
+    /// <summary>The first epoch of a resumed run (the interrupted run's last epoch + 1).</summary>
+    public int ResumeEpoch { get; init; }
+
+    /// <summary>The resumed run's checkpoint directory as recorded in its run.json (null: derived as for a new run).</summary>
+    public string? ResumeCheckpointDirectory { get; init; }
+
     /// <summary>How many times a run continues after losing a node, its coordinator or the broker before it gives up. Default 20.</summary>
     public int MaxRecoveries { get; init; } = 20;
 
@@ -79,10 +92,12 @@ public static class ClusterRunner
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(options);
-        OutputDirectory.Prepare(options.OutputDirectory, options.Force);
+        bool resuming = options.ResumeRunId is not null;
+        if (resuming && options.ResumeEpoch < 1) throw new ArgumentException("a resumed cluster run starts at epoch 1 or later", nameof(options));
+        if (!resuming) OutputDirectory.Prepare(options.OutputDirectory, options.Force);
         var record = new RunRecord(scenario, options.OutputDirectory) { Runtime = "cluster" };
         var clock = Stopwatch.StartNew();
-        var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var runId = options.ResumeRunId ?? $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var submitterId = options.SubmitterNodeId ?? $"submit-{ClusterSettingsLoader.DefaultNodeName()}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var clusterInfo = new JsonObject
         {
@@ -118,29 +133,37 @@ public static class ClusterRunner
             var monitor = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(m))), "monitor");
             node.Subscribe(monitor);
 
-            string checkpointDirectory = CheckpointDirectoryFor(scenario, options, runId);
+            string checkpointDirectory = options.ResumeCheckpointDirectory ?? CheckpointDirectoryFor(scenario, options, runId);
             if (checkpointDirectory.Length > 0) clusterInfo["checkpoint_directory"] = checkpointDirectory;
             var recoveries = new JsonArray();
             record.Extra["recoveries"] = recoveries;
             // The run's history as the submitter sees it: a coordinator taking over after a failover is seeded with it.
             var history = new Monitoring.RunMonitor(new Monitoring.RunInfo(runId, scenario.Model, scenario.SourceFile, scenario.Time.End,
                 scenario.Run.Blocks, "cluster"));
-            int epoch = 0;
+            int epoch = options.ResumeEpoch;
+            if (resuming)
+            {
+                record.Extra["resumed_from"] = new JsonObject { ["epoch"] = epoch, ["how"] = "actorsim resume --cluster" };
+                history.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failure, DateTimeOffset.UtcNow, null, null,
+                    "the run's submitter stopped; resumed from its output directory"));
+            }
             Interruption? pending = null; // the failure being recovered from
             IActorRef? writer = null, listener = null;
             RunCompleted completed;
             while (true)
             {
                 // A recovery continues on the surviving workers at once (a replacement node may join later runs).
-                var submit = new SubmitRun(runId, scenario.SourceFile, scenarioText, submitterId, epoch == 0 ? options.MinWorkers : 1,
-                    (long)(epoch == 0 ? options.SubmitTimeout : options.FailureTimeout).TotalMilliseconds)
+                bool first = pending is null; // this process's first submission (epoch 0, or a resumed run's first epoch)
+                var submit = new SubmitRun(runId, scenario.SourceFile, scenarioText, submitterId, first ? options.MinWorkers : 1,
+                    (long)(first ? options.SubmitTimeout : options.FailureTimeout).TotalMilliseconds)
                 {
                     Epoch = epoch,
                     CheckpointDirectory = checkpointDirectory,
-                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : [],
+                    // The lost node gets no blocks of the next epoch; after a broker outage every node only seemed lost.
+                    Exclude = pending is { Node.Length: > 0, Kind: not "broker connection lost" } ? [pending.Node] : [],
                 };
                 accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
-                    epoch == 0 ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
+                    first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
                 clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
                 clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
                 clusterInfo["epoch"] = epoch;
@@ -151,6 +174,9 @@ public static class ClusterRunner
                 if (pending is null)
                 {
                     log.LogInformation("Run {Run} accepted by '{Coordinator}': {Placement}", runId, accepted.CoordinatorNode, BlockPlacement.Describe(accepted.Placement));
+                    if (resuming)
+                        log.LogWarning("Run {Run} resumed in epoch {Epoch} from {From}", runId, epoch,
+                            accepted.Resume is { } r0 ? $"the checkpoint at step {r0.Step} (t = {r0.T})" : "the start (no checkpoint)");
                     onAccepted?.Invoke(accepted);
                 }
                 else
@@ -164,6 +190,7 @@ public static class ClusterRunner
                 writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns, resume)), epoch == 0 ? "output-writer" : $"output-writer-e{epoch}");
                 listener = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(new FromEpoch(current, m)))), epoch == 0 ? "listener" : $"listener-e{epoch}");
                 accepted.Run.Tell(new BeginRun(runId, writer, listener));
+                record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 if (pending is not null)
                 {
                     var entry = pending.ToJson(accepted, epoch);
