@@ -179,7 +179,10 @@ public static class StatusCommand
                 table.AddRow($"state (t = {N(r.StateT)})", Markup.Escape(string.Join(", ", r.State.Select(kv => $"{kv.Key} = {N(kv.Value)}"))));
                 if (r.Diagnostics.Count > 0) table.AddRow("diagnostics", Markup.Escape(string.Join(", ", r.Diagnostics.Select(kv => $"{kv.Key} = {N(kv.Value)}"))));
             }
-            foreach (var e in run.Events.TakeLast(5))
+            // The newest 5 events, but checkpoints (the latest one is in its own row) never crowd out failures and recoveries.
+            var others = run.Events.Where(e => e.Kind != RunEventKinds.Checkpoint).TakeLast(5).ToHashSet();
+            var checkpoints = run.Events.Where(e => e.Kind == RunEventKinds.Checkpoint).TakeLast(5 - others.Count).ToHashSet();
+            foreach (var e in run.Events.Where(e => others.Contains(e) || checkpoints.Contains(e)))
                 table.AddRow($"event {Markup.Escape(e.Kind)}", Markup.Escape($"{e.TimeUtc.ToLocalTime():HH:mm:ss} {(e.Step is { } s ? $"step {s} " : "")}{e.Text}"));
             AnsiConsole.Write(table);
         }

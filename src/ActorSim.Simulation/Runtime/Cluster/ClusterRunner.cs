@@ -190,13 +190,13 @@ public static class ClusterRunner
                 writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns, resume)), epoch == 0 ? "output-writer" : $"output-writer-e{epoch}");
                 listener = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(new FromEpoch(current, m)))), epoch == 0 ? "listener" : $"listener-e{epoch}");
                 accepted.Run.Tell(new BeginRun(runId, writer, listener));
-                record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 if (pending is not null)
                 {
                     var entry = pending.ToJson(accepted, epoch);
                     recoveries.Add(entry);
                     pending.Entry = entry;
                 }
+                record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 var run = accepted.Run;
                 using var stop = cancellation.Register(() => run.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
 
