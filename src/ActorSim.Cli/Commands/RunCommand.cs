@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using System.Globalization;
 using ActorSim.Actors.Remote;
 using ActorSim.Cli.Dashboard;
@@ -168,6 +169,31 @@ public static class RunCommand
         Console.Out.WriteLine($"{r.Counters.Accepted} steps ({r.Counters.Rejected} rejected), {r.Rows} output rows, wall time {r.WallTime.TotalSeconds.ToString("F2", inv)} s");
         foreach (var (key, value) in r.Analysis)
             if (value is not null && key != "expected_limit") Console.Out.WriteLine($"{key}: {value.ToJsonString()}");
+        PrintRecoveries(r.OutputDirectory);
         Console.Out.WriteLine($"Outputs: {Path.Combine(r.OutputDirectory, "timeseries.csv")}, {Path.Combine(r.OutputDirectory, "run.json")} (results SHA-256 {r.ResultsSha256[..16]}…)");
+    }
+
+    /// <summary>A cluster run that survived failures says so (one line each, from run.json's "recoveries").</summary>
+    private static void PrintRecoveries(string directory)
+    {
+        JsonArray? recoveries;
+        try
+        {
+            recoveries = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "run.json")))?["recoveries"] as JsonArray;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return;
+        }
+        if (recoveries is not { Count: > 0 }) return;
+        var inv = CultureInfo.InvariantCulture;
+        Console.Out.WriteLine($"Survived {recoveries.Count} failure{(recoveries.Count == 1 ? "" : "s")} (details in run.json \"recoveries\"):");
+        foreach (var r in recoveries.OfType<JsonObject>())
+        {
+            string node = (string?)r["node"] is { Length: > 0 } n ? $" {n}" : "";
+            string from = r["resumed_from_checkpoint"] is null ? "from the start" : $"from step {(long?)r["resumed_from_step"]}";
+            Console.Out.WriteLine($"  epoch {(int?)r["epoch"]}: {(string?)r["kind"]}{node}, detected after {((double?)r["detection_s"] ?? 0).ToString("0.00", inv)} s, " +
+                $"running again {((double?)r["restarted_s"] ?? 0).ToString("0.00", inv)} s later {from} on '{(string?)r["coordinator_node"]}'");
+        }
     }
 }

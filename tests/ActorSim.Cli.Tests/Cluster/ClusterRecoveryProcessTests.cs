@@ -124,6 +124,8 @@ public sealed class ClusterRecoveryProcessTests(BrokerFixture broker, ITestOutpu
         Assert.Equal(File.ReadAllBytes(_dir.File("reference/timeseries.csv")), File.ReadAllBytes(_dir.File("out/timeseries.csv")));
         var recovery = Assert.Single(run["recoveries"]!.AsArray())!.AsObject();
         output.WriteLine(recovery.ToJsonString());
+        Assert.Contains($"Survived 1 failure (details in run.json \"recoveries\"):", submit.StdOut);
+        Assert.Contains($"epoch 1: {(string?)recovery["kind"]} {victim}, detected after", submit.StdOut);
         Assert.Equal(victim, (string?)recovery["node"]);
         Assert.Equal(role == "coordinator" ? "coordinator lost" : "node lost", (string?)recovery["kind"]);
         Assert.InRange((double)recovery["detection_s"]!, 0, signal == "SIGSTOP" ? 10 : 5);
