@@ -7,26 +7,25 @@ namespace ActorSim.Numerics.Virus.Kinetic;
 /// reference the subdomain-actor version must reproduce bit for bit; since every update is a pointwise
 /// stencil, the density fields are also bit-identical for any number of slabs.
 /// </summary>
-public sealed class MicroMacroSolver1D
+public sealed class MicroMacroSolver1D : SlabChainSolver<MicroMacroSubdomain1D>
 {
-    private readonly MicroMacroSubdomain1D[] _blocks;
-    private readonly double[][] _leftOut, _rightOut;
-
     /// <summary>Creates the solver with <paramref name="blockCount"/> slabs; all densities start at zero.</summary>
     public MicroMacroSolver1D(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, int blockCount = 1)
+        : base(CreateSlabs(grid, parameters, epsilon, blockCount), s => s.HaloLength)
+    {
+        Grid = grid; Parameters = parameters; Epsilon = epsilon;
+    }
+
+    private static MicroMacroSubdomain1D[] CreateSlabs(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, int blockCount)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        Grid = grid; Parameters = parameters; Epsilon = epsilon;
-        _blocks = new MicroMacroSubdomain1D[blockCount];
-        _leftOut = new double[blockCount][];
-        _rightOut = new double[blockCount][];
+        var blocks = new MicroMacroSubdomain1D[blockCount];
         for (int b = 0; b < blockCount; b++)
         {
             int a = grid.SlabStart(b, blockCount), e = grid.SlabStart(b + 1, blockCount);
-            _blocks[b] = new MicroMacroSubdomain1D(grid, parameters, epsilon, b, a, e - a);
-            _leftOut[b] = new double[_blocks[b].HaloLength];
-            _rightOut[b] = new double[_blocks[b].HaloLength];
+            blocks[b] = new MicroMacroSubdomain1D(grid, parameters, epsilon, b, a, e - a);
         }
+        return blocks;
     }
 
     /// <summary>The grid.</summary>
@@ -39,13 +38,19 @@ public sealed class MicroMacroSolver1D
     public double Epsilon { get; }
 
     /// <summary>The slabs in block order.</summary>
-    public IReadOnlyList<MicroMacroSubdomain1D> Subdomains => _blocks;
+    public IReadOnlyList<MicroMacroSubdomain1D> Subdomains => Blocks;
 
-    /// <summary>Number of steps taken.</summary>
-    public long StepCount { get; private set; }
+    protected override bool Periodic => Grid.Boundary == KineticBoundary.Periodic;
 
-    /// <summary>Macroscopic time reached.</summary>
-    public double Time { get; private set; }
+    protected override void ExtractHalo(MicroMacroSubdomain1D slab, bool high, double[] buffer) => slab.ExtractHalo(high ? HaloSide.Right : HaloSide.Left, buffer);
+
+    protected override void ApplyHalo(MicroMacroSubdomain1D slab, bool high, double[] buffer) => slab.ApplyHalo(high ? HaloSide.Right : HaloSide.Left, buffer);
+
+    protected override void ApplyWall(MicroMacroSubdomain1D slab, bool high) => slab.ApplyWall(high ? HaloSide.Right : HaloSide.Left);
+
+    protected override void StepSlab(MicroMacroSubdomain1D slab, double dt) => slab.Step(dt);
+
+    protected override double PartialMass(MicroMacroSubdomain1D slab, int species) => slab.PartialMass(species);
 
     /// <summary>
     /// An ε-independent stable step: θ Δx² / (2 max_i D_i), the explicit-diffusion bound of the limit
@@ -59,54 +64,14 @@ public sealed class MicroMacroSolver1D
     public void SetInitialDensity(int species, ReadOnlySpan<double> density)
     {
         if (density.Length != Grid.CellCount) throw new ArgumentException("need one value per cell", nameof(density));
-        foreach (var b in _blocks) b.SetEquilibrium(species, density.Slice(b.FirstCell, b.CellCount));
-    }
-
-    /// <summary>Halo exchange of one step: every slab extracts both sides, then each slab receives its ghosts.</summary>
-    public void ExchangeHalos()
-    {
-        int n = _blocks.Length;
-        bool periodic = Grid.Boundary == KineticBoundary.Periodic;
-        for (int b = 0; b < n; b++)
-        {
-            _blocks[b].ExtractHalo(HaloSide.Left, _leftOut[b]);
-            _blocks[b].ExtractHalo(HaloSide.Right, _rightOut[b]);
-        }
-        for (int b = 0; b < n; b++)
-        {
-            if (periodic || b > 0) _blocks[b].ApplyHalo(HaloSide.Left, _rightOut[(b - 1 + n) % n]);
-            else _blocks[b].ApplyWall(HaloSide.Left);
-            if (periodic || b < n - 1) _blocks[b].ApplyHalo(HaloSide.Right, _leftOut[(b + 1) % n]);
-            else _blocks[b].ApplyWall(HaloSide.Right);
-        }
-    }
-
-    /// <summary>One step of length <paramref name="dt"/>: halo exchange, then every slab steps.</summary>
-    public void Step(double dt)
-    {
-        ExchangeHalos();
-        foreach (var b in _blocks) b.Step(dt);
-        StepCount++;
-        Time += dt;
-    }
-
-    /// <summary>
-    /// Advances by <paramref name="duration"/> with ⌈duration / maxDt⌉ equal steps; returns the number of steps.
-    /// </summary>
-    public int Advance(double duration, double maxDt)
-    {
-        if (!(duration > 0) || !(maxDt > 0)) throw new ArgumentOutOfRangeException(nameof(duration));
-        int steps = (int)Math.Ceiling(duration / maxDt * (1 - 1e-12));
-        double dt = duration / steps;
-        for (int s = 0; s < steps; s++) Step(dt);
-        return steps;
+        foreach (var b in Blocks) b.SetEquilibrium(species, density.Slice(b.FirstCell, b.CellCount));
     }
 
     /// <summary>Copies the density of one species on the whole grid into <paramref name="destination"/>.</summary>
     public void CopyDensity(int species, Span<double> destination)
     {
         if (destination.Length != Grid.CellCount) throw new ArgumentException("need one value per cell", nameof(destination));
-        foreach (var b in _blocks) b.Density(species).CopyTo(destination.Slice(b.FirstCell, b.CellCount));
+        foreach (var b in Blocks) b.Density(species).CopyTo(destination.Slice(b.FirstCell, b.CellCount));
     }
 
     /// <summary>Density of one species on the whole grid (a new array).</summary>
@@ -115,13 +80,5 @@ public sealed class MicroMacroSolver1D
         var d = new double[Grid.CellCount];
         CopyDensity(species, d);
         return d;
-    }
-
-    /// <summary>Total mass ∫ρ dx of one species: the slabs' partial masses reduced in block order.</summary>
-    public double TotalMass(int species)
-    {
-        double m = 0;
-        foreach (var b in _blocks) m += b.PartialMass(species);
-        return m;
     }
 }

@@ -7,26 +7,25 @@ namespace ActorSim.Numerics.Virus.Kinetic;
 /// subdomain-actor version reproduces bit for bit; since every update is a pointwise stencil, the density
 /// fields are bit-identical for any number of slabs.
 /// </summary>
-public sealed class MicroMacroSolver2D
+public sealed class MicroMacroSolver2D : SlabChainSolver<MicroMacroSubdomain2D>
 {
-    private readonly MicroMacroSubdomain2D[] _blocks;
-    private readonly double[][] _bottomOut, _topOut;
-
     /// <summary>Creates the solver with <paramref name="blockCount"/> slabs of rows and <paramref name="directions"/> velocities per species; all densities start at zero.</summary>
     public MicroMacroSolver2D(KineticGrid2D grid, KineticVirusParameters parameters, double epsilon, int directions = 4, int blockCount = 1)
+        : base(CreateSlabs(grid, parameters, epsilon, directions, blockCount), s => s.HaloLength)
+    {
+        Grid = grid; Parameters = parameters; Epsilon = epsilon;
+    }
+
+    private static MicroMacroSubdomain2D[] CreateSlabs(KineticGrid2D grid, KineticVirusParameters parameters, double epsilon, int directions, int blockCount)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        Grid = grid; Parameters = parameters; Epsilon = epsilon;
-        _blocks = new MicroMacroSubdomain2D[blockCount];
-        _bottomOut = new double[blockCount][];
-        _topOut = new double[blockCount][];
+        var blocks = new MicroMacroSubdomain2D[blockCount];
         for (int b = 0; b < blockCount; b++)
         {
             int a = grid.SlabStart(b, blockCount), e = grid.SlabStart(b + 1, blockCount);
-            _blocks[b] = new MicroMacroSubdomain2D(grid, parameters, epsilon, directions, b, a, e - a);
-            _bottomOut[b] = new double[_blocks[b].HaloLength];
-            _topOut[b] = new double[_blocks[b].HaloLength];
+            blocks[b] = new MicroMacroSubdomain2D(grid, parameters, epsilon, directions, b, a, e - a);
         }
+        return blocks;
     }
 
     /// <summary>The grid.</summary>
@@ -39,13 +38,19 @@ public sealed class MicroMacroSolver2D
     public double Epsilon { get; }
 
     /// <summary>The slabs in block order.</summary>
-    public IReadOnlyList<MicroMacroSubdomain2D> Subdomains => _blocks;
+    public IReadOnlyList<MicroMacroSubdomain2D> Subdomains => Blocks;
 
-    /// <summary>Number of steps taken.</summary>
-    public long StepCount { get; private set; }
+    protected override bool Periodic => Grid.BoundaryY == KineticBoundary.Periodic;
 
-    /// <summary>Macroscopic time reached.</summary>
-    public double Time { get; private set; }
+    protected override void ExtractHalo(MicroMacroSubdomain2D slab, bool high, double[] buffer) => slab.ExtractHalo(high ? SlabSide.Top : SlabSide.Bottom, buffer);
+
+    protected override void ApplyHalo(MicroMacroSubdomain2D slab, bool high, double[] buffer) => slab.ApplyHalo(high ? SlabSide.Top : SlabSide.Bottom, buffer);
+
+    protected override void ApplyWall(MicroMacroSubdomain2D slab, bool high) => slab.ApplyWall(high ? SlabSide.Top : SlabSide.Bottom);
+
+    protected override void StepSlab(MicroMacroSubdomain2D slab, double dt) => slab.Step(dt);
+
+    protected override double PartialMass(MicroMacroSubdomain2D slab, int species) => slab.PartialMass(species);
 
     /// <summary>
     /// An ε-independent stable step: θ / (2 max_i D_i (1/Δx² + 1/Δy²)) with D_i = c_i²/(2σ_i), the
@@ -65,7 +70,7 @@ public sealed class MicroMacroSolver2D
     {
         ExchangeHalos();
         double rate = 0;
-        foreach (var b in _blocks) rate = Math.Max(rate, b.TaxisRate());
+        foreach (var b in Blocks) rate = Math.Max(rate, b.TaxisRate());
         return rate > 0 ? thetaTaxis / rate : double.PositiveInfinity;
     }
 
@@ -104,60 +109,14 @@ public sealed class MicroMacroSolver2D
     public void SetInitialDensity(int species, ReadOnlySpan<double> density)
     {
         if (density.Length != Grid.CellCount) throw new ArgumentException("need one value per cell", nameof(density));
-        foreach (var b in _blocks) b.SetEquilibrium(species, density.Slice(b.FirstRow * Grid.Nx, b.CellCount));
-    }
-
-    /// <summary>Halo exchange of one step: every slab extracts both sides, then each slab receives its ghosts.</summary>
-    public void ExchangeHalos()
-    {
-        int n = _blocks.Length;
-        bool periodic = Grid.BoundaryY == KineticBoundary.Periodic;
-        for (int b = 0; b < n; b++)
-        {
-            _blocks[b].ExtractHalo(SlabSide.Bottom, _bottomOut[b]);
-            _blocks[b].ExtractHalo(SlabSide.Top, _topOut[b]);
-        }
-        for (int b = 0; b < n; b++)
-        {
-            if (periodic || b > 0) _blocks[b].ApplyHalo(SlabSide.Bottom, _topOut[(b - 1 + n) % n]);
-            else _blocks[b].ApplyWall(SlabSide.Bottom);
-            if (periodic || b < n - 1) _blocks[b].ApplyHalo(SlabSide.Top, _bottomOut[(b + 1) % n]);
-            else _blocks[b].ApplyWall(SlabSide.Top);
-        }
-    }
-
-    /// <summary>One step of length <paramref name="dt"/>: halo exchange, then every slab steps.</summary>
-    public void Step(double dt)
-    {
-        ExchangeHalos();
-        foreach (var b in _blocks) b.Step(dt);
-        StepCount++;
-        Time += dt;
-    }
-
-    /// <summary>Advances by <paramref name="duration"/> with ⌈duration / maxDt⌉ equal steps; returns the number of steps.</summary>
-    public int Advance(double duration, double maxDt)
-    {
-        if (!(duration > 0) || !(maxDt > 0)) throw new ArgumentOutOfRangeException(nameof(duration));
-        int steps = (int)Math.Ceiling(duration / maxDt * (1 - 1e-12));
-        double dt = duration / steps;
-        for (int s = 0; s < steps; s++) Step(dt);
-        return steps;
+        foreach (var b in Blocks) b.SetEquilibrium(species, density.Slice(b.FirstRow * Grid.Nx, b.CellCount));
     }
 
     /// <summary>Density of one species on the whole grid (a new row-major array of Nx Ny values).</summary>
     public double[] Density(int species)
     {
         var d = new double[Grid.CellCount];
-        foreach (var b in _blocks) b.CopyDensity(species, d.AsSpan(b.FirstRow * Grid.Nx, b.CellCount));
+        foreach (var b in Blocks) b.CopyDensity(species, d.AsSpan(b.FirstRow * Grid.Nx, b.CellCount));
         return d;
-    }
-
-    /// <summary>Total mass ∫ρ dx dy of one species: the slabs' partial masses reduced in block order.</summary>
-    public double TotalMass(int species)
-    {
-        double m = 0;
-        foreach (var b in _blocks) m += b.PartialMass(species);
-        return m;
     }
 }
