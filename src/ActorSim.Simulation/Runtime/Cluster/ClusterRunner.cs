@@ -175,8 +175,15 @@ public static class ClusterRunner
                 {
                     log.LogInformation("Run {Run} accepted by '{Coordinator}': {Placement}", runId, accepted.CoordinatorNode, BlockPlacement.Describe(accepted.Placement));
                     if (resuming)
+                    {
                         log.LogWarning("Run {Run} resumed in epoch {Epoch} from {From}", runId, epoch,
                             accepted.Resume is { } r0 ? $"the checkpoint at step {r0.Step} (t = {r0.T})" : "the start (no checkpoint)");
+                        var from = (JsonObject)record.Extra["resumed_from"]!;
+                        from["checkpoint"] = accepted.Resume?.Folder;
+                        from["step"] = accepted.Resume?.Step ?? 0;
+                        from["t"] = accepted.Resume?.T ?? 0;
+                        from["warnings"] = new JsonArray(accepted.Warnings.Select(w => (JsonNode?)w).ToArray());
+                    }
                     onAccepted?.Invoke(accepted);
                 }
                 else
