@@ -100,6 +100,10 @@ public sealed record RunEvent(string Kind, DateTimeOffset TimeUtc, long? Step, d
 {
     /// <summary>The run (stamped by the <see cref="RunMonitor"/>).</summary>
     public string RunId { get; init; } = "";
+
+    /// <summary>A complete checkpoint at <paramref name="step"/>, t = <paramref name="t"/> (what every coordinator reports).</summary>
+    public static RunEvent Checkpoint(long step, double t) =>
+        new(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, step, t, $"checkpoint at step {step}, t = {t:G6}");
 }
 
 /// <summary>The kinds of <see cref="RunEvent"/>.</summary>

@@ -86,8 +86,9 @@ public sealed class StepRecorder
     public bool Due => Stopwatch.GetElapsedTime(_lastRecord) >= MinInterval;
 
     /// <summary>Builds a record of the interval since the previous one and starts a new interval.</summary>
-    public StepRecord Take(long step, double t, double? dt, bool atOutput, long? lastCheckpointStep = null, double? lastCheckpointAgeS = null)
+    public StepRecord Take(long step, double t, double? dt, bool atOutput, (long? Step, double? AgeS) lastCheckpoint = default)
     {
+        var (lastCheckpointStep, lastCheckpointAgeS) = lastCheckpoint;
         long now = Stopwatch.GetTimestamp();
         double wall = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
         double interval = Stopwatch.GetElapsedTime(_lastRecord, now).TotalSeconds;

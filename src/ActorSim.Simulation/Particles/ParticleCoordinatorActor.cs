@@ -225,10 +225,8 @@ public sealed class ParticleCoordinatorActor : Actor
     /// <summary>Every block's file is written and the outputs are flushed: write the manifest, then go on.</summary>
     private void CheckpointComplete(long rowsFlushed)
     {
-        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
-        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, _nextOutput, _fieldNames, _lastRow, Checkpointable.SaveCoordinatorState());
-        _progress?.Tell(new RunEvent(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, _model.Counters.Accepted, _model.Time,
-            $"checkpoint at step {_model.Counters.Accepted}, t = {_model.Time:G6}"), Self);
+        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, rowsFlushed, _fieldNames, _lastRow, Checkpointable.SaveCoordinatorState());
+        _progress?.Tell(RunEvent.Checkpoint(_model.Counters.Accepted, _model.Time), Self);
         var then = _afterCheckpoint!;
         _afterCheckpoint = null;
         then();
@@ -245,9 +243,7 @@ public sealed class ParticleCoordinatorActor : Actor
     /// <summary>Sends a <see cref="StepRecord"/> of the steps since the previous one to the progress listener.</summary>
     private void Record(bool atOutput)
     {
-        bool checkpointed = _checkpoints.Enabled && _checkpoints.LastStep >= 0;
-        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, _model.Time, double.IsNaN(_lastDt) ? null : _lastDt, atOutput,
-            checkpointed ? _checkpoints.LastStep : null, checkpointed ? _checkpoints.SecondsSinceLast : null), Self);
+        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, _model.Time, double.IsNaN(_lastDt) ? null : _lastDt, atOutput, _checkpoints.Last), Self);
     }
 
     private void Finish()

@@ -52,6 +52,9 @@ public sealed class CheckpointSchedule
     /// <summary>Wall-clock seconds since the last complete checkpoint (or since the run started).</summary>
     public double SecondsSinceLast => _sinceLast.Elapsed.TotalSeconds;
 
+    /// <summary>The last complete checkpoint's step and age in seconds, for the step records; nulls when there is none.</summary>
+    public (long? Step, double? AgeS) Last => Enabled && LastStep >= 0 ? (LastStep, SecondsSinceLast) : (null, null);
+
     /// <summary>A checkpoint is being taken (between <see cref="Begin"/> and <see cref="Complete"/>).</summary>
     public bool InProgress => Folder is not null;
 
@@ -105,13 +108,17 @@ public sealed class CheckpointSchedule
     }
 
     /// <summary>
-    /// Writes the manifest of the checkpoint in progress (after the outputs were flushed) — which makes it complete
-    /// and prunes older ones — and returns it.
+    /// Writes the manifest of the checkpoint in progress — which makes it complete and prunes older ones — and returns
+    /// it. Called once the output writer answered <see cref="FlushOutput"/> with <paramref name="rowsFlushed"/> rows on
+    /// disk: one row per output written, i.e. exactly <paramref name="outputIndex"/>, or the checkpoint would be ahead of
+    /// (or behind) its outputs.
     /// </summary>
-    public CheckpointManifest Complete(string model, double t, int outputIndex, long timeseriesRows, IReadOnlyList<string> fieldNames,
+    public CheckpointManifest Complete(string model, double t, int outputIndex, long rowsFlushed, IReadOnlyList<string> fieldNames,
         double[] lastRow, double[] coordinatorState)
     {
         if (!AllSaved) throw new InvalidOperationException("the checkpoint's block files are not all written yet");
+        if (rowsFlushed != outputIndex) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {outputIndex}");
+        long timeseriesRows = rowsFlushed;
         var manifest = new CheckpointManifest(model, Epoch, Step, t, outputIndex, timeseriesRows, fieldNames, lastRow,
             _saved!.Select(f => f!).ToArray(), coordinatorState);
         CheckpointStore.WriteManifest(Folder!, manifest, prune: false);

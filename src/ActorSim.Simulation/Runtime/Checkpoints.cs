@@ -210,10 +210,7 @@ public static class CheckpointStore
     /// <summary>Checks one block file (present, length, SHA-256) without keeping it in memory.</summary>
     private static void Verify(string folder, CheckpointBlockFile b)
     {
-        string path = Path.Combine(folder, b.File);
-        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
-        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        if (f.Length != b.Length) throw new CheckpointException($"{path}: {f.Length} bytes, the manifest says {b.Length} (truncated?)");
+        using var f = OpenBlock(folder, b, out string path);
         if (Convert.ToHexStringLower(SHA256.HashData(f)) != b.Sha256) throw new CheckpointException($"{path}: checksum mismatch (corrupted)");
     }
 
@@ -221,17 +218,24 @@ public static class CheckpointStore
     public static double[] ReadBlock(string folder, CheckpointBlockFile b)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("checkpoints are read on little-endian machines only");
-        string path = Path.Combine(folder, b.File);
-        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
-        if (b.Length % 8 != 0) throw new CheckpointException($"{path}: the manifest's length {b.Length} is not a whole number of doubles");
+        if (b.Length % 8 != 0) throw new CheckpointException($"{Path.Combine(folder, b.File)}: the manifest's length {b.Length} is not a whole number of doubles");
         var state = new double[b.Length / 8];
         var bytes = MemoryMarshal.AsBytes(state.AsSpan());
-        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-        {
-            if (f.Length != b.Length) throw new CheckpointException($"{path}: {f.Length} bytes, the manifest says {b.Length} (truncated?)");
-            f.ReadExactly(bytes);
-        }
+        string path;
+        using (var f = OpenBlock(folder, b, out path)) f.ReadExactly(bytes);
         if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != b.Sha256) throw new CheckpointException($"{path}: checksum mismatch (corrupted)");
         return state;
+    }
+
+    /// <summary>Opens a block file for reading after checking that it is there with the manifest's length.</summary>
+    private static FileStream OpenBlock(string folder, CheckpointBlockFile b, out string path)
+    {
+        path = Path.Combine(folder, b.File);
+        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing");
+        var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (f.Length == b.Length) return f;
+        long length = f.Length;
+        f.Dispose();
+        throw new CheckpointException($"{path}: {length} bytes, the manifest says {b.Length} (truncated?)");
     }
 }

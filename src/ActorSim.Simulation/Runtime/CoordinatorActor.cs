@@ -122,9 +122,7 @@ public sealed class CoordinatorActor : Actor
         _nextOutput = index + 1;
         _progress?.Tell(new RunProgress(t, _outputTimes[^1], _model.Counters.Accepted), Self);
         _recorder.Row(t, values);
-        bool checkpointed = _checkpoints.Enabled && _checkpoints.LastStep >= 0;
-        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, t, null, atOutput: true,
-            checkpointed ? _checkpoints.LastStep : null, checkpointed ? _checkpoints.SecondsSinceLast : null), Self);
+        _progress?.Tell(_recorder.Take(_model.Counters.Accepted, t, null, atOutput: true, _checkpoints.Last), Self);
         if (_nextOutput >= _outputTimes.Count) { Finish(); return; }
         if (_checkpoints.Due(Step, _stopRequested)) StartCheckpoint(Continue);
         else Continue();
@@ -146,10 +144,8 @@ public sealed class CoordinatorActor : Actor
 
     private void CheckpointComplete(long rowsFlushed)
     {
-        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
-        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, _nextOutput, [], _lastRow, Checkpointable.SaveCoordinatorState());
-        _progress?.Tell(new Monitoring.RunEvent(Monitoring.RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, Step, _model.Time,
-            $"checkpoint at step {Step}, t = {_model.Time:G6}"), Self);
+        _checkpoints.Complete(_model.GetType().Name, _model.Time, _nextOutput, rowsFlushed, [], _lastRow, Checkpointable.SaveCoordinatorState());
+        _progress?.Tell(Monitoring.RunEvent.Checkpoint(Step, _model.Time), Self);
         var then = _afterCheckpoint!;
         _afterCheckpoint = null;
         then();

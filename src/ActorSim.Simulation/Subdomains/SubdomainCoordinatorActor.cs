@@ -254,10 +254,9 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// <summary>Every block's file is written and the outputs are flushed: write the manifest, then go on.</summary>
     private void CheckpointComplete(long rowsFlushed)
     {
-        if (rowsFlushed != _nextOutput) throw new InvalidOperationException($"the output writer flushed {rowsFlushed} rows, the checkpoint needs {_nextOutput}");
-        _checkpoints.Complete(_model.GetType().Name, _t, _nextOutput, _nextOutput, _fieldNames, _lastRow,
+        _checkpoints.Complete(_model.GetType().Name, _t, _nextOutput, rowsFlushed, _fieldNames, _lastRow,
             _model is ICheckpointableModel cm ? cm.SaveCoordinatorState() : []);
-        _progress?.Tell(new RunEvent(RunEventKinds.Checkpoint, DateTimeOffset.UtcNow, _step, _t, $"checkpoint at step {_step}, t = {_t:G6}"), Self);
+        _progress?.Tell(RunEvent.Checkpoint(_step, _t), Self);
         var then = _afterCheckpoint!;
         _afterCheckpoint = null;
         then();
@@ -267,9 +266,7 @@ public sealed class SubdomainCoordinatorActor : Actor
     private void Record(bool atOutput)
     {
         if (_progress is null) return;
-        bool checkpointed = _checkpoints.Enabled && _checkpoints.LastStep >= 0;
-        _progress.Tell(_recorder.Take(_step, _t, double.IsNaN(_lastDt) ? null : _lastDt, atOutput,
-            checkpointed ? _checkpoints.LastStep : null, checkpointed ? _checkpoints.SecondsSinceLast : null), Self);
+        _progress.Tell(_recorder.Take(_step, _t, double.IsNaN(_lastDt) ? null : _lastDt, atOutput, _checkpoints.Last), Self);
     }
 
     private void Finish()

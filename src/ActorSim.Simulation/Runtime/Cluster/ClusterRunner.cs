@@ -97,7 +97,7 @@ public static class ClusterRunner
         if (!resuming) OutputDirectory.Prepare(options.OutputDirectory, options.Force);
         var record = new RunRecord(scenario, options.OutputDirectory) { Runtime = "cluster" };
         var clock = Stopwatch.StartNew();
-        var runId = options.ResumeRunId ?? $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var runId = options.ResumeRunId ?? LocalRunner.NewRunId();
         var submitterId = options.SubmitterNodeId ?? $"submit-{ClusterSettingsLoader.DefaultNodeName()}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var clusterInfo = new JsonObject
         {
@@ -358,8 +358,12 @@ public static class ClusterRunner
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
-        void CaughtUp(long step)
+        // How far the epoch has come (from progress at outputs and the per-step records), and when it was back where the
+        // interrupted epoch had been.
+        void Reached(long step, double t)
         {
+            stepReached = Math.Max(stepReached, step);
+            tReached = Math.Max(tReached, t);
             if (recovering?.Entry is not { } entry || entry["caught_up_s"] is not null || step < recovering.StepReached) return;
             entry["caught_up_s"] = Math.Round(Stopwatch.GetElapsedTime(recovering.DetectedTimestamp).TotalSeconds, 3);
             log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, step);
@@ -380,16 +384,12 @@ public static class ClusterRunner
                 case FromEpoch f when f.Epoch != epoch:
                     break; // a late message of an interrupted epoch
                 case FromEpoch { Message: RunProgress p }:
-                    stepReached = Math.Max(stepReached, p.Steps);
-                    tReached = Math.Max(tReached, p.T);
-                    CaughtUp(p.Steps);
+                    Reached(p.Steps, p.T);
                     onProgress?.Invoke(p);
                     break;
                 case FromEpoch { Message: Monitoring.StepRecord r }:
                     history.Add(r);
-                    stepReached = Math.Max(stepReached, r.Step);
-                    tReached = Math.Max(tReached, r.T);
-                    CaughtUp(r.Step);
+                    Reached(r.Step, r.T);
                     break;
                 case FromEpoch { Message: Monitoring.RunEvent e }:
                     history.AddEvent(e);
@@ -415,8 +415,8 @@ public static class ClusterRunner
                 case BrokerConnectionRestored:
                     // Frames sent while the connection was down may be lost: continue from the last checkpoint in a new epoch.
                     return new EpochEnd(null, new Interruption("broker connection lost", "",
-                        $"the broker connection was lost at {brokerLost ?? DateTime.UtcNow:HH:mm:ss.fff} UTC and restored; messages of the run may have been lost",
-                        brokerLost is { } at ? DateTime.UtcNow - at : TimeSpan.Zero, stepReached, tReached));
+                        $"the broker connection was lost at {brokerLost:HH:mm:ss.fff} UTC and restored; messages of the run may have been lost",
+                        DateTime.UtcNow - brokerLost.Value, stepReached, tReached));
             }
         }
     }

@@ -30,10 +30,6 @@ public sealed record RunStatusReply(string NodeId, IReadOnlyList<RunMonitorSnaps
 /// <see cref="StepRecord"/>, <see cref="RunEvent"/>, <see cref="FieldPreview"/>) into the run's monitor.</summary>
 internal sealed record MonitorItem(string RunId, object Item);
 
-/// <summary>To a node's <see cref="NodeActor"/> (local only): fill the monitor of <paramref name="RunId"/> from records and
-/// events kept elsewhere, e.g. by a coordinator taking over after a failover (<see cref="RunMonitor.Seed"/>).</summary>
-internal sealed record SeedRunMonitor(string RunId, RunInfo Info, IReadOnlyList<StepRecord> Records, IReadOnlyList<RunEvent> Events, FieldPreview? Field);
-
 /// <summary>
 /// Submitter to the leader's <see cref="NodeActor"/>, before it submits the next epoch of a recovered run: the run's
 /// history as the submitter kept it, so the monitor of a coordinator that took over after a failover shows the past too.

@@ -48,8 +48,8 @@ public sealed partial class NodeActor
         }
     }
 
-    private void OnSeedMonitor(SeedRunMonitor seed) =>
-        MonitorFor(seed.RunId, seed.Info).Seed(seed.Records, seed.Events, seed.Field);
+    private void OnSeedMonitor(SeedRunHistory seed) =>
+        MonitorFor(seed.RunId, seed.Snapshot.Info).Seed(seed.Snapshot.History, seed.Snapshot.Events, seed.Snapshot.Field);
 
     private void OnNodeStatus()
     {

@@ -91,11 +91,8 @@ public sealed partial class NodeActor : Actor
             case MonitorItem item:
                 OnMonitorItem(item);
                 break;
-            case SeedRunMonitor seed:
-                OnSeedMonitor(seed);
-                break;
             case SeedRunHistory history:
-                OnSeedMonitor(new SeedRunMonitor(history.RunId, history.Snapshot.Info, history.Snapshot.History, history.Snapshot.Events, history.Snapshot.Field));
+                OnSeedMonitor(history);
                 break;
             case ChildFailure failure:
                 // A run actor or a block host failed in its own code (block failures are reported by the block host).
