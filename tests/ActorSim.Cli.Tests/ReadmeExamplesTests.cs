@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ActorSim.Cli.Tests;
 
 /// <summary>
-/// Every example command in the README's ```bash blocks is run as written: <c>actorsim …</c> and
+/// Every example command in the ```bash blocks of the README and of every page under docs/ is run as written: <c>actorsim …</c> and
 /// <c>dotnet run --project src/ActorSim.Cli -c Release -- …</c> run the built actorsim. The commands of
 /// one block run in order in one scratch copy of the scenarios (a block may plot what it ran), and each
 /// must exit 0 (or the code a trailing "# exit N" comment states). The test command itself is not run
@@ -16,9 +16,22 @@ public class ReadmeExamplesTests
 
     private static IEnumerable<string[]> Blocks()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md"));
-        foreach (Match block in Regex.Matches(readme, "```bash\\n(.*?)```", RegexOptions.Singleline))
-            yield return block.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        foreach (string page in Pages())
+        {
+            string text = File.ReadAllText(page);
+            foreach (Match block in Regex.Matches(text, "```bash\\n(.*?)```", RegexOptions.Singleline))
+                yield return block.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        }
+    }
+
+    /// <summary>The README first, then every page under docs/ in name order.</summary>
+    private static IEnumerable<string> Pages()
+    {
+        yield return Path.Combine(RepoRoot.Path, "README.md");
+        string docs = Path.Combine(RepoRoot.Path, "docs");
+        if (!Directory.Exists(docs)) yield break;
+        foreach (string page in Directory.GetFiles(docs, "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            yield return page;
     }
 
     public static IEnumerable<object[]> Commands() => Blocks().SelectMany(b => b).Select(c => new object[] { c });
