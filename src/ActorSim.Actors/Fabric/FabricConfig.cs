@@ -1,0 +1,118 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace ActorSim.Actors.Fabric;
+
+/// <summary>
+/// The HOCON ActorSim's actor systems run with. In process (the embedded default) a plain local system: no remoting,
+/// no port. On a cluster: Akka.Cluster over Akka.Remote (DotNetty TCP, optionally mutual TLS), phi-accrual failure
+/// detection tuned for a LAN, the split brain resolver with the <c>keep-majority</c> strategy, and serialization of
+/// control messages through Hyperion restricted to an allow-list (<see cref="AllowListHyperionSerializer"/>) with
+/// bulk <c>double[]</c> payloads as raw little-endian doubles (<see cref="DoubleArraySerializer"/>).
+/// </summary>
+/// <remarks>
+/// Split brain strategy: <c>keep-majority</c>. After a partition the side with more than half of the members (the side
+/// with the lowest address on a tie) keeps running and downs the other side, so two coordinator singletons can never
+/// run at once; a minority side downs itself. It needs no fixed cluster size (unlike <c>static-quorum</c>) and keeps a
+/// cluster of three running when one node is lost. <c>down-all-when-unstable</c> downs everything if the membership
+/// keeps changing for longer than the resolver's stable-after window plus its own margin, which is safer than guessing.
+/// </remarks>
+public static class FabricConfig
+{
+    /// <summary>The actor system's name on every node.</summary>
+    public const string SystemName = "actorsim";
+
+    private const string Logging = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = 0
+          log-dead-letters-during-shutdown = off
+          actor.debug.unhandled = off
+        }
+        """;
+
+    /// <summary>A local actor system: no remoting, no open port.</summary>
+    public static Config Local() => ConfigurationFactory.ParseString(Logging + "\nakka.actor.provider = local\n");
+
+    /// <summary>A cluster member with <paramref name="settings"/>.</summary>
+    public static Config Cluster(FabricSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string Duration(TimeSpan t) => ((long)Math.Round(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+        string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        string List(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(Quote)) + "]";
+
+        var roles = settings.Roles.Append(settings.IdentityRole).Distinct(StringComparer.Ordinal);
+        var seeds = settings.SeedNodes.Select(s => SeedAddress(settings.Protocol, settings.SystemName, s));
+        string tls = settings.Tls is { } t
+            ? $$"""
+              enable-ssl = true
+              ssl {
+                suppress-validation = false
+                require-mutual-authentication = true
+                validate-certificate-hostname = false
+                certificate { path = {{Quote(t.CertificatePath)}}, password = {{Quote(t.CertificatePassword)}} }
+              }
+              """
+            : "enable-ssl = false";
+        string hocon = $$"""
+            {{Logging}}
+            akka {
+              actor {
+                provider = cluster
+                serializers {
+                  actorsim-doubles = "{{typeof(DoubleArraySerializer).FullName}}, {{typeof(DoubleArraySerializer).Assembly.GetName().Name}}"
+                  actorsim-hyperion = "{{typeof(AllowListHyperionSerializer).FullName}}, {{typeof(AllowListHyperionSerializer).Assembly.GetName().Name}}"
+                }
+                serialization-bindings {
+                  "System.Double[], System.Private.CoreLib" = actorsim-doubles
+                  "System.Object" = actorsim-hyperion
+                }
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = {{Quote(settings.Host)}}
+                  {{(settings.PublicHost is { } p ? "public-hostname = " + Quote(p) : "")}}
+                  port = {{settings.Port}}
+                  maximum-frame-size = {{settings.MaximumFrameSize}}b
+                  send-buffer-size = 4194304b
+                  receive-buffer-size = 4194304b
+                  {{tls}}
+                }
+              }
+              cluster {
+                seed-nodes = {{List(seeds)}}
+                roles = {{List(roles)}}
+                log-info = off
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = {{Duration(settings.StableAfter)}}
+                  down-all-when-unstable = on
+                }
+                failure-detector {
+                  heartbeat-interval = {{Duration(settings.HeartbeatInterval)}}
+                  acceptable-heartbeat-pause = {{Duration(settings.AcceptableHeartbeatPause)}}
+                  threshold = 8.0
+                  expected-response-after = {{Duration(settings.HeartbeatInterval)}}
+                }
+                run-coordinated-shutdown-when-down = on
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """;
+        return ConfigurationFactory.ParseString(hocon);
+    }
+
+    /// <summary>The Akka address of a seed given as <c>host:port</c> (or already as an <c>akka.tcp://</c> / <c>akka.ssl.tcp://</c> address).</summary>
+    public static string SeedAddress(string protocol, string systemName, string seed)
+    {
+        if (seed.StartsWith("akka.", StringComparison.Ordinal) && seed.Contains("://", StringComparison.Ordinal)) return seed;
+        int colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            throw new FormatException($"seed node \"{seed}\" is not host:port (e.g. 127.0.0.1:4053)");
+        return $"{protocol}://{systemName}@{seed}";
+    }
+}

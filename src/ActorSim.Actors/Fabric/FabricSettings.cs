@@ -1,0 +1,69 @@
+namespace ActorSim.Actors.Fabric;
+
+/// <summary>
+/// How one node joins the Akka.NET cluster: where it listens, which seed nodes it contacts, its roles and
+/// identity, how fast failures are detected and downed, and its TLS material. Everything has a default that
+/// suits a cluster on one machine or a LAN; <see cref="FabricConfig.Cluster"/> turns it into HOCON.
+/// </summary>
+/// <param name="NodeId">The node's name in ActorSim (logs, placement, run.json); carried as the role <c>id:NAME</c>.</param>
+/// <param name="Host">The address to bind and advertise; default loopback.</param>
+/// <param name="Port">The TCP port (0: any free port — fine for every node but a seed).</param>
+/// <param name="SeedNodes">Seed node addresses, <c>host:port</c> each (empty: this node founds a cluster by joining itself).</param>
+/// <param name="Roles">The node's roles, e.g. <c>coordinator</c>, <c>worker</c>, <c>submitter</c>.</param>
+public sealed record FabricSettings(string NodeId, string Host, int Port, IReadOnlyList<string> SeedNodes, IReadOnlyList<string> Roles)
+{
+    /// <summary>The actor system's name: the same on every node of a cluster.</summary>
+    public string SystemName { get; init; } = FabricConfig.SystemName;
+
+    /// <summary>The address other nodes use to reach this one, if it differs from <see cref="Host"/> (NAT, docker).</summary>
+    public string? PublicHost { get; init; }
+
+    /// <summary>How often a node sends heartbeats to the nodes that monitor it. Default 250 ms.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The phi-accrual detector's tolerated silence beyond the usual heartbeat rhythm. A process that is killed drops
+    /// its TCP connections and is noticed at once by the remoting layer; a frozen one (SIGSTOP, a long GC) is marked
+    /// unreachable after about this long. Default 1.5 s.
+    /// </summary>
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>
+    /// Split brain resolver: how long the set of unreachable members must be stable before the resolver decides
+    /// (downs the minority side, see <see cref="FabricConfig"/>). Default 2 s.
+    /// </summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Mutual TLS between nodes; null: plain TCP (loopback clusters and tests only).</summary>
+    public TlsSettings? Tls { get; init; }
+
+    /// <summary>The largest message a node sends or accepts. Default 64 MiB (a whole-field snapshot of a large grid).</summary>
+    public long MaximumFrameSize { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Akka.Remote's protocol: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
+    public string Protocol => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+
+    /// <summary>The Akka address of the node at <paramref name="hostAndPort"/> in a cluster with these settings.</summary>
+    public string AddressOf(string hostAndPort) => FabricConfig.SeedAddress(Protocol, SystemName, hostAndPort);
+
+    /// <summary>The role that carries <see cref="NodeId"/>.</summary>
+    public string IdentityRole => NodeIdentity.Role(NodeId);
+}
+
+/// <summary>
+/// Mutual TLS between cluster nodes: this node's certificate (PKCS#12 with its private key, allowed for server and
+/// client authentication) and the cluster CA's certificate (PEM or DER) that every peer's certificate must chain to.
+/// </summary>
+public sealed record TlsSettings(string CertificatePath, string CertificatePassword, string CaCertificatePath);
+
+/// <summary>A node's ActorSim identity travels as a cluster role <c>id:NAME</c>, so every member event names the node.</summary>
+public static class NodeIdentity
+{
+    public const string Prefix = "id:";
+
+    public static string Role(string nodeId) => Prefix + nodeId;
+
+    /// <summary>The node id among <paramref name="roles"/>, or null if the member carries none.</summary>
+    public static string? Of(IEnumerable<string> roles) =>
+        roles.FirstOrDefault(r => r.StartsWith(Prefix, StringComparison.Ordinal)) is { } r ? r[Prefix.Length..] : null;
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using ActorSim.Actors.Fabric;
+using Akka.Actor;
+using AkkaSystem = Akka.Actor.ActorSystem;
+
+namespace ActorSim.Actors.Tests.Fabric;
+
+using Props = Akka.Actor.Props;
+
+/// <summary>
+/// Mutual TLS between nodes with certificates made by <c>cluster-config/make-certs.sh</c>: nodes with certificates from
+/// the cluster's CA form a cluster; a node whose certificate comes from another CA can neither join nor deliver a message.
+/// </summary>
+public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-tls-").FullName;
+    private readonly List<AkkaSystem> _nodes = new();
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorSim.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("ActorSim.sln not found above the test binaries");
+    }
+
+    private void MakeCerts(string dir, params string[] nodes)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot(), "cluster-config", "make-certs.sh"), dir, .. nodes])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(start)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"make-certs.sh failed ({p.ExitCode}): {err}");
+    }
+
+    private AkkaSystem Start(string id, int port, int seedPort, string certDir)
+    {
+        var settings = FabricTestNodes.Settings(id, port, seedPort, "worker") with
+        {
+            Tls = new TlsSettings(Path.Combine(certDir, id + ".pfx"), "actorsim", Path.Combine(certDir, "ca.pem")),
+        };
+        var system = FabricSystem.CreateClusterNode(settings);
+        _nodes.Add(system);
+        return system;
+    }
+
+    [Fact]
+    public async Task Nodes_with_the_clusters_certificates_join_and_a_node_with_a_foreign_certificate_cannot_join_or_send()
+    {
+        string cluster = Path.Combine(_dir, "cluster"), foreign = Path.Combine(_dir, "foreign");
+        MakeCerts(cluster, "a", "b");
+        MakeCerts(foreign, "evil");
+        Assert.True(File.Exists(Path.Combine(cluster, "ca.pem")) && File.Exists(Path.Combine(cluster, "a.pfx")));
+
+        int seedPort = FabricTestNodes.FreePort();
+        var a = Start("a", seedPort, seedPort, cluster);
+        var b = Start("b", 0, seedPort, cluster);
+        await Task.WhenAll(FabricSystem.WhenUp(a, TimeSpan.FromSeconds(30)), FabricSystem.WhenUp(b, TimeSpan.FromSeconds(30)));
+        var inbox = CreateTestProbe(a);
+        a.ActorOf(Props.Create(() => new Relay(inbox.Ref)), "inbox");
+        var fromB = await b.ActorSelection($"akka.ssl.tcp://actorsim@127.0.0.1:{seedPort}/user/inbox").ResolveOne(TimeSpan.FromSeconds(10));
+        fromB.Tell(new FabricPong(1, 1, "b"));
+        Assert.Equal("b", inbox.ExpectMsg<FabricPong>(TimeSpan.FromSeconds(10)).Node);
+
+        var evil = Start("evil", 0, seedPort, foreign);
+        await Assert.ThrowsAsync<TimeoutException>(() => FabricSystem.WhenUp(evil, TimeSpan.FromSeconds(6)));
+        evil.ActorSelection($"akka.ssl.tcp://actorsim@127.0.0.1:{seedPort}/user/inbox").Tell(new FabricPong(2, 2, "evil"));
+        inbox.ExpectNoMsg(TimeSpan.FromSeconds(2));
+        var members = Akka.Cluster.Cluster.Get(a).State.Members.Select(m => NodeIdentity.Of(m.Roles)).ToArray();
+        Assert.Equal(["a", "b"], members.Order());
+    }
+
+    public new void Dispose()
+    {
+        foreach (var n in _nodes) n.Terminate().Wait(TimeSpan.FromSeconds(20));
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+        base.Dispose();
+    }
+
+    private sealed class Relay : ReceiveActor
+    {
+        public Relay(Akka.Actor.IActorRef to) => ReceiveAny(m => to.Forward(m));
+    }
+}
