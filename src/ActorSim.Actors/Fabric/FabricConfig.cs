@@ -64,10 +64,12 @@ public static class FabricConfig
                 serializers {
                   actorsim-doubles = "{{typeof(DoubleArraySerializer).FullName}}, {{typeof(DoubleArraySerializer).Assembly.GetName().Name}}"
                   actorsim-hyperion = "{{typeof(AllowListHyperionSerializer).FullName}}, {{typeof(AllowListHyperionSerializer).Assembly.GetName().Name}}"
+                  actorsim-frames = "{{typeof(FrameSerializer).FullName}}, {{typeof(FrameSerializer).Assembly.GetName().Name}}"
                 }
                 serialization-bindings {
                   "System.Double[], System.Private.CoreLib" = actorsim-doubles
                   "System.Object" = actorsim-hyperion
+                  "{{typeof(FrameMessage).FullName}}, {{typeof(FrameMessage).Assembly.GetName().Name}}" = actorsim-frames
                 }
               }
               remote {
@@ -89,6 +91,7 @@ public static class FabricConfig
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = keep-majority
+                  keep-majority.role = {{Quote(settings.MajorityRole ?? "")}}
                   stable-after = {{Duration(settings.StableAfter)}}
                   down-all-when-unstable = on
                 }
@@ -100,6 +103,9 @@ public static class FabricConfig
                 }
                 run-coordinated-shutdown-when-down = on
               }
+              # A node leaves the cluster explicitly (Cluster.Leave) before it stops; terminating the actor system
+              # without that is a crash as far as the others can tell (used by the failure tests).
+              coordinated-shutdown.run-by-actor-system-terminate = off
               coordinated-shutdown.exit-clr = off
             }
             """;

@@ -34,6 +34,12 @@ public sealed record FabricSettings(string NodeId, string Host, int Port, IReadO
     /// </summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The split brain resolver counts only members with this role when it looks for the majority (null: all members).
+    /// ActorSim counts its nodes and leaves out submitters, which come and go with each run.
+    /// </summary>
+    public string? MajorityRole { get; init; }
+
     /// <summary>Mutual TLS between nodes; null: plain TCP (loopback clusters and tests only).</summary>
     public TlsSettings? Tls { get; init; }
 

@@ -77,6 +77,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
                 node.OnFrame, node.OnUndeliverable, options.LeaderCandidate, node._membership.OnOwnLeadership)
             {
                 OnConnectionChanged = node._membership.OnConnectionChanged,
+                Secret = options.Secret,
             }, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref node._state, 1);
             node._membership.Start();
@@ -199,6 +200,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         {
             case InProcess.InProcessTransport inProcess: await inProcess.CrashAsync().ConfigureAwait(false); break;
             case RabbitMq.RabbitMqTransport rabbit: await rabbit.AbortAsync().ConfigureAwait(false); break;
+            case Fabric.AkkaClusterTransport akka: await akka.CrashAsync().ConfigureAwait(false); break;
             default: await _transport.DisposeAsync().ConfigureAwait(false); break;
         }
         if (System.Cluster == this) System.Cluster = null;

@@ -226,7 +226,7 @@ internal sealed class ClusterMembership
                 }
                 else if (++member.Absences >= 2) // twice: an orderly Leaving may still be in our inbox the first time
                 {
-                    Crash(member, "its inbox disappeared (its process or its broker connection died)");
+                    Crash(member, "it is no longer reachable: its inbox disappeared (its process, its connection or its machine died)");
                 }
             }
         }

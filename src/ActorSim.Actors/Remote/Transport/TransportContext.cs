@@ -22,4 +22,7 @@ public sealed record TransportContext(
 {
     /// <summary>Called when the connection to the broker is lost (false) or restored (true); a transport without a broker never calls it.</summary>
     public Action<bool> OnConnectionChanged { get; init; } = static _ => { };
+
+    /// <summary>The cluster's secret, for transports that derive an identity from it (Akka: the cluster fingerprint role).</summary>
+    public ClusterSecret? Secret { get; init; }
 }

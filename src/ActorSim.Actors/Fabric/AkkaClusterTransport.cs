@@ -1,0 +1,317 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ActorSim.Actors.Remote;
+using ActorSim.Actors.Remote.Transport;
+using ActorSim.Actors.Remote.Wire;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Actors.Fabric;
+
+using AkkaCluster = Akka.Cluster.Cluster;
+using IActorRef = Akka.Actor.IActorRef;
+using Props = Akka.Actor.Props;
+
+/// <summary>
+/// The cluster transport on Akka.NET: every node is an Akka.Cluster member (seed nodes, gossip, phi-accrual failure
+/// detection, the split brain resolver, optional mutual TLS — see <see cref="FabricConfig"/>), frames travel directly
+/// between the two nodes concerned over Akka.Remote (no broker, no third party), and the leadership is a cluster
+/// singleton on the coordinator nodes, so there is never more than one leader on the majority side of a partition.
+/// </summary>
+/// <remarks>
+/// Presence (<see cref="IsNodePresentAsync"/>) is Akka's view: a node is present while it is an Up member that the failure
+/// detector considers reachable. A killed process is unreachable after about <see cref="FabricSettings.AcceptableHeartbeatPause"/>,
+/// and so is a frozen one (SIGSTOP); the resolver then downs it, and the singleton moves to the oldest remaining
+/// coordinator node. Members of another cluster id or secret carry another fingerprint role and are ignored: they never
+/// count as present, never lead and receive no frames.
+/// </remarks>
+public sealed class AkkaClusterTransport : IClusterTransport
+{
+    /// <summary>The role every <c>actorsim node</c> carries; the split brain resolver counts only these.</summary>
+    public const string NodeRole = "actorsim-node";
+
+    /// <summary>The role of a submitter (<c>actorsim run --cluster</c>): a member that hosts nothing and never leads.</summary>
+    public const string SubmitterRole = "submitter";
+
+    private const string InboxName = "actorsim-frames";
+    private const string LeaderName = "actorsim-leader";
+
+    private readonly FabricSettings _settings;
+    private readonly TimeSpan _joinTimeout;
+    private readonly ConcurrentDictionary<string, Peer> _peers = new(StringComparer.Ordinal);
+    private Akka.Actor.ActorSystem? _system;
+    private TransportContext? _context;
+    private ILogger? _log;
+    private int _stopped;
+
+    /// <param name="settings">Where this node listens and which seeds it joins. Its roles are completed here: the node
+    /// role (or the submitter role), the cluster fingerprint and, for a leader candidate, the coordinator role.</param>
+    /// <param name="submitter">A submitter: never leads, is not counted by the split brain resolver.</param>
+    /// <param name="joinTimeout">How long <see cref="StartAsync"/> waits to become Up (default 30 s).</param>
+    public AkkaClusterTransport(FabricSettings settings, bool submitter = false, TimeSpan? joinTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        IsSubmitter = submitter;
+        _joinTimeout = joinTimeout ?? TimeSpan.FromSeconds(30);
+    }
+
+    /// <inheritdoc />
+    public string Name => _settings.Tls is null ? "akka" : "akka-tls";
+
+    /// <summary>Whether this node is a submitter.</summary>
+    public bool IsSubmitter { get; }
+
+    /// <summary>The Akka actor system (after <see cref="StartAsync"/>).</summary>
+    public Akka.Actor.ActorSystem? System => _system;
+
+    /// <summary>This node's Akka address, e.g. <c>akka.tcp://actorsim@127.0.0.1:4053</c> (after <see cref="StartAsync"/>).</summary>
+    public string? SelfAddress => _system is null ? null : AkkaCluster.Get(_system).SelfAddress.ToString();
+
+    /// <summary>Completes when this node's actor system has stopped: after <see cref="StopAsync"/>, or when the cluster downed
+    /// this node (it was frozen or cut off for longer than the others waited; it must be restarted to rejoin).</summary>
+    public Task Terminated => _system?.WhenTerminated ?? Task.CompletedTask;
+
+    /// <summary>Why the node stopped when the cluster removed it, or null.</summary>
+    public string? DownedReason { get; private set; }
+
+    /// <summary>The fingerprint role of a cluster: nodes agree on it only with the same cluster id and secret.</summary>
+    public static string Fingerprint(ClusterSecret secret, string clusterId)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        secret.ComputeMac(Encoding.UTF8.GetBytes("actorsim-cluster-fingerprint:" + clusterId), mac);
+        return "fp:" + Convert.ToHexStringLower(mac[..8]);
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(TransportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_context is not null) throw new InvalidOperationException("The transport has already been started.");
+        _context = context;
+        _log = context.LoggerFactory.CreateLogger("ActorSim.Actors.Fabric.AkkaClusterTransport");
+        // The fingerprint binds the cluster id too (computed here, where the id is known).
+        // The cluster secret and id give the fingerprint role that keeps clusters apart.
+        var fingerprint = Fingerprint(context.Secret ?? throw new ClusterConfigurationException("the Akka transport needs the cluster secret"), context.ClusterId);
+        _fingerprint = fingerprint;
+        var roles = new List<string> { IsSubmitter ? SubmitterRole : NodeRole, fingerprint };
+        if (context.LeaderCandidate && !IsSubmitter) roles.Add(CoordinatorRoleFor(fingerprint));
+        roles.AddRange(_settings.Roles);
+        var settings = _settings with { NodeId = context.NodeId, Roles = roles.Distinct().ToArray(), MajorityRole = NodeRole };
+        Akka.Actor.ActorSystem system;
+        try
+        {
+            system = FabricSystem.CreateClusterNode(settings);
+        }
+        catch (Exception e) when (e is FabricConfigurationException or Akka.Configuration.ConfigurationException or Akka.Remote.RemoteTransportException
+                                      or global::System.Net.Sockets.SocketException or AggregateException or FormatException)
+        {
+            throw new ClusterConfigurationException($"node '{context.NodeId}' cannot start its cluster endpoint on {settings.Host}:{settings.Port}: {Innermost(e).Message}", e);
+        }
+        _system = system;
+        system.ActorOf(Props.Create(() => new Inbox(context)), InboxName);
+        system.ActorOf(Props.Create(() => new PeerWatcher(this)), "actorsim-peers");
+        try
+        {
+            await FabricSystem.WhenUp(system, _joinTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw new ClusterConfigurationException(
+                $"node '{context.NodeId}' could not join a cluster within {_joinTimeout.TotalSeconds:0} s through the seed nodes " +
+                $"{string.Join(", ", _settings.SeedNodes.DefaultIfEmpty("(none)"))}: start a seed node first, check host and port, " +
+                "and that every node uses the same TLS CA");
+        }
+        catch (OperationCanceledException)
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+        // A node id must be unique among the members of this cluster.
+        var self = AkkaCluster.Get(system).SelfMember;
+        var clash = AkkaCluster.Get(system).State.Members.FirstOrDefault(m => m.Address != self.Address && m.Roles.Contains(fingerprint)
+            && NodeIdentity.Of(m.Roles) == context.NodeId && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp);
+        if (clash is not null)
+        {
+            await AkkaCluster.Get(system).LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await system.Terminate().ConfigureAwait(false);
+            throw new ClusterConfigurationException($"Node id '{context.NodeId}' is already in use in cluster '{context.ClusterId}' (by {clash.Address}); give every node its own name");
+        }
+        if (roles.Contains(CoordinatorRoleFor(fingerprint)))
+            system.ActorOf(ClusterSingletonManager.Props(Props.Create(() => new LeaderToken(context.OnLeadershipChanged)), PoisonPill.Instance,
+                ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRoleFor(fingerprint)).WithSingletonName("leader")), LeaderName);
+        AkkaCluster.Get(system).RegisterOnMemberRemoved(() =>
+        {
+            if (Volatile.Read(ref _stopped) == 0)
+            {
+                DownedReason = "the cluster removed this node (it was unreachable for too long, or it was downed)";
+                _log.LogError("Node '{NodeId}': {Reason}; its actor system stops, restart the node to rejoin", context.NodeId, DownedReason);
+            }
+        });
+        _log.LogInformation("Node '{NodeId}' is up in cluster '{ClusterId}' at {Address}", context.NodeId, context.ClusterId, SelfAddress);
+    }
+
+    private string _fingerprint = "";
+
+    /// <summary>The role of the nodes that may hold the leadership of the cluster with <paramref name="fingerprint"/>.</summary>
+    private static string CoordinatorRoleFor(string fingerprint) => "coordinator-" + fingerprint[3..];
+
+    /// <inheritdoc />
+    public void Send(OutboundFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var context = _context ?? throw new InvalidOperationException("The transport has not been started.");
+        try
+        {
+            if (Volatile.Read(ref _stopped) != 0 || _system is null)
+            {
+                context.OnUndeliverable(frame, "this node's transport is stopped");
+                return;
+            }
+            if (frame.IsBroadcast)
+            {
+                var bytes = frame.Bytes.ToArray();
+                foreach (var peer in _peers.Values) peer.Inbox.Tell(new FrameMessage(bytes), ActorRefs.NoSender);
+                return;
+            }
+            if (!_peers.TryGetValue(frame.TargetNode, out var target))
+            {
+                context.OnUndeliverable(frame, $"node '{frame.TargetNode}' is not a member of this cluster");
+                return;
+            }
+            target.Inbox.Tell(new FrameMessage(frame.Bytes.ToArray()), ActorRefs.NoSender);
+        }
+        finally
+        {
+            frame.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask; // handed to Akka.Remote on Send
+
+    /// <inheritdoc />
+    public Task<bool> IsNodePresentAsync(string nodeId, CancellationToken cancellationToken) =>
+        Task.FromResult(_peers.TryGetValue(nodeId, out var peer) && peer.Reachable);
+
+    /// <inheritdoc />
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0 || _system is null) return;
+        var cluster = AkkaCluster.Get(_system);
+        try
+        {
+            if (!_system.WhenTerminated.IsCompleted)
+                await cluster.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log?.LogWarning("Node '{NodeId}' did not finish leaving the cluster within 10 s; stopping anyway", _context?.NodeId);
+        }
+        await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops at once without leaving, as a killed process would (for failure tests in one process).</summary>
+    public async Task CrashAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0 || _system is null) return;
+        await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
+    // ---- Peers ---------------------------------------------------------------------------------------------
+
+    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable);
+
+    private void OnMember(Member member, bool up, bool reachable)
+    {
+        if (_system is null || !member.Roles.Contains(_fingerprint) || NodeIdentity.Of(member.Roles) is not { } id) return;
+        if (member.Address == AkkaCluster.Get(_system).SelfAddress) return;
+        if (!up)
+        {
+            if (_peers.TryGetValue(id, out var gone) && gone.Address == member.Address) _peers.TryRemove(id, out _);
+            return;
+        }
+        // The first member with an id keeps it: a second node started with the same id is refused (and leaves).
+        if (_peers.TryGetValue(id, out var known) && known.Address != member.Address) return;
+        var inbox = known?.Inbox ?? ((ExtendedActorSystem)_system).Provider.ResolveActorRef(new RootActorPath(member.Address) / "user" / InboxName);
+        _peers[id] = new Peer(member.Address, inbox, reachable);
+    }
+
+    /// <summary>Keeps <see cref="_peers"/> in step with the cluster's members.</summary>
+    private sealed class PeerWatcher : ReceiveActor
+    {
+        private readonly AkkaClusterTransport _transport;
+
+        public PeerWatcher(AkkaClusterTransport transport)
+        {
+            _transport = transport;
+            Receive<ClusterEvent.CurrentClusterState>(s =>
+            {
+                foreach (var m in s.Members.Where(m => m.Status == MemberStatus.Up)) _transport.OnMember(m, true, !s.Unreachable.Contains(m));
+            });
+            Receive<ClusterEvent.MemberUp>(e => _transport.OnMember(e.Member, true, true));
+            Receive<ClusterEvent.UnreachableMember>(e => { if (e.Member.Status == MemberStatus.Up) _transport.OnMember(e.Member, true, false); });
+            Receive<ClusterEvent.ReachableMember>(e => { if (e.Member.Status == MemberStatus.Up) _transport.OnMember(e.Member, true, true); });
+            Receive<ClusterEvent.MemberRemoved>(e => _transport.OnMember(e.Member, false, false));
+            Receive<ClusterEvent.MemberExited>(e => _transport.OnMember(e.Member, false, false));
+            Receive<ClusterEvent.MemberDowned>(e => _transport.OnMember(e.Member, false, false));
+            Receive<ClusterEvent.IMemberEvent>(_ => { });
+            Receive<ClusterEvent.IReachabilityEvent>(_ => { });
+        }
+
+        protected override void PreStart() =>
+            AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+                typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+        protected override void PostStop() => AkkaCluster.Get(Context.System).Unsubscribe(Self);
+    }
+
+    /// <summary>Hands inbound frames to the node, one at a time, in arrival order.</summary>
+    private sealed class Inbox : ReceiveActor
+    {
+        public Inbox(TransportContext context)
+        {
+            var log = context.LoggerFactory.CreateLogger("ActorSim.Actors.Fabric.AkkaClusterTransport");
+            Receive<FrameMessage>(f =>
+            {
+                try
+                {
+                    context.OnFrame(new InboundFrame(f.Bytes, $"akka {Sender.Path.Address}", Redelivered: false));
+                }
+                catch (Exception ex)
+                {
+                    log.LogError(ex, "Node '{NodeId}' failed to handle a frame; dropped", context.NodeId);
+                }
+            });
+        }
+    }
+
+    /// <summary>The cluster singleton that is the leadership: alive on exactly one coordinator node of the majority.</summary>
+    private sealed class LeaderToken : ReceiveActor
+    {
+        private readonly Action<bool> _onLeadership;
+
+        public LeaderToken(Action<bool> onLeadership)
+        {
+            _onLeadership = onLeadership;
+            ReceiveAny(_ => { });
+        }
+
+        protected override void PreStart() => _onLeadership(true);
+
+        protected override void PostStop() => _onLeadership(false);
+    }
+}
