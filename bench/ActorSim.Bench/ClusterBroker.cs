@@ -28,14 +28,6 @@ internal sealed class ClusterBroker : IDisposable
 
     public static ClusterBroker Start()
     {
-        if (Environment.GetEnvironmentVariable("ACTORSIM_BROKER_URL") is { Length: > 0 } url)
-        {
-            if (!Simulation.Runtime.Cluster.ClusterSettingsLoader.TryParseBrokerUrl(url, out var parsed, out var urlPassword, out var error))
-                throw new InvalidOperationException($"ACTORSIM_BROKER_URL: {error}");
-            var password = Environment.GetEnvironmentVariable("ACTORSIM_BROKER_PASSWORD") ?? urlPassword
-                ?? throw new InvalidOperationException("ACTORSIM_BROKER_URL is set but ACTORSIM_BROKER_PASSWORD is not");
-            return new ClusterBroker(parsed with { Password = password }, $"{parsed} (given)", null, null);
-        }
         var script = Path.Combine(RepositoryRoot(), "cluster-config", "broker.sh");
         var ports = FreePorts(3);
         var dir = Path.Combine(Path.GetTempPath(), $"actorsim-bench-broker-{Environment.ProcessId}");

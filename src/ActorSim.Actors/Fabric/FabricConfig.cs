@@ -26,6 +26,8 @@ public static class FabricConfig
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
+          # Akka's own messages go to standard error (standard output carries the commands' results).
+          loggers = ["ActorSim.Actors.Fabric.StandardErrorLogger, ActorSim.Actors"]
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
           actor.debug.unhandled = off
@@ -106,6 +108,8 @@ public static class FabricConfig
               # A node leaves the cluster explicitly (Cluster.Leave) before it stops; terminating the actor system
               # without that is a crash as far as the others can tell (used by the failure tests).
               coordinated-shutdown.run-by-actor-system-terminate = off
+              # SIGTERM and Ctrl-C belong to the host (actorsim node leaves, then stops); Akka must not act on them itself.
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
               coordinated-shutdown.exit-clr = off
             }
             """;

@@ -14,17 +14,21 @@ public static class NodeCommand
 {
     public static Command Build()
     {
-        var configOption = new Option<string?>("--config", "-c") { Description = "Cluster config file (JSON; see cluster-config/README.md). Without it, only flags, ACTORSIM_* variables and defaults are used." };
+        var configOption = new Option<string?>("--config", "-c") { Description = "Cluster config file (HOCON .conf, or JSON; see cluster-config/README.md). Without it, only flags, ACTORSIM_* variables and defaults are used." };
         var nameOption = new Option<string?>("--name") { Description = "Node name, unique in the cluster [config node_name, ACTORSIM_NODE_NAME; default: the host name]." };
         var rolesOption = new Option<string?>("--roles") { Description = "Comma-separated roles: coordinator (can lead and coordinate runs), worker (hosts blocks) [config roles, ACTORSIM_NODE_ROLES; default: coordinator,worker]." };
         var checkpointOption = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory, shared by all nodes [config checkpoint_dir, ACTORSIM_CHECKPOINT_DIR]." };
-        var brokerOption = new Option<string?>("--broker") { Description = "Broker URL amqp://user@host:port/vhost or amqps://… [config broker_url, ACTORSIM_BROKER_URL]." };
+        var hostOption = new Option<string?>("--host") { Description = "Address to listen on and to be reached at [config host, ACTORSIM_HOST; default 127.0.0.1]." };
+        var portOption = new Option<string?>("--port") { Description = "TCP port to listen on; 0 picks a free one [config port, ACTORSIM_PORT; default 4053]." };
+        var seedsOption = new Option<string?>("--seed-nodes") { Description = "Comma-separated seed nodes host:port to join through [config seed_nodes, ACTORSIM_SEED_NODES; default 127.0.0.1:4053]." };
         var clusterOption = new Option<string?>("--cluster-id") { Description = "Cluster id [config cluster, ACTORSIM_CLUSTER; default actorsim]." };
         var verboseOption = new Option<bool>("--verbose", "-v") { Description = "Log debug messages too." };
         var otlp = new OtlpOptions();
-        var command = new Command("node", "Run a cluster node: join the cluster through the broker, coordinate runs when elected leader, host blocks as a worker; Ctrl-C or SIGTERM leaves the cluster cleanly.")
+        var command = new Command("node", "Run a cluster node: join the Akka.NET cluster through its seed nodes, coordinate runs while it holds the " +
+            "leadership (a cluster singleton of the coordinator nodes), host blocks as a worker; the cluster secret comes from " +
+            "ACTORSIM_CLUSTER_SECRET (or secret_file), mutual TLS from tls_certificate/tls_ca; Ctrl-C or SIGTERM leaves the cluster cleanly.")
         {
-            configOption, nameOption, rolesOption, checkpointOption, brokerOption, clusterOption, verboseOption,
+            configOption, nameOption, rolesOption, checkpointOption, hostOption, portOption, seedsOption, clusterOption, verboseOption,
         };
         foreach (var o in otlp.All) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -37,7 +41,9 @@ public static class NodeCommand
                     ["node_name"] = parse.GetValue(nameOption),
                     ["roles"] = parse.GetValue(rolesOption),
                     ["checkpoint_dir"] = parse.GetValue(checkpointOption),
-                    ["broker_url"] = parse.GetValue(brokerOption),
+                    ["host"] = parse.GetValue(hostOption),
+                    ["port"] = parse.GetValue(portOption),
+                    ["seed_nodes"] = parse.GetValue(seedsOption),
                     ["cluster"] = parse.GetValue(clusterOption),
                 });
             }
@@ -76,15 +82,21 @@ public static class NodeCommand
 
             await using (host)
             {
-                Console.Out.WriteLine($"actorsim node '{settings.NodeName}' joined cluster '{settings.ClusterId}' at {settings.BrokerUrl} " +
+                Console.Out.WriteLine($"actorsim node '{settings.NodeName}' joined cluster '{settings.ClusterId}' through {settings.SeedDescription} " +
                                       $"(roles: {string.Join(", ", settings.Roles)}; checkpoints: {settings.CheckpointDirectory}); Ctrl-C or SIGTERM leaves");
                 Console.Out.Flush();
                 try
                 {
-                    await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), host.System.WhenFaulted);
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), host.System.WhenFaulted, host.Removed);
                 }
                 catch (OperationCanceledException)
                 {
+                }
+                if (host.Removed.IsCompleted && !cancellation.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {host.RemovedReason ?? "the node's cluster endpoint stopped"}; " +
+                                            "start the node again to rejoin");
+                    return ExitCodes.RunFailed;
                 }
                 if (host.System.WhenFaulted.IsFaulted)
                 {

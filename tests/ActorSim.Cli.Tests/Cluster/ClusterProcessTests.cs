@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ActorSim.Actors.Tests.Remote;
 using Xunit.Abstractions;
 
 namespace ActorSim.Cli.Tests.Cluster;
 
 /// <summary>
-/// The real thing on loopback: a RabbitMQ broker (broker.sh), three <c>actorsim node</c> processes and an
+/// The real thing on loopback: three <c>actorsim node</c> processes forming an Akka.NET cluster and an
 /// <c>actorsim run --cluster</c> process. The same scenario gives the same results_sha256 as <c>actorsim run</c> in
 /// process; a node killed with SIGKILL during a run stops it with an error naming the node and its blocks; SIGTERM
 /// makes a node leave cleanly.
 /// </summary>
-[Collection(BrokerCollection.Name)]
-public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper output) : IDisposable
+[Collection(ClusterProcessCollection.Name)]
+public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
 {
     private const string Secret = "process-cluster-secret-0123456789";
     private readonly ScratchDir _dir = new();
@@ -55,11 +54,11 @@ public sealed class ClusterProcessTests(BrokerFixture broker, ITestOutputHelper 
     }
 
     private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup() =>
-        NodeProcesses.Setup(broker, "proc", _dir.File("checkpoints"), Secret, failureTimeoutMs: 5000);
+        NodeProcesses.Setup("proc", _dir.File("checkpoints"), Secret, failureTimeoutMs: 5000);
 
     private static JsonObject RunJson(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!.AsObject();
 
-    [SkippableFact]
+    [Fact]
     public async Task Three_node_processes_give_the_in_process_results_sha256_for_subdomain_and_particle_runs_and_leave_cleanly_on_SIGTERM()
     {
         var (config, environment) = ClusterSetup();

@@ -25,42 +25,41 @@ internal sealed class NodeProcesses : IAsyncDisposable
     public LiveProcess this[string name] => Nodes.Single(n => n.Name == name);
 
     /// <summary>
-    /// A cluster config for the test broker (a fresh cluster id with <paramref name="prefix"/>, heartbeat 250 ms) and the
-    /// environment a node or submitter needs (broker password, cluster secret).
+    /// A cluster config (a fresh cluster id with <paramref name="prefix"/>, heartbeat 250 ms, seed nodes filled in by
+    /// <see cref="StartAsync"/>) and the environment a node or submitter needs (the cluster secret).
     /// </summary>
-    public static (JsonObject Config, Dictionary<string, string> Environment) Setup(ActorSim.Actors.Tests.Remote.BrokerFixture broker, string prefix,
-        string checkpointDirectory, string secret, int failureTimeoutMs)
+    public static (JsonObject Config, Dictionary<string, string> Environment) Setup(string prefix, string checkpointDirectory, string secret, int failureTimeoutMs)
     {
-        var options = broker.Require();
         var config = new JsonObject
         {
             ["cluster"] = prefix + "-" + Guid.NewGuid().ToString("N")[..8],
-            ["broker_url"] = $"amqp://{options.UserName}@127.0.0.1:{options.Port}/{options.VirtualHost}",
             ["checkpoint_dir"] = checkpointDirectory,
             ["heartbeat_ms"] = 250,
             ["failure_timeout_ms"] = failureTimeoutMs,
             ["submit_timeout_s"] = 60,
         };
-        var environment = new Dictionary<string, string>
-        {
-            ["ACTORSIM_BROKER_PASSWORD"] = options.Password,
-            ["ACTORSIM_CLUSTER_SECRET"] = secret,
-        };
+        var environment = new Dictionary<string, string> { ["ACTORSIM_CLUSTER_SECRET"] = secret };
         return (config, environment);
     }
 
-    /// <summary>Writes a config for <paramref name="clusterId"/> and starts nodes node-1..node-N (in namespaces, if given).</summary>
+    /// <summary>
+    /// Writes a config for <paramref name="config"/>'s cluster and starts nodes node-1..node-N, each on a port of its own
+    /// (in namespaces, if given: on the namespace's address), every node a seed; node-1 founds the cluster.
+    /// </summary>
     public static async Task<NodeProcesses> StartAsync(string directory, JsonObject config, IReadOnlyDictionary<string, string> environment, int count,
-        IReadOnlyList<string>? namespaces = null)
+        IReadOnlyList<string>? namespaces = null, IReadOnlyList<string>? hosts = null)
     {
+        var ports = Enumerable.Range(0, count).Select(_ => hosts is null ? ActorSim.Actors.Tests.Fabric.FabricTestNodes.FreePort() : 4053).ToArray();
+        var addresses = Enumerable.Range(0, count).Select(i => (hosts?[i] ?? "127.0.0.1") + ":" + ports[i]).ToArray();
+        config["seed_nodes"] = new JsonArray(addresses.Select(a => (JsonNode?)a).ToArray());
         var configFile = Path.Combine(directory, $"cluster-{Guid.NewGuid():N}.json");
         File.WriteAllText(configFile, config.ToJsonString());
         var nodes = new List<LiveProcess>();
-        var cluster = new NodeProcesses(configFile, environment, nodes);
+        var cluster = new NodeProcesses(configFile, environment, nodes) { Ports = ports, Hosts = hosts };
         try
         {
             for (int i = 1; i <= count; i++)
-                nodes.Add(LiveProcess.Actorsim($"node-{i}", ["node", "--config", configFile, "--name", $"node-{i}"], environment, directory, namespaces?[i - 1]));
+                nodes.Add(LiveProcess.Actorsim($"node-{i}", cluster.NodeArguments($"node-{i}"), environment, directory, namespaces?[i - 1]));
             await Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(l => l.Contains("joined cluster"), StartTimeout)));
         }
         catch
@@ -71,9 +70,24 @@ internal sealed class NodeProcesses : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>SIGTERM to every live node; each must exit 0 after printing that it left.</summary>
+    private int[] Ports { get; init; } = [];
+
+    private IReadOnlyList<string>? Hosts { get; init; }
+
+    /// <summary>The command line of node <paramref name="name"/> (node-I): its name, host and port.</summary>
+    public string[] NodeArguments(string name)
+    {
+        int i = int.Parse(name["node-".Length..]) - 1;
+        return ["node", "--config", ConfigFile, "--name", name, "--port", Ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. Hosts is null ? Array.Empty<string>() : ["--host", Hosts[i]]];
+    }
+
+    /// <summary>SIGTERM to every live node; each must exit 0 after printing that it left. A node the cluster removed
+    /// (frozen too long) must have said so and exited by itself.</summary>
     public async Task StopAsync()
     {
+        foreach (var removed in Nodes.Where(n => n.HasExited))
+            Assert.True(removed.StdErr.Contains("the cluster removed this node", StringComparison.Ordinal), $"{removed.Name} exited on its own{System.Environment.NewLine}{removed.Describe()}");
         var live = Nodes.Where(n => !n.HasExited).ToArray();
         foreach (var n in live) n.Terminate();
         foreach (var n in live)

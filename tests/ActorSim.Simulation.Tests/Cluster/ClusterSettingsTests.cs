@@ -15,7 +15,7 @@ public sealed class ClusterSettingsTests : IDisposable
     {
         var path = _dir.File("cluster.json");
         File.WriteAllText(path, json);
-        File.WriteAllText(_dir.File("broker.password"), "broker-pw\n");
+        File.WriteAllText(_dir.File("tls.password"), "tls-pw\n");
         File.WriteAllText(_dir.File("cluster.secret"), "file-secret-0123456789abcdef\n");
         return path;
     }
@@ -28,8 +28,11 @@ public sealed class ClusterSettingsTests : IDisposable
           // comments are allowed
           "description": "test cluster",
           "cluster": "lab",
-          "broker_url": "amqp://sim@broker.example:5673/sims",
-          "broker_password_file": "broker.password",
+          "seed_nodes": ["seed-a.example:4053", "10.0.0.2:4060"],
+          "host": "10.0.0.5",
+          "port": 4061,
+          "unreachable_after_ms": 3000,
+          "down_after_ms": 4000,
           "secret_file": "cluster.secret",
           "node_name": "file-node",
           "roles": ["worker"],
@@ -49,15 +52,18 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Equal(["worker"], s.Roles);
         Assert.False(s.IsCoordinatorCandidate);
         Assert.Equal(_dir.File("ckpt"), s.CheckpointDirectory);
-        Assert.Equal(("broker.example", 5673, "sims", "sim", "broker-pw", false), (s.Broker.HostName, s.Broker.Port, s.Broker.VirtualHost, s.Broker.UserName, s.Broker.Password, s.Broker.Tls));
-        Assert.Equal("amqp://sim@broker.example:5673/sims", s.BrokerUrl);
+        Assert.Equal(["seed-a.example:4053", "10.0.0.2:4060"], s.Fabric.SeedNodes);
+        Assert.Equal(("10.0.0.5", 4061), (s.Fabric.Host, s.Fabric.Port));
+        Assert.Equal(TimeSpan.FromSeconds(3), s.Fabric.AcceptableHeartbeatPause);
+        Assert.Equal(TimeSpan.FromSeconds(4), s.Fabric.StableAfter);
+        Assert.Null(s.Fabric.Tls);
         Assert.Equal(TimeSpan.FromMilliseconds(100), s.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(2), s.FailureTimeout);
         Assert.Equal(TimeSpan.FromSeconds(7), s.SubmitTimeout);
         var options = s.NodeOptions(s.NodeName, s.IsCoordinatorCandidate);
         Assert.False(options.LeaderCandidate);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.HeartbeatInterval);
-        Assert.DoesNotContain("broker-pw", s.ToString());
+        Assert.DoesNotContain("file-secret", s.ToString());
     }
 
     [Fact]
@@ -67,12 +73,13 @@ public sealed class ClusterSettingsTests : IDisposable
         _env["ACTORSIM_NODE_NAME"] = "env-node";
         _env["ACTORSIM_NODE_ROLES"] = "coordinator,worker";
         _env["ACTORSIM_CLUSTER"] = "env-cluster";
-        _env["ACTORSIM_BROKER_PASSWORD"] = "env-pw";
-        var s = Load(file, new() { ["node_name"] = "flag-node", ["cluster"] = null });
+        _env["ACTORSIM_PORT"] = "5000";
+        var s = Load(file, new() { ["node_name"] = "flag-node", ["cluster"] = null, ["seed_nodes"] = "127.0.0.1:1,127.0.0.1:2" });
         Assert.Equal("flag-node", s.NodeName);           // flag
         Assert.Equal("env-cluster", s.ClusterId);        // env (the flag was not given)
         Assert.Equal(["coordinator", "worker"], s.Roles); // env
-        Assert.Equal("env-pw", s.Broker.Password);       // env password beats the file
+        Assert.Equal(5000, s.Fabric.Port);                // env beats the file
+        Assert.Equal(["127.0.0.1:1", "127.0.0.1:2"], s.Fabric.SeedNodes); // flag
         Assert.Equal(_dir.File("ckpt"), s.CheckpointDirectory); // file
     }
 
@@ -92,13 +99,55 @@ public sealed class ClusterSettingsTests : IDisposable
     }
 
     [Fact]
-    public void There_is_no_default_secret_and_no_default_password()
+    public void There_is_no_default_secret_and_the_defaults_are_a_loopback_seed()
     {
         var file = Config("""{ "cluster": "lab" }""");
         var error = Assert.Throws<ClusterConfigurationException>(() => Load(file));
         Assert.Contains("No cluster secret", error.Message);
-        Assert.Contains("no broker password", error.Message);
-        Assert.Contains("2 problems", error.Message);
+        Assert.Contains("1 problem", error.Message);
+        _env["ACTORSIM_CLUSTER_SECRET"] = "env-secret-0123456789abcdef";
+        var s = Load(file);
+        Assert.Equal(["127.0.0.1:4053"], s.Fabric.SeedNodes);
+        Assert.Equal(("127.0.0.1", 4053), (s.Fabric.Host, s.Fabric.Port));
+    }
+
+    [Fact]
+    public void Tls_settings_name_the_files_and_read_the_password_file()
+    {
+        File.WriteAllText(_dir.File("node.pfx"), "x");
+        File.WriteAllText(_dir.File("ca.pem"), "x");
+        var file = Config("""
+            { "secret": "0123456789abcdef0123", "tls_certificate": "node.pfx", "tls_ca": "ca.pem", "tls_password_file": "tls.password" }
+            """);
+        var s = Load(file);
+        Assert.Equal(new Actors.Fabric.TlsSettings(_dir.File("node.pfx"), "tls-pw", _dir.File("ca.pem")), s.Fabric.Tls);
+        Assert.DoesNotContain("tls-pw", s.ToString());
+        Assert.Contains("mutual TLS", s.ToString());
+    }
+
+    [Fact]
+    public void A_hocon_config_gives_the_same_settings_as_json()
+    {
+        var path = _dir.File("cluster.conf");
+        File.WriteAllText(path, """
+            # HOCON: comments, dashes in keys
+            actorsim {
+              cluster = "lab"
+              seed-nodes = ["127.0.0.1:4100", "127.0.0.1:4101"]
+              port = 4100
+              secret = "0123456789abcdef0123"
+              roles = [worker]
+              heartbeat-ms = 100
+            }
+            """);
+        var s = Load(path);
+        Assert.Equal("lab", s.ClusterId);
+        Assert.Equal(["127.0.0.1:4100", "127.0.0.1:4101"], s.Fabric.SeedNodes);
+        Assert.Equal(4100, s.Fabric.Port);
+        Assert.Equal(["worker"], s.Roles);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), s.HeartbeatInterval);
+        File.WriteAllText(path, "cluster = lab");
+        Assert.Contains("no actorsim { … } block", Assert.Throws<ClusterConfigurationException>(() => Load(path)).Message);
     }
 
     [Fact]
@@ -106,43 +155,24 @@ public sealed class ClusterSettingsTests : IDisposable
     {
         var file = Config("""
             { "clustr": "x", "node_name": "bad name!", "roles": ["worker", "boss"], "heartbeat_ms": "fast",
-              "broker_url": "http://example", "secret": "short" }
+              "seed_nodes": ["no-port"], "port": 99999, "secret": "short" }
             """);
         var error = Assert.Throws<ClusterConfigurationException>(() => Load(file));
         Assert.Contains("unknown key \"clustr\"", error.Message);
         Assert.Contains("'bad name!' is not a valid id", error.Message);
         Assert.Contains("unknown: boss", error.Message);
         Assert.Contains("heartbeat_ms: 'fast' is not a number", error.Message);
-        Assert.Contains("'http://example' is not a broker URL", error.Message);
+        Assert.Contains("seed node \"no-port\" is not host:port", error.Message);
+        Assert.Contains("port: 99999 is not a TCP port", error.Message);
         Assert.Contains("at least 16 are required", error.Message);
-    }
-
-    [Theory]
-    [InlineData("amqp://u@h/v", "h", 5672, "v", false)]
-    [InlineData("amqps://u@broker.lan/v", "broker.lan", 5671, "v", true)]
-    [InlineData("amqp://u@10.0.0.1:1234", "10.0.0.1", 1234, "/", false)]
-    [InlineData("amqp://u@h:5672/a%2Fb", "h", 5672, "a/b", false)]
-    public void Broker_urls_give_host_port_vhost_and_tls(string url, string host, int port, string vhost, bool tls)
-    {
-        Assert.True(ClusterSettingsLoader.TryParseBrokerUrl(url, out var o, out _, out var error), error);
-        Assert.Equal((host, port, vhost, "u", tls), (o.HostName, o.Port, o.VirtualHost, o.UserName, o.Tls));
-    }
-
-    [Fact]
-    public void The_guest_user_and_urls_without_a_user_are_refused()
-    {
-        Assert.False(ClusterSettingsLoader.TryParseBrokerUrl("amqp://guest@h/v", out _, out _, out var e1));
-        Assert.Contains("guest", e1);
-        Assert.False(ClusterSettingsLoader.TryParseBrokerUrl("amqp://h/v", out _, out _, out var e2));
-        Assert.Contains("no broker user", e2);
     }
 
     [Fact]
     public void The_shipped_example_configs_load()
     {
         _env["ACTORSIM_CLUSTER_SECRET"] = "example-secret-0123456789abcdef";
-        _env["ACTORSIM_BROKER_PASSWORD"] = "pw";
-        foreach (var name in new[] { "local-3-nodes.json", "docker.json", "multi-host.json" })
+        _env["HOSTNAME"] = "container-1";
+        foreach (var name in new[] { "local-3-nodes.conf", "docker.conf" })
         {
             var s = Load(Path.Combine(RepoRoot.Path, "cluster-config", name));
             Assert.False(string.IsNullOrEmpty(s.ClusterId));

@@ -107,8 +107,8 @@ internal sealed class ClusterMembership
         lock (_gate)
         {
             _selfLeader = leader;
-            if (leader) SetLeader(_node.NodeId, "this node holds the leader queue");
-            else if (_leader == _node.NodeId) SetLeader(null, "this node lost the leader queue");
+            if (leader) SetLeader(_node.NodeId, "this node holds the leadership");
+            else if (_leader == _node.NodeId) SetLeader(null, "this node gave up the leadership");
             started = _started;
         }
         if (started) Announce(AnnouncementKind.Heartbeat, null); // tell the others at once

@@ -15,6 +15,8 @@ public sealed class ClusterNodeHost : IAsyncDisposable
 {
     private int _disposed;
 
+    private IClusterTransport? _transport;
+
     private ClusterNodeHost(ActorSystem system, ClusterNode node, NodeInfo info)
     {
         System = system;
@@ -31,10 +33,16 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     /// <summary>What the node tells the leader about itself.</summary>
     public NodeInfo Info { get; }
 
-    /// <summary>Starts a node with settings from a config file (<see cref="ClusterSettingsLoader"/>) over RabbitMQ.</summary>
+    /// <summary>Starts a node with settings from a config file (<see cref="ClusterSettingsLoader"/>) on the Akka.NET cluster.</summary>
     public static Task<ClusterNodeHost> StartAsync(ClusterSettings settings, ILoggerFactory? logs = null, CancellationToken cancellationToken = default) =>
         StartAsync(settings.NodeOptions(settings.NodeName, settings.IsCoordinatorCandidate), settings.Roles, settings.CheckpointDirectory,
-            new Actors.Remote.RabbitMq.RabbitMqTransport(settings.Broker), logs, null, cancellationToken);
+            settings.CreateTransport(), logs, null, cancellationToken);
+
+    /// <summary>Completes when the node's cluster endpoint stopped on its own (the cluster removed the node); never for other transports.</summary>
+    public Task Removed => _transport is Actors.Fabric.AkkaClusterTransport akka ? akka.Terminated : new TaskCompletionSource().Task;
+
+    /// <summary>Why the cluster removed the node, once <see cref="Removed"/> completed.</summary>
+    public string? RemovedReason => (_transport as Actors.Fabric.AkkaClusterTransport)?.DownedReason;
 
     /// <summary>Starts a node.</summary>
     /// <param name="options">Cluster id, node id, secret, timings; <see cref="ClusterOptions.LeaderCandidate"/> should match the coordinator role.</param>
@@ -72,7 +80,7 @@ public sealed class ClusterNodeHost : IAsyncDisposable
             throw;
         }
         system.ActorOf(NodeActor.CreateProps(info, models), NodeActor.Name);
-        return new ClusterNodeHost(system, node, info);
+        return new ClusterNodeHost(system, node, info) { _transport = transport };
     }
 
     /// <summary>Creates the directory if needed and checks that a file can be written there.</summary>

@@ -55,19 +55,19 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>How many times a run continues after losing a node, its coordinator or the broker before it gives up. Default 20.</summary>
     public int MaxRecoveries { get; init; } = 20;
 
-    /// <summary>The broker, for run.json (never with a password).</summary>
-    public string? BrokerDescription { get; init; }
+    /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
+    public string? SeedNodes { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>Options from loaded settings, over RabbitMQ.</summary>
+    /// <summary>Options from loaded settings: the submitter joins the Akka.NET cluster through its seed nodes.</summary>
     public static ClusterRunOptions From(ClusterSettings settings, string outputDirectory) =>
-        new(outputDirectory, settings.ClusterId, settings.Secret, () => new Actors.Remote.RabbitMq.RabbitMqTransport(settings.Broker))
+        new(outputDirectory, settings.ClusterId, settings.Secret, () => settings.CreateTransport(submitter: true))
         {
             SubmitTimeout = settings.SubmitTimeout,
             HeartbeatInterval = settings.HeartbeatInterval,
             FailureTimeout = settings.FailureTimeout,
-            BrokerDescription = settings.BrokerUrl,
+            SeedNodes = settings.SeedDescription,
             CheckpointDirectory = settings.CheckpointDirectory,
         };
 }
@@ -103,7 +103,7 @@ public static class ClusterRunner
         {
             ["id"] = options.ClusterId,
             ["run_id"] = runId,
-            ["broker"] = options.BrokerDescription,
+            ["seed_nodes"] = options.SeedNodes,
             ["submitter_node"] = submitterId,
         };
         record.Extra["cluster"] = clusterInfo;
@@ -278,7 +278,7 @@ public static class ClusterRunner
                 if (Left() <= TimeSpan.Zero)
                     throw new RunFailedException(
                         $"no node of cluster '{options.ClusterId}' leads after {options.SubmitTimeout.TotalSeconds:0.#} s: start nodes with the coordinator role " +
-                        "('actorsim node --config <file>'), and check that they use the same broker, cluster id and secret");
+                        "('actorsim node --config <file>'), and check that they use the same seed nodes, cluster id and secret");
                 // Wait for any membership news (a leader announcing itself), at most until the deadline.
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 wait.CancelAfter(Left());

@@ -2,27 +2,27 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ActorSim.Actors.Fabric;
 using ActorSim.Actors.Remote;
-using ActorSim.Actors.Remote.RabbitMq;
 
 namespace ActorSim.Simulation.Runtime.Cluster;
 
 /// <summary>
 /// The settings of a cluster node (<c>actorsim node</c>) or a submitter (<c>actorsim run --cluster</c>), as
 /// <see cref="ClusterSettingsLoader"/> resolved them from command-line flags, ACTORSIM_* environment variables, the
-/// JSON config file and defaults (in that order of precedence). The broker password and the cluster secret are never
-/// printed.
+/// config file (HOCON <c>.conf</c>, or JSON) and defaults (in that order of precedence). The cluster secret and the TLS
+/// password are never printed.
 /// </summary>
 public sealed record ClusterSettings
 {
-    /// <summary>The cluster id: nodes with the same id, broker vhost and secret form one cluster.</summary>
+    /// <summary>The cluster id: nodes with the same id and secret, reachable through the same seed nodes, form one cluster.</summary>
     public required string ClusterId { get; init; }
 
-    /// <summary>The broker URL without a password, e.g. <c>amqp://actorsim@127.0.0.1:5672/actorsim</c>.</summary>
-    public required string BrokerUrl { get; init; }
-
-    /// <summary>How to reach the broker (password included).</summary>
-    public required RabbitMqOptions Broker { get; init; }
+    /// <summary>
+    /// How this node joins the Akka.NET cluster: bind address and port, seed nodes, failure detection, TLS. Its node id and
+    /// roles are filled in by the transport from <see cref="NodeName"/> and <see cref="Roles"/>.
+    /// </summary>
+    public required FabricSettings Fabric { get; init; }
 
     /// <summary>The cluster's shared HMAC secret.</summary>
     public required ClusterSecret Secret { get; init; }
@@ -61,7 +61,18 @@ public sealed record ClusterSettings
 
     /// <summary>Never shows secrets.</summary>
     public override string ToString() =>
-        $"cluster '{ClusterId}' at {BrokerUrl}, node '{NodeName}' ({string.Join(", ", Roles)}), checkpoints in {CheckpointDirectory}";
+        $"cluster '{ClusterId}' through seed nodes {SeedDescription}, node '{NodeName}' ({string.Join(", ", Roles)}) on {Fabric.Host}:{Fabric.Port}" +
+        $"{(Fabric.Tls is null ? "" : " with mutual TLS")}, checkpoints in {CheckpointDirectory}";
+
+    /// <summary>The seed nodes as a comma-separated list (for logs and run.json).</summary>
+    public string SeedDescription => string.Join(", ", Fabric.SeedNodes);
+
+    /// <summary>The cluster transport of a node (a submitter listens on any free port and never leads).</summary>
+    public AkkaClusterTransport CreateTransport(bool submitter = false) =>
+        new(submitter ? Fabric with { Port = 0 } : Fabric, submitter, JoinTimeout);
+
+    /// <summary>How long a node or submitter waits to join the cluster through its seed nodes.</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -74,12 +85,16 @@ public static partial class ClusterSettingsLoader
     /// <summary>The keys a config file may hold.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "description", "cluster", "broker_url", "broker_password_file", "broker_ca_file", "broker_heartbeat_s", "broker_connect_timeout_s",
-        "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "heartbeat_ms", "failure_timeout_ms", "submit_timeout_s",
+        "description", "cluster", "seed_nodes", "host", "port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
+        "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
+        "down_after_ms", "join_timeout_s", "submit_timeout_s",
     ];
 
-    /// <summary>The default broker URL (what <c>cluster-config/broker.sh start</c> sets up).</summary>
-    public const string DefaultBrokerUrl = "amqp://actorsim@127.0.0.1:5672/actorsim";
+    /// <summary>The default seed node: a node on this machine listening on <see cref="DefaultPort"/>.</summary>
+    public const string DefaultSeed = "127.0.0.1:4053";
+
+    /// <summary>The default port of a node (the port of the default seed).</summary>
+    public const int DefaultPort = 4053;
 
     /// <summary>Loads the settings.</summary>
     /// <param name="configFile">The JSON config file, or null (flags, environment and defaults only).</param>
@@ -99,9 +114,14 @@ public static partial class ClusterSettingsLoader
             baseDir = Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? baseDir;
             try
             {
-                var node = JsonNode.Parse(File.ReadAllText(configFile),
-                    documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-                file = node as JsonObject ?? throw new ClusterConfigurationException($"{configFile}: the config must be a JSON object.");
+                string text = File.ReadAllText(configFile);
+                if (IsHocon(configFile)) file = HoconSettings.Read(text, configFile);
+                else
+                {
+                    var node = JsonNode.Parse(text,
+                        documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                    file = node as JsonObject ?? throw new ClusterConfigurationException($"{configFile}: the config must be a JSON object.");
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -124,13 +144,13 @@ public static partial class ClusterSettingsLoader
             {
                 if (v is JsonValue jv && jv.TryGetValue(out string? s)) return (s, $"{where}: {key}", baseDir);
                 if (v is JsonValue num && num.GetValueKind() == JsonValueKind.Number) return (num.ToJsonString(), $"{where}: {key}", baseDir);
-                if (v is JsonArray array && key == "roles")
+                if (v is JsonArray array && key is "roles" or "seed_nodes")
                 {
                     var items = array.Select(x => x is JsonValue xv && xv.TryGetValue(out string? r) ? r : null).ToArray();
-                    if (items.Any(x => x is null)) { errors.Add($"{where}: roles: must be an array of strings"); return null; }
+                    if (items.Any(x => x is null)) { errors.Add($"{where}: {key}: must be a list of strings"); return null; }
                     return (string.Join(",", items), $"{where}: {key}", baseDir);
                 }
-                errors.Add($"{where}: {key}: expected a {(key == "roles" ? "list of strings" : "string or number")}, got {v.ToJsonString()}");
+                errors.Add($"{where}: {key}: expected a {(key is "roles" or "seed_nodes" ? "list of strings" : "string or number")}, got {v.ToJsonString()}");
             }
             return null;
         }
@@ -169,50 +189,61 @@ public static partial class ClusterSettingsLoader
         var failureTimeout = TimeSpan.FromMilliseconds(Number("failure_timeout_ms", "ACTORSIM_FAILURE_TIMEOUT_MS", 5000, 20));
         if (failureTimeout < heartbeat * 2)
             errors.Add($"failure_timeout_ms ({failureTimeout.TotalMilliseconds}) must be at least twice heartbeat_ms ({heartbeat.TotalMilliseconds})");
-        var brokerHeartbeat = TimeSpan.FromSeconds(Number("broker_heartbeat_s", "ACTORSIM_BROKER_HEARTBEAT_S", 5, 1));
-        var connectTimeout = TimeSpan.FromSeconds(Number("broker_connect_timeout_s", "ACTORSIM_BROKER_CONNECT_TIMEOUT_S", 10, 0.1));
         var submitTimeout = TimeSpan.FromSeconds(Number("submit_timeout_s", "ACTORSIM_SUBMIT_TIMEOUT_S", 30, 0));
 
         // checkpoint directory
         var checkpoints = PathValue("checkpoint_dir", "ACTORSIM_CHECKPOINT_DIR")
                           ?? Path.Combine(StateHome(environment), "actorsim", "checkpoints", clusterId);
 
-        // broker
-        var url = Get("broker_url", "ACTORSIM_BROKER_URL") ?? (DefaultBrokerUrl, "the default broker_url", baseDir);
-        RabbitMqOptions? broker = null;
-        string displayUrl = url.Text;
-        if (TryParseBrokerUrl(url.Text, out var parsed, out var urlPassword, out var urlError))
+        // the Akka.NET fabric: where this node listens and which seeds it joins through
+        var host = ExpandVariables(Get("host", "ACTORSIM_HOST")?.Text ?? "127.0.0.1", environment);
+        if (host.Length == 0 || host.Any(char.IsWhiteSpace)) errors.Add($"host: '{host}' is not a host name or IP address");
+        var publicHost = Get("public_host", "ACTORSIM_PUBLIC_HOST")?.Text is { } ph ? ExpandVariables(ph, environment) : null;
+        if (publicHost is { Length: 0 }) errors.Add("public_host: empty after expanding environment variables");
+        int port = (int)Number("port", "ACTORSIM_PORT", DefaultPort, 0);
+        if (port > 65535) errors.Add($"port: {port} is not a TCP port (0 to 65535; 0 picks any free port)");
+        var seedText = Get("seed_nodes", "ACTORSIM_SEED_NODES");
+        var seeds = (seedText?.Text ?? DefaultSeed).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var seed in seeds)
         {
-            displayUrl = parsed.ToString();
-            string? password = environment("ACTORSIM_BROKER_PASSWORD") is { Length: > 0 } p ? p : null;
-            if (password is null && Get("broker_password_file", "ACTORSIM_BROKER_PASSWORD_FILE") is { } pf)
+            try
             {
-                var path = ExpandPath(pf.Text, pf.BaseDir);
+                FabricConfig.SeedAddress("akka.tcp", FabricConfig.SystemName, seed);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{seedText?.Source ?? "seed_nodes"}: {e.Message}");
+            }
+        }
+        if (seeds.Length == 0) errors.Add($"{seedText?.Source ?? "seed_nodes"}: give at least one seed node host:port");
+        var unreachableAfter = TimeSpan.FromMilliseconds(Number("unreachable_after_ms", "ACTORSIM_UNREACHABLE_AFTER_MS", 1500, 200));
+        var downAfter = TimeSpan.FromMilliseconds(Number("down_after_ms", "ACTORSIM_DOWN_AFTER_MS", 2000, 100));
+        var joinTimeout = TimeSpan.FromSeconds(Number("join_timeout_s", "ACTORSIM_JOIN_TIMEOUT_S", 30, 1));
+        TlsSettings? tls = null;
+        var certificate = PathValue("tls_certificate", "ACTORSIM_TLS_CERTIFICATE");
+        var ca = PathValue("tls_ca", "ACTORSIM_TLS_CA");
+        if (certificate is not null || ca is not null)
+        {
+            if (certificate is null || ca is null)
+                errors.Add("mutual TLS needs both tls_certificate (this node's PKCS#12 file) and tls_ca (the cluster CA's certificate); " +
+                           "cluster-config/make-certs.sh makes them");
+            string? tlsPassword = environment("ACTORSIM_TLS_PASSWORD") is { Length: > 0 } tp ? tp : null;
+            if (tlsPassword is null && Get("tls_password_file", "ACTORSIM_TLS_PASSWORD_FILE") is { } tpf)
+            {
+                var path = ExpandPath(tpf.Text, tpf.BaseDir);
                 try
                 {
-                    password = File.ReadAllText(path).Trim();
-                    if (password.Length == 0) errors.Add($"{pf.Source}: the broker password file '{path}' is empty");
+                    tlsPassword = File.ReadAllText(path).Trim();
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    errors.Add($"{pf.Source}: cannot read the broker password file '{path}': {ex.Message}");
+                    errors.Add($"{tpf.Source}: cannot read the TLS password file '{path}': {ex.Message}");
                 }
             }
-            password ??= urlPassword;
-            if (string.IsNullOrEmpty(password))
-                errors.Add("no broker password: set broker_password_file in the config (cluster-config/broker.sh start prints the file), " +
-                           "or ACTORSIM_BROKER_PASSWORD_FILE / ACTORSIM_BROKER_PASSWORD in the environment; there is no default");
-            var ca = PathValue("broker_ca_file", "ACTORSIM_BROKER_CA_FILE");
-            if (ca is not null && !parsed.Tls) errors.Add($"broker_ca_file is set but the broker URL {displayUrl} is not amqps://");
-            broker = parsed with
-            {
-                Password = password ?? "",
-                RequestedHeartbeat = brokerHeartbeat,
-                ConnectTimeout = connectTimeout,
-                TlsCaFile = ca,
-            };
+            foreach (var (file_, what) in new[] { (certificate, "tls_certificate"), (ca, "tls_ca") })
+                if (file_ is not null && !File.Exists(file_)) errors.Add($"{what}: the file '{file_}' does not exist (cluster-config/make-certs.sh makes it)");
+            if (certificate is not null && ca is not null) tls = new TlsSettings(certificate, tlsPassword ?? "", ca);
         }
-        else errors.Add($"{url.Source}: {urlError}");
 
         // secret: environment, else a secret file, else the config's literal secret; never a default
         ClusterSecret? secret = null;
@@ -251,8 +282,15 @@ public static partial class ClusterSettingsLoader
         return new ClusterSettings
         {
             ClusterId = clusterId,
-            BrokerUrl = displayUrl,
-            Broker = broker!,
+            Fabric = new FabricSettings(nodeName, host, port, seeds, [])
+            {
+                PublicHost = publicHost,
+                Tls = tls,
+                HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(heartbeat.TotalMilliseconds, unreachableAfter.TotalMilliseconds / 4)),
+                AcceptableHeartbeatPause = unreachableAfter,
+                StableAfter = downAfter,
+            },
+            JoinTimeout = joinTimeout,
             Secret = secret!,
             NodeName = nodeName,
             Roles = roles,
@@ -264,45 +302,8 @@ public static partial class ClusterSettingsLoader
         };
     }
 
-    /// <summary>
-    /// Parses <c>amqp://user[:password]@host[:port]/vhost</c> or <c>amqps://…</c> (TLS; default port 5671). The vhost is
-    /// the URL-decoded path (an empty path is RabbitMQ's default vhost "/"); the user is required and may not be guest.
-    /// </summary>
-    public static bool TryParseBrokerUrl(string url, out RabbitMqOptions options, out string? password, out string error)
-    {
-        options = null!;
-        password = null;
-        error = "";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
-        {
-            error = $"'{url}' is not a broker URL; expected amqp://user@host:port/vhost (or amqps:// for TLS)";
-            return false;
-        }
-        var userInfo = uri.UserInfo.Split(':', 2);
-        var user = Uri.UnescapeDataString(userInfo[0]);
-        if (user.Length == 0)
-        {
-            error = $"'{RedactPassword(url)}' names no broker user; expected amqp://user@host:port/vhost";
-            return false;
-        }
-        if (user == "guest")
-        {
-            error = "the broker user must not be 'guest' (cluster-config/broker.sh creates a user of its own)";
-            return false;
-        }
-        if (userInfo.Length == 2) password = Uri.UnescapeDataString(userInfo[1]);
-        bool tls = uri.Scheme == "amqps";
-        int port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 5671 : 5672) : uri.Port;
-        var path = uri.AbsolutePath.TrimStart('/');
-        var vhost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
-        options = new RabbitMqOptions(uri.Host, port, vhost, user, "") { Tls = tls };
-        return true;
-    }
-
-    private static string RedactPassword(string url) => PasswordInUrl().Replace(url, "$1:***@");
-
-    [GeneratedRegex("^(amqps?://[^:/@]*):[^@]*@")]
-    private static partial Regex PasswordInUrl();
+    private static bool IsHocon(string file) =>
+        file.EndsWith(".conf", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".hocon", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex IdPattern();
@@ -323,6 +324,10 @@ public static partial class ClusterSettingsLoader
     private static string StateHome(Func<string, string?> environment) =>
         environment("XDG_STATE_HOME") is { Length: > 0 } state ? state
             : Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+
+    /// <summary>Replaces <c>$VAR</c> and <c>${VAR}</c> with the environment's values (unset: empty).</summary>
+    public static string ExpandVariables(string text, Func<string, string?> environment) => EnvironmentReference().Replace(text, m =>
+        environment(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) ?? "");
 
     /// <summary>Expands a leading <c>~/</c> and <c>$VAR</c> / <c>${VAR}</c>, and makes a relative path absolute against <paramref name="baseDir"/>.</summary>
     public static string ExpandPath(string path, string baseDir)

@@ -1,0 +1,28 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorSim.Actors.Fabric;
+
+/// <summary>
+/// Akka.NET's log messages (remoting, cluster membership, TLS refusals) on standard error, one line each with level,
+/// time and source; standard output is left to the commands' own results.
+/// </summary>
+public sealed class StandardErrorLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    public StandardErrorLogger()
+    {
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e =>
+        {
+            string level = e.LogLevel() switch
+            {
+                Akka.Event.LogLevel.ErrorLevel => "fail",
+                Akka.Event.LogLevel.WarningLevel => "warn",
+                Akka.Event.LogLevel.InfoLevel => "info",
+                _ => "dbug",
+            };
+            string cause = e is Error { Cause: { } c } ? $" ({c.GetType().Name}: {c.Message})" : "";
+            Console.Error.WriteLine($"{e.Timestamp:HH:mm:ss.fff} {level}: akka {e.LogSource}: {e.Message}{cause}");
+        });
+    }
+}
