@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Dispatch;
 using Akka.Event;
 
 namespace ActorSim.Actors.Fabric;
