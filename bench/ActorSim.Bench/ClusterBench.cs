@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ActorSim.Actors.Remote;
-using ActorSim.Actors.Remote.RabbitMq;
+
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Runtime.Cluster;
@@ -30,19 +30,29 @@ public sealed class ClusterBenchmark : IBenchmark
     {
         int rounds = 3000;
         string only = "";
+        var fabrics = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--only") only = args[++i];
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs]"); return 2; }
+            else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs] [--fabric akka,rabbitmq]"); return 2; }
         }
-        return RunAsync(rounds, only).GetAwaiter().GetResult();
+        if (fabrics.Count == 0) fabrics.Add("akka");
+        foreach (var fabric in fabrics)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"===== fabric: {fabric} =====");
+            int code = RunAsync(rounds, only, fabric).GetAwaiter().GetResult();
+            if (code != 0) return code;
+        }
+        return 0;
     }
 
-    private static async Task<int> RunAsync(int rounds, string only)
+    private static async Task<int> RunAsync(int rounds, string only, string fabricName)
     {
-        using var broker = ClusterBroker.Start();
-        Console.WriteLine($"broker: {broker.Description}");
+        using var fabric = new BenchFabric(fabricName);
+        Console.WriteLine($"fabric: {fabric.Description}");
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-cluster-").FullName;
         IReadOnlyList<IModelDefinition> models = [.. ModelCatalog.All, new ClusterRoundDefinition()];
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
@@ -51,15 +61,15 @@ public sealed class ClusterBenchmark : IBenchmark
         {
             // The coordinator first (it connects first, so it leads), on a node of its own: every block is remote to it.
             nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "coordinator", Secret), [NodeRoles.Coordinator],
-                Path.Combine(scratch, "checkpoints"), new RabbitMqTransport(broker.Options), null, models));
+                Path.Combine(scratch, "checkpoints"), fabric.Create(seed: true), null, models));
             for (int i = 1; i <= 3; i++)
                 nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, $"node-{i}", Secret) { LeaderCandidate = false }, [NodeRoles.Worker],
-                    Path.Combine(scratch, "checkpoints"), new RabbitMqTransport(broker.Options), null, models));
+                    Path.Combine(scratch, "checkpoints"), fabric.Create(seed: false), null, models));
             ClusterRunOptions ClusterOptions(string dir) =>
-                new(dir, clusterId, Secret, () => new RabbitMqTransport(broker.Options)) { MinWorkers = 3, Force = true };
+                new(dir, clusterId, Secret, () => fabric.Create(seed: false, submitter: true)) { MinWorkers = 3, Force = true };
 
-            if (only is "" or "rounds") await RoundsAsync(rounds, scratch, models, ClusterOptions);
-            if (only is "" or "runs") await WholeRunsAsync(scratch, ClusterOptions);
+            if (only is "" or "rounds") await RoundsAsync(rounds, scratch, models, ClusterOptions, fabric.Via);
+            if (only is "" or "runs") await WholeRunsAsync(scratch, ClusterOptions, fabric.Via);
             return 0;
         }
         finally
@@ -69,13 +79,13 @@ public sealed class ClusterBenchmark : IBenchmark
         }
     }
 
-    private static async Task RoundsAsync(int rounds, string scratch, IReadOnlyList<IModelDefinition> models, Func<string, ClusterRunOptions> clusterOptions)
+    private static async Task RoundsAsync(int rounds, string scratch, IReadOnlyList<IModelDefinition> models, Func<string, ClusterRunOptions> clusterOptions, string via)
     {
         int warmup = rounds / 10;
         Console.WriteLine();
         Console.WriteLine($"coordination round (RunStep to every block, one BlockBounds back from each, reduce, plan): {rounds} rounds, first {warmup} dropped");
         Console.WriteLine($"{"blocks",6} {"where",-34} {"p50 µs",9} {"p99 µs",9} {"mean µs",9} {"rounds/s",9}");
-        Console.WriteLine("(cluster: coordinator on a node of its own, blocks placed on 3 worker nodes, all through the broker)");
+        Console.WriteLine($"(cluster: coordinator on a node of its own, blocks placed on 3 worker nodes, {via})");
         foreach (int blocks in new[] { 1, 4, 16 })
         {
             var text = ClusterRoundDefinition.Scenario(blocks, rounds);
@@ -93,7 +103,7 @@ public sealed class ClusterBenchmark : IBenchmark
             await ClusterRunner.RunAsync(scenario, text, clusterOptions(Path.Combine(scratch, $"rounds-cluster-{blocks}")), onAccepted: a => accepted = a);
             var coordinatorModel = ClusterRoundDefinition.Created.OrderByDescending(m => m.PlanTimestamps.Count).First();
             int remote = accepted!.Placement.Count(n => n != accepted.CoordinatorNode);
-            Print(blocks, $"over 3 worker nodes via the broker", coordinatorModel.RoundMicroseconds(warmup));
+            Print(blocks, $"over 3 worker nodes {via}", coordinatorModel.RoundMicroseconds(warmup));
             if (remote != blocks) Console.WriteLine($"       ({blocks - remote} blocks on the coordinator's node!)");
         }
     }
@@ -106,10 +116,10 @@ public sealed class ClusterBenchmark : IBenchmark
         Console.WriteLine($"{blocks,6} {where,-34} {P(0.5),9:F1} {P(0.99),9:F1} {mean,9:F1} {1e6 / mean,9:F0}");
     }
 
-    private static async Task WholeRunsAsync(string scratch, Func<string, ClusterRunOptions> clusterOptions)
+    private static async Task WholeRunsAsync(string scratch, Func<string, ClusterRunOptions> clusterOptions, string via)
     {
         Console.WriteLine();
-        Console.WriteLine("whole runs, wall time of the call: in process vs on 3 worker nodes via the broker (outputs streamed to the submitter; best of 2 each)");
+        Console.WriteLine($"whole runs, wall time of the call: in process vs on 3 worker nodes {via} (outputs streamed to the submitter; best of 2 each)");
         Console.WriteLine($"{"scenario",-52} {"in process s",12} {"cluster s",10} {"overhead",9}  same sha");
         var root = FindScenarios();
         (string Name, string Text)[] runs =

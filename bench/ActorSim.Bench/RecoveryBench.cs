@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ActorSim.Actors.Remote;
-using ActorSim.Actors.Remote.RabbitMq;
 using ActorSim.Simulation.Runtime.Cluster;
 using ActorSim.Simulation.Scenarios;
 
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>recovery [--n N] [--steps S] [--every K]</c>: recovery after a worker crash on a RabbitMQ broker on loopback. A
-/// coordinator-only node and 3 worker nodes (in this process, each with its own broker connection) run
+/// <c>recovery [--n N] [--steps S] [--every K]</c>: recovery after a worker crash, on the Akka.NET cluster (or the old RabbitMQ fabric) on loopback. A
+/// coordinator-only node and 3 worker nodes (in this process, each a cluster member of its own) run
 /// muscle-1d-particles with N particles in 4 blocks, checkpointed every K steps into a shared directory: first without a
 /// failure (the reference wall time and results_sha256), then with worker node-1 crashed (its broker connection aborted,
 /// heartbeats stopped, as when its process dies) right after the second checkpoint is complete. Reports the detection
@@ -20,27 +19,37 @@ namespace ActorSim.Bench;
 public sealed class RecoveryBenchmark : IBenchmark
 {
     public string Name => "recovery";
-    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers via the broker): detection, restart, catch-up times";
+    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,rabbitmq]";
 
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "-bench");
 
     public int Run(string[] args)
     {
         int n = 1_000_000, steps = 200, every = 20;
+        var fabrics = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--n") n = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--every") every = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K]"); return 2; }
+            else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,rabbitmq]"); return 2; }
         }
-        return RunAsync(n, steps, every).GetAwaiter().GetResult();
+        if (fabrics.Count == 0) fabrics.Add("akka");
+        foreach (var fabric in fabrics)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"===== fabric: {fabric} =====");
+            int code = RunAsync(n, steps, every, fabric).GetAwaiter().GetResult();
+            if (code != 0) return code;
+        }
+        return 0;
     }
 
-    private static async Task<int> RunAsync(int n, int steps, int every)
+    private static async Task<int> RunAsync(int n, int steps, int every, string fabricName)
     {
-        using var broker = ClusterBroker.Start();
-        Console.WriteLine($"broker: {broker.Description}");
+        using var broker = new BenchFabric(fabricName);
+        Console.WriteLine($"fabric: {broker.Description}");
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-recovery-").FullName;
         try
         {
@@ -75,7 +84,7 @@ public sealed class RecoveryBenchmark : IBenchmark
     }
 
     /// <summary>One cluster run on fresh nodes; with <paramref name="crash"/>, worker node-1 crashes after the second checkpoint.</summary>
-    private static async Task<(string Sha, double Wall)> RunOnceAsync(ClusterBroker broker, Scenario scenario, string text, string scratch, string name, bool crash)
+    private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric broker, Scenario scenario, string text, string scratch, string name, bool crash)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
         var checkpoints = Path.Combine(scratch, "checkpoints-" + name);
@@ -84,11 +93,11 @@ public sealed class RecoveryBenchmark : IBenchmark
         {
             var failure = TimeSpan.FromSeconds(2);
             nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "coordinator", Secret) { FailureTimeout = failure }, [NodeRoles.Coordinator],
-                checkpoints, new RabbitMqTransport(broker.Options)));
+                checkpoints, broker.Create(seed: true)));
             for (int i = 1; i <= 3; i++)
                 nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, $"node-{i}", Secret) { LeaderCandidate = false, FailureTimeout = failure }, [NodeRoles.Worker],
-                    checkpoints, new RabbitMqTransport(broker.Options)));
-            var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => new RabbitMqTransport(broker.Options))
+                    checkpoints, broker.Create(seed: false)));
+            var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => broker.Create(seed: false, submitter: true))
             {
                 MinWorkers = 3, Force = true, CheckpointDirectory = checkpoints, FailureTimeout = failure,
             };

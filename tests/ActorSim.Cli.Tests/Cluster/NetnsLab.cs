@@ -16,6 +16,8 @@ internal sealed class NetnsLab : IAsyncDisposable
     private readonly List<string> _created = new();
     private readonly string _subnet = $"10.{RandomNumberGenerator.GetInt32(200, 250)}.{RandomNumberGenerator.GetInt32(1, 250)}";
     private readonly Dictionary<string, (string Namespace, string Address)> _hosts = new();
+    private readonly Dictionary<string, string> _switchEnds = new();
+    private string _switch = "";
 
     private NetnsLab() { }
 
@@ -34,6 +36,7 @@ internal sealed class NetnsLab : IAsyncDisposable
             if (Environment.UserName != "root") throw new InvalidOperationException("creating network namespaces needs root");
             await EnsureIproute2Async();
             var sw = await lab.AddAsync($"asim{lab._id}-sw");
+            lab._switch = sw;
             await Ip("-n", sw, "link", "add", "br0", "type", "bridge");
             await Ip("-n", sw, "link", "set", "br0", "up");
             for (int i = 0; i < hosts.Count; i++)
@@ -47,6 +50,7 @@ internal sealed class NetnsLab : IAsyncDisposable
                 await Ip("-n", sw, "link", "set", switchEnd, "master", "br0");
                 await Ip("-n", sw, "link", "set", switchEnd, "up");
                 lab._hosts[hosts[i]] = (ns, address);
+                lab._switchEnds[hosts[i]] = switchEnd;
             }
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -67,6 +71,9 @@ internal sealed class NetnsLab : IAsyncDisposable
     }
 
     /// <summary>Runs a command inside a host's namespace.</summary>
+    /// <summary>Cuts <paramref name="host"/> off the bridge (its link goes down): a network partition between it and the rest.</summary>
+    public Task CutAsync(string host) => Ip("-n", _switch, "link", "set", _switchEnds[host], "down");
+
     public Task<(int ExitCode, string Stdout, string Stderr)> ExecAsync(string host, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] command) =>
         Run("ip", ["netns", "exec", Namespace(host), .. command], environment, timeout);
 
