@@ -31,4 +31,8 @@ public enum RunStatus { Completed, Cancelled }
 
 /// <summary>The coordinator's final answer to <see cref="StartRun"/>.</summary>
 /// <remarks><paramref name="FinalState"/> is the last time-series row (values of the model's columns).</remarks>
-public sealed record RunCompleted(RunStatus Status, string? Reason, double T, double[] FinalState, StepCounters Counters, long Rows, string ResultsSha256);
+public sealed record RunCompleted(RunStatus Status, string? Reason, double T, double[] FinalState, StepCounters Counters, long Rows, string ResultsSha256)
+{
+    /// <summary>The model's analysis at the end of the run as JSON (set by a cluster run's coordination for the submitter's run.json; null in process).</summary>
+    public string? AnalysisJson { get; init; }
+}

@@ -113,6 +113,7 @@ public static class RuntimeWire
     {
         long rows = 0;
         string sha = "";
+        string? analysis = null;
         while (r.NextField())
         {
             switch (r.Field)
@@ -153,6 +154,7 @@ public static class RuntimeWire
         w.WriteInt64(7, m.Counters.RhsEvaluations);
         w.WriteInt64(8, m.Rows);
         w.WriteString(9, m.ResultsSha256);
+        if (m.AnalysisJson is not null) w.WriteString(10, m.AnalysisJson);
     }
 
     private static RunCompleted DecodeRunCompleted(ref WireReader r, int version)
@@ -163,6 +165,7 @@ public static class RuntimeWire
         double[] state = [];
         long accepted = 0, rejected = 0, rhs = 0, rows = 0;
         string sha = "";
+        string? analysis = null;
         while (r.NextField())
         {
             switch (r.Field)
@@ -176,10 +179,11 @@ public static class RuntimeWire
                 case 7: rhs = r.ReadInt64(); break;
                 case 8: rows = r.ReadInt64(); break;
                 case 9: sha = r.ReadString(); break;
+                case 10: analysis = r.ReadString(); break;
                 default: r.SkipField(); break;
             }
         }
         if (!Enum.IsDefined((RunStatus)status)) throw new WireFormatException($"RunCompleted: unknown run status {status}.");
-        return new RunCompleted((RunStatus)status, reason, t, state, new StepCounters(accepted, rejected, rhs), rows, sha);
+        return new RunCompleted((RunStatus)status, reason, t, state, new StepCounters(accepted, rejected, rhs), rows, sha) { AnalysisJson = analysis };
     }
 }

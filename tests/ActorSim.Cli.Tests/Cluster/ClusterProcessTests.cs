@@ -86,6 +86,14 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("cluster", (string?)cluster["runtime"]);
             Assert.Equal((string?)inProcess["results_sha256"], (string?)cluster["results_sha256"]);
             Assert.Equal(File.ReadAllBytes(_dir.File($"{name}-local/timeseries.csv")), File.ReadAllBytes(_dir.File($"{name}-cluster/timeseries.csv")));
+            // Observability parity: the same analysis block as in process, and monitor.jsonl for `actorsim status <out>`.
+            Assert.True(JsonNode.DeepEquals(inProcess["analysis"], cluster["analysis"]),
+                $"analysis in process {inProcess["analysis"]?.ToJsonString()}{Environment.NewLine}on the cluster {cluster["analysis"]?.ToJsonString()}");
+            var status = ActorsimProcess.Run(_dir.Path, "status", _dir.File($"{name}-cluster"), "--json");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            var view = JsonNode.Parse(status.StdOut)!;
+            Assert.Equal("completed", (string?)view["runs"]![0]!["status"]);
+            Assert.Equal("cluster", (string?)view["runs"]![0]!["info"]!["runtime"]);
             var placement = cluster["placement"]!.AsObject();
             Assert.Equal(4, placement.Count);
             Assert.Equal(["node-1", "node-2", "node-3"], placement.Select(p => (string)p.Value!).Distinct().Order());

@@ -118,6 +118,8 @@ public sealed class SimulationWireTests
         Assert.Equal(new StepCounters(10, 2, 77), done.Counters);
         SameBits(Awkward, done.FinalState);
         Assert.Null(RoundTrip(new RunCompleted(RunStatus.Completed, null, 1, [], new StepCounters(0, 0, 0), 1, "x")).Reason);
+        Assert.Null(done.AnalysisJson);
+        Assert.Equal("{\"R0\":2.5}", RoundTrip(new RunCompleted(RunStatus.Completed, null, 1, [], new StepCounters(0, 0, 0), 1, "x") { AnalysisJson = "{\"R0\":2.5}" }).AnalysisJson);
     }
 
     [Fact]

@@ -127,7 +127,8 @@ internal sealed partial class ClusterRunActor : Actor
                 break;
             case RunCompleted completed when _phase == Phase.Running:
                 MonitorEnded(completed); // monitoring
-                _listener!.Tell(completed, Self);
+                // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
+                _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
                 Context.Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
                 Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
                 break;

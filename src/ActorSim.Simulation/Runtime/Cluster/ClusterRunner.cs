@@ -140,6 +140,8 @@ public static class ClusterRunner
             // The run's history as the submitter sees it: a coordinator taking over after a failover is seeded with it.
             var history = new Monitoring.RunMonitor(new Monitoring.RunInfo(runId, scenario.Model, scenario.SourceFile, scenario.Time.End,
                 scenario.Run.Blocks, "cluster"));
+            // ... and in the output directory, as an in-process run's: `actorsim status <out>` reads it.
+            using var monitorLog = Monitoring.MonitorLog.Attach(history, Path.Combine(options.OutputDirectory, Monitoring.MonitorLog.FileName), append: resuming);
             int epoch = options.ResumeEpoch;
             if (resuming)
             {
@@ -227,7 +229,8 @@ public static class ClusterRunner
             }
             var result = new RunResult(completed.Status, completed.Reason, options.OutputDirectory, completed.T,
                 accepted.Columns.Select((name, i) => (name, completed.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
-                completed.Counters, completed.Rows, completed.ResultsSha256, clock.Elapsed, ParseAnalysis(accepted.AnalysisJson) ?? new JsonObject());
+                completed.Counters, completed.Rows, completed.ResultsSha256, clock.Elapsed,
+                ParseAnalysis(completed.AnalysisJson ?? accepted.AnalysisJson) ?? new JsonObject());
             record.WriteCompleted(result);
             return result;
         }
