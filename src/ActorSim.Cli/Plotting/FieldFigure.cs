@@ -96,7 +96,7 @@ public static class FieldFigure
                 if (!double.IsFinite(grid[j, i])) grid[j, i] = double.NaN;
         var map = plot.Add.Heatmap(grid);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.Extent = new CoordinateRect(g.X0, g.X1, g.Y0, g.Y1);
+        map.Rectangle = new CoordinateRect(g.X0, g.X1, g.Y0, g.Y1); // the cells' outer edges
         map.NaNCellColor = Colors.Gray;
         if (range is { } r && r.Hi > r.Lo) map.ManualRange = new ScottPlot.Range(r.Lo, r.Hi);
         var bar = plot.Add.ColorBar(map);
