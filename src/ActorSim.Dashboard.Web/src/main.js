@@ -110,6 +110,16 @@ function redrawFamilies(rows) {
   if (box.dataset.state !== 'charts') { box.textContent = ''; box.dataset.state = 'charts'; }
   const value = (r, c) => r.state[c] ?? r.diagnostics[c] ?? null;
   const t = rows.map((r) => r.state_t);
+  // Every chart's box first, so each is measured in its own grid cell.
+  for (const fam of layout.families) {
+    if (box.querySelector(`.family[data-family="${CSS.escape(fam.key)}"]`)) continue;
+    const holder = document.createElement('div');
+    holder.className = 'family';
+    holder.dataset.family = fam.key;
+    holder.innerHTML = '<h3></h3><div class="plot"></div>';
+    holder.querySelector('h3').textContent = fam.title;
+    box.appendChild(holder);
+  }
   for (const fam of layout.families) {
     let series = fam.members.map((m) => rows.map((r) => value(r, m.column)));
     let yLabel = fam.y_label;
@@ -125,15 +135,7 @@ function redrawFamilies(rows) {
       log = spansDecades(series.flat().filter((v) => !(fam.key === 'drift' && v === 0)));
       if (log && fam.key === 'drift') series = series.map((ys) => ys.map((v) => (v > 0 ? v : null)));
     }
-    let holder = box.querySelector(`.family[data-family="${CSS.escape(fam.key)}"]`);
-    if (!holder) {
-      holder = document.createElement('div');
-      holder.className = 'family';
-      holder.dataset.family = fam.key;
-      holder.innerHTML = '<h3></h3><div class="plot"></div>';
-      holder.querySelector('h3').textContent = fam.title;
-      box.appendChild(holder);
-    }
+    const holder = box.querySelector(`.family[data-family="${CSS.escape(fam.key)}"]`);
     holder.dataset.kind = fam.kind;
     const c = chart(`family:${fam.key}`, holder.querySelector('.plot'), fam.members.map((m) => m.name), 't [T]', (v) => fmt(v, 4), { yLabel, log });
     c.plot.setData([t, ...series]);
