@@ -38,7 +38,7 @@ public static class FieldFigure
             int rows = field.Shape[0], cols = field.Shape[1];
             Map(plot, Grid(field.Data, rows, cols, g.Transposed), g, range);
             plot.Title($"{snapshot.Name} at {when}, {cols} × {rows} cells", size: 13);
-            return Square(run, plot);
+            return Map2D(run, plot, g);
         }
 
         int n = field.Shape[0];
@@ -66,10 +66,15 @@ public static class FieldFigure
         return new PlotFigure { Title = run.Title(), Subtitle = run.Subtitle(), Width = 760, Panels = { new Panel(plot, 440) } };
     }
 
-    private static PlotFigure Square(RunInfo run, Plot plot)
+    /// <summary>A heatmap page whose data area has the domain's aspect ratio (within 1:2 and 2:1), so cells stay square.</summary>
+    private static PlotFigure Map2D(RunInfo run, Plot plot, FieldGeometry g)
     {
-        plot.Layout.Fixed(new PixelPadding(70, 130, 50, 32));
-        return new PlotFigure { Title = run.Title(), Subtitle = run.Subtitle(), Width = 640, Panels = { new Panel(plot, 560) } };
+        const float left = 70, right = 130, bottom = 50, top = 32, width = 640;
+        float dataWidth = width - left - right;
+        double aspect = g.X1 > g.X0 && g.Y1 > g.Y0 ? (g.Y1 - g.Y0) / (g.X1 - g.X0) : 1;
+        float dataHeight = dataWidth * (float)Math.Clamp(aspect, 0.5, 2);
+        plot.Layout.Fixed(new PixelPadding(left, right, bottom, top));
+        return new PlotFigure { Title = run.Title(), Subtitle = run.Subtitle(), Width = width, Panels = { new Panel(plot, dataHeight + bottom + top) } };
     }
 
     /// <summary>Row-major data as [row, column] with row 0 at y0 (the bottom); transposed so rows run along x if asked.</summary>
@@ -144,7 +149,7 @@ public static class FieldFigure
             var geo = g with { X0 = lo, X1 = hi, Y0 = lo, Y1 = hi, Transposed = true };
             Map(plot, Grid(h, bins, bins, transposed: true), geo, null);
             plot.Title($"{n.ToString(CultureInfo.InvariantCulture)} particle positions at {when}", size: 13);
-            return Square(run, plot);
+            return Map2D(run, plot, geo);
         }
         double x0 = d.Min(), x1 = d.Max();
         if (!(x1 > x0)) x1 = x0 + 1;

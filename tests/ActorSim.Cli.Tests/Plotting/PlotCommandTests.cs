@@ -96,6 +96,30 @@ public class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_heatmap_has_row_0_at_the_bottom_and_column_0_at_the_left()
+    {
+        WriteFieldRun(); // u grows with the column (x) and with the row (y)
+        var r = ActorsimProcess.Run(_dir, "plot", "run", "--format", "png");
+        r.ExitCode.Should().Be(0, r.ToString());
+        using var bitmap = SKBitmap.Decode(P("run/plots/u_final.png"));
+        // Viridis gets brighter with the value: scan the middle row and the middle column of the data area for
+        // coloured (not grey) pixels and compare the ends.
+        static bool Coloured(SKColor c) => Math.Max(c.Red, Math.Max(c.Green, c.Blue)) - Math.Min(c.Red, Math.Min(c.Green, c.Blue)) > 40;
+        static double Luma(SKColor c) => 0.2126 * c.Red + 0.7152 * c.Green + 0.0722 * c.Blue;
+        // The middle row of the picture crosses the heatmap, then the colour bar: the first coloured run is the heatmap.
+        int row = bitmap.Height / 2;
+        int x0 = Enumerable.Range(0, bitmap.Width).First(x => Coloured(bitmap.GetPixel(x, row)));
+        int x1 = Enumerable.Range(x0, bitmap.Width - x0).First(x => !Coloured(bitmap.GetPixel(x, row))) - 1;
+        int column = (x0 + x1) / 2;
+        var ys = Enumerable.Range(0, bitmap.Height).Where(y => Coloured(bitmap.GetPixel(column, y))).ToList();
+        int y0 = ys.Min(), y1 = ys.Max();
+        int xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
+        Luma(bitmap.GetPixel(x0 + 3, ym)).Should().BeLessThan(Luma(bitmap.GetPixel(x1 - 3, ym)), "values grow to the right");
+        Luma(bitmap.GetPixel(xm, y1 - 3)).Should().BeLessThan(Luma(bitmap.GetPixel(xm, y0 + 3)), "values grow upwards: row 0 is at the bottom");
+        ((double)(x1 - x0) / (y1 - y0)).Should().BeApproximately(2.0, 0.05, "the 4 × 2 domain keeps its aspect ratio");
+    }
+
+    [Fact]
     public void Png_is_drawn_at_192_dpi_and_says_so()
     {
         WriteRun(Csv(5));
