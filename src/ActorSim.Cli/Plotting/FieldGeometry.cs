@@ -32,7 +32,7 @@ public sealed record FieldGeometry(
         if (model == "huxley-particles" && name == "n")
         {
             double x0 = P("x_min", -1);
-            return new FieldGeometry(x0, x0 + P("length", 2.5), "displacement x [L]", 0, 1, "", "n, attached fraction (particle histogram)",
+            return new FieldGeometry(x0, x0 + P("length", 2.5), "displacement x [L]", 0, 1, "", "attached fraction n",
                 Histogram: true);
         }
         if (name == "hist" && model is "muscle-1d" or "muscle-linear" or "muscle-deformation-2d")
