@@ -25,7 +25,8 @@ public sealed record FieldGeometry(
             string what = QuantityFamilies.Describe(model, name) ?? QuantityFamilies.Describe("may-nowak-ode", name) ?? name;
             string unit = QuantityFamilies.Unit("may-nowak-ode", name, $"[{name}]");
             string value = model == "virus-kinetic-mc" ? $"{name}, {what} (particle density) {unit}" : $"{name}, {what} {unit}";
-            return new FieldGeometry(0, P("Lx", 1), "x [L]", 0, P("Ly", 1), "y [L]", value);
+            // The Monte Carlo model's fields are particle counts per cell scaled to densities: drawn as a histogram.
+            return new FieldGeometry(0, P("Lx", 1), "x [L]", 0, P("Ly", 1), "y [L]", value, Histogram: model == "virus-kinetic-mc");
         }
         if (model == "muscle-1d" && name == "rho")
             return new FieldGeometry(P("grid_min", 0), P("grid_max", 2.5), "x [L]", 0, 1, "", "ρ, mean-field density [1/L]");

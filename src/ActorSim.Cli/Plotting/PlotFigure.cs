@@ -45,7 +45,7 @@ public sealed class PlotFigure
         return lines;
     }
 
-    private float TitleHeight => 8 + TitleLines().Sum(l => (l.Bold ? TitleSize : SubtitleSize) + LineGap) + 4;
+    private float TitleHeight => 8 + TitleLines().Sum(l => (l.Bold ? TitleSize : SubtitleSize) + LineGap) + 10;
 
     private IEnumerable<Panel[]> Rows() => Panels.Chunk(Math.Max(1, Columns));
 
