@@ -47,7 +47,9 @@ public static class FieldFigure
         if (g.Histogram) Steps(plot, g.X0, dx, field.Data);
         else
         {
-            var line = plot.Add.ScatterLine(x, field.Data.Select(v => double.IsFinite(v) ? v : double.NaN).ToArray(), PlotStyle.SeriesColor(0));
+            int[] finite = Enumerable.Range(0, n).Where(i => double.IsFinite(field.Data[i])).ToArray(); // non-finite cells left out
+            if (finite.Length == 0) throw new PlotInputException($"{snapshot.Path}: no finite value to plot");
+            var line = plot.Add.ScatterLine(finite.Select(i => x[i]).ToArray(), finite.Select(i => field.Data[i]).ToArray(), PlotStyle.SeriesColor(0));
             line.LineWidth = 1.8f;
             if (n <= 80) line.MarkerSize = 4;
         }
