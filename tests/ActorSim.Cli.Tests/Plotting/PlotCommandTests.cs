@@ -93,6 +93,11 @@ public class PlotCommandTests : IDisposable
             .Equal("rho_v_0000.png", "rho_v_0002.png", "rho_v_0003.png", "u_0000.png", "u_0002.png", "u_0003.png");
 
         ActorsimProcess.Run(_dir, "plot", "run", "--every", "1", "--t", "1").ExitCode.Should().Be(2);
+
+        // One colour scale for all frames of u: the first frame (values 0 … 11) has the bar of the whole series (0 … 44).
+        var svg = ActorsimProcess.Run(_dir, "plot", "run", "--every", "3", "--out", "svgframes");
+        svg.ExitCode.Should().Be(0, svg.ToString());
+        SvgXml.Load(P("svgframes/frames/u_0000.svg")).Texts().Should().Contain("40");
     }
 
     [Fact]
