@@ -12,6 +12,12 @@ if ! /usr/bin/python3 -c "import numpy" 2>/dev/null && [ "$(id -u)" = 0 ] && com
   (apt-get update -qq && apt-get install -y -qq python3-numpy) >/dev/null 2>&1 || echo "run-all: python3-numpy could not be installed; the numpy cross-checks will be skipped" >&2
 fi
 
+# actorsim plot draws with ScottPlot on SkiaSharp, whose Linux library needs fontconfig and a font (DejaVu Sans).
+if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans" && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libfontconfig1 fonts-dejavu-core) >/dev/null 2>&1 \
+    || echo "run-all: fontconfig and fonts-dejavu-core could not be installed; the plot tests will fail" >&2
+fi
+
 # The dashboard's browser test drives Debian's headless chromium through playwright-core (never a downloaded browser).
 if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \

@@ -31,7 +31,9 @@ public class MuscleCommandsTests
         fit["w1_final"].Should().BeInRange(-0.75, -0.25);
         var svg = XDocument.Load(dir.File("out/conv/converge.svg"));
         svg.Root!.Name.LocalName.Should().Be("svg");
-        svg.Descendants().Count(e => e.Name.LocalName == "circle").Should().Be(9, "three quantities at three particle counts");
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        texts.Should().Contain(["N (particles)", "mean over seeds", "10²", "10³"], "a log-log chart with its labels (ScottPlot)");
+        texts.Should().Contain(t => t.StartsWith("W1(0), slope ")).And.Contain(t => t.StartsWith("W1(T), slope ")).And.Contain(t => t.StartsWith("|y_N - y|, slope "));
     }
 
     [Fact]

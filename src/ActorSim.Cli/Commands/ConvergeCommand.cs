@@ -89,7 +89,7 @@ public static class ConvergeCommand
         File.WriteAllText(Path.Combine(dir, "converge-fit.csv"), string.Create(inv,
             $"quantity,slope,expected\nw1_initial,{r.SlopeW1Initial:R},-0.5\nw1_final,{r.SlopeW1Final:R},-0.5\ny_error,{r.SlopeY:R},-0.5\n"));
         double[] n = r.Points.Select(p => (double)p.N).ToArray();
-        var series = new List<MiniSvg.Series>
+        var series = new List<Plotting.XYSeries>
         {
             new($"W1(0), slope {r.SlopeW1Initial:F2}", n, r.Points.Select(p => p.W1Initial).ToArray(), "#1f77b4"),
             new($"W1(T), slope {r.SlopeW1Final:F2}", n, r.Points.Select(p => p.W1Final).ToArray(), "#d62728"),
@@ -100,7 +100,7 @@ public static class ConvergeCommand
             double c = r.Points[0].W1Final * Math.Sqrt(n[0]);
             series.Add(new("N^-1/2", [n[0], n[^1]], [c / Math.Sqrt(n[0]), c / Math.Sqrt(n[^1])], "#777777", Dashed: true, Markers: false));
         }
-        File.WriteAllText(Path.Combine(dir, "converge.svg"), MiniSvg.Plot("Particle model vs mean-field limit", "N (particles)", "mean over seeds", series, logX: true, logY: true));
+        File.WriteAllText(Path.Combine(dir, "converge.svg"), Plotting.XYChart.Svg("Particle model vs mean-field limit", "N (particles)", "mean over seeds", series, logX: true, logY: true));
         Console.Out.WriteLine($"Wrote {Path.Combine(dir, "converge.csv")}, {Path.Combine(dir, "converge-fit.csv")}, {Path.Combine(dir, "converge.svg")}");
     }
 }
@@ -124,89 +124,4 @@ internal static class CliScenario
         if (redirected) console.Profile.Width = 160;
         return console;
     }
-}
-
-/// <summary>A tiny SVG line/marker plot writer (linear or log axes), enough for the study commands' figures.</summary>
-internal static class MiniSvg
-{
-    public sealed record Series(string Name, double[] X, double[] Y, string Color, bool Dashed = false, bool Markers = true, bool Line = true);
-
-    private const double W = 720, H = 480, L = 80, R = 220, T = 40, B = 60;
-
-    public static string Plot(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX = false, bool logY = false)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        bool Ok(double v, bool log) => double.IsFinite(v) && (!log || v > 0);
-        var xs = series.SelectMany(s => s.X).Where(v => Ok(v, logX)).ToList();
-        var ys = series.SelectMany(s => s.Y).Where(v => Ok(v, logY)).ToList();
-        if (xs.Count == 0) xs = [logX ? 1 : 0, logX ? 10 : 1];
-        if (ys.Count == 0) ys = [logY ? 1 : 0, logY ? 10 : 1];
-        var (x0, x1) = Range(xs, logX);
-        var (y0, y1) = Range(ys, logY);
-        double Px(double v) => L + (W - L - R) * ((logX ? Math.Log10(v) : v) - x0) / (x1 - x0);
-        double Py(double v) => H - B - (H - T - B) * ((logY ? Math.Log10(v) : v) - y0) / (y1 - y0);
-        string N(double v) => v.ToString("0.##", inv);
-        var sb = new StringBuilder();
-        sb.Append(inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        sb.Append(inv, $"<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n<text x=\"{N(W / 2)}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Esc(title)}</text>\n");
-        sb.Append(inv, $"<rect x=\"{L}\" y=\"{T}\" width=\"{W - L - R}\" height=\"{H - T - B}\" fill=\"none\" stroke=\"black\"/>\n");
-        foreach (var (v, label) in Ticks(x0, x1, logX))
-        {
-            double px = L + (W - L - R) * (v - x0) / (x1 - x0);
-            sb.Append(inv, $"<line x1=\"{N(px)}\" y1=\"{T}\" x2=\"{N(px)}\" y2=\"{H - B}\" stroke=\"#e0e0e0\"/><text x=\"{N(px)}\" y=\"{H - B + 16}\" text-anchor=\"middle\">{label}</text>\n");
-        }
-        foreach (var (v, label) in Ticks(y0, y1, logY))
-        {
-            double py = H - B - (H - T - B) * (v - y0) / (y1 - y0);
-            sb.Append(inv, $"<line x1=\"{L}\" y1=\"{N(py)}\" x2=\"{W - R}\" y2=\"{N(py)}\" stroke=\"#e0e0e0\"/><text x=\"{L - 6}\" y=\"{N(py + 4)}\" text-anchor=\"end\">{label}</text>\n");
-        }
-        sb.Append(inv, $"<text x=\"{N((L + W - R) / 2)}\" y=\"{H - 18}\" text-anchor=\"middle\">{Esc(xLabel)}</text>\n");
-        sb.Append(inv, $"<text transform=\"translate(18 {N((T + H - B) / 2)}) rotate(-90)\" text-anchor=\"middle\">{Esc(yLabel)}</text>\n");
-        for (int k = 0; k < series.Count; k++)
-        {
-            var s = series[k];
-            var pts = s.X.Zip(s.Y).Where(p => Ok(p.First, logX) && Ok(p.Second, logY)).Select(p => (Px(p.First), Py(p.Second))).ToList();
-            if (s.Line && pts.Count > 1)
-                sb.Append(inv, $"<polyline fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"1.8\"{(s.Dashed ? " stroke-dasharray=\"6 4\"" : "")} points=\"{string.Join(" ", pts.Select(p => $"{N(p.Item1)},{N(p.Item2)}"))}\"/>\n");
-            if (s.Markers)
-                foreach (var (px, py) in pts) sb.Append(inv, $"<circle cx=\"{N(px)}\" cy=\"{N(py)}\" r=\"3.5\" fill=\"{s.Color}\"/>\n");
-            double ly = T + 14 + 20 * k;
-            sb.Append(inv, $"<line x1=\"{W - R + 12}\" y1=\"{N(ly - 4)}\" x2=\"{W - R + 36}\" y2=\"{N(ly - 4)}\" stroke=\"{s.Color}\" stroke-width=\"2\"{(s.Dashed ? " stroke-dasharray=\"6 4\"" : "")}/>");
-            sb.Append(inv, $"<text x=\"{W - R + 42}\" y=\"{N(ly)}\">{Esc(s.Name)}</text>\n");
-        }
-        sb.Append("</svg>\n");
-        return sb.ToString();
-    }
-
-    private static (double, double) Range(List<double> v, bool log)
-    {
-        if (log)
-        {
-            double lo = Math.Floor(Math.Log10(v.Min())), hi = Math.Ceiling(Math.Log10(v.Max()));
-            return hi > lo ? (lo, hi) : (lo - 1, hi + 1);
-        }
-        double a = v.Min(), b = v.Max();
-        if (b == a) { a -= 1; b += 1; }
-        double pad = 0.05 * (b - a);
-        return (a - pad, b + pad);
-    }
-
-    private static IEnumerable<(double Value, string Label)> Ticks(double lo, double hi, bool log)
-    {
-        if (log)
-        {
-            for (double e = Math.Ceiling(lo); e <= hi + 1e-9; e++) yield return (e, $"1e{e:0}");
-            yield break;
-        }
-        double span = hi - lo, step = Math.Pow(10, Math.Floor(Math.Log10(span / 5)));
-        if (span / step > 10) step *= 2;
-        if (span / step > 10) step *= 2.5;
-        for (double v = Math.Ceiling(lo / step) * step; v <= hi + 1e-12; v += step)
-        {
-            double label = Math.Round(v, 10);
-            yield return (v, (label == 0 ? 0.0 : label).ToString("G4", CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static string Esc(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

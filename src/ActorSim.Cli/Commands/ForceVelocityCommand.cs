@@ -85,7 +85,7 @@ public static class ForceVelocityCommand
         File.WriteAllText(Path.Combine(dir, "force-velocity.csv"), csv.ToString());
         double vMax = Math.Max(points.Max(p => p.V), 1e-3);
         var fine = Enumerable.Range(0, 201).Select(k => vMax * k / 200).ToArray();
-        var series = new List<MiniSvg.Series>
+        var series = new List<Plotting.XYSeries>
         {
             new("Huxley closed form", fine, fine.Select(closedForm).ToArray(), "#000000", Markers: false),
             new("PDE (upwind)", points.Select(p => p.V).ToArray(), points.Select(p => p.Pde).ToArray(), "#d62728", Line: false),
@@ -93,7 +93,7 @@ public static class ForceVelocityCommand
         };
         if (points.Any(p => p.Particles is not null))
             series.Add(new("particles", points.Select(p => p.V).ToArray(), points.Select(p => p.Particles ?? double.NaN).ToArray(), "#1f77b4", Line: false));
-        File.WriteAllText(Path.Combine(dir, "force-velocity.svg"), MiniSvg.Plot("Force-velocity relation", "shortening speed V", "F / F0", series));
+        File.WriteAllText(Path.Combine(dir, "force-velocity.svg"), Plotting.XYChart.Svg("Force-velocity relation", "shortening speed V", "F / F0", series));
         Console.Out.WriteLine($"Wrote {Path.Combine(dir, "force-velocity.csv")}, {Path.Combine(dir, "force-velocity.svg")}");
     }
 }

@@ -3,7 +3,7 @@ using ActorSim.Cli.Plotting;
 
 namespace ActorSim.Cli.Commands;
 
-/// <summary><c>actorsim plot &lt;run-dir&gt; [--format svg|png] [--out &lt;dir&gt;]</c>: draws a run's outputs.</summary>
+/// <summary><c>actorsim plot &lt;run-dir&gt; [--format svg|png] [--out &lt;dir&gt;] [--t T | --every N]</c>: draws a run's outputs.</summary>
 public static class PlotCommand
 {
     public static Command Build()
@@ -11,17 +11,31 @@ public static class PlotCommand
         var runArg = new Argument<string>("run-dir") { Description = "A run's output directory (holding run.json and timeseries.csv, and fields/ for spatial models)." };
         var formatOption = new Option<PlotFormat>("--format", "-f") { Description = "File format of the plots: svg or png.", DefaultValueFactory = _ => PlotFormat.Svg };
         var outOption = new Option<string?>("--out", "-o") { HelpName = "dir", Description = "Directory for the plots (created if missing). Default: <run-dir>/plots." };
-        var layoutOption = new Option<TimeseriesLayout>("--layout") { Description = "Time series layout: auto (one chart, or one panel per variable when their magnitudes differ by more than 10x), overlay or panels.", DefaultValueFactory = _ => TimeseriesLayout.Auto };
-        var logOption = new Option<bool>("--log-y") { Description = "Logarithmic y axis for the time series (values <= 0 are left out)." };
-        var command = new Command("plot", "Plot a run: timeseries.svg with every variable against t, and a heatmap (2D) or profile (1D) of the last snapshot of each field.")
+        var layoutOption = new Option<TimeseriesLayout>("--layout") { Description = "Time series layout: auto (one chart per quantity family: like quantities share an axis), overlay (all on one chart) or panels (one chart per variable).", DefaultValueFactory = _ => TimeseriesLayout.Auto };
+        var logOption = new Option<bool>("--log-y") { Description = "Logarithmic y axis for every time-series chart (values <= 0 are left out); without it, a chart is logarithmic when its values span two decades." };
+        var tOption = new Option<double?>("--t") { HelpName = "time", Description = "Plot the field snapshot nearest to this time (<name>_<index> files) instead of the last one." };
+        var everyOption = new Option<int>("--every") { HelpName = "n", Description = "Plot every n-th snapshot of each field (and the last) as a frame series in frames/, on one value scale per field." };
+        var command = new Command("plot", "Plot a run: timeseries.svg (one chart per quantity family against t), and a heatmap (2D) or profile (1D) in physical coordinates of the last snapshot of each field.")
         {
-            runArg, formatOption, outOption, layoutOption, logOption,
+            runArg, formatOption, outOption, layoutOption, logOption, tOption, everyOption,
         };
         command.SetAction(parse =>
         {
             string runDir = parse.GetRequiredValue(runArg);
             string outDir = parse.GetValue(outOption) ?? Path.Combine(runDir, "plots");
-            var options = new PlotOptions(parse.GetValue(formatOption), parse.GetValue(layoutOption), parse.GetValue(logOption));
+            double? t = parse.GetValue(tOption);
+            int every = parse.GetValue(everyOption);
+            if (t is not null && every != 0)
+            {
+                Console.Error.WriteLine("--t and --every: give one of them (a snapshot, or a series of frames)");
+                return ExitCodes.BadInput;
+            }
+            if (every < 0)
+            {
+                Console.Error.WriteLine($"--every {every}: must be a whole number >= 1");
+                return ExitCodes.BadInput;
+            }
+            var options = new PlotOptions(parse.GetValue(formatOption), parse.GetValue(layoutOption), parse.GetValue(logOption), t, every);
             try
             {
                 foreach (string file in RunPlotter.Write(runDir, outDir, options)) Console.Out.WriteLine(file);

@@ -95,7 +95,8 @@ public static class RunCommand
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(
                     quiet, scenario.Time.End, progress => clusterOptions is null
                         ? LocalRunner.RunAsync(scenario, options, progress, cancellation)
-                        : ClusterRunner.RunAsync(scenario, File.ReadAllText(path), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation));
+                        : ClusterRunner.RunAsync(scenario, File.ReadAllText(path), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation),
+                    monitor);
                 if (!quiet) PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))
                 {

@@ -52,7 +52,8 @@ public sealed record DashboardSettings(IPAddress Bind, int Port, string? Token)
 
 /// <summary>
 /// The dashboard's web server (Kestrel, minimal APIs): <c>/</c> the page (embedded: uPlot and our script, no CDN),
-/// <c>/api/snapshot</c> everything so far (nodes, runs with history and events), <c>/api/events</c> live updates as
+/// <c>/api/snapshot</c> everything so far (nodes, runs with history and events), <c>/api/layout</c> the charts to draw
+/// for a run's columns and field (<see cref="DashboardLayout"/>), <c>/api/events</c> live updates as
 /// server-sent events (<c>record</c>, <c>event</c>, <c>field</c>, <c>info</c>, <c>nodes</c>). With a token every request
 /// needs it, else 401.
 /// </summary>
@@ -100,6 +101,20 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
         app.MapGet("/api/snapshot", () => Results.Text(SnapshotJson(source.Snapshot()), "application/json; charset=utf-8"));
+        app.MapGet("/api/layout", (string? run, string? columns, string? field, string? shape) =>
+        {
+            int[]? dims = null;
+            if (!string.IsNullOrEmpty(shape))
+            {
+                var parts = shape.Split(',');
+                dims = parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    ? parts.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+                    : null;
+            }
+            var cols = string.IsNullOrEmpty(columns) ? [] : columns.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var layout = DashboardLayout.For(source.Snapshot(1), run, cols, field, dims);
+            return Results.Text(JsonSerializer.Serialize(layout, MonitorJson.Options), "application/json; charset=utf-8");
+        });
         app.MapGet("/api/events", (HttpContext context) =>
             TypedResults.ServerSentEvents(Stream(source, context.RequestAborted)));
 

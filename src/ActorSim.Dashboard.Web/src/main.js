@@ -12,26 +12,58 @@ const seconds = (s) => (s === null || s === undefined ? '–' : s < 1e-3 ? `${(s
 const bytes = (b) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`);
 
 let runId = null;          // the run shown
+let runModel = null;       // its model
+let runDone = null;        // its final state (completed, cancelled, failed) once it has ended
+let lastField = null;      // the latest field preview
 const history = [];        // its StepRecords
 const events = [];         // its RunEvents
 const charts = {};
+const layouts = new Map(); // /api/layout answers by query
+const sup = (e) => `10${String(Math.round(e)).replace(/-/g, '⁻').replace(/[0-9]/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}`;
 
-function chart(key, elementId, seriesNames, xLabel, yFormat) {
-  const el = $(elementId);
+// The charts to draw for these columns and this field (the server groups them like actorsim plot does).
+function layoutFor(columns, field) {
+  const q = new URLSearchParams({ columns: columns.join(',') });
+  if (runId) q.set('run', runId);
+  if (field) { q.set('field', field.name); q.set('shape', field.full_shape.join(',')); }
+  const key = q.toString();
+  if (layouts.has(key)) return layouts.get(key);
+  layouts.set(key, null);
+  fetch(withToken(`/api/layout?${key}`)).then((r) => (r.ok ? r.json() : null)).then((l) => {
+    if (!l) return;
+    layouts.set(key, l);
+    scheduleRedraw();
+    if (lastField) showField(lastField);
+  }).catch(() => layouts.delete(key));
+  return null;
+}
+
+function chart(key, elementId, seriesNames, xLabel, yFormat, opts2 = {}) {
+  const el = typeof elementId === 'string' ? $(elementId) : elementId;
   const existing = charts[key];
-  if (existing && existing.names.join('\u0000') === seriesNames.join('\u0000')) return existing;
+  const signature = [...seriesNames, opts2.yLabel ?? '', opts2.log ? 'log' : 'lin', xLabel, opts2.stepped ? 'step' : ''].join('\u0000');
+  if (existing && existing.signature === signature) return existing;
   if (existing) existing.plot.destroy();
   const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const yAxis = { size: 76, label: opts2.yLabel, labelSize: 22 };
+  if (opts2.log) yAxis.values = (u, vals) => vals.map((v) => (v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? sup(Math.log10(v)) : ''));
+  else if (yFormat) yAxis.values = (u, vals) => vals.map(yFormat);
   const opts = {
     width: Math.max(300, el.clientWidth || 480),
-    height: 220,
-    scales: { x: { time: false } },
-    axes: [{ label: xLabel }, yFormat ? { values: (u, vals) => vals.map(yFormat), size: 70 } : {}],
-    series: [{ label: xLabel }, ...seriesNames.map((n, i) => ({ label: n, stroke: palette[i % palette.length], width: 1.5 }))],
+    height: opts2.height ?? 220,
+    scales: { x: { time: false }, y: opts2.log ? { distr: 3, log: 10 } : {} },
+    axes: [{ label: xLabel, labelSize: 22 }, yAxis],
+    series: [{ label: xLabel }, ...seriesNames.map((n, i) => ({
+      label: n, stroke: palette[i % palette.length], width: 1.5,
+      ...(opts2.stepped ? { paths: uPlot.paths.stepped({ align: 1 }), fill: 'rgba(31,119,180,0.2)' } : {}),
+    }))],
     plugins: [eventLines(xLabel)],
   };
   const plot = new uPlot(opts, [[], ...seriesNames.map(() => [])], el);
-  charts[key] = { plot, names: seriesNames };
+  el.dataset.yLabel = opts2.yLabel ?? '';
+  el.dataset.xLabel = xLabel;
+  el.dataset.scale = opts2.log ? 'log' : 'linear';
+  charts[key] = { plot, names: seriesNames, signature };
   return charts[key];
 }
 
@@ -40,7 +72,7 @@ function eventLines(xLabel) {
   return {
     hooks: {
       draw: [(u) => {
-        if (xLabel !== 't') return;
+        if (!xLabel.startsWith('t')) return;
         const ctx = u.ctx;
         ctx.save();
         for (const e of events) {
@@ -60,24 +92,68 @@ function eventLines(xLabel) {
   };
 }
 
+// Positive values spanning two decades: a log axis.
+const spansDecades = (vals) => {
+  let lo = Infinity, hi = 0;
+  for (const v of vals) { if (v === null || !Number.isFinite(v)) continue; if (v <= 0) return false; lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return hi > 0 && hi / lo >= 100;
+};
+
+// One chart per quantity family, each with its own axis: values (log when they span decades) or, for conserved
+// quantities, the deviation from the first row relative to it (|deviation| on a log axis when it spans decades).
+function redrawFamilies(rows) {
+  const box = $('families');
+  const columns = rows.length ? [...new Set([...Object.keys(rows[rows.length - 1].state), ...Object.keys(rows[rows.length - 1].diagnostics)])] : [];
+  if (!columns.length) { box.dataset.state = 'empty'; if (!box.querySelector('.family')) box.textContent = 'no output yet'; return; }
+  const layout = layoutFor(columns, null);
+  if (!layout) return;
+  if (box.dataset.state !== 'charts') { box.textContent = ''; box.dataset.state = 'charts'; }
+  const value = (r, c) => r.state[c] ?? r.diagnostics[c] ?? null;
+  const t = rows.map((r) => r.state_t);
+  // Every chart's box first, so each is measured in its own grid cell.
+  for (const fam of layout.families) {
+    if (box.querySelector(`.family[data-family="${CSS.escape(fam.key)}"]`)) continue;
+    const holder = document.createElement('div');
+    holder.className = 'family';
+    holder.dataset.family = fam.key;
+    holder.innerHTML = '<h3></h3><div class="plot"></div>';
+    holder.querySelector('h3').textContent = fam.title;
+    box.appendChild(holder);
+  }
+  for (const fam of layout.families) {
+    let series = fam.members.map((m) => rows.map((r) => value(r, m.column)));
+    let yLabel = fam.y_label;
+    let log;
+    if (fam.kind === 'deviation') {
+      let relative = true;
+      series = series.map((ys) => { const y0 = ys[0]; relative &&= y0 !== 0; return ys.map((v) => (v === null || y0 === null ? null : y0 !== 0 ? (v - y0) / Math.abs(y0) : v - y0)); });
+      if (!relative) yLabel = 'Q(t) − Q(0)';
+      const abs = series.flat().map((v) => (v === null ? null : Math.abs(v))).filter((v) => v !== null && v > 0);
+      log = spansDecades(abs);
+      if (log) { series = series.map((ys) => ys.map((v) => (v === null || v === 0 ? null : Math.abs(v)))); yLabel = relative ? '|Q(t) − Q(0)| / |Q(0)|' : '|Q(t) − Q(0)|'; }
+    } else {
+      log = spansDecades(series.flat().filter((v) => !(fam.key === 'drift' && v === 0)));
+      if (log && fam.key === 'drift') series = series.map((ys) => ys.map((v) => (v > 0 ? v : null)));
+    }
+    const holder = box.querySelector(`.family[data-family="${CSS.escape(fam.key)}"]`);
+    holder.dataset.kind = fam.kind;
+    const c = chart(`family:${fam.key}`, holder.querySelector('.plot'), fam.members.map((m) => m.name), 't [T]', (v) => fmt(v, 4), { yLabel, log });
+    c.plot.setData([t, ...series]);
+  }
+}
+
 function redrawCharts() {
   const outputs = history.filter((r) => r.state_t !== null);
   // State and diagnostics: one point per output row (they change only there).
   const byT = new Map();
   for (const r of outputs) byT.set(r.state_t, r);
   const rows = [...byT.values()].sort((a, b) => a.state_t - b.state_t);
-  for (const [key, field, el] of [['state', 'state', 'chart-state'], ['diag', 'diagnostics', 'chart-diagnostics']]) {
-    const names = rows.length ? Object.keys(rows[rows.length - 1][field]) : [];
-    if (!names.length) { $(el).textContent = field === 'state' ? 'no output yet' : 'the model reports no diagnostics'; if (charts[key]) { charts[key].plot.destroy(); delete charts[key]; } continue; }
-    if (!charts[key]) $(el).textContent = '';
-    const c = chart(key, el, names, 't');
-    c.plot.setData([rows.map((r) => r.state_t), ...names.map((n) => rows.map((r) => r[field][n] ?? null))]);
-  }
+  redrawFamilies(rows);
   const timed = history.filter((r) => r.step_wall_s !== null);
   const split = ['step_wall_s', 'compute_s', 'halo_wait_s', 'reduction_s', 'coordinator_s'];
-  const ct = chart('time', 'chart-time', ['wall', 'compute', 'halo wait', 'reduction', 'coordinator'], 'wall s', seconds);
+  const ct = chart('time', 'chart-time', ['wall', 'compute', 'halo wait', 'reduction', 'coordinator'], 'wall time [s]', seconds, { yLabel: 'seconds per step' });
   ct.plot.setData([timed.map((r) => r.wall_s), ...split.map((k) => timed.map((r) => r[k]))]);
-  const ci = chart('imbalance', 'chart-imbalance', ['imbalance'], 'wall s');
+  const ci = chart('imbalance', 'chart-imbalance', ['imbalance'], 'wall time [s]', null, { yLabel: 'max / mean block compute' });
   ci.plot.setData([timed.map((r) => r.wall_s), timed.map((r) => r.imbalance)]);
 }
 
@@ -86,7 +162,9 @@ function showRecord(r) {
   const pct = (100 * r.progress).toFixed(1);
   $('progress-value').textContent = `${pct} %`;
   $('progress-value').dataset.progress = String(r.progress);
-  $('eta').textContent = `t = ${fmt(r.t)} / ${fmt(r.t_end)}, step ${r.step}, wall ${seconds(r.wall_s)}, ETA ${seconds(r.eta_s)}`;
+  const ended = runDone !== null || r.progress >= 1;
+  $('eta').textContent = `t = ${fmt(r.t)} / ${fmt(r.t_end)}, step ${r.step}, elapsed ${seconds(r.wall_s)}, `
+    + (ended ? (runDone && runDone !== 'completed' ? runDone : 'done') : `ETA ${r.eta_s === null || r.eta_s === undefined ? '–' : seconds(Math.max(r.eta_s, 1))}`);
   const figures = [
     ['dt', fmt(r.dt)], ['steps/s', fmt(r.steps_per_s, 3)], ['wall/step', seconds(r.step_wall_s)], ['compute', seconds(r.compute_s)],
     ['halo wait', seconds(r.halo_wait_s)], ['reduction', seconds(r.reduction_s)], ['coordinator', seconds(r.coordinator_s)],
@@ -97,11 +175,25 @@ function showRecord(r) {
   $('run-figures').innerHTML = figures.map(([k, v]) => `<div><span>${k}</span><b>${v}</b></div>`).join('');
 }
 
+// The run has ended: the badges say so (no "live", no ETA).
+function markDone(state) {
+  runDone = state;
+  $('run-status').textContent = state;
+  $('run-status').dataset.state = state;
+  $('connection').textContent = 'done';
+  $('connection').dataset.state = 'done';
+  const last = history[history.length - 1];
+  if (last) showRecord(last);
+  if (!lastField) showField(null);
+}
+
 function showInfo(info, status) {
   runId = info.run_id;
+  runModel = info.model;
   $('run-id').textContent = info.run_id;
   $('run-model').textContent = `${info.model} · ${info.scenario} · ${info.runtime}${info.blocks ? ` · ${info.blocks} blocks` : ''}`;
   if (status) { $('run-status').textContent = status; $('run-status').dataset.state = status; }
+  if (['completed', 'cancelled', 'failed'].includes(status)) markDone(status);
 }
 
 function addEvent(e) {
@@ -112,7 +204,7 @@ function addEvent(e) {
   li.innerHTML = `<span class="kind">${e.kind}</span> <time>${new Date(e.time_utc).toLocaleTimeString()}</time> ${e.step !== null ? `step ${e.step}` : ''} ${e.t !== null ? `t = ${fmt(e.t)}` : ''} <span class="text"></span>`;
   li.querySelector('.text').textContent = e.text;
   $('events').prepend(li);
-  if (['completed', 'cancelled', 'failed'].includes(e.kind)) { $('run-status').textContent = e.kind; $('run-status').dataset.state = e.kind; }
+  if (['completed', 'cancelled', 'failed'].includes(e.kind)) markDone(e.kind);
 }
 
 function showNodes(nodes) {
@@ -131,31 +223,102 @@ function showNodes(nodes) {
   }
 }
 
+// Viridis at 9 stops, interpolated.
+const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
+function viridis(s) {
+  const x = Math.min(1, Math.max(0, s)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - i;
+  return VIRIDIS[i].map((c, k) => Math.round(c + f * (VIRIDIS[i + 1][k] - c)));
+}
+
+// About n round tick values between lo and hi.
+function niceTicks(lo, hi, n = 5) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / n, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= raw) ?? 10 * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) ticks.push(Math.abs(v) < 1e-12 * step ? 0 : v);
+  return ticks;
+}
+
+// A 2D field: heatmap (row 0 at the bottom) with x and y axes in the run's coordinates and a labelled colour bar.
+function drawHeatmap(el, f, g) {
+  let canvas = el.querySelector('canvas.heatmap');
+  if (!canvas) { el.textContent = ''; canvas = document.createElement('canvas'); canvas.className = 'heatmap'; el.appendChild(canvas); }
+  const W = 560, H = 430, left = 66, right = 110, top = 10, bottom = 52;
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = W * dpr; canvas.height = H * dpr; canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
+  const [rows, cols] = f.shape;
+  const nx = g.transposed ? rows : cols, ny = g.transposed ? cols : rows;
+  const at = (i, j) => (g.transposed ? f.values[i * cols + j] : f.values[j * cols + i]); // i along x, j along y
+  let lo = Infinity, hi = -Infinity;
+  for (const v of f.values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const pw = W - left - right, ph = H - top - bottom;
+  const img = document.createElement('canvas'); img.width = nx; img.height = ny;
+  const ictx = img.getContext('2d'), data = ictx.createImageData(nx, ny);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    const v = at(i, j), k = 4 * ((ny - 1 - j) * nx + i);
+    const [r, gg, b] = Number.isFinite(v) ? viridis(hi > lo ? (v - lo) / (hi - lo) : 0.5) : [128, 128, 128];
+    data.data[k] = r; data.data[k + 1] = gg; data.data[k + 2] = b; data.data[k + 3] = 255;
+  }
+  ictx.putImageData(data, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(img, left, top, pw, ph);
+  ctx.strokeStyle = '#333'; ctx.strokeRect(left, top, pw, ph);
+  ctx.fillStyle = '#222'; ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  for (const v of niceTicks(g.x0, g.x1)) { const x = left + (v - g.x0) / (g.x1 - g.x0) * pw; ctx.fillRect(x, top + ph, 1, 4); ctx.fillText(fmt(v, 3), x, top + ph + 6); }
+  ctx.fillText(g.x_label, left + pw / 2, top + ph + 26);
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  for (const v of niceTicks(g.y0, g.y1)) { const y = top + ph - (v - g.y0) / (g.y1 - g.y0) * ph; ctx.fillRect(left - 4, y, 4, 1); ctx.fillText(fmt(v, 3), left - 6, y); }
+  ctx.save(); ctx.translate(14, top + ph / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center'; ctx.fillText(g.y_label, 0, 0); ctx.restore();
+  // Colour bar.
+  const bx = left + pw + 16, bw = 16;
+  for (let y = 0; y < ph; y++) { const [r, gg, b] = viridis(1 - y / ph); ctx.fillStyle = `rgb(${r},${gg},${b})`; ctx.fillRect(bx, top + y, bw, 1); }
+  ctx.strokeStyle = '#333'; ctx.strokeRect(bx, top, bw, ph);
+  ctx.fillStyle = '#222'; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+  const ticks = hi > lo ? niceTicks(lo, hi) : [lo];
+  for (const v of ticks) { const y = top + ph - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * ph; ctx.fillRect(bx + bw, y, 4, 1); ctx.fillText(fmt(v, 3), bx + bw + 6, y); }
+  ctx.save(); ctx.translate(W - 10, top + ph / 2); ctx.rotate(Math.PI / 2); ctx.textAlign = 'center'; ctx.fillText(g.value_label, 0, 0); ctx.restore();
+  canvas.dataset.xLabel = g.x_label; canvas.dataset.yLabel = g.y_label; canvas.dataset.valueLabel = g.value_label;
+  canvas.dataset.colorbar = `${fmt(lo)}..${fmt(hi)}`;
+}
+
 function showField(f) {
-  if (!f) return;
-  $('field-name').textContent = `${f.name} at t = ${fmt(f.t)} (${f.full_shape.join(' × ')})`;
   const el = $('field-view');
+  if (!f) {
+    // No field yet, or a model that writes none: say so instead of a blank panel.
+    if (el.querySelector('canvas, .uplot')) return;
+    el.dataset.state = 'none';
+    el.innerHTML = '<p class="note"></p>';
+    el.querySelector('.note').textContent = runDone
+      ? `This run wrote no field snapshot: ${runModel ?? 'the model'} has no spatial field or particle histogram to show (its particles are summarised by the charts above).`
+      : 'No field snapshot yet (models without a spatial field or particle histogram write none).';
+    return;
+  }
+  lastField = f;
+  el.dataset.state = 'field';
+  el.querySelector('p.note')?.remove();
+  $('field-name').textContent = `${f.name} at t = ${fmt(f.t)} (${f.full_shape.join(' × ')})`;
+  const layout = layoutFor([], f);
+  const fallback = f.shape.length === 2
+    ? { x0: 0, x1: f.full_shape[1], x_label: 'cell index i', y0: 0, y1: f.full_shape[0], y_label: 'cell index j', value_label: f.name, histogram: false, transposed: false }
+    : { x0: 0, x1: f.full_shape[0], x_label: 'cell index i', value_label: f.name, histogram: false };
+  const g = layout?.field ?? fallback;
   if (f.shape.length === 2) {
     if (charts.field) { charts.field.plot.destroy(); delete charts.field; }
-    let canvas = el.querySelector('canvas.heatmap');
-    if (!canvas) { el.textContent = ''; canvas = document.createElement('canvas'); canvas.className = 'heatmap'; el.appendChild(canvas); }
-    const [rows, cols] = f.shape;
-    canvas.width = cols; canvas.height = rows;
-    const ctx = canvas.getContext('2d');
-    const img = ctx.createImageData(cols, rows);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of f.values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-      const v = f.values[r * cols + c];
-      const s = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      const i = 4 * ((rows - 1 - r) * cols + c); // row 0 at the bottom
-      img.data[i] = 68 + 185 * s; img.data[i + 1] = 1 + 230 * s * (1.2 - s); img.data[i + 2] = 84 + 60 * (1 - s); img.data[i + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
+    drawHeatmap(el, f, g);
   } else {
     el.querySelector('canvas.heatmap')?.remove();
-    const c = chart('field', 'field-view', [f.name], 'cell');
-    c.plot.setData([f.values.map((_, i) => i), f.values]);
+    const n = f.values.length, dx = (g.x1 - g.x0) / n;
+    const c = chart('field', 'field-view', [g.histogram ? `${f.name} (histogram)` : f.name], g.x_label, (v) => fmt(v, 3), { yLabel: g.value_label, stepped: g.histogram, height: 300 });
+    const xs = f.values.map((_, i) => g.x0 + (g.histogram ? i : i + 0.5) * dx);
+    const ys = [...f.values];
+    if (g.histogram) { xs.push(g.x1); ys.push(f.values[n - 1]); }
+    c.plot.setData([xs, ys]);
   }
 }
 
@@ -187,9 +350,13 @@ async function start() {
     for (const r of run.history) onRecord(r);
     showField(run.field);
   }
+  if (!run?.field) showField(null);
   const stream = new EventSource(withToken('/api/events'));
-  stream.onopen = () => { $('connection').textContent = 'live'; $('connection').dataset.state = 'live'; };
-  stream.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').dataset.state = 'connecting'; };
+  stream.onopen = () => { if (runDone) return; $('connection').textContent = 'live'; $('connection').dataset.state = 'live'; };
+  stream.onerror = () => {
+    if (runDone) { stream.close(); return; } // the run has ended and its server may go away: nothing more will come
+    $('connection').textContent = 'reconnecting…'; $('connection').dataset.state = 'connecting';
+  };
   stream.addEventListener('record', (m) => onRecord(JSON.parse(m.data)));
   stream.addEventListener('event', (m) => { const e = JSON.parse(m.data); if (!runId || e.run_id === runId) { addEvent(e); scheduleRedraw(); } });
   stream.addEventListener('field', (m) => { const f = JSON.parse(m.data); if (!runId || f.run_id === runId) showField(f); });

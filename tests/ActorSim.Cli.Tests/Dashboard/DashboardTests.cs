@@ -145,7 +145,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     /// checks that a node is listed, the progress value advances and an event of <paramref name="eventKind"/> shows up,
     /// and saves a screenshot into tests/ActorSim.Cli.Tests/TestResults/.
     /// </summary>
-    internal static async Task<JsonObject> CheckDashboardInBrowserAsync(LiveProcess served, string eventKind, string screenshotName, ITestOutputHelper output)
+    internal static async Task<JsonObject> CheckDashboardInBrowserAsync(LiveProcess served, string eventKind, string screenshotName, ITestOutputHelper output, string mode = "live")
     {
         var line = await served.WaitForLineAsync(l => l.StartsWith("Dashboard: http", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         string url = line["Dashboard: ".Length..].Split(' ')[0];
@@ -155,7 +155,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         if (File.Exists(screenshot)) File.Delete(screenshot);
 
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BrowserDirectory };
-        foreach (var a in new[] { "dashboard-check.mjs", url, screenshot, eventKind, "60" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "dashboard-check.mjs", url, screenshot, eventKind, "60", mode }) psi.ArgumentList.Add(a);
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
@@ -203,5 +203,49 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var progress = seen["progress"]!.AsArray().Select(p => (double)p!).ToArray();
         Assert.True(progress[1] > progress[0], $"progress {progress[0]} -> {progress[1]}");
         Assert.Contains("checkpoint at step", (string?)seen["event"]);
+
+        // The physics: one chart per family with its own labelled axis.
+        var families = seen["families"]!.AsArray().Select(f => f!.AsObject()).ToList();
+        Assert.Equal(["int", "extremes_u", "extremes_v", "extremes_w"], families.Select(f => (string?)f["family"]));
+        Assert.All(families, f => Assert.True((bool)f["drawn"]!, $"{f["family"]} has a chart"));
+        Assert.Equal(["∫ · dx", "u [u]", "v [v]", "w [w]"], families.Select(f => (string?)f["y_label"]));
+        Assert.All(families, f => Assert.Equal("t [T]", (string?)f["x_label"]));
+        // The heatmap is in the domain's coordinates (Lx = Ly = 4), with a colour bar.
+        var heatmap = seen["field"]!["heatmap"]!.AsObject();
+        Assert.Equal("x [L]", (string?)heatmap["x_label"]);
+        Assert.Equal("y [L]", (string?)heatmap["y_label"]);
+        Assert.StartsWith("u, healthy cells", (string?)heatmap["value_label"]);
+        Assert.Matches(@"^[-0-9.e]+\.\.[-0-9.e]+$", (string?)heatmap["colorbar"]);
+        Assert.Equal("live", (string?)seen["connection"]);
+    }
+
+    [SkippableFact]
+    public async Task After_a_particle_run_the_page_says_done_shows_deviations_and_explains_the_missing_field()
+    {
+        RequireBrowser();
+        using var dir = new ScratchDir();
+        using var run = LiveProcess.Actorsim("run", ["run", "scenarios/muscle-deformation-2d.json", "--out", "out/p", "--no-plots", "--dashboard",
+            "--dashboard-port", "0", "--dashboard-linger", "60"], new Dictionary<string, string>(), dir.Path);
+        var seen = await CheckDashboardInBrowserAsync(run, "completed", "dashboard-done.png", output, mode: "done");
+
+        Assert.Equal("done", (string?)seen["connection"]);
+        Assert.Equal("completed", (string?)seen["run_status"]);
+        string eta = (string?)seen["eta"] ?? "";
+        Assert.EndsWith("done", eta);
+        Assert.DoesNotContain("ETA", eta);
+        Assert.DoesNotContain("µs", eta);
+
+        var families = seen["families"]!.AsArray().Select(f => f!.AsObject()).ToDictionary(f => (string)f["family"]!);
+        Assert.Equal(["y", "ydot", "conserved", "drift"], families.Keys);
+        Assert.Equal("deviation", (string?)families["conserved"]["kind"]);
+        // Energy and angular momentum drift from round-off (1e-15 … 1e-10): |Q - Q0| / |Q0| on a log axis.
+        Assert.Equal("log", (string?)families["conserved"]["scale"]);
+        Assert.Equal("|Q(t) − Q(0)| / |Q(0)|", (string?)families["conserved"]["y_label"]);
+        Assert.Equal("linear", (string?)families["y"]["scale"]);
+        Assert.Equal("y [y]", (string?)families["y"]["y_label"]);
+        Assert.Equal("y' [y]/T", (string?)families["ydot"]["y_label"]);
+
+        Assert.Equal("none", (string?)seen["field"]!["state"]);
+        Assert.Contains("no field snapshot", (string?)seen["field"]!["note"]);
     }
 }

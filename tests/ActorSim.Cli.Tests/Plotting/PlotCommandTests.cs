@@ -1,6 +1,7 @@
-using System.Xml.Linq;
+using System.Buffers.Binary;
 using ActorSim.Simulation.Output;
 using FluentAssertions;
+using SkiaSharp;
 
 namespace ActorSim.Cli.Tests.Plotting;
 
@@ -16,16 +17,14 @@ public class PlotCommandTests : IDisposable
 
     private string P(string relative) => Path.Combine(_dir, relative);
 
-    private void WriteRun(string csv)
+    private void WriteRun(string csv, string model = "may-nowak-ode", string parameters = "{}")
     {
         Directory.CreateDirectory(P("run"));
-        File.WriteAllText(P("run/run.json"), """
+        File.WriteAllText(P("run/run.json"), $$"""
             {
               "status": "completed",
-              "model": "may-nowak-ode",
-              "scenario": { "model": "may-nowak-ode", "description": "Synthetic test run. Second sentence is dropped." },
-              "final_state": { "t": 2, "u": 12.5, "v": 17.5, "w": 350 },
-              "analysis": { "R0": 8 }
+              "model": "{{model}}",
+              "scenario": { "model": "{{model}}", "description": "Synthetic test run. Second sentence is dropped.", "parameters": {{parameters}} }
             }
             """);
         File.WriteAllText(P("run/timeseries.csv"), csv);
@@ -37,60 +36,108 @@ public class PlotCommandTests : IDisposable
         for (int i = 0; i < rows; i++)
         {
             double t = i * 0.5;
-            sb.Append(System.FormattableString.Invariant($"{t},{100 * Math.Exp(-t / 10)},{10 * Math.Sin(t)},{1000 * (1 - Math.Exp(-t))}\n"));
+            sb.Append(System.FormattableString.Invariant($"{t},{100 * Math.Exp(-t / 10)},{10 + Math.Sin(t)},{1000 * (1 - Math.Exp(-t))}\n"));
         }
         return sb.ToString();
     }
 
-    [Fact]
-    public void Plots_the_time_series_and_the_last_snapshot_of_each_field()
+    /// <summary>A virus-pde run on [0, 4] x [0, 2] with 4 snapshots (t = 0, 0.5, 1, 1.5) of a 2D field u and a 1D field rho_v.</summary>
+    private void WriteFieldRun()
     {
-        WriteRun(Csv(41));
+        var csv = new System.Text.StringBuilder("t,int_u\n");
+        for (int i = 0; i < 4; i++) csv.Append(System.FormattableString.Invariant($"{i * 0.5},{1 + i}\n"));
+        WriteRun(csv.ToString(), "virus-pde", """{ "nx": 4, "ny": 3, "Lx": 4.0, "Ly": 2.0 }""");
         Directory.CreateDirectory(P("run/fields"));
-        NpyWriter.Write2D(P("run/fields/u_0000.npy"), new double[12], 3, 4);
-        NpyWriter.Write2D(P("run/fields/u_0003.npy"), Enumerable.Range(0, 12).Select(k => k * 1.5).ToArray(), 3, 4);
-        NpyWriter.Write1D(P("run/fields/rho_v_0002.npy"), Enumerable.Range(0, 30).Select(k => Math.Sin(k / 5.0)).ToArray());
+        for (int i = 0; i < 4; i++)
+        {
+            NpyWriter.Write2D(P($"run/fields/u_{i:D4}.npy"), Enumerable.Range(0, 12).Select(k => k * (i + 1.0)).ToArray(), 3, 4);
+            NpyWriter.Write1D(P($"run/fields/rho_v_{i:D4}.npy"), Enumerable.Range(0, 30).Select(k => Math.Sin(k / 5.0) + i).ToArray());
+        }
+    }
 
+    [Fact]
+    public void Plots_the_time_series_with_units_and_the_last_snapshot_of_each_field_in_physical_coordinates()
+    {
+        WriteFieldRun();
         var r = ActorsimProcess.Run(_dir, "plot", "run");
         r.ExitCode.Should().Be(0, r.ToString());
         r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
             Path.Combine("run", "plots", "timeseries.svg"), Path.Combine("run", "plots", "rho_v_final.svg"), Path.Combine("run", "plots", "u_final.svg"));
-        Directory.GetFiles(P("run/plots")).Select(Path.GetFileName).Should().BeEquivalentTo(["timeseries.svg", "rho_v_final.svg", "u_final.svg"]);
 
-        foreach (string f in Directory.GetFiles(P("run/plots")))
-        {
-            new FileInfo(f).Length.Should().BeGreaterThan(1024, f);
-            XDocument.Load(f).Root!.Name.LocalName.Should().Be("svg");
-        }
-
-        var ts = SvgXml.Parse(File.ReadAllText(P("run/plots/timeseries.svg")));
-        ts.Texts("figure-title").Single().Should().Be("may-nowak-ode — Synthetic test run");
-        // u ~ 100, v ~ 10, w ~ 1000 differ by more than 10x: one panel per variable, sharing the time axis.
-        ts.Descendants(SvgXml.Ns + "polyline").Select(p => (string?)p.Attribute("data-series"))
-            .Should().Equal("u (healthy cells)", "v (infected cells)", "w (virus)");
-        ts.Descendants(SvgXml.Ns + "polyline").Should().OnlyContain(p => SvgXml.Points(p).Count == 41);
-        ts.Texts("axis-label").Should().Equal("u (healthy cells)", "v (infected cells)", "time t [T]", "w (virus)");
-
-        var u = SvgXml.Parse(File.ReadAllText(P("run/plots/u_final.svg")));
-        u.Texts("title").Single().Should().Be("u, snapshot 3 (last), 3 × 4 cells");
-        u.InGroup("colorbar", "text").Select(e => e.Value).Should().Contain(["0", "15"]);
-        var rho = SvgXml.Parse(File.ReadAllText(P("run/plots/rho_v_final.svg")));
-        SvgXml.Points(rho.Descendants(SvgXml.Ns + "polyline").Single()).Should().HaveCount(30);
-        rho.Texts("axis-label").Should().Equal("x (cell index i)", "rho_v");
-        rho.InGroup("x-axis", "text").Where(e => (string?)e.Attribute("class") == "tick-label").Select(e => e.Value)
-            .Should().Equal("0", "5", "10", "15", "20", "25");
+        var ts = SvgXml.Load(P("run/plots/timeseries.svg")).Texts();
+        ts.Should().Contain(["virus-pde", "Synthetic test run", "t [T]", "Integrals over the domain"]);
+        var u = SvgXml.Load(P("run/plots/u_final.svg")).Texts();
+        u.Should().Contain(["x [L]", "y [L]", "u at t = 1.5 (snapshot 3, last), 4 × 3 cells", "u, healthy cells [u]"]);
+        u.Should().Contain("4", "the x axis runs to Lx = 4, not to a cell index");
+        u.Should().Contain("30", "the colour bar reaches the field's maximum 11 × 3 = 33");
+        var rho = SvgXml.Load(P("run/plots/rho_v_final.svg")).Texts();
+        rho.Should().Contain(["cell index i", "rho_v"], "a field the model does not name is drawn against the cell index");
     }
 
     [Fact]
-    public void Png_format_and_another_output_directory()
+    public void The_t_option_picks_the_nearest_snapshot_and_every_draws_frames_on_one_scale()
+    {
+        WriteFieldRun();
+        var r = ActorsimProcess.Run(_dir, "plot", "run", "--t", "0.6");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.StdOut.Should().Contain(Path.Combine("run", "plots", "u_0001.svg"));
+        SvgXml.Load(P("run/plots/u_0001.svg")).Texts().Should().Contain("u at t = 0.5 (snapshot 1), 4 × 3 cells");
+
+        var outside = ActorsimProcess.Run(_dir, "plot", "run", "--t", "9");
+        outside.ExitCode.Should().Be(2);
+        outside.StdErr.Trim().Should().Be("--t 9: outside the times of the snapshots of rho_v, 0 to 1.5");
+
+        var frames = ActorsimProcess.Run(_dir, "plot", "run", "--every", "2", "--format", "png");
+        frames.ExitCode.Should().Be(0, frames.ToString());
+        Directory.GetFiles(P("run/plots/frames")).Select(Path.GetFileName).Order().Should()
+            .Equal("rho_v_0000.png", "rho_v_0002.png", "rho_v_0003.png", "u_0000.png", "u_0002.png", "u_0003.png");
+
+        ActorsimProcess.Run(_dir, "plot", "run", "--every", "1", "--t", "1").ExitCode.Should().Be(2);
+
+        // One colour scale for all frames of u: the first frame (values 0 … 11) has the bar of the whole series (0 … 44).
+        var svg = ActorsimProcess.Run(_dir, "plot", "run", "--every", "3", "--out", "svgframes");
+        svg.ExitCode.Should().Be(0, svg.ToString());
+        SvgXml.Load(P("svgframes/frames/u_0000.svg")).Texts().Should().Contain("40");
+    }
+
+    [Fact]
+    public void The_heatmap_has_row_0_at_the_bottom_and_column_0_at_the_left()
+    {
+        WriteFieldRun(); // u grows with the column (x) and with the row (y)
+        var r = ActorsimProcess.Run(_dir, "plot", "run", "--format", "png");
+        r.ExitCode.Should().Be(0, r.ToString());
+        using var bitmap = SKBitmap.Decode(P("run/plots/u_final.png"));
+        // Viridis gets brighter with the value: scan the middle row and the middle column of the data area for
+        // coloured (not grey) pixels and compare the ends.
+        static bool Coloured(SKColor c) => Math.Max(c.Red, Math.Max(c.Green, c.Blue)) - Math.Min(c.Red, Math.Min(c.Green, c.Blue)) > 40;
+        static double Luma(SKColor c) => 0.2126 * c.Red + 0.7152 * c.Green + 0.0722 * c.Blue;
+        // The middle row of the picture crosses the heatmap, then the colour bar: the first coloured run is the heatmap.
+        int row = bitmap.Height / 2;
+        int x0 = Enumerable.Range(0, bitmap.Width).First(x => Coloured(bitmap.GetPixel(x, row)));
+        int x1 = Enumerable.Range(x0, bitmap.Width - x0).First(x => !Coloured(bitmap.GetPixel(x, row))) - 1;
+        int column = (x0 + x1) / 2;
+        var ys = Enumerable.Range(0, bitmap.Height).Where(y => Coloured(bitmap.GetPixel(column, y))).ToList();
+        int y0 = ys.Min(), y1 = ys.Max();
+        int xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
+        Luma(bitmap.GetPixel(x0 + 3, ym)).Should().BeLessThan(Luma(bitmap.GetPixel(x1 - 3, ym)), "values grow to the right");
+        Luma(bitmap.GetPixel(xm, y1 - 3)).Should().BeLessThan(Luma(bitmap.GetPixel(xm, y0 + 3)), "values grow upwards: row 0 is at the bottom");
+        ((double)(x1 - x0) / (y1 - y0)).Should().BeApproximately(2.0, 0.05, "the 4 × 2 domain keeps its aspect ratio");
+    }
+
+    [Fact]
+    public void Png_is_drawn_at_192_dpi_and_says_so()
     {
         WriteRun(Csv(5));
-        var r = ActorsimProcess.Run(_dir, "plot", "run", "--format", "png", "--out", "pics", "--layout", "overlay");
+        var r = ActorsimProcess.Run(_dir, "plot", "run", "--format", "png", "--out", "pics");
         r.ExitCode.Should().Be(0, r.ToString());
         r.StdOut.Trim().Should().Be(Path.Combine("pics", "timeseries.png"));
         byte[] png = File.ReadAllBytes(P("pics/timeseries.png"));
-        png.Length.Should().BeGreaterThan(1024);
-        PngDecoder.Decode(png).Width.Should().BeGreaterThan(800);
+        using var bitmap = SKBitmap.Decode(png);
+        bitmap.Width.Should().Be(1520, "a 760 pt wide page at 192 dpi");
+        int phys = png.AsSpan().IndexOf("pHYs"u8);
+        phys.Should().BePositive();
+        BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(phys + 4)).Should().Be(7559, "192 dpi = 7559 pixels per metre");
+        png[phys + 12].Should().Be(1, "unit: metre");
         Directory.Exists(P("run/plots")).Should().BeFalse();
     }
 

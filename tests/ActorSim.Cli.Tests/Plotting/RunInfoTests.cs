@@ -1,5 +1,4 @@
 using ActorSim.Cli.Plotting;
-using ActorSim.Simulation.Output;
 using FluentAssertions;
 
 namespace ActorSim.Cli.Tests.Plotting;
@@ -7,33 +6,37 @@ namespace ActorSim.Cli.Tests.Plotting;
 public class RunInfoTests
 {
     [Fact]
-    public void The_title_is_the_model_and_the_first_sentence_of_the_description()
+    public void The_title_is_the_model_and_the_subtitle_the_first_sentence_of_the_description()
     {
         var run = new RunInfo("may-nowak-ode", "Endemic case, R0 = 8: a small virus inoculum in an uninfected host. After an acute peak and damped oscillations the state settles.", "completed");
-        run.Title().Should().Be("may-nowak-ode — Endemic case, R0 = 8: a small virus inoculum in an uninfected host");
+        run.Title().Should().Be("may-nowak-ode");
+        run.Subtitle().Should().Be("Endemic case, R0 = 8: a small virus inoculum in an uninfected host");
         new RunInfo("m", null, "failed").Title().Should().Be("m [failed: partial output]");
-        RunInfo.Shorten("one two three four five six", 12).Should().Be("one two…");
+        new RunInfo("m", null, "failed").Subtitle().Should().BeNull();
     }
 
     [Fact]
-    public void Variables_of_similar_size_share_a_chart_and_very_different_ones_get_panels()
+    public void A_long_subtitle_wraps_and_ends_at_a_clause_outside_parentheses_never_with_an_ellipsis()
     {
-        double[] t = [0, 1];
-        var similar = new Timeseries(["a", "b"], t, [[1, 5], [2, 30]]);
-        var different = new Timeseries(["a", "b"], t, [[1, 5], [2, 300]]);
-        var auto = new PlotOptions();
-        TimeseriesFigure.ChoosePanels(similar, auto).Should().BeFalse();
-        TimeseriesFigure.ChoosePanels(different, auto).Should().BeTrue();
-        TimeseriesFigure.ChoosePanels(different, auto with { LogY = true }).Should().BeFalse("a log axis shows all magnitudes");
-        TimeseriesFigure.ChoosePanels(similar, auto with { Layout = TimeseriesLayout.Panels }).Should().BeTrue();
-        TimeseriesFigure.ChoosePanels(different, auto with { Layout = TimeseriesLayout.Overlay }).Should().BeFalse();
+        string text = "Nonlinear constraint for a general affine element F = I + [[y0, y1], [y2, y3]] (rotation, stretch and shear at once) "
+            + "with the frame-indifferent strain energy, isotropic particle springs and a repulsive Gaussian pair interaction "
+            + "summed directly (N = 400; blocks exchange positions through the coordinator every stage)";
+        var lines = PlotFigure.Clauses(text, 400, 3);
+        lines.Should().HaveCountLessThanOrEqualTo(3);
+        string joined = string.Join(" ", lines);
+        text.Should().StartWith(joined);
+        joined.Should().NotContain("…");
+        joined.Count(c => c == '(').Should().Be(joined.Count(c => c == ')'), "a clause is never cut inside parentheses");
+        PlotFigure.Clauses("short", 400, 3).Should().Equal("short");
     }
 
     [Fact]
-    public void Variable_labels_say_what_the_model_variable_is()
+    public void Parameters_come_from_the_scenario_or_the_model_defaults()
     {
-        TimeseriesFigure.VariableLabel("may-nowak-ode", "w").Should().Be("w (virus)");
-        TimeseriesFigure.VariableLabel("may-nowak-ode", "x").Should().Be("x");
-        TimeseriesFigure.VariableLabel("unknown-model", "u").Should().Be("u");
+        var p = System.Text.Json.Nodes.JsonNode.Parse("""{ "Lx": 4.0, "nx": 64 }""")!.AsObject();
+        var run = new RunInfo("virus-pde", null, "completed", p);
+        run.Parameter("Lx").Should().Be(4.0);
+        run.Parameter("Ly").Should().Be(1.0, "the model's default");
+        run.Parameter("nothing").Should().BeNull();
     }
 }

@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Xml.Linq;
 
 namespace ActorSim.Cli.Tests.Plotting;
 
-/// <summary>Helpers to look into the SVG the plots write.</summary>
+/// <summary>Helpers to look into the SVG the plots write (ScottPlot through Skia's SVG canvas: text stays text).</summary>
 internal static class SvgXml
 {
     public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
@@ -15,15 +14,9 @@ internal static class SvgXml
         return doc;
     }
 
-    public static IEnumerable<string> Texts(this XDocument doc, string cssClass) =>
-        doc.Descendants(Ns + "text").Where(e => (string?)e.Attribute("class") == cssClass).Select(e => e.Value);
+    public static XDocument Load(string path) => Parse(File.ReadAllText(path));
 
-    public static IEnumerable<XElement> InGroup(this XDocument doc, string group, string element) =>
-        doc.Descendants(Ns + "g").Where(g => (string?)g.Attribute("class") == group).Descendants(Ns + element);
-
-    public static IReadOnlyList<(double X, double Y)> Points(XElement polyline) =>
-        ((string)polyline.Attribute("points")!).Split(' ')
-            .Select(p => p.Split(','))
-            .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture)))
-            .ToList();
+    /// <summary>Every text of the drawing, trimmed, in document order.</summary>
+    public static IReadOnlyList<string> Texts(this XDocument doc) =>
+        doc.Descendants(Ns + "text").Select(e => e.Value.Trim()).Where(t => t.Length > 0).ToList();
 }
