@@ -100,8 +100,17 @@ public static class RunCommand
                 if (!quiet) PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))
                 {
-                    var plots = Plotting.RunPlotter.Write(outDir, Path.Combine(outDir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
-                    if (!quiet) Console.Out.WriteLine($"Plots: {string.Join(", ", plots)}");
+                    try
+                    {
+                        var plots = Plotting.RunPlotter.Write(outDir, Path.Combine(outDir, "plots"), new Plotting.PlotOptions(Plotting.PlotFormat.Svg, Plotting.TimeseriesLayout.Auto, false));
+                        if (!quiet) Console.Out.WriteLine($"Plots: {string.Join(", ", plots)}");
+                    }
+                    catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or IOException or UnauthorizedAccessException)
+                    {
+                        // The results are complete; only the pictures are missing (e.g. no fontconfig for SkiaSharp).
+                        Console.Error.WriteLine($"Plots skipped: {e.GetBaseException().Message} (the results in {outDir} are complete; " +
+                                                "install libfontconfig1 and a font, then run 'actorsim plot')");
+                    }
                 }
                 await LingerAsync(server, linger, cancellation);
                 return result.Status == RunStatus.Cancelled ? ExitCodes.Cancelled : ExitCodes.Ok;
