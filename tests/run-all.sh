@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null || { echo "run-all: the .NET SDK (dotnet) is not on PATH; install the .NET 10 SDK first" >&2; exit 2; }
 
 # The .npy tests also load our files with numpy (Debian's python3-numpy) when it is there; install it
-# if we can. The RabbitMQ tests install and start their own broker (cluster-config/broker.sh).
+# if we can. The cluster tests start their own actorsim node processes on loopback (no broker, nothing to install).
 if ! /usr/bin/python3 -c "import numpy" 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq python3-numpy) >/dev/null 2>&1 || echo "run-all: python3-numpy could not be installed; the numpy cross-checks will be skipped" >&2
 fi

@@ -1,30 +1,29 @@
-using ActorSim.Actors.Remote.RabbitMq;
-
 namespace ActorSim.Bench;
 
-/// <summary>Transports of one fabric: the coordinator's node first (the seed), then workers, then submitters.</summary>
+/// <summary>
+/// The transports of a benchmark's cluster: Akka.NET cluster members on loopback, the coordinator's node first (the
+/// seed), then workers and submitters on free ports. (The RabbitMQ fabric this replaced was measured side by side
+/// with it before it was retired; the figures are in bench/RESULTS.md.)
+/// </summary>
 internal sealed class BenchFabric : IDisposable
 {
-    private readonly ClusterBroker? _broker;
     private readonly int _seedPort = FreePort();
 
     public BenchFabric(string name)
     {
+        if (name != "akka") throw new ArgumentException($"unknown fabric {name}: only akka (the RabbitMQ fabric was retired)");
         Name = name;
-        if (name == "rabbitmq") _broker = ClusterBroker.Start();
-        else if (name != "akka") throw new ArgumentException($"unknown fabric {name}: akka or rabbitmq");
-        Description = _broker?.Description ?? $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over Akka.Remote";
+        Description = $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over Akka.Remote";
     }
 
     public string Name { get; }
     public string Description { get; }
-    public string Via => _broker is null ? "direct (Akka.Remote)" : "via the broker";
+    public string Via => "direct (Akka.Remote)";
 
-    public Actors.Remote.Transport.IClusterTransport Create(bool seed, bool submitter = false) => _broker is { } b
-        ? new RabbitMqTransport(b.Options)
-        : new Actors.Fabric.AkkaClusterTransport(new Actors.Fabric.FabricSettings("unset", "127.0.0.1", seed ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], []), submitter);
+    public Actors.Remote.Transport.IClusterTransport Create(bool seed, bool submitter = false) =>
+        new Actors.Fabric.AkkaClusterTransport(new Actors.Fabric.FabricSettings("unset", "127.0.0.1", seed ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], []), submitter);
 
-    public void Dispose() => _broker?.Dispose();
+    public void Dispose() { }
 
     private static int FreePort()
     {
@@ -35,4 +34,3 @@ internal sealed class BenchFabric : IDisposable
         return port;
     }
 }
-

@@ -12,11 +12,11 @@ namespace ActorSim.Bench;
 
 /// <summary>
 /// <c>cluster [--rounds N] [--only rounds|runs]</c>: (1) the coordination round — the coordinator sends a step order to
-/// every block and gets one reply per block — with 1, 4 and 16 blocks placed over 3 cluster nodes talking through a
-/// RabbitMQ broker on loopback (p50/p99 per round, beside the same rounds in process); (2) the wall time of whole runs
+/// every block and gets one reply per block — with 1, 4 and 16 blocks placed over 3 cluster nodes of
+/// the Akka.NET cluster on loopback (p50/p99 per round, beside the same rounds in process); (2) the wall time of whole runs
 /// on those 3 worker nodes against the in-process runtime (same results_sha256 checked). The coordinator runs on a
 /// fourth node with the coordinator role only, so every block is remote to it. The 4 nodes and the submitter live in
-/// this process, each with its own broker connection: every message between them goes through the broker, encoded
+/// this process, each a cluster member of its own: every message between them crosses Akka.Remote on loopback, encoded
 /// and HMAC-signed, but they share this machine's cores.
 /// </summary>
 public sealed class ClusterBenchmark : IBenchmark
@@ -36,7 +36,7 @@ public sealed class ClusterBenchmark : IBenchmark
             if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--only") only = args[++i];
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs] [--fabric akka,rabbitmq]"); return 2; }
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs] [--fabric akka]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
         foreach (var fabric in fabrics)

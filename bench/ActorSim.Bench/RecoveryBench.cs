@@ -8,10 +8,10 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>recovery [--n N] [--steps S] [--every K]</c>: recovery after a worker crash, on the Akka.NET cluster (or the old RabbitMQ fabric) on loopback. A
+/// <c>recovery [--n N] [--steps S] [--every K]</c>: recovery after a worker crash, on the Akka.NET cluster on loopback. A
 /// coordinator-only node and 3 worker nodes (in this process, each a cluster member of its own) run
 /// muscle-1d-particles with N particles in 4 blocks, checkpointed every K steps into a shared directory: first without a
-/// failure (the reference wall time and results_sha256), then with worker node-1 crashed (its broker connection aborted,
+/// failure (the reference wall time and results_sha256), then with worker node-1 crashed (its actor system stopped without leaving,
 /// heartbeats stopped, as when its process dies) right after the second checkpoint is complete. Reports the detection
 /// time, the time until the run continued on the survivors from the checkpoint, the time until it was back at the
 /// step it had reached, the steps recomputed, the extra wall time, and whether the result is bit-identical.
@@ -19,7 +19,7 @@ namespace ActorSim.Bench;
 public sealed class RecoveryBenchmark : IBenchmark
 {
     public string Name => "recovery";
-    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,rabbitmq]";
+    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka]";
 
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "-bench");
 
@@ -33,7 +33,7 @@ public sealed class RecoveryBenchmark : IBenchmark
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--every") every = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,rabbitmq]"); return 2; }
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
         foreach (var fabric in fabrics)
@@ -48,8 +48,8 @@ public sealed class RecoveryBenchmark : IBenchmark
 
     private static async Task<int> RunAsync(int n, int steps, int every, string fabricName)
     {
-        using var broker = new BenchFabric(fabricName);
-        Console.WriteLine($"fabric: {broker.Description}");
+        using var fabric = new BenchFabric(fabricName);
+        Console.WriteLine($"fabric: {fabric.Description}");
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-recovery-").FullName;
         try
         {
@@ -64,9 +64,9 @@ public sealed class RecoveryBenchmark : IBenchmark
             var scenario = ScenarioLoader.Parse(text, "muscle-1d-particles (recovery bench)");
             Console.WriteLine($"muscle-1d-particles, {n} particles in 4 blocks, {steps} steps, checkpoint every {every} steps; coordinator on a node of its own, 3 worker nodes");
 
-            await RunOnceAsync(broker, scenario, text, scratch, "warm-up", crash: false); // JIT and page cache, not counted
-            var (reference, referenceWall) = await RunOnceAsync(broker, scenario, text, scratch, "reference", crash: false);
-            var (recovered, recoveredWall) = await RunOnceAsync(broker, scenario, text, scratch, "crash", crash: true);
+            await RunOnceAsync(fabric, scenario, text, scratch, "warm-up", crash: false); // JIT and page cache, not counted
+            var (reference, referenceWall) = await RunOnceAsync(fabric, scenario, text, scratch, "reference", crash: false);
+            var (recovered, recoveredWall) = await RunOnceAsync(fabric, scenario, text, scratch, "crash", crash: true);
             var run = JsonNode.Parse(File.ReadAllText(Path.Combine(scratch, "crash", "run.json")))!.AsObject();
             var r = run["recoveries"]!.AsArray().Single()!.AsObject();
             string F(string key) => r[key] is { } v ? ((double)v).ToString("F3", CultureInfo.InvariantCulture) : "-";
@@ -84,7 +84,7 @@ public sealed class RecoveryBenchmark : IBenchmark
     }
 
     /// <summary>One cluster run on fresh nodes; with <paramref name="crash"/>, worker node-1 crashes after the second checkpoint.</summary>
-    private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric broker, Scenario scenario, string text, string scratch, string name, bool crash)
+    private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric fabric, Scenario scenario, string text, string scratch, string name, bool crash)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
         var checkpoints = Path.Combine(scratch, "checkpoints-" + name);
@@ -93,11 +93,11 @@ public sealed class RecoveryBenchmark : IBenchmark
         {
             var failure = TimeSpan.FromSeconds(2);
             nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "coordinator", Secret) { FailureTimeout = failure }, [NodeRoles.Coordinator],
-                checkpoints, broker.Create(seed: true)));
+                checkpoints, fabric.Create(seed: true)));
             for (int i = 1; i <= 3; i++)
                 nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, $"node-{i}", Secret) { LeaderCandidate = false, FailureTimeout = failure }, [NodeRoles.Worker],
-                    checkpoints, broker.Create(seed: false)));
-            var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => broker.Create(seed: false, submitter: true))
+                    checkpoints, fabric.Create(seed: false)));
+            var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => fabric.Create(seed: false, submitter: true))
             {
                 MinWorkers = 3, Force = true, CheckpointDirectory = checkpoints, FailureTimeout = failure,
             };

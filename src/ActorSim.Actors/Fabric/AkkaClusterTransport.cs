@@ -191,6 +191,9 @@ public sealed class AkkaClusterTransport : IClusterTransport
         }
     }
 
+    /// <summary>Akka's failure detector has already weighed the silence (phi accrual over the heartbeat history): one check suffices.</summary>
+    public int AbsencesBeforeCrash => 1;
+
     /// <inheritdoc />
     public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask; // handed to Akka.Remote on Send
 
@@ -250,6 +253,16 @@ public sealed class AkkaClusterTransport : IClusterTransport
         _peers[id] = new Peer(member.Address, inbox, reachable);
     }
 
+    private void OnConnection(Address address, bool connected)
+    {
+        foreach (var (id, peer) in _peers)
+        {
+            if (peer.Address != address) continue;
+            if (!connected) _peers[id] = peer with { Reachable = false };
+            else if (_system is not null && AkkaCluster.Get(_system).State.Unreachable.All(m => m.Address != address)) _peers[id] = peer with { Reachable = true };
+        }
+    }
+
     /// <summary>Keeps <see cref="_peers"/> in step with the cluster's members.</summary>
     private sealed class PeerWatcher : ReceiveActor
     {
@@ -258,25 +271,42 @@ public sealed class AkkaClusterTransport : IClusterTransport
         public PeerWatcher(AkkaClusterTransport transport)
         {
             _transport = transport;
+            // A joining member can already receive messages: it may greet us before the gossip has marked it Up here.
             Receive<ClusterEvent.CurrentClusterState>(s =>
             {
-                foreach (var m in s.Members.Where(m => m.Status == MemberStatus.Up)) _transport.OnMember(m, true, !s.Unreachable.Contains(m));
+                foreach (var m in s.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp))
+                    _transport.OnMember(m, true, !s.Unreachable.Contains(m));
             });
+            Receive<ClusterEvent.MemberJoined>(e => _transport.OnMember(e.Member, true, true));
+            Receive<ClusterEvent.MemberWeaklyUp>(e => _transport.OnMember(e.Member, true, true));
             Receive<ClusterEvent.MemberUp>(e => _transport.OnMember(e.Member, true, true));
-            Receive<ClusterEvent.UnreachableMember>(e => { if (e.Member.Status == MemberStatus.Up) _transport.OnMember(e.Member, true, false); });
-            Receive<ClusterEvent.ReachableMember>(e => { if (e.Member.Status == MemberStatus.Up) _transport.OnMember(e.Member, true, true); });
+            Receive<ClusterEvent.UnreachableMember>(e => { if (e.Member.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp) _transport.OnMember(e.Member, true, false); });
+            Receive<ClusterEvent.ReachableMember>(e => { if (e.Member.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp) _transport.OnMember(e.Member, true, true); });
             Receive<ClusterEvent.MemberRemoved>(e => _transport.OnMember(e.Member, false, false));
             Receive<ClusterEvent.MemberExited>(e => _transport.OnMember(e.Member, false, false));
             Receive<ClusterEvent.MemberDowned>(e => _transport.OnMember(e.Member, false, false));
             Receive<ClusterEvent.IMemberEvent>(_ => { });
             Receive<ClusterEvent.IReachabilityEvent>(_ => { });
+            // A killed process drops its connections at once: that is known long before the failure detector's
+            // verdict, so the node counts as absent right away (a frozen process keeps its connections and is left to
+            // the detector). A connection that comes back while the member is still reachable restores it.
+            Receive<Akka.Remote.DisassociatedEvent>(e => _transport.OnConnection(e.RemoteAddress, connected: false));
+            Receive<Akka.Remote.AssociatedEvent>(e => _transport.OnConnection(e.RemoteAddress, connected: true));
         }
 
-        protected override void PreStart() =>
+        protected override void PreStart()
+        {
             AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
                 typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+            Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
+            Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.AssociatedEvent));
+        }
 
-        protected override void PostStop() => AkkaCluster.Get(Context.System).Unsubscribe(Self);
+        protected override void PostStop()
+        {
+            AkkaCluster.Get(Context.System).Unsubscribe(Self);
+            Context.System.EventStream.Unsubscribe(Self);
+        }
     }
 
     /// <summary>Hands inbound frames to the node, one at a time, in arrival order.</summary>

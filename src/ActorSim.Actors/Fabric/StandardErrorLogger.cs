@@ -10,11 +10,19 @@ namespace ActorSim.Actors.Fabric;
 /// </summary>
 public sealed class StandardErrorLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
+    private static bool IsConnectionNoise(LogEvent e) =>
+        e is Error { Cause: { } cause } && cause.GetType().Name == "EndpointDisassociatedException" ||
+        (e.LogLevel() == Akka.Event.LogLevel.WarningLevel && e.Message?.ToString() is { } m &&
+         (m.Contains("address is now gated", StringComparison.Ordinal) || m.Contains("Address is now gated", StringComparison.Ordinal)));
+
     public StandardErrorLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
+            // A member that leaves or dies closes its connections: Akka reports that at warning/error level, while the
+            // cluster's own membership log says what happened. Keep standard error readable.
+            if (IsConnectionNoise(e)) return;
             string level = e.LogLevel() switch
             {
                 Akka.Event.LogLevel.ErrorLevel => "fail",

@@ -164,7 +164,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
     /// <summary>Stops sending membership events to <paramref name="subscriber"/>.</summary>
     public void Unsubscribe(IActorRef subscriber) => _membership.Unsubscribe(subscriber);
 
-    /// <summary>Completes when every message sent so far has been handed over (confirmed by the broker).</summary>
+    /// <summary>Completes when every message sent so far has been handed over to the transport.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => _transport.FlushAsync(cancellationToken);
 
     /// <summary>
@@ -199,7 +199,6 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         switch (_transport)
         {
             case InProcess.InProcessTransport inProcess: await inProcess.CrashAsync().ConfigureAwait(false); break;
-            case RabbitMq.RabbitMqTransport rabbit: await rabbit.AbortAsync().ConfigureAwait(false); break;
             case Fabric.AkkaClusterTransport akka: await akka.CrashAsync().ConfigureAwait(false); break;
             default: await _transport.DisposeAsync().ConfigureAwait(false); break;
         }

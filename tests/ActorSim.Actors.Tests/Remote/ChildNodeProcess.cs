@@ -19,16 +19,16 @@ public sealed class ChildNodeProcess : IDisposable
     public int Pid => _process.Id;
 
     /// <summary>Starts the child and waits for its READY line.</summary>
-    public static async Task<ChildNodeProcess> StartAsync(BrokerFixture broker, string clusterId, string nodeId, string secret)
+    public static async Task<ChildNodeProcess> StartAsync(string clusterId, string nodeId, string secret, int seedPort, int port = 0, bool coordinator = false)
     {
-        var start = new ProcessStartInfo(DotnetHost(), [typeof(TestNodeProgram).Assembly.Location, "cluster-node", clusterId, nodeId])
+        var start = new ProcessStartInfo(DotnetHost(), [typeof(TestNodeProgram).Assembly.Location, "cluster-node", clusterId, nodeId,
+            seedPort.ToString(System.Globalization.CultureInfo.InvariantCulture), port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. coordinator ? ["coordinator"] : Array.Empty<string>()])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in broker.ClientEnvironment) start.Environment[key] = value;
         start.Environment["ACTORSIM_CLUSTER_SECRET"] = secret;
         var child = new ChildNodeProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the child node."));
         try

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace ActorSim.Actors.Tests.Remote;
 
 /// <summary>
-/// The transport test suite: every transport (in-process, RabbitMQ) must pass it. Nodes are ActorSystems in this
+/// The transport test suite: every transport (in-process, Akka.NET) must pass it. Nodes are ActorSystems in this
 /// process connected only through the transport under test; all messages are encoded, signed and checked.
 /// </summary>
 public abstract class TransportSuite(ITestOutputHelper output)
@@ -26,7 +26,7 @@ public abstract class TransportSuite(ITestOutputHelper output)
     /// instead of reaching them and being refused by the HMAC check.</summary>
     protected virtual bool RefusesForeignNodesAtTheTransport => false;
 
-    /// <summary>Called at the start of every test (e.g. to skip when no broker is available).</summary>
+    /// <summary>Called at the start of every test (e.g. to skip when a service is missing).</summary>
     protected virtual void RequireTransport() { }
 
     private TestCluster NewCluster()

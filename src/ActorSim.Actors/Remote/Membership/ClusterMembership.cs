@@ -224,7 +224,7 @@ internal sealed class ClusterMembership
                 {
                     member.Absences = 0;
                 }
-                else if (++member.Absences >= 2) // twice: an orderly Leaving may still be in our inbox the first time
+                else if (++member.Absences >= _transport.AbsencesBeforeCrash) // usually twice: an orderly Leaving may still be in our inbox the first time
                 {
                     Crash(member, "it is no longer reachable: its inbox disappeared (its process, its connection or its machine died)");
                 }

@@ -6,7 +6,7 @@ namespace ActorSim.Actors.Remote.Transport;
 /// runs the leader election. It knows nothing about actors or message types (that is <see cref="ClusterNode"/>).
 /// </summary>
 /// <remarks>Implementations: <see cref="InProcess.InProcessTransport"/> (nodes in one process) and
-/// <see cref="RabbitMq.RabbitMqTransport"/> (nodes anywhere, through a RabbitMQ broker).</remarks>
+/// <see cref="Fabric.AkkaClusterTransport"/> (nodes anywhere: an Akka.NET cluster, frames node to node over Akka.Remote).</remarks>
 public interface IClusterTransport : IAsyncDisposable
 {
     /// <summary>A short name for logs, e.g. "rabbitmq".</summary>
@@ -25,11 +25,18 @@ public interface IClusterTransport : IAsyncDisposable
     /// </summary>
     void Send(OutboundFrame frame);
 
-    /// <summary>Completes when every frame queued so far has been handed over (confirmed by the broker, or enqueued at the target).</summary>
+    /// <summary>Completes when every frame queued so far has been handed over (handed to the network layer, or enqueued at the target).</summary>
     Task FlushAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether node <paramref name="nodeId"/> is connected (its inbox exists).</summary>
     Task<bool> IsNodePresentAsync(string nodeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many consecutive presence checks must find a node absent before it counts as crashed (default 2: an orderly
+    /// leave announcement may still be on its way the first time). A transport whose absence is itself a considered
+    /// judgment (Akka's failure detector) says 1.
+    /// </summary>
+    int AbsencesBeforeCrash => 2;
 
     /// <summary>Stops receiving and disconnects; this node's inbox disappears and its leadership (if any) passes on.</summary>
     Task StopAsync();
