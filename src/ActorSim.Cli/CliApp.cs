@@ -32,6 +32,14 @@ public static class CliApp
             return ExitCodes.BadInput;
         }
         // Ctrl-C / SIGTERM cancel the command's token; give it time to close outputs or leave the cluster cleanly.
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+        // Exceptions no command handled are told in one sentence (CliErrors), never as a stack trace.
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15), EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return CliErrors.Report(e);
+        }
     }
 }

@@ -31,9 +31,7 @@ public static class ResumeCommand
         {
             string dir = parse.GetRequiredValue(dirArg);
             bool quiet = parse.GetValue(quietOption);
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; })
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter((category, level) => level >= LogLevel.Warning));
+            using var logs = StderrLoggerProvider.CreateFactory();
             try
             {
                 string? clusterConfig = parse.GetValue(clusterOption);

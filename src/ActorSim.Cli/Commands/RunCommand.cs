@@ -53,9 +53,7 @@ public static class RunCommand
             if (!otlp.TryStart(parse, "actorsim-run", out var telemetry)) return ExitCodes.BadInput;
             using var telemetryScope = telemetry;
 
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter((category, level) => level >= LogLevel.Warning));
+            using var logs = StderrLoggerProvider.CreateFactory();
             var options = new RunOptions(outDir, parse.GetValue(forceOption), logs);
             string? clusterConfig = parse.GetValue(clusterOption);
             ClusterRunOptions? clusterOptions = null;
@@ -117,7 +115,7 @@ public static class RunCommand
             }
             catch (RunFailedException e)
             {
-                Console.Error.WriteLine($"{path}: {e.Message}");
+                Console.Error.WriteLine($"{path}: {RunFailure(e)}");
                 Console.Error.WriteLine($"Outputs written so far, and the error, are in {outDir}/run.json.");
                 await LingerAsync(server, linger, cancellation);
                 return ExitCodes.RunFailed;
@@ -125,6 +123,12 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>Why a run failed, in words: a full disk, an I/O error or lack of memory said plainly, else the run's own message.</summary>
+    internal static string RunFailure(RunFailedException e) =>
+        CliErrors.Find<OutOfMemoryException>(e) is not null ? "the run failed: out of memory (the run needs more memory than this machine has free)"
+        : CliErrors.Find<IOException>(e) is { } io ? $"the run failed: {CliErrors.IoError(io)}"
+        : e.Message;
 
     /// <summary>The dashboard's source: the in-process run's monitor, or (a cluster run) a watcher of the cluster.</summary>
     private static async Task<IMonitorSource?> MonitorSourceAsync(Simulation.Monitoring.RunMonitor? monitor, ClusterRunOptions? cluster, Telemetry? telemetry, CancellationToken cancellation)
