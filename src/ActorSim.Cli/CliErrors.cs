@@ -35,7 +35,7 @@ internal static class CliErrors
     {
         ScenarioException s => string.Join(Environment.NewLine, s.Errors.Select(x => x.ToString())),
         OutputDirectoryException or DashboardStartException or CheckpointException => e.Message,
-        OperationCanceledException => "actorsim: stopped before the command finished",
+        OperationCanceledException => $"actorsim: {Simulation.StopSignal.Reason}, before the command finished",
         _ when Find<OutOfMemoryException>(e) is not null =>
             "actorsim: out of memory: the run needs more memory than this machine has free (see 'actorsim validate' for the estimate)",
         _ when Find<IOException>(e) is { } io => $"actorsim: {IoError(io)}",
