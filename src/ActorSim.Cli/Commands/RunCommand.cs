@@ -28,11 +28,12 @@ public static class RunCommand
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended (default 0).", DefaultValueFactory = _ => 0 };
+        var forceSizeOption = SizeCheck.ForceOption();
         var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -41,6 +42,7 @@ public static class RunCommand
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
             if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
+            if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _)) return ExitCodes.BadInput;
             bool serve = parse.GetValue(dashboardOption);
             DashboardSettings? dashboardSettings = null;
             if (serve && (dashboardSettings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
