@@ -71,6 +71,7 @@ internal sealed class RunRecord
     public void WriteFailed(TimeSpan wall, Exception error, JsonObject? analysis)
     {
         var doc = Common("failed", wall);
+        doc["reason"] = FailureReason(error);
         doc["error"] = error.Message;
         doc["outputs"] = new JsonObject
         {
@@ -84,6 +85,7 @@ internal sealed class RunRecord
     public void WriteFailed(TimeSpan wall, IRunnableModel model, Exception error)
     {
         var doc = Common("failed", wall);
+        doc["reason"] = FailureReason(error);
         doc["error"] = error.Message;
         if (model is ICoordinatorModel m)
         {
@@ -91,8 +93,26 @@ internal sealed class RunRecord
             doc["integrator"] = Counters(m.Counters);
         }
         doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv (partial)" };
-        doc["analysis"] = model.Analysis();
+        try
+        {
+            doc["analysis"] = model.Analysis();
+        }
+        catch (Exception e) when (e is OutOfMemoryException or InvalidOperationException or ArithmeticException)
+        {
+            doc["analysis"] = null;   // the failure (out of memory, a broken state) must still be recorded
+        }
         Write(doc);
+    }
+
+    /// <summary>A failed run's reason in a few words: out of memory, disk full, or the error itself.</summary>
+    private static string FailureReason(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is OutOfMemoryException) return "out of memory";
+            if (e is IOException io && io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)) return "disk full";
+        }
+        return error.Message;
     }
 
     private JsonObject Common(string status, TimeSpan wall) => new()
