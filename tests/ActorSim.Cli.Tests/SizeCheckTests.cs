@@ -85,4 +85,21 @@ public class SizeCheckTests
             Assert.DoesNotContain("warning", v.StdErr);
         }
     }
+
+    [Fact]
+    public void A_run_that_runs_out_of_memory_ends_with_exit_1_and_a_failed_run_json()
+    {
+        using var dir = new ScratchDir();
+        // 4000 × 4000 cells need more than the 256 MiB heap this process is given (no risk to the machine's memory).
+        string file = Write(dir, "mid.json", "virus-pde-2d-pattern.json", s => { s["parameters"]!["nx"] = 4000; s["parameters"]!["ny"] = 4000; });
+        var r = ActorsimProcess.Run(dir.Path, ["run", file, "--out", "out", "--force-size", "-q"], TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("mid.json: the run failed: out of memory", r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdErr);
+        var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Equal("out of memory", (string?)run["reason"]);
+        Assert.Empty(Directory.GetFiles(dir.File("out"), "*.tmp").Concat(Directory.GetFiles(dir.File("out"), ".run.json.reserve")));
+    }
 }

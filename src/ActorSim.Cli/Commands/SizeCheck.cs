@@ -45,7 +45,7 @@ internal static class SizeCheck
         return false;
     }
 
-    /// <summary>The memory this process may still use, in bytes: MemAvailable, and the cgroup's limit less its use; null when unknown.</summary>
+    /// <summary>The memory this process may still use, in bytes: MemAvailable, the cgroup's limit less its use, the GC's heap limit; null when unknown.</summary>
     internal static double? FreeMemory()
     {
         double? free = null;
@@ -61,11 +61,9 @@ internal static class SizeCheck
         }
         if (CgroupValue("memory.max") is { } max && CgroupValue("memory.current") is { } current)
             free = Math.Min(free ?? double.MaxValue, Math.Max(0, max - current));
-        if (free is null)
-        {
-            var info = GC.GetGCMemoryInfo();
-            if (info.TotalAvailableMemoryBytes > 0) free = info.TotalAvailableMemoryBytes;
-        }
+        // The GC's limit of this process (System.GC.HeapHardLimitPercent in actorsim.runtimeconfig.json), if lower.
+        var info = GC.GetGCMemoryInfo();
+        if (info.TotalAvailableMemoryBytes > 0) free = Math.Min(free ?? double.MaxValue, info.TotalAvailableMemoryBytes);
         return free;
     }
 
