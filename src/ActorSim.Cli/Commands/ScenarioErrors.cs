@@ -9,7 +9,9 @@ internal static class ScenarioErrors
     public static void Print(string path, ScenarioException e)
     {
         Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-        foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
+        const int shown = 20;
+        foreach (var err in e.Errors.Take(shown)) Console.Error.WriteLine("  " + err);
+        if (e.Errors.Count > shown) Console.Error.WriteLine($"  ... and {e.Errors.Count - shown} more");
     }
 
     /// <summary>The validated scenario at <paramref name="path"/>, or false after printing why it was rejected.</summary>

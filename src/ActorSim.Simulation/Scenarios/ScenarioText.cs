@@ -200,7 +200,7 @@ internal static class ScenarioText
         var restTrimmed = rest.TrimStart(" \t\r\n"u8);
         string message = e.Message;
         if (message.Contains("maximum configured depth", StringComparison.Ordinal))
-            return $"not valid here ({where}): objects and arrays are nested more than {limits.MaxDepth} levels deep";
+            return $"not valid JSON ({where}): objects and arrays are nested more than {limits.MaxDepth} levels deep";
         if (restTrimmed.IsEmpty)
             return $"the file ends before the JSON is complete ({where}): an object or array is not closed, or a value is missing";
         if (restTrimmed.StartsWith("NaN"u8) || restTrimmed.StartsWith("Infinity"u8) || restTrimmed.StartsWith("-Infinity"u8)
@@ -218,12 +218,13 @@ internal static class ScenarioText
             return $"not valid JSON ({where}): strings and keys must be in double quotes (\"...\"), not single quotes";
         if (message.Contains("after a single JSON value", StringComparison.Ordinal))
             return $"not valid JSON ({where}): there is more text after the end of the scenario's object";
-        // The reader's first sentence, without its position details and option advice.
-        int cut = message.IndexOfAny(['.', '|']);
-        string first = message.Contains("LineNumber", StringComparison.Ordinal) || message.Contains("reader options", StringComparison.Ordinal) || message.Contains("isFinalBlock", StringComparison.Ordinal)
-            ? (cut > 0 ? message[..cut] : message) : message;
-        int path = first.IndexOf(" Path:", StringComparison.Ordinal);
-        if (path > 0) first = first[..path];
+        // The reader's own sentence, without its position details and option advice.
+        string first = message;
+        foreach (string marker in new[] { " LineNumber:", " Path:", " Change the reader options" })
+        {
+            int at = first.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0) first = first[..at];
+        }
         if (first.Contains("isFinalBlock", StringComparison.Ordinal) || first.Contains("reader options", StringComparison.Ordinal))
             first = $"unexpected text {Word(restTrimmed)}";
         return $"not valid JSON ({where}): {first.TrimEnd('.')}";

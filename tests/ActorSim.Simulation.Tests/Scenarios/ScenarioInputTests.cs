@@ -119,6 +119,7 @@ public class ScenarioInputTests
     [InlineData("{ \"model\": 1 } x", "there is more text after the end of the scenario's object")]
     [InlineData("{ \"model\" 1 }", "not valid JSON (line 1, byte 11)")]
     [InlineData("{ model: 1 }", "not valid JSON (line 1, byte 3)")]
+    [InlineData("{ \"model\": .5 }", "not valid JSON (line 1, byte 12): '.' is an invalid start of a value")]
     public void Syntax_errors_are_plain_sentences(string text, string expected)
     {
         var e = Single(text);
