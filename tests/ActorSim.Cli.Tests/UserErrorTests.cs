@@ -35,7 +35,7 @@ public class UserErrorTests
     {
         using var dir = new ScratchDir();
         using var mount = TmpfsMount.TryCreate(dir.File("ro"), "ro,size=64k");
-        Skip.If(mount is null, "cannot mount a tmpfs here (needs root in a container that allows mounts)");
+        Skip.If(mount is null, "optional: cannot mount a tmpfs here (needs root in a container that allows mounts)");
         var r = ActorsimProcess.Run(dir.Path, "run", "scenarios/may-nowak-ode-cleared.json", "--out", "ro/out", "-q");
         AssertOneSentence(r, 2);
         Assert.Contains("ro/out: cannot create or clear the output directory: the file system is read-only; choose another --out", r.StdErr);
@@ -46,7 +46,7 @@ public class UserErrorTests
     {
         using var dir = new ScratchDir();
         using var mount = TmpfsMount.TryCreate(dir.File("small"), "size=256k");
-        Skip.If(mount is null, "cannot mount a tmpfs here (needs root in a container that allows mounts)");
+        Skip.If(mount is null, "optional: cannot mount a tmpfs here (needs root in a container that allows mounts)");
         var r = ActorsimProcess.Run(dir.Path, "run", "scenarios/virus-pde-2d-pattern.json", "--out", "small/out", "-q", "--no-plots");
         AssertOneSentence(r, 1);
         Assert.Contains("the run failed: the disk is full: no space left on the device to write", r.StdErr);
