@@ -54,6 +54,10 @@ internal static class CliErrors
         return file is null ? $"I/O error: {m}" : $"I/O error writing or reading {file}: {m[..cut]}";
     }
 
+    /// <summary>"<paramref name="file"/>: <paramref name="message"/>", unless the message already starts with the file.</summary>
+    public static string Prefixed(string? file, string message) =>
+        file is null || message.StartsWith(file, StringComparison.Ordinal) ? message : $"{file}: {message}";
+
     public static T? Find<T>(Exception e) where T : Exception
     {
         for (Exception? x = e; x is not null; x = x.InnerException)

@@ -78,7 +78,7 @@ public static class RunCommand
                 }
                 catch (ClusterConfigurationException e)
                 {
-                    Console.Error.WriteLine($"{clusterConfig}: {e.Message}");
+                    Console.Error.WriteLine(CliErrors.Prefixed(clusterConfig, e.Message));
                     return ExitCodes.BadInput;
                 }
             }
