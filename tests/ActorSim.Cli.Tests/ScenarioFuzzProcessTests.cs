@@ -10,7 +10,8 @@ namespace ActorSim.Cli.Tests;
 /// </summary>
 public class ScenarioFuzzProcessTests
 {
-    private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(60);   // a generous bound for a loaded 2-core machine; cases take ~1 s
+    /// <summary>Cases take about a second; the bound grows with the machine's load.</summary>
+    private static TimeSpan PerCase => MachineLoad.Scale(TimeSpan.FromSeconds(30));
 
     private static void AssertClean(MalformedScenarios.Case c, ActorsimProcess.Result r, bool mayFail = false)
     {

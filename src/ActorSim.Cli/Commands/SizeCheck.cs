@@ -88,7 +88,8 @@ internal static class SizeCheck
             var d = new DirectoryInfo(Path.GetFullPath(string.IsNullOrEmpty(outDir) ? "." : outDir));
             while (d is not null && !d.Exists) d = d.Parent;
             if (d is null) return null;
-            return new DriveInfo(d.FullName).AvailableFreeSpace;
+            var drive = new DriveInfo(d.FullName);
+            return drive.TotalSize > 0 ? drive.AvailableFreeSpace : null;   // 0: a virtual file system (/proc); the directory check says why
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
