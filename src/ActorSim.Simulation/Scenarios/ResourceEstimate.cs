@@ -109,7 +109,7 @@ public static class ResourceEstimator
                 break;
             }
             default:
-                memory = 0;
+                memory = 1e3;   // an ODE's few numbers
                 fieldBytesPerOutput = 0;
                 memoryKeys = "the model's state";
                 diskKeys = "output rows";

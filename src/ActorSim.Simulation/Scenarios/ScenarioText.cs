@@ -88,9 +88,9 @@ internal static class ScenarioText
         }
         else if (b is [0xEF, 0xBB, 0xBF, ..]) bytes = bytes[3..];
 
-        var status = Utf8.ToUtf16(bytes, new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);
-        if (status != OperationStatus.Done)
+        if (!Utf8.IsValid(bytes))
         {
+            Utf8.ToUtf16(bytes, new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);   // stops at the first invalid byte
             var (line, column) = Position(bytes, read);
             throw Refuse(file, $"the file is not UTF-8 text (invalid byte 0x{bytes[read]:X2} at line {line}, byte {column}); save it as UTF-8");
         }
