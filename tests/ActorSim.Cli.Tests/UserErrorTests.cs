@@ -93,6 +93,22 @@ public class UserErrorTests
     }
 
     [Fact]
+    public void The_scenario_size_limit_can_be_set_by_the_environment()
+    {
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, ["validate", "scenarios/may-nowak-ode.json"], null,
+            new Dictionary<string, string> { ["ACTORSIM_SCENARIO_MAX_BYTES"] = "100" });
+        AssertOneSentence(r, 2);
+        Assert.Contains("scenarios/may-nowak-ode.json: $: the file is ", r.StdErr);
+        Assert.Contains("; scenario files are limited to 100 bytes", r.StdErr);
+
+        var bad = ActorsimProcess.Run(dir.Path, ["validate", "scenarios/may-nowak-ode.json"], null,
+            new Dictionary<string, string> { ["ACTORSIM_SCENARIO_MAX_BYTES"] = "16MB" });
+        AssertOneSentence(bad, 2);
+        Assert.Contains("ACTORSIM_SCENARIO_MAX_BYTES: $: \"16MB\" is not allowed: the size limit of scenario files must be a whole number of bytes", bad.StdErr);
+    }
+
+    [Fact]
     public void Sigterm_is_reported_as_a_stop_by_signal()
     {
         using var dir = new ScratchDir();

@@ -14,12 +14,25 @@ internal static class ScenarioErrors
         if (e.Errors.Count > shown) Console.Error.WriteLine($"  ... and {e.Errors.Count - shown} more");
     }
 
+    /// <summary>The environment variable that raises (or lowers) the size limit of scenario files, in bytes.</summary>
+    public const string MaxBytesVariable = "ACTORSIM_SCENARIO_MAX_BYTES";
+
+    /// <summary>The default limits, with <see cref="MaxBytesVariable"/> as the file size limit when it is set.</summary>
+    private static ScenarioLimits Limits()
+    {
+        string? value = Environment.GetEnvironmentVariable(MaxBytesVariable);
+        if (string.IsNullOrWhiteSpace(value)) return ScenarioLimits.Default;
+        if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes >= 1)
+            return ScenarioLimits.Default with { MaxFileBytes = bytes };
+        throw new ScenarioException([new ScenarioError(MaxBytesVariable, "$", $"\"{value}\" is not allowed: the size limit of scenario files must be a whole number of bytes >= 1 (default {ScenarioLimits.DefaultMaxFileBytes})")]);
+    }
+
     /// <summary>The validated scenario at <paramref name="path"/>, or false after printing why it was rejected.</summary>
     public static bool TryLoad(string path, [NotNullWhen(true)] out Scenario? scenario)
     {
         try
         {
-            scenario = ScenarioLoader.Load(path);
+            scenario = ScenarioLoader.Load(path, Limits());
             return true;
         }
         catch (ScenarioException e)
