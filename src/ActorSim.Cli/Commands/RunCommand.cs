@@ -42,7 +42,7 @@ public static class RunCommand
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
             if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
-            if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _)) return ExitCodes.BadInput;
+            if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _, localMemory: parse.GetValue(clusterOption) is null)) return ExitCodes.BadInput;
             bool serve = parse.GetValue(dashboardOption);
             DashboardSettings? dashboardSettings = null;
             if (serve && (dashboardSettings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;

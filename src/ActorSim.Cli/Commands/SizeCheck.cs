@@ -23,11 +23,12 @@ internal static class SizeCheck
     /// The estimate of <paramref name="scenario"/>, checked against this machine with outputs under <paramref name="outDir"/>;
     /// false after printing why it does not fit (unless <paramref name="force"/>). Warnings go to standard error.
     /// </summary>
-    public static bool Fits(Scenario scenario, string outDir, bool force, out ResourceEstimate estimate)
+    /// <param name="localMemory">False for a cluster run: its blocks live on the workers, so this machine's memory is not the limit.</param>
+    public static bool Fits(Scenario scenario, string outDir, bool force, out ResourceEstimate estimate, bool localMemory = true)
     {
         estimate = ResourceEstimator.Estimate(scenario);
         var problems = new List<string>();
-        if (FreeMemory() is { } memory && estimate.MemoryBytes > Share * memory)
+        if (localMemory && FreeMemory() is { } memory && estimate.MemoryBytes > Share * memory)
             problems.Add($"it needs about {ResourceEstimate.Bytes(estimate.MemoryBytes)} of memory ({estimate.MemoryKeys}), more than the {ResourceEstimate.Bytes(memory)} free on this machine");
         if (FreeDisk(outDir) is { } disk && estimate.DiskBytes > Share * disk)
             problems.Add($"its outputs need about {ResourceEstimate.Bytes(estimate.DiskBytes)} of disk ({estimate.DiskKeys}), more than the {ResourceEstimate.Bytes(disk)} free for {outDir}");
