@@ -10,4 +10,6 @@ public static class ExitCodes
     public const int BadInput = 2;
     /// <summary>Stopped by the user (Ctrl-C); outputs written so far are kept.</summary>
     public const int Cancelled = 130;
+    /// <summary>Stopped by SIGTERM (128 + 15); outputs written so far are kept, run.json says "stopped by signal SIGTERM".</summary>
+    public const int Terminated = 143;
 }

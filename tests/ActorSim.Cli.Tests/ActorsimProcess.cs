@@ -12,9 +12,10 @@ internal static class ActorsimProcess
 
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "actorsim.dll");
 
-    public static Result Run(string workingDirectory, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static Result Run(string workingDirectory, IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -30,7 +30,7 @@ public static class DashboardCommand
             }
             catch (ClusterConfigurationException e)
             {
-                Console.Error.WriteLine($"{config}: {e.Message}");
+                Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
                 return ExitCodes.BadInput;
             }
             if (!otlp.TryStart(parse, "actorsim-dashboard", out var telemetry)) return ExitCodes.BadInput;

@@ -31,9 +31,7 @@ public static class ResumeCommand
         {
             string dir = parse.GetRequiredValue(dirArg);
             bool quiet = parse.GetValue(quietOption);
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; })
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter((category, level) => level >= LogLevel.Warning));
+            using var logs = StderrLoggerProvider.CreateFactory();
             try
             {
                 string? clusterConfig = parse.GetValue(clusterOption);
@@ -55,7 +53,7 @@ public static class ResumeCommand
             }
             catch (ClusterConfigurationException e)
             {
-                Console.Error.WriteLine($"{parse.GetValue(clusterOption)}: {e.Message}");
+                Console.Error.WriteLine(CliErrors.Prefixed(parse.GetValue(clusterOption), e.Message));
                 return ExitCodes.BadInput;
             }
             catch (ScenarioException e)
@@ -89,7 +87,9 @@ public static class ResumeCommand
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
-            throw new CheckpointException($"{path} is not valid JSON: {e.Message}");
+            string why = e is System.Text.Json.JsonException j && j.LineNumber is { } line
+                ? $"line {line + 1}, byte {j.BytePositionInLine + 1}" : "not a JSON object";
+            throw new CheckpointException($"{path} is not valid JSON ({why}): the run record is damaged; run the scenario again");
         }
         bool isCluster = (string?)doc["runtime"] == "cluster";
         if (!isCluster)

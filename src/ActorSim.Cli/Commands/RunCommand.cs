@@ -28,11 +28,12 @@ public static class RunCommand
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended (default 0).", DefaultValueFactory = _ => 0 };
+        var forceSizeOption = SizeCheck.ForceOption();
         var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -41,6 +42,7 @@ public static class RunCommand
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
             if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
+            if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _, localMemory: parse.GetValue(clusterOption) is null)) return ExitCodes.BadInput;
             bool serve = parse.GetValue(dashboardOption);
             DashboardSettings? dashboardSettings = null;
             if (serve && (dashboardSettings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
@@ -53,9 +55,7 @@ public static class RunCommand
             if (!otlp.TryStart(parse, "actorsim-run", out var telemetry)) return ExitCodes.BadInput;
             using var telemetryScope = telemetry;
 
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter((category, level) => level >= LogLevel.Warning));
+            using var logs = StderrLoggerProvider.CreateFactory();
             var options = new RunOptions(outDir, parse.GetValue(forceOption), logs);
             string? clusterConfig = parse.GetValue(clusterOption);
             ClusterRunOptions? clusterOptions = null;
@@ -78,7 +78,7 @@ public static class RunCommand
                 }
                 catch (ClusterConfigurationException e)
                 {
-                    Console.Error.WriteLine($"{clusterConfig}: {e.Message}");
+                    Console.Error.WriteLine(CliErrors.Prefixed(clusterConfig, e.Message));
                     return ExitCodes.BadInput;
                 }
             }
@@ -127,7 +127,7 @@ public static class RunCommand
             }
             catch (RunFailedException e)
             {
-                Console.Error.WriteLine($"{path}: {e.Message}");
+                Console.Error.WriteLine($"{path}: {RunFailure(e)}");
                 Console.Error.WriteLine($"Outputs written so far, and the error, are in {outDir}/run.json.");
                 await LingerAsync(server, linger, cancellation);
                 return ExitCodes.RunFailed;
@@ -135,6 +135,12 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>Why a run failed, in words: a full disk, an I/O error or lack of memory said plainly, else the run's own message.</summary>
+    internal static string RunFailure(RunFailedException e) =>
+        CliErrors.Find<OutOfMemoryException>(e) is not null ? "the run failed: out of memory (the run needs more memory than this machine has free)"
+        : CliErrors.Find<IOException>(e) is { } io ? $"the run failed: {CliErrors.IoError(io)}"
+        : e.Message;
 
     /// <summary>The dashboard's source: the in-process run's monitor, or (a cluster run) a watcher of the cluster.</summary>
     private static async Task<IMonitorSource?> MonitorSourceAsync(Simulation.Monitoring.RunMonitor? monitor, ClusterRunOptions? cluster, Telemetry? telemetry, CancellationToken cancellation)

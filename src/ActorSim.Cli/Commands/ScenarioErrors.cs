@@ -9,7 +9,22 @@ internal static class ScenarioErrors
     public static void Print(string path, ScenarioException e)
     {
         Console.Error.WriteLine($"{path}: invalid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
-        foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
+        const int shown = 20;
+        foreach (var err in e.Errors.Take(shown)) Console.Error.WriteLine("  " + err);
+        if (e.Errors.Count > shown) Console.Error.WriteLine($"  ... and {e.Errors.Count - shown} more");
+    }
+
+    /// <summary>The environment variable that raises (or lowers) the size limit of scenario files, in bytes.</summary>
+    public const string MaxBytesVariable = "ACTORSIM_SCENARIO_MAX_BYTES";
+
+    /// <summary>The default limits, with <see cref="MaxBytesVariable"/> as the file size limit when it is set.</summary>
+    private static ScenarioLimits Limits()
+    {
+        string? value = Environment.GetEnvironmentVariable(MaxBytesVariable);
+        if (string.IsNullOrWhiteSpace(value)) return ScenarioLimits.Default;
+        if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes >= 1)
+            return ScenarioLimits.Default with { MaxFileBytes = bytes };
+        throw new ScenarioException([new ScenarioError(MaxBytesVariable, "$", $"\"{value}\" is not allowed: the size limit of scenario files must be a whole number of bytes >= 1 (default {ScenarioLimits.DefaultMaxFileBytes})")]);
     }
 
     /// <summary>The validated scenario at <paramref name="path"/>, or false after printing why it was rejected.</summary>
@@ -17,7 +32,7 @@ internal static class ScenarioErrors
     {
         try
         {
-            scenario = ScenarioLoader.Load(path);
+            scenario = ScenarioLoader.Load(path, Limits());
             return true;
         }
         catch (ScenarioException e)

@@ -67,7 +67,7 @@ public static class StatusCommand
                 }
                 catch (ClusterConfigurationException e)
                 {
-                    Console.Error.WriteLine($"{config}: {e.Message}");
+                    Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
                     return ExitCodes.BadInput;
                 }
                 try

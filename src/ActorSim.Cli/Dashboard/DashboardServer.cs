@@ -118,7 +118,19 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/api/events", (HttpContext context) =>
             TypedResults.ServerSentEvents(Stream(source, context.RequestAborted)));
 
-        await app.StartAsync(cancellation);
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            bool inUse = e is Microsoft.AspNetCore.Connections.AddressInUseException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+            throw new DashboardStartException(inUse
+                ? $"the dashboard cannot listen on {settings.Bind}:{settings.Port}: the port is in use (another actorsim with --dashboard?); choose another with --dashboard-port, or 0 for a free one"
+                : $"the dashboard cannot listen on {settings.Bind}:{settings.Port}: {e.Message}", e);
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DashboardServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
     }

@@ -42,7 +42,7 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
         ValueKind.Rate when value < 0 => "is a rate and must be >= 0",
         ValueKind.Positive when value <= 0 => "must be > 0",
         ValueKind.NonNegative when value < 0 => "must be >= 0",
-        ValueKind.Count when value < 1 || value != Math.Floor(value) || value > int.MaxValue => "must be a whole number >= 1",
+        ValueKind.Count when value < 1 || value != Math.Floor(value) || value > int.MaxValue => $"must be a whole number from 1 to {int.MaxValue}",
         _ => null,
     };
 
@@ -52,7 +52,7 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
         ValueKind.Rate => "a rate: finite number >= 0",
         ValueKind.Positive => "finite number > 0",
         ValueKind.NonNegative => "finite number >= 0",
-        ValueKind.Count => "whole number >= 1",
+        ValueKind.Count => $"whole number from 1 to {int.MaxValue}",
         ValueKind.Choice => "one of " + string.Join(", ", Choices.Select(c => $"\"{c}\"")),
         _ => "finite number",
     };

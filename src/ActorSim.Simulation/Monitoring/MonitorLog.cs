@@ -62,11 +62,26 @@ public sealed class MonitorLog : IDisposable
         }
     }
 
+    /// <summary>Writes one line; a full disk or an I/O error ends the log (it is not part of the results) instead of the run.</summary>
     private void Write<T>(string key, T value)
     {
         var line = new JsonObject { [key] = JsonSerializer.SerializeToNode(value, MonitorJson.Options) };
-        _writer.WriteLine(line.ToJsonString());
-        _writer.Flush();
+        try
+        {
+            _writer.WriteLine(line.ToJsonString());
+            _writer.Flush();
+        }
+        catch (IOException)
+        {
+            _closed = true;
+            CloseQuietly();
+        }
+    }
+
+    private void CloseQuietly()
+    {
+        try { _writer.Dispose(); }
+        catch (IOException) { try { _writer.BaseStream.Dispose(); } catch (IOException) { } }
     }
 
     public void Dispose()
@@ -75,9 +90,10 @@ public sealed class MonitorLog : IDisposable
         lock (_gate)
         {
             if (_closed) return;
-            _closed = true;
             if (_pending is not null) Write("record", _pending);
-            _writer.Dispose();
+            if (_closed) return;
+            _closed = true;
+            CloseQuietly();
         }
     }
 

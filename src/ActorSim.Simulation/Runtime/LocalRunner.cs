@@ -133,7 +133,7 @@ public static class LocalRunner
             };
             var coordinator = system.ActorOf(coordinatorProps with { SupervisorStrategy = SupervisorStrategy.EscalateAll }, "coordinator");
             coordinator.Tell(new StartRun(), listener);
-            using var stop = cancellation.Register(() => coordinator.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
+            using var stop = cancellation.Register(() => coordinator.Tell(new StopRun(StopSignal.Reason)));
 
             var first = await Task.WhenAny(done.Task, system.WhenFaulted);
             if (first != done.Task)

@@ -9,24 +9,61 @@ public static class OutputDirectory
     public static readonly string[] RunOutputs = ["timeseries.csv", "run.json", "fields", "plots", "checkpoints", "monitor.jsonl"];
 
     /// <summary>
-    /// Creates <paramref name="dir"/> if needed. A directory that is not empty is refused unless
-    /// <paramref name="force"/>; with it, earlier run outputs (<see cref="RunOutputs"/>) are removed and
-    /// other files are left alone.
+    /// Creates <paramref name="dir"/> if needed and checks that files can be written in it. A directory that is
+    /// not empty is refused unless <paramref name="force"/>; with it, earlier run outputs (<see cref="RunOutputs"/>)
+    /// are removed and other files are left alone. Every refusal is an <see cref="OutputDirectoryException"/> with
+    /// one sentence naming the directory.
     /// </summary>
     public static void Prepare(string dir, bool force)
     {
+        if (string.IsNullOrWhiteSpace(dir)) throw new OutputDirectoryException("--out is empty: give the path of the output directory");
         if (File.Exists(dir)) throw new OutputDirectoryException($"{dir}: is a file, not a directory; choose another --out");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+        try
         {
-            if (!force)
-                throw new OutputDirectoryException($"{dir}: the output directory exists and is not empty; choose another --out, or pass --force to replace the earlier run's outputs ({string.Join(", ", RunOutputs)})");
-            foreach (string name in RunOutputs)
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             {
-                string p = Path.Combine(dir, name);
-                if (File.Exists(p)) File.Delete(p);
-                else if (Directory.Exists(p)) Directory.Delete(p, recursive: true);
+                if (!force)
+                    throw new OutputDirectoryException($"{dir}: the output directory exists and is not empty; choose another --out, or pass --force to replace the earlier run's outputs ({string.Join(", ", RunOutputs)})");
+                foreach (string name in RunOutputs.Append(RunRecord.ReserveFileName))
+                {
+                    string p = Path.Combine(dir, name);
+                    if (File.Exists(p)) File.Delete(p);
+                    else if (Directory.Exists(p)) Directory.Delete(p, recursive: true);
+                }
             }
+            Directory.CreateDirectory(dir);
         }
-        Directory.CreateDirectory(dir);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputDirectoryException($"{dir}: cannot create or clear the output directory: {Why(dir, e)}; choose another --out");
+        }
+        string probe = Path.Combine(dir, ".actorsim-write-test");
+        try
+        {
+            File.WriteAllBytes(probe, [0]);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(probe); } catch (Exception) when (e is IOException or UnauthorizedAccessException) { }
+            throw new OutputDirectoryException($"{dir}: files cannot be written in the output directory: {Why(dir, e)}; choose another --out");
+        }
+    }
+
+    /// <summary>Why a directory could not be created or written, in words (a file in the way, permissions, read-only, full).</summary>
+    private static string Why(string dir, Exception e)
+    {
+        for (var d = new DirectoryInfo(Path.GetFullPath(dir)).Parent; d is not null; d = d.Parent)
+        {
+            if (File.Exists(d.FullName)) return $"{d.FullName} is a file, not a directory";
+            if (d.Exists) break;
+        }
+        string m = e.Message;
+        if (m.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase)) return "the file system is read-only";
+        if (m.Contains("No space left", StringComparison.OrdinalIgnoreCase)) return "no space left on the device";
+        if (e is UnauthorizedAccessException || m.Contains("denied", StringComparison.OrdinalIgnoreCase)) return "permission denied";
+        if (dir.StartsWith("/proc", StringComparison.Ordinal) || dir.StartsWith("/sys", StringComparison.Ordinal)) return "it is in a virtual file system of the kernel, not on a disk";
+        int cut = m.IndexOf(" : '", StringComparison.Ordinal);
+        return (cut > 0 ? m[..cut] : m).TrimEnd('.');
     }
 }

@@ -7,9 +7,34 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Simulation.Runtime;
 
 /// <summary>Writes <c>run.json</c>: the scenario, the software version, the run settings and what came out.</summary>
-internal sealed class RunRecord(Scenario scenario, string directory)
+/// <remarks>
+/// So that a run that fills the disk can still say so, the record keeps <see cref="ReserveFileName"/> (a few KiB)
+/// from its start until its final write: when <c>run.json</c> cannot be written for lack of space, the reserve is
+/// removed and the write tried again. No temporary file is left behind either way.
+/// </remarks>
+internal sealed class RunRecord
 {
+    /// <summary>Space kept free for the final <c>run.json</c> while the run goes on (removed by the final write).</summary>
+    public const string ReserveFileName = ".run.json.reserve";
+    private const int ReserveBytes = 64 * 1024;
+
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly Scenario scenario;
+    private readonly string directory;
+
+    public RunRecord(Scenario scenario, string directory)
+    {
+        this.scenario = scenario;
+        this.directory = directory;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory, ReserveFileName), new byte[ReserveBytes]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DeleteQuietly(Path.Combine(directory, ReserveFileName));   // best effort: a directory without room fails on its first output
+        }
+    }
 
     /// <summary>"in-process" or "cluster".</summary>
     public string Runtime { get; set; } = "in-process";
@@ -46,6 +71,7 @@ internal sealed class RunRecord(Scenario scenario, string directory)
     public void WriteFailed(TimeSpan wall, Exception error, JsonObject? analysis)
     {
         var doc = Common("failed", wall);
+        doc["reason"] = FailureReason(error);
         doc["error"] = error.Message;
         doc["outputs"] = new JsonObject
         {
@@ -59,6 +85,7 @@ internal sealed class RunRecord(Scenario scenario, string directory)
     public void WriteFailed(TimeSpan wall, IRunnableModel model, Exception error)
     {
         var doc = Common("failed", wall);
+        doc["reason"] = FailureReason(error);
         doc["error"] = error.Message;
         if (model is ICoordinatorModel m)
         {
@@ -66,8 +93,26 @@ internal sealed class RunRecord(Scenario scenario, string directory)
             doc["integrator"] = Counters(m.Counters);
         }
         doc["outputs"] = new JsonObject { ["timeseries"] = "timeseries.csv (partial)" };
-        doc["analysis"] = model.Analysis();
+        try
+        {
+            doc["analysis"] = model.Analysis();
+        }
+        catch (Exception e) when (e is OutOfMemoryException or InvalidOperationException or ArithmeticException)
+        {
+            doc["analysis"] = null;   // the failure (out of memory, a broken state) must still be recorded
+        }
         Write(doc);
+    }
+
+    /// <summary>A failed run's reason in a few words: out of memory, disk full, or the error itself.</summary>
+    private static string FailureReason(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is OutOfMemoryException) return "out of memory";
+            if (e is IOException io && io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)) return "disk full";
+        }
+        return error.Message;
     }
 
     private JsonObject Common(string status, TimeSpan wall) => new()
@@ -94,9 +139,40 @@ internal sealed class RunRecord(Scenario scenario, string directory)
     private void Write(JsonObject doc)
     {
         foreach (var (key, value) in Extra) doc[key] = value?.DeepClone();
+        bool final = (string?)doc["status"] != "running";
         string path = Path.Combine(directory, "run.json");
+        string reserve = Path.Combine(directory, ReserveFileName);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        try
+        {
+            WriteAtomically(path, bytes);
+        }
+        catch (IOException) when (File.Exists(reserve))
+        {
+            // Most likely the disk is full: give back the reserved space and try once more.
+            DeleteQuietly(reserve);
+            WriteAtomically(path, bytes);
+        }
+        if (final) DeleteQuietly(reserve);
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
         string tmp = path + ".tmp";
-        File.WriteAllText(tmp, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(tmp, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(tmp, bytes);
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch
+        {
+            DeleteQuietly(tmp);
+            throw;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

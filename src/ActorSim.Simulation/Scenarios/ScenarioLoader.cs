@@ -15,40 +15,44 @@ public static class ScenarioLoader
     private static readonly string[] RunKeys = ["blocks", "seed", "checkpoint"];
     private static readonly string[] CheckpointKeys = ["steps", "seconds", "directory"];
 
-    /// <summary>Reads and validates the scenario file at <paramref name="path"/>.</summary>
-    public static Scenario Load(string path)
+    /// <summary>
+    /// Reads and validates the scenario file at <paramref name="path"/>. A file over
+    /// <see cref="ScenarioLimits.MaxFileBytes"/> is refused before it is read (default <see cref="ScenarioLimits.Default"/>).
+    /// </summary>
+    public static Scenario Load(string path, ScenarioLimits? limits = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException([new ScenarioError(path, "$", $"cannot read the file: {e.Message}")]);
-        }
-        return Parse(text, path);
+        limits ??= ScenarioLimits.Default;
+        return ParseUtf8(ScenarioText.ToUtf8(ScenarioText.ReadFile(path, limits), path), path, null, limits);
     }
 
     /// <summary>
     /// Validates scenario JSON <paramref name="text"/>; <paramref name="file"/> names it in messages. Models
     /// are looked up in <paramref name="models"/> (default: <see cref="ModelCatalog.All"/>).
     /// </summary>
-    public static Scenario Parse(string text, string file, IReadOnlyList<IModelDefinition>? models = null)
+    public static Scenario Parse(string text, string file, IReadOnlyList<IModelDefinition>? models = null, ScenarioLimits? limits = null)
+    {
+        limits ??= ScenarioLimits.Default;
+        if (text.Length > limits.MaxFileBytes)
+            throw new ScenarioException([new ScenarioError(file, "$", $"the scenario is more than {ScenarioLimits.Bytes(limits.MaxFileBytes)}, the limit of scenario files")]);
+        return ParseUtf8(ScenarioText.ToUtf8(System.Text.Encoding.UTF8.GetBytes(text), file), file, models, limits);
+    }
+
+    private static Scenario ParseUtf8(byte[] utf8, string file, IReadOnlyList<IModelDefinition>? models, ScenarioLimits limits)
     {
         models ??= ModelCatalog.All;
-        var errors = new List<ScenarioError>();
+        var errors = ScenarioText.Scan(utf8, file, limits);
+        if (errors.Count > 0) throw new ScenarioException(errors);
         void Error(string path, string message) => errors.Add(new ScenarioError(file, path, message));
 
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = limits.MaxDepth });
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new ScenarioException([new ScenarioError(file, "$",
-                $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]);
+            // Not expected after the scan above, which finds what JSON nodes refuse; said plainly all the same.
+            throw new ScenarioException([new ScenarioError(file, "$", $"not valid JSON: {FirstSentence(e.Message)}")]);
         }
         if (root is not JsonObject doc)
             throw new ScenarioException([new ScenarioError(file, "$", $"the scenario must be a JSON object, got {Describe(root)}")]);
@@ -109,18 +113,13 @@ public static class ScenarioLoader
             else
             {
                 RejectUnknown(runObj, "$.run", RunKeys, Error);
-                if (Integer(runObj, "blocks", "$.run", Error) is { } b)
+                if (Integer(runObj, "blocks", "$.run", Error, 1, 1_000_000) is { } b)
                 {
-                    if (b < 1 || b > 1_000_000) Error("$.run.blocks", $"{b} is not allowed: must be an integer from 1 to 1000000");
-                    else if (model is not null && b > model.MaxBlocks)
+                    if (model is not null && b > model.MaxBlocks)
                         Error("$.run.blocks", $"{b} is not allowed: model {model.Name} has no microscopic state to split, so blocks must be <= {model.MaxBlocks}");
                     else blocks = (int)b;
                 }
-                if (Integer(runObj, "seed", "$.run", Error) is { } s)
-                {
-                    if (s < 0) Error("$.run.seed", $"{s} is not allowed: must be an integer >= 0");
-                    else seed = (ulong)s;
-                }
+                if (Integer(runObj, "seed", "$.run", Error, 0, long.MaxValue) is { } s) seed = (ulong)s;
                 if (runObj.TryGetPropertyValue("checkpoint", out var cpNode))
                     checkpoint = ReadCheckpoint(cpNode, Error);
             }
@@ -252,9 +251,8 @@ public static class ScenarioLoader
         }
         RejectUnknown(obj, path, CheckpointKeys, error);
         bool ok = true;
-        long? steps = Integer(obj, "steps", path, error);
+        long? steps = Integer(obj, "steps", path, error, 1, long.MaxValue, " (checkpoint every that many steps)");
         if (obj.ContainsKey("steps") && steps is null) ok = false;
-        if (steps is { } st && st < 1) { error($"{path}.steps", $"{st} is not allowed: must be a whole number >= 1 (checkpoint every that many steps)"); ok = false; }
         double? seconds = Number(obj, "seconds", path, required: false, error);
         if (obj.ContainsKey("seconds") && seconds is null) ok = false;
         if (seconds is { } sec && !(sec > 0)) { error($"{path}.seconds", $"{Fmt(sec)} is not allowed: must be > 0 (checkpoint every that many seconds of wall time)"); ok = false; }
@@ -269,16 +267,23 @@ public static class ScenarioLoader
         return ok ? new CheckpointSettings(steps, seconds, directory) : null;
     }
 
-    private static long? Integer(JsonObject obj, string key, string path, Action<string, string> error)
+    /// <summary>
+    /// The whole number at <paramref name="key"/> (null when absent or after an error), from <paramref name="min"/>
+    /// to <paramref name="max"/>: anything else is reported with that range (whole numbers written with an
+    /// exponent, such as 1e3, count as whole).
+    /// </summary>
+    private static long? Integer(JsonObject obj, string key, string path, Action<string, string> error, long min, long max, string? meaning = null)
     {
         if (!obj.TryGetPropertyValue(key, out var node)) return null;
+        string allowed = $"must be a whole number from {min} to {max}{meaning}";
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
-            if (v.TryGetValue(out long l)) return l;
-            error($"{path}.{key}", $"{v.ToJsonString()} is not allowed: must be a whole number");
+            if (v.TryGetValue(out long l) && l >= min && l <= max) return l;
+            if (v.TryGetValue(out double d) && d == Math.Floor(d) && d >= min && d <= max && Math.Abs(d) <= 9007199254740992.0) return (long)d;
+            error($"{path}.{key}", $"{v.ToJsonString()} is not allowed: {allowed}");
             return null;
         }
-        error($"{path}.{key}", $"must be a whole number, got {Describe(node)}");
+        error($"{path}.{key}", $"{allowed}, got {Describe(node)}");
         return null;
     }
 

@@ -207,7 +207,7 @@ public static class ClusterRunner
                 }
                 record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 var run = accepted.Run;
-                using var stop = cancellation.Register(() => run.Tell(new StopRun("cancelled by the user (Ctrl-C)")));
+                using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
 
                 var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, history, log);
                 if (end.Completed is { } c)
