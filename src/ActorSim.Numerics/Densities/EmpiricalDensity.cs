@@ -6,19 +6,23 @@ namespace ActorSim.Numerics.Densities;
 /// </summary>
 public sealed class EmpiricalDensity : IDensity1D
 {
-    private readonly double[] _sorted;
+    private readonly double[] _sorted, _given;
 
     public EmpiricalDensity(IReadOnlyList<double> positions)
     {
         if (positions.Count == 0) throw new ArgumentException("no positions");
         for (int k = 0; k < positions.Count; k++)
             if (!double.IsFinite(positions[k])) throw new ArgumentException($"position {k} = {positions[k]} is not finite");
-        _sorted = positions.ToArray();
+        _given = positions.ToArray();
+        _sorted = (double[])_given.Clone();
         Array.Sort(_sorted);
     }
 
     /// <summary>The positions in ascending order.</summary>
     public ReadOnlySpan<double> Sorted => _sorted;
+
+    /// <summary>The positions in the order given.</summary>
+    public ReadOnlySpan<double> Given => _given;
 
     public int Count => _sorted.Length;
 

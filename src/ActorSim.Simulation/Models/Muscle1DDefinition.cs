@@ -1,3 +1,4 @@
+using ActorSim.Numerics.Densities;
 using ActorSim.Numerics.Muscle;
 using ActorSim.Simulation.Scenarios;
 
@@ -29,9 +30,14 @@ public sealed class Muscle1DDefinition : IModelDefinition
         new("y_rest", "[y]", "rest position of W0", ValueKind.Finite, 0.0),
         new("k1", "E/L^2", "particle spring W1 = k1/2 (x - x_star)^2", ValueKind.NonNegative, 2.0),
         new("x_star", "L", "rest position of W1", ValueKind.Finite, 0.5),
-        ValueSpec.OneOf("density", "initial density rho0 on [x_lo, x_hi]: sine-bump (2/w) sin^2(pi (x - x_lo)/w), w = x_hi - x_lo, or uniform", ["sine-bump", "uniform"]),
-        new("x_lo", "L", "left end of the support of rho0", ValueKind.Finite, 0.5),
-        new("x_hi", "L", "right end of the support of rho0", ValueKind.Finite, 1.5),
+        ValueSpec.OneOf("density", "initial density rho0: sine-bump (2/w) sin^2(pi (x - x_lo)/w) on [x_lo, x_hi], w = x_hi - x_lo; uniform on [x_lo, x_hi]; normal N(mean, deviation^2) (truncated to [x_lo, x_hi] with truncate \"on\"); mixture (see components); file (see density_file)", ["sine-bump", "uniform", "normal", "mixture", "file"]),
+        new("x_lo", "L", "left end of the support of rho0 (sine-bump, uniform, truncated normal)", ValueKind.Finite, 0.5),
+        new("x_hi", "L", "right end of the support of rho0 (sine-bump, uniform, truncated normal)", ValueKind.Finite, 1.5),
+        new("mean", "L", "density normal: mean of N(mean, deviation^2)", ValueKind.Finite, 1.0),
+        new("deviation", "L", "density normal: standard deviation of N(mean, deviation^2)", ValueKind.Positive, 0.2),
+        ValueSpec.OneOf("truncate", "density normal: off (the whole normal; the grid must hold mean +- 8.3 deviations) or on (truncated to [x_lo, x_hi] and renormalised)", ["off", "on"]),
+        ValueSpec.Text("components", "density mixture: " + MuscleInitialDensity.MixtureGrammar),
+        ValueSpec.Text("density_file", "density file: a .npy path (relative to the scenario file) of particle positions, shape [M] or [M, 1] (rho0 is their empirical measure; with N = M the particles start exactly there, otherwise N i.i.d. draws from it), or of a density on a grid, shape [K, 2] with rows (x_k, rho_k), linear between the nodes, normalised"),
         new("cells", "1", "finite-volume cells on [grid_min, grid_max] (meanfield method, and the w1 reference)", ValueKind.Count, 1000),
         new("grid_min", "L", "left end of the finite-volume grid", ValueKind.Finite, 0.0),
         new("grid_max", "L", "right end of the finite-volume grid (mass leaving the grid is lost: keep the support inside)", ValueKind.Finite, 2.5),
@@ -56,16 +62,39 @@ public sealed class Muscle1DDefinition : IModelDefinition
         bool particles = s.Choice("method") == "particles";
         if (particles) MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
         else MuscleScenarioSpecs.CheckBlocks(s, s.Count("cells") / MeanFieldSlab1D.GhostCells, $"every slab needs {MeanFieldSlab1D.GhostCells} cells: blocks <= cells / {MeanFieldSlab1D.GhostCells}", error);
-        if (!(s.P("x_hi") > s.P("x_lo"))) error("$.parameters.x_hi", $"{s.P("x_hi")} is not allowed: must be > x_lo ({s.P("x_lo")})");
+        string density = s.Choice("density");
+        bool usesBox = !MuscleInitialDensity.IsGeneral(density) || (density == "normal" && s.Choice("truncate") == "on");
+        if (usesBox && !(s.P("x_hi") > s.P("x_lo"))) error("$.parameters.x_hi", $"{s.P("x_hi")} is not allowed: must be > x_lo ({s.P("x_lo")})");
         if (!(s.P("grid_max") > s.P("grid_min"))) error("$.parameters.grid_max", $"{s.P("grid_max")} is not allowed: must be > grid_min ({s.P("grid_min")})");
-        else if (s.P("x_lo") < s.P("grid_min") || s.P("x_hi") > s.P("grid_max"))
+        else if (!MuscleInitialDensity.IsGeneral(density) && (s.P("x_lo") < s.P("grid_min") || s.P("x_hi") > s.P("grid_max")))
             error("$.parameters.x_lo", $"the support [x_lo, x_hi] = [{s.P("x_lo")}, {s.P("x_hi")}] of rho0 must lie inside the grid [{s.P("grid_min")}, {s.P("grid_max")}]");
+        CheckGeneralDensity(s, error);
         if (s.Choice("constraint") == "stretch" && !(1 + s.Init("y") > 0))
             error("$.initial.y", $"{s.Init("y")} is not allowed: the stretch constraint needs 1 + y > 0 (d_x g = 1/(1 + y) must be invertible)");
         if (s.Choice("constraint") == "linear" && s.P("G") == 0)
             error("$.parameters.G", "0 is not allowed: with G = 0 the particles do not couple to y");
         if (!particles && s.Choice("snapshot") != "none")
             error("$.parameters.snapshot", "particle snapshots need method \"particles\" (the meanfield method writes fields/rho_NNNN.npy at every output)");
+    }
+
+    private static void CheckGeneralDensity(Scenario s, Action<string, string> error)
+    {
+        string density = s.Choice("density");
+        foreach (var (key, user) in new[] { ("components", "mixture"), ("density_file", "file") })
+            if (s.Choice(key).Length > 0 && density != user)
+                error($"$.parameters.{key}", $"not used: it belongs to density \"{user}\" (density is \"{density}\")");
+        if (!MuscleInitialDensity.IsGeneral(density)) return;
+        if (!(s.P("grid_max") > s.P("grid_min")) || (usesTruncation(s) && !(s.P("x_hi") > s.P("x_lo")))) return;
+        if (MuscleInitialDensity.Build(s, error) is not { } rho0) return;
+        var (lo, hi) = rho0.Support;
+        if (lo < s.P("grid_min") || hi > s.P("grid_max"))
+        {
+            string what = density == "normal" && s.Choice("truncate") == "off"
+                ? $"N({s.P("mean")}, {s.P("deviation")}^2) reaches [{lo:G6}, {hi:G6}] (mean +- {NormalDensity.TailSigmas} deviations: all but 1e-16 of its mass; truncate \"on\" cuts it to [x_lo, x_hi])"
+                : $"its support is [{lo:G6}, {hi:G6}]";
+            error("$.parameters.grid_min", $"the grid [{s.P("grid_min")}, {s.P("grid_max")}] must contain the initial density rho0: {what}");
+        }
+        static bool usesTruncation(Scenario s) => s.Choice("density") == "normal" && s.Choice("truncate") == "on";
     }
 
     /// <summary>The 1D muscle model of the scenario.</summary>
@@ -86,9 +115,23 @@ public sealed class Muscle1DDefinition : IModelDefinition
     }
 
     /// <summary>Distribution function of rho0.</summary>
-    public static Func<double, double> InitialCdf(Scenario s) => s.Choice("density") == "uniform"
-        ? InitialDensity.UniformCdf(s.P("x_lo"), s.P("x_hi"))
-        : InitialDensity.SineBumpCdf(s.P("x_lo"), s.P("x_hi"));
+    public static Func<double, double> InitialCdf(Scenario s) => s.Choice("density") switch
+    {
+        "uniform" => InitialDensity.UniformCdf(s.P("x_lo"), s.P("x_hi")),
+        "sine-bump" => InitialDensity.SineBumpCdf(s.P("x_lo"), s.P("x_hi")),
+        _ => GeneralDensity(s).Cdf,
+    };
+
+    /// <summary>rho0 as a density object (every choice; the shipped choices as their exact equivalents).</summary>
+    public static IDensity1D Rho0(Scenario s) => s.Choice("density") switch
+    {
+        "uniform" => new UniformDensity(s.P("x_lo"), s.P("x_hi")),
+        "sine-bump" => new SineBumpDensity(s.P("x_lo"), s.P("x_hi")),
+        _ => GeneralDensity(s),
+    };
+
+    private static IDensity1D GeneralDensity(Scenario s) =>
+        MuscleInitialDensity.Build(s, (path, message) => throw new ArgumentException($"{s.SourceFile}: {path}: {message}"))!;
 
     /// <summary>Cell averages of rho0 on the scenario's grid (or a grid with <paramref name="cells"/> cells).</summary>
     public static double[] InitialCells(Scenario s, int? cells = null)
@@ -98,9 +141,16 @@ public sealed class Muscle1DDefinition : IModelDefinition
     }
 
     /// <summary>The sampler of rho0 with the given seed.</summary>
-    public static IParticleSampler Sampler(Scenario s, ulong seed) => s.Choice("density") == "uniform"
-        ? new UniformBoxSampler(seed, [s.P("x_lo")], [s.P("x_hi")])
-        : new SineBumpSampler(seed, s.P("x_lo"), s.P("x_hi"));
+    /// <remarks>A file of M positions with M = <paramref name="particles"/> gives exactly those positions.</remarks>
+    public static IParticleSampler Sampler(Scenario s, ulong seed, int particles) => s.Choice("density") switch
+    {
+        "uniform" => new UniformBoxSampler(seed, [s.P("x_lo")], [s.P("x_hi")]),
+        "sine-bump" => new SineBumpSampler(seed, s.P("x_lo"), s.P("x_hi")),
+        _ => GeneralSampler(GeneralDensity(s), seed, particles),
+    };
+
+    private static IParticleSampler GeneralSampler(IDensity1D rho0, ulong seed, int particles) =>
+        rho0 is EmpiricalDensity e && e.Count == particles ? new FilePositionsSampler(e.Given.ToArray()) : new DensitySampler(seed, rho0);
 
     public IRunnableModel Create(Scenario s) =>
         s.Choice("method") == "meanfield" ? new MuscleMeanFieldRun(MeanFieldSetup(s)) : new MuscleParticleRun(ParticleSetup(s, s.Count("N"), s.Run.Seed));
@@ -124,7 +174,7 @@ public sealed class Muscle1DDefinition : IModelDefinition
         Blocks = Math.Min(s.Run.Blocks, particles),
         Y0 = [s.Init("y")],
         V0 = [s.Init("ydot")],
-        Sampler = Sampler(s, seed),
+        Sampler = Sampler(s, seed, particles),
         Dt = s.Time.Dt!.Value,
         Project = MuscleScenarioSpecs.On(s, "project"),
         Snapshot = MuscleScenarioSpecs.SnapshotOf(s),
