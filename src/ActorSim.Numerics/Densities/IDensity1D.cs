@@ -20,6 +20,12 @@ public interface IDensity1D
     double Draw(double u0, double u1);
 
     /// <summary>
+    /// The quantile F^{-1}(u) (the smallest x with F(x) &gt;= u). For a single density the draw with u0 = u is its
+    /// quantile (the default); a mixture overrides this.
+    /// </summary>
+    double Quantile(double u) => Draw(u, 0.5);
+
+    /// <summary>
     /// An interval [Lo, Hi] holding all of rho0 except a mass below 1e-15 (the support, for compactly supported
     /// densities). The distribution function is 0 (up to that mass) left of it and 1 right of it.
     /// </summary>

@@ -42,6 +42,19 @@ public sealed class MixtureDensity : IDensity1D
         return _components[k].Draw(u1, v);
     }
 
+    /// <summary>F^{-1}(u) of the mixture by bisection on its distribution function (to the last bit).</summary>
+    public double Quantile(double u)
+    {
+        var (lo, hi) = Support;
+        for (int it = 0; it < 200 && hi > lo; it++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (Cdf(mid) < u) lo = mid; else hi = mid;
+        }
+        return hi;
+    }
+
     public (double Lo, double Hi) Support => (_components.Min(c => c.Support.Lo), _components.Max(c => c.Support.Hi));
 
     public IReadOnlyList<double> Breakpoints =>

@@ -1,5 +1,6 @@
 using ActorSim.Numerics.Densities;
 using ActorSim.Numerics.Muscle;
+using ActorSim.Numerics.Symbolic;
 using ActorSim.Simulation.Scenarios;
 
 namespace ActorSim.Simulation.Models;
@@ -16,13 +17,14 @@ public sealed class Muscle1DDefinition : IModelDefinition
 {
     public string Name => "muscle-1d";
 
-    public string Summary => "1D macro–micro muscle model and its mean-field PDE (seed 003): particles or finite volumes, stretch or linear constraint";
+    public string Summary => "1D macro–micro muscle model and its mean-field PDE (seed 003): particles or finite volumes, stretch, linear or formula constraint";
 
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         ValueSpec.OneOf("method", "particles (N particles on particle blocks) or meanfield (finite volumes for the mean-field PDE on slab blocks)", ["particles", "meanfield"]),
-        ValueSpec.OneOf("constraint", "stretch: g = x / (1 + y); linear: g = x - G y", ["stretch", "linear"]),
+        ValueSpec.OneOf("constraint", "stretch: g = x / (1 + y); linear: g = x - G y; expression: g given as the formula g", ["stretch", "linear", "expression"]),
         new("G", "L/[y]", "coupling of the linear constraint (X' = G y')", ValueKind.Finite, 1.0),
+        ValueSpec.Text("g", "constraint expression: g(x, y) as a formula in x (alias q, the particle coordinate) and y (alias r, the macroscopic variable) with + - * / ^, parentheses, pi and sin cos tan exp log sqrt sinh cosh tanh atan abs; differentiated exactly (symbolically) and compiled once; d_x g must not vanish"),
         MuscleScenarioSpecs.Particles(10000),
         MuscleScenarioSpecs.MacroMass(),
         MuscleScenarioSpecs.ParticleMass(),
@@ -42,6 +44,7 @@ public sealed class Muscle1DDefinition : IModelDefinition
         new("grid_min", "L", "left end of the finite-volume grid", ValueKind.Finite, 0.0),
         new("grid_max", "L", "right end of the finite-volume grid (mass leaving the grid is lost: keep the support inside)", ValueKind.Finite, 2.5),
         new("cfl", "1", "finite-volume CFL number: dt <= cfl dx / max |Phi y'|", ValueKind.Positive, 0.4),
+        ValueSpec.OneOf("sampling", "particles: random (i.i.d. draws from rho0) or quantile (particle i at the quantile F^{-1}((i + 1/2) / N): deterministic, the method of characteristics for the mean-field PDE with the midpoint rule in the mass coordinate)", ["random", "quantile"]),
         ValueSpec.OneOf("w1", "particles only: off, or meanfield — run the finite-volume solution alongside and write y_meanfield and the exact W1 distance between the particles and it", ["off", "meanfield"]),
         MuscleScenarioSpecs.Project,
         MuscleScenarioSpecs.Snapshot,
@@ -71,10 +74,68 @@ public sealed class Muscle1DDefinition : IModelDefinition
         CheckGeneralDensity(s, error);
         if (s.Choice("constraint") == "stretch" && !(1 + s.Init("y") > 0))
             error("$.initial.y", $"{s.Init("y")} is not allowed: the stretch constraint needs 1 + y > 0 (d_x g = 1/(1 + y) must be invertible)");
+        CheckExpression(s, error);
         if (s.Choice("constraint") == "linear" && s.P("G") == 0)
             error("$.parameters.G", "0 is not allowed: with G = 0 the particles do not couple to y");
         if (!particles && s.Choice("snapshot") != "none")
             error("$.parameters.snapshot", "particle snapshots need method \"particles\" (the meanfield method writes fields/rho_NNNN.npy at every output)");
+    }
+
+    /// <summary>Number of equally spaced points at which validation probes d_x g (zero, non-finite or a sign change: singular).</summary>
+    private const int SingularityProbes = 4001;
+
+    private static void CheckExpression(Scenario s, Action<string, string> error)
+    {
+        bool expression = s.Choice("constraint") == "expression";
+        if (!expression)
+        {
+            if (s.Choice("g").Length > 0) error("$.parameters.g", $"not used: the formula belongs to constraint \"expression\" (constraint is \"{s.Choice("constraint")}\")");
+            return;
+        }
+        if (s.Choice("g").Length == 0)
+        {
+            error("$.parameters.g", "required for constraint \"expression\": g(x, y) as a formula, e.g. \"-sin(0.1 * q) / (1 + r^2) + 0.1 * q\"");
+            return;
+        }
+        ExpressionConstraint1D g;
+        try
+        {
+            g = new ExpressionConstraint1D(s.Choice("g"));
+        }
+        catch (ExprParseException e)
+        {
+            error("$.parameters.g", e.Message);
+            return;
+        }
+        // d_x g must not vanish where the particles start (index reduction needs it invertible): probe it on the
+        // support of rho0 (and the whole grid for the finite-volume solution, which evaluates Phi at every face)
+        double y0 = s.Init("y");
+        (double Lo, double Hi) support;
+        try
+        {
+            support = Rho0(s).Support;
+        }
+        catch (ArgumentException)
+        {
+            return; // the density's own check reports it
+        }
+        bool grid = s.Choice("method") == "meanfield" || s.Choice("w1") == "meanfield";
+        var (lo, hi) = grid ? (s.P("grid_min"), s.P("grid_max")) : support;
+        if (!(hi > lo)) return;
+        double previous = double.NaN;
+        for (int k = 0; k < SingularityProbes; k++)
+        {
+            double x = lo + (hi - lo) * k / (SingularityProbes - 1);
+            double d = g.DerivativeX(x, y0);
+            if (d == 0 || !double.IsFinite(d) || (k > 0 && Math.Sign(d) != Math.Sign(previous)))
+            {
+                error("$.parameters.g", $"the constraint g = {s.Choice("g")} is singular at y = {y0} (initial.y): d_x g = {d:G6} at x = {x:G6}" +
+                    (k > 0 && double.IsFinite(d) && d != 0 ? $" (it changes sign from {previous:G6} just left of it)" : "") +
+                    $", inside {(grid ? $"the finite-volume grid [{lo}, {hi}]" : $"the support [{lo:G6}, {hi:G6}] of rho0")}; the index reduction X' = -(d_x g)^-1 d_y g y' needs d_x g != 0 there");
+                return;
+            }
+            previous = d;
+        }
     }
 
     private static void CheckGeneralDensity(Scenario s, Action<string, string> error)
@@ -100,7 +161,12 @@ public sealed class Muscle1DDefinition : IModelDefinition
     /// <summary>The 1D muscle model of the scenario.</summary>
     public static MuscleModel Model(Scenario s) => new()
     {
-        Constraint = s.Choice("constraint") == "linear" ? new LinearConstraint(new double[,] { { s.P("G") } }) : new StretchConstraint1D(),
+        Constraint = s.Choice("constraint") switch
+        {
+            "linear" => new LinearConstraint(new double[,] { { s.P("G") } }),
+            "expression" => new ExpressionConstraint1D(s.Choice("g")),
+            _ => new StretchConstraint1D(),
+        },
         MacroMass = s.P("M"),
         ParticleMass = s.P("m"),
         MacroPotential = new HarmonicMacroPotential([s.P("k0")], [s.P("y_rest")]),
@@ -142,7 +208,9 @@ public sealed class Muscle1DDefinition : IModelDefinition
 
     /// <summary>The sampler of rho0 with the given seed.</summary>
     /// <remarks>A file of M positions with M = <paramref name="particles"/> gives exactly those positions.</remarks>
-    public static IParticleSampler Sampler(Scenario s, ulong seed, int particles) => s.Choice("density") switch
+    public static IParticleSampler Sampler(Scenario s, ulong seed, int particles) => s.Choice("sampling") == "quantile"
+        ? new QuantileSampler(Rho0(s), particles)
+        : s.Choice("density") switch
     {
         "uniform" => new UniformBoxSampler(seed, [s.P("x_lo")], [s.P("x_hi")]),
         "sine-bump" => new SineBumpSampler(seed, s.P("x_lo"), s.P("x_hi")),

@@ -187,3 +187,15 @@ public sealed class FilePositionsSampler(double[] positions) : IParticleSampler
 
     public void Sample(long index, Span<double> x) => x[0] = positions[index];
 }
+
+/// <summary>
+/// Deterministic particles at the quantiles F^{-1}((i + 1/2) / N) of rho0: the N characteristics of the mean-field
+/// PDE started at the midpoints of N equal-mass cells (the method of characteristics with the midpoint rule in the
+/// mass coordinate).
+/// </summary>
+public sealed class QuantileSampler(IDensity1D density, int particles) : IParticleSampler
+{
+    public int Nx => 1;
+
+    public void Sample(long index, Span<double> x) => x[0] = density.Quantile((index + 0.5) / particles);
+}
