@@ -45,7 +45,11 @@ public sealed class VirusKineticDefinition : IModelDefinition
         new("directions", "1", "2D only: number K of equally spaced velocity directions per population (even, >= 4)", ValueKind.Count, 4),
     ];
 
-    public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial;
+    public IReadOnlyList<ValueSpec> Initial { get; } =
+    [
+        .. new VirusPdeDefinition().Initial,
+        ValueSpec.OneOf("kinetic", "kinetic initial data: equilibrium (f = rho M, g = 0: an O(1) initial layer in g) or well-prepared (f = rho M + eps g0, g0 the first-order Chapman-Enskog term: the flux starts at the diffusion limit's; 1D only)", ["equilibrium", "well-prepared"]),
+    ];
 
     public int MaxBlocks => 4096;
 
@@ -55,6 +59,8 @@ public sealed class VirusKineticDefinition : IModelDefinition
             if (s.Init(m) != Math.Floor(s.Init(m))) error($"$.initial.{m}", $"{s.Init(m)} is not allowed: must be a whole number >= 0");
         if (s.Choice("state") == "endemic" && !(MayNowakOdeDefinition.Rates(s).R0 > 1))
             error("$.initial.state", $"\"endemic\" needs R0 > 1, but R0 = {MayNowakOdeDefinition.Rates(s).R0:G6}; use \"infection-free\" or \"uniform\"");
+        if (s.Choice("kinetic") == "well-prepared" && s.Count("ny") > 1)
+            error("$.initial.kinetic", "\"well-prepared\" is implemented for the 1D model only (ny = 1); use \"equilibrium\" in 2D");
         if (s.Count("ny") == 1)
         {
             if (s.Count("nx") / s.Run.Blocks < 2)
@@ -86,7 +92,10 @@ public sealed class VirusKineticDefinition : IModelDefinition
         // The limit problem's grid (same cells) gives the initial data and the analysis of the eps -> 0 limit.
         var limitGrid = UniformGrid.Line(grid.CellCount, grid.Length, boundary == KineticBoundary.Periodic ? BoundaryKind.Periodic : BoundaryKind.Neumann);
         var limit = new VirusPdeParameters(p.Rates, p.DiffusionCoefficient(0), p.DiffusionCoefficient(1), p.DiffusionCoefficient(2), p.Chi);
-        return new VirusKineticModel(grid, p, s.P("eps"), s.Run.Blocks, maxDt, VirusPdeInitialState.From(s, limit, limitGrid), limit, limitGrid);
+        return new VirusKineticModel(grid, p, s.P("eps"), s.Run.Blocks, maxDt, VirusPdeInitialState.From(s, limit, limitGrid), limit, limitGrid)
+        {
+            WellPrepared = s.Choice("kinetic") == "well-prepared",
+        };
     }
 }
 
@@ -106,6 +115,9 @@ public sealed class VirusKineticModel : ISubdomainModel
     {
         _grid = grid; _p = p; _eps = eps; _blocks = blocks; _maxDt = maxDt; _initial = initial; _limit = limit; _limitGrid = limitGrid;
     }
+
+    /// <summary>Start from well-prepared data (f = rho M + eps g0) instead of the equilibrium (g = 0).</summary>
+    public bool WellPrepared { get; init; }
 
     public KineticGrid1D Grid => _grid;
     public KineticVirusParameters Parameters => _p;
@@ -135,7 +147,8 @@ public sealed class VirusKineticModel : ISubdomainModel
     {
         int start = _grid.SlabStart(b, _blocks), end = _grid.SlabStart(b + 1, _blocks);
         var slab = new MicroMacroSubdomain1D(_grid, _p, _eps, b, start, end - start);
-        for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
+        if (WellPrepared) slab.SetWellPrepared(InitialDensity(0), InitialDensity(1), InitialDensity(2));
+        else for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
         return new Kernel(slab, Links(b));
     }
 
