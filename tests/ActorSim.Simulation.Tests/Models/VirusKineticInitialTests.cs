@@ -41,4 +41,61 @@ public sealed class VirusKineticInitialTests(ITestOutputHelper output) : IDispos
         var e = Assert.Throws<ScenarioException>(() => Scenario("virus-kinetic-2d.json", d => d["initial"]!["kinetic"] = "well-prepared"));
         e.Errors.Should().Contain(x => x.JsonPath == "$.initial.kinetic" && x.Message.Contains("1D model only"));
     }
+    [Fact]
+    public async Task A_kinetic_state_file_with_f_equal_to_rho_M_reproduces_the_equilibrium_run()
+    {
+        var eq = Scenario("virus-kinetic-well-prepared.json", d => { d["time"]!["end"] = 0.2; d["initial"]!["kinetic"] = "equilibrium"; });
+        var model = (VirusKineticModel)new VirusKineticDefinition().Create(eq);
+        int n = model.Grid.CellCount;
+        var f = new double[3 * 2 * n];
+        for (int s = 0; s < 3; s++)
+        {
+            var rho = model.InitialDensity(s);
+            for (int k = 0; k < 2; k++)
+                for (int i = 0; i < n; i++) f[(s * 2 + k) * n + i] = 0.5 * rho[i];
+        }
+        string file = Path.Combine(_dir, "f0.npy");
+        ActorSim.Simulation.Output.NpyWriter.Write(file, f, [3, 2, n]);
+        var fromFile = Scenario("virus-kinetic-well-prepared.json", d =>
+        {
+            d["time"]!["end"] = 0.2;
+            d["initial"] = new System.Text.Json.Nodes.JsonObject { ["kinetic"] = "file", ["kinetic_file"] = file };
+        });
+        await Run(eq, Path.Combine(_dir, "eq"));
+        await Run(fromFile, Path.Combine(_dir, "file"));
+        File.ReadAllText(Path.Combine(_dir, "file", "timeseries.csv")).Should().Be(File.ReadAllText(Path.Combine(_dir, "eq", "timeseries.csv")));
+    }
+
+    [Fact]
+    public async Task The_shipped_kinetic_file_scenario_runs_and_keeps_the_densities_positive()
+    {
+        var r = await Run(Scenario("virus-kinetic-file.json", d => d["time"]!["end"] = 0.2), Path.Combine(_dir, "shipped"));
+        var rows = Rows(Path.Combine(_dir, "shipped"));
+        rows[0]["int_u"].Should().BeApproximately(1.0, 2e-3, "u = 1 + 0.1 cos(pi x) sampled at cell centres");
+        rows.Should().OnlyContain(x => x["min_u"] > 0 && x["min_v"] > 0 && x["min_w"] > 0);
+    }
+
+    [Fact]
+    public void Bad_kinetic_files_are_rejected_with_the_path_and_the_reason()
+    {
+        string Errors(string? file)
+        {
+            var e = Assert.Throws<ScenarioException>(() => Scenario("virus-kinetic-file.json", d =>
+            {
+                if (file is null) d["initial"]!.AsObject().Remove("kinetic_file"); else d["initial"]!["kinetic_file"] = file;
+            }));
+            return string.Join("\n", e.Errors.Select(x => x.ToString()));
+        }
+        Errors(null).Should().Contain("$.initial.kinetic_file").And.Contain("required for kinetic \"file\"");
+        Errors("missing.npy").Should().Contain("missing.npy: file not found");
+        string bad = Path.Combine(_dir, "bad.npy");
+        ActorSim.Simulation.Output.NpyWriter.Write(bad, new double[3 * 2 * 16], [3, 2, 16]);
+        Errors(bad).Should().Contain("shape (3, 2, 16) is not allowed: expected (3, 2, 32)");
+        var neg = new double[3 * 2 * 32];
+        neg[40] = -1;
+        ActorSim.Simulation.Output.NpyWriter.Write(bad, neg, [3, 2, 32]);
+        Errors(bad).Should().Contain("f[0, 1, 8] = -1 is not allowed");
+        var e2 = Assert.Throws<ScenarioException>(() => Scenario("virus-kinetic-well-prepared.json", d => d["initial"]!["kinetic_file"] = "x.npy"));
+        e2.Errors.Should().Contain(x => x.JsonPath == "$.initial.kinetic_file" && x.Message.Contains("not used"));
+    }
 }

@@ -76,6 +76,12 @@ public sealed class MicroMacroSolver1D : SlabChainSolver<MicroMacroSubdomain1D>
         foreach (var b in Blocks) b.SetWellPrepared(u, v, w);
     }
 
+    /// <summary>Sets the full kinetic state from cell values of f ([species][velocity][cell]; <see cref="MicroMacroSubdomain1D.SetKinetic"/>).</summary>
+    public void SetKinetic(ReadOnlySpan<double> f)
+    {
+        foreach (var b in Blocks) b.SetKinetic(f);
+    }
+
     /// <summary>Copies the density of one species on the whole grid into <paramref name="destination"/>.</summary>
     public void CopyDensity(int species, Span<double> destination)
     {

@@ -149,6 +149,47 @@ public sealed class MicroMacroSubdomain1D
         _leftFresh = _rightFresh = false;
     }
 
+    /// <summary>
+    /// Sets the full kinetic state from cell values f_{i,k}(x_c) on the whole grid, laid out [species][velocity][cell]
+    /// (velocity 0 moves right, 1 left): ρ_i = Σ_k f_i,k per cell, and g_i,k = (f_i,k − ρ_i M)/ε per cell averaged
+    /// onto the interfaces (periodic: wrapped; at a wall the ghost cell is the mirror image, f_k(ghost) =
+    /// f_{R k}(boundary cell)). f = ρ M everywhere gives exactly the equilibrium state (g = 0).
+    /// </summary>
+    public void SetKinetic(ReadOnlySpan<double> f)
+    {
+        int nGlobal = Grid.CellCount;
+        if (f.Length != S * _k * nGlobal) throw new ArgumentException($"need {S} x {_k} x {nGlobal} values", nameof(f));
+        bool periodic = Grid.Boundary == KineticBoundary.Periodic;
+        for (int sp = 0; sp < S; sp++)
+        {
+            for (int i = 0; i < _n; i++) _rho[sp][i + 1] = CellDensity(f, sp, FirstCell + i);
+            for (int j = 0; j <= _n; j++)
+            {
+                int right = FirstCell + j, left = right - 1;
+                for (int k = 0; k < _k; k++)
+                {
+                    double gl, gr;
+                    if (left < 0) { gr = CellG(f, sp, right, k); gl = periodic ? CellG(f, sp, nGlobal - 1, k) : CellG(f, sp, right, _reflect[k]); }
+                    else if (right >= nGlobal) { gl = CellG(f, sp, left, k); gr = periodic ? CellG(f, sp, 0, k) : CellG(f, sp, left, _reflect[k]); }
+                    else { gl = CellG(f, sp, left, k); gr = CellG(f, sp, right, k); }
+                    _g[sp * _k + k][j + 1] = 0.5 * (gl + gr);
+                }
+            }
+        }
+        _leftFresh = _rightFresh = false;
+    }
+
+    private double CellDensity(ReadOnlySpan<double> f, int species, int cell)
+    {
+        int n = Grid.CellCount;
+        double r = 0;
+        for (int k = 0; k < _k; k++) r += f[(species * _k + k) * n + cell];
+        return r;
+    }
+
+    private double CellG(ReadOnlySpan<double> f, int species, int cell, int k) =>
+        (f[(species * _k + k) * Grid.CellCount + cell] - CellDensity(f, species, cell) * _m) / _eps;
+
     /// <summary>Partial mass Σ_i ρ_i Δx of one species over the owned cells, summed in cell order.</summary>
     public double PartialMass(int species)
     {
