@@ -18,6 +18,19 @@ public static class ExprCompiler
         return LinqExpr.Lambda<Func<double, double, double>>(body, a, b).Compile();
     }
 
+    /// <summary>A delegate (y0, y1, y2, y3) → e over the variables named in <paramref name="names"/> (up to four; unused slots get 0).</summary>
+    public static Func<double, double, double, double, double> Compile4(Expr e, IReadOnlyList<string> names)
+    {
+        if (names.Count > 4) throw new ArgumentException("at most four variables");
+        var ps = Enumerable.Range(0, 4).Select(k => LinqExpr.Parameter(typeof(double), k < names.Count ? names[k] : $"_unused{k}")).ToArray();
+        var body = Build(e, name =>
+        {
+            for (int k = 0; k < names.Count; k++) if (names[k] == name) return ps[k];
+            throw new ArgumentException($"variable {name} is not a parameter");
+        });
+        return LinqExpr.Lambda<Func<double, double, double, double, double>>(body, ps).Compile();
+    }
+
     private static LinqExpr Build(Expr e, Func<string, ParameterExpression> variable) => e switch
     {
         Num n => LinqExpr.Constant(n.Value),

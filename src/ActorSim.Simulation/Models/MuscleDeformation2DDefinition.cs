@@ -1,4 +1,5 @@
 using ActorSim.Numerics.Muscle;
+using ActorSim.Numerics.Symbolic;
 using ActorSim.Simulation.Scenarios;
 
 namespace ActorSim.Simulation.Models;
@@ -14,7 +15,7 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class MuscleDeformation2DDefinition : IModelDefinition
 {
-    private static readonly string[] Maps = ["rotation", "stretch", "shear", "affine", "rotation-stretch"];
+    private static readonly string[] Maps = ["rotation", "stretch", "shear", "affine", "rotation-stretch", "expression"];
 
     public string Name => "muscle-deformation-2d";
 
@@ -22,7 +23,13 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
 
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
-        ValueSpec.OneOf("map", "the deformation F(y): rotation (n_y = 1), stretch (n_y = 2), shear (n_y = 1), affine (n_y = 4), rotation-stretch F = s R(theta) with y = (theta, s) (n_y = 2)", Maps),
+        ValueSpec.OneOf("map", "the deformation F(y): rotation (n_y = 1), stretch (n_y = 2), shear (n_y = 1), affine (n_y = 4), rotation-stretch F = s R(theta) with y = (theta, s) (n_y = 2), expression (the entries F00 F01 F10 F11 as formulas in y0 .. y{ny-1})", Maps),
+        new("ny", "1", "map expression: number n_y of macroscopic variables y0 .. y{n_y - 1} (1 to 4)", ValueKind.Count, 1),
+        ValueSpec.Text("F00", "map expression: entry F00(y) as a formula in y0 .. y{ny-1} (exact symbolic derivatives, compiled once)"),
+        ValueSpec.Text("F01", "map expression: entry F01(y)"),
+        ValueSpec.Text("F10", "map expression: entry F10(y)"),
+        ValueSpec.Text("F11", "map expression: entry F11(y)"),
+        ValueSpec.Text("W0", "map expression: the macroscopic potential W0(y) as a formula (default k0/2 |y|^2); F0 = -grad W0 exactly"),
         MuscleScenarioSpecs.Particles(2000),
         MuscleScenarioSpecs.MacroMass(),
         MuscleScenarioSpecs.ParticleMass(0.5),
@@ -57,13 +64,15 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
 
     public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
 
-    private static int Ny(string map) => map switch { "stretch" or "rotation-stretch" => 2, "affine" => 4, _ => 1 };
+    private static int Ny(Scenario s) => s.Choice("map") switch { "stretch" or "rotation-stretch" => 2, "affine" => 4, "expression" => s.Count("ny"), _ => 1 };
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {
         string map = s.Choice("map");
-        int ny = Ny(map);
+        if (map == "expression" && s.Count("ny") > 4) { error("$.parameters.ny", $"{s.Count("ny")} is not allowed: map expression takes 1 to 4 variables y0 .. y3"); return; }
+        int ny = Ny(s);
         MuscleScenarioSpecs.RequireDt(s, Name, error);
+        CheckExpressionMap(s, ny, error);
         MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
         MuscleScenarioSpecs.CheckMesh(s, 2, s.P("a") * Math.Sqrt(2), error);
         MuscleScenarioSpecs.CheckUnusedComponents(s, ny, 4, map, error);
@@ -80,12 +89,48 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
         }
     }
 
+    private static readonly string[] ExpressionKeys = ["F00", "F01", "F10", "F11", "W0"];
+
+    private static void CheckExpressionMap(Scenario s, int ny, Action<string, string> error)
+    {
+        string map = s.Choice("map");
+        if (map != "expression")
+        {
+            foreach (string key in ExpressionKeys)
+                if (s.Choice(key).Length > 0) error($"$.parameters.{key}", $"not used: it belongs to map \"expression\" (map is \"{map}\")");
+            if (s.Document["parameters"] is System.Text.Json.Nodes.JsonObject ps && ps.ContainsKey("ny"))
+                error("$.parameters.ny", $"not used: ny belongs to map \"expression\" (map \"{map}\" has n_y = {ny})");
+            return;
+        }
+        bool ok = true;
+        var vars = ExpressionMap2D.VariableNames(ny);
+        foreach (string key in ExpressionKeys)
+        {
+            string text = s.Choice(key);
+            if (text.Length == 0)
+            {
+                if (key != "W0") { error($"$.parameters.{key}", $"required for map \"expression\": the entry {key}(y) as a formula in {string.Join(", ", vars.Keys)}"); ok = false; }
+                continue;
+            }
+            try { ExprParser.Parse(text, vars); }
+            catch (ExprParseException e) { error($"$.parameters.{key}", e.Message); ok = false; }
+        }
+        if (!ok) return;
+        var f = new double[4];
+        new ExpressionMap2D(ny, s.Choice("F00"), s.Choice("F01"), s.Choice("F10"), s.Choice("F11")).Matrix(InitialY(s, ny), f);
+        double det = f[0] * f[3] - f[1] * f[2];
+        if (!(det != 0) || !double.IsFinite(det))
+            error("$.parameters.F00", $"the map is singular at t = 0: det F(y(0)) = {det} (F = [[{f[0]}, {f[1]}], [{f[2]}, {f[3]}]]); the constraint F(y)^-1 X needs an invertible F (uniform full-rank condition)");
+    }
+
+    private static double[] InitialY(Scenario s, int ny) => Enumerable.Range(0, ny).Select(k => s.Init($"y{k}")).ToArray();
+
     public IRunnableModel Create(Scenario s) => new MuscleParticleRun(CreateSetup(s));
 
     public static MuscleParticleSetup CreateSetup(Scenario s)
     {
         string map = s.Choice("map");
-        int ny = Ny(map);
+        int ny = Ny(s);
         double k0 = s.P("k0"), mass = s.P("M");
         DeformationMap2D f = map switch
         {
@@ -93,12 +138,14 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
             "stretch" => new StretchMap(),
             "shear" => new ShearMap(),
             "rotation-stretch" => new RotationStretchMap(),
+            "expression" => new ExpressionMap2D(ny, s.Choice("F00"), s.Choice("F01"), s.Choice("F10"), s.Choice("F11")),
             _ => new AffineMap(),
         };
         IMacroPotential w0 = map switch
         {
             "affine" => new MacroStrainEnergy2D(k0),
             "rotation-stretch" => new HarmonicMacroPotential([0.0, k0], [0.0, s.P("s_rest")]),
+            "expression" when s.Choice("W0").Length > 0 => new ExpressionMacroPotential(ny, s.Choice("W0")),
             _ => new HarmonicMacroPotential(Enumerable.Repeat(k0, ny).ToArray()),
         };
         var model = new MuscleModel

@@ -95,4 +95,34 @@ public sealed class MuscleRotationStretchTests(ITestOutputHelper output) : IDisp
         var e2 = Assert.Throws<ScenarioException>(() => Scenario("muscle-deformation-2d-rotation.json", d => d["parameters"]!["s_rest"] = 1.0));
         e2.Errors.Should().Contain(x => x.JsonPath == "$.parameters.s_rest" && x.Message.Contains("not used"));
     }
+    [Fact]
+    public async Task The_map_as_formulas_reproduces_the_rotation_stretch_element()
+    {
+        // same element, parameters and sample: F = y1 R(y0) and W0 = (y1 - 1)^2 = k0/2 (s - 1)^2 with k0 = 2
+        var expr = await Run(Scenario("muscle-deformation-2d-expression.json", d => { d["parameters"]!["N"] = 1000; d["time"]!["end"] = 2.0; }), Dir("expr"));
+        var builtIn = await Run(Scenario("muscle-deformation-2d-rotation-stretch.json", d => { d["parameters"]!["N"] = 1000; d["time"]!["end"] = 2.0; }), Dir("builtin"));
+        var a = Rows(Dir("expr"));
+        var b = Rows(Dir("builtin"));
+        a.Should().HaveCount(b.Count);
+        double diff = a.Zip(b).Max(p => new[] { "y0", "y1", "ydot0", "ydot1", "energy" }.Max(c => Math.Abs(p.First[c] - p.Second[c])));
+        output.WriteLine($"max difference formula vs built-in map: {diff:E2}; energy error {A(expr, "max_relative_energy_error"):E2}");
+        diff.Should().BeLessThan(1e-12);
+        A(expr, "max_relative_energy_error").Should().BeLessThan(1e-9);
+        builtIn.Status.Should().Be(expr.Status);
+    }
+
+    [Fact]
+    public void Bad_map_formulas_are_rejected()
+    {
+        string Errors(Action<JsonObject> edit) =>
+            string.Join("\n", Assert.Throws<ScenarioException>(() => Scenario("muscle-deformation-2d-expression.json", edit)).Errors.Select(x => x.ToString()));
+        Errors(d => d["parameters"]!["F01"] = "-y1 * sin(y2)").Should().Contain("$.parameters.F01").And.Contain("unknown name \"y2\"");
+        Errors(d => d["parameters"]!.AsObject().Remove("F11")).Should().Contain("$.parameters.F11").And.Contain("required for map \"expression\"");
+        Errors(d => d["initial"]!["y1"] = 0.0).Should().Contain("singular at t = 0: det F(y(0)) = 0");
+        Errors(d => d["parameters"]!["W0"] = "(y1 - 1)^").Should().Contain("$.parameters.W0");
+        Errors(d => d["parameters"]!["ny"] = 5).Should().Contain("1 to 4 variables");
+        Errors(d => d["initial"]!["y2"] = 0.1).Should().Contain("$.initial.y2");
+        var e = Assert.Throws<ScenarioException>(() => Scenario("muscle-deformation-2d-rotation.json", d => d["parameters"]!["F00"] = "1"));
+        e.Errors.Should().Contain(x => x.JsonPath == "$.parameters.F00" && x.Message.Contains("not used"));
+    }
 }
