@@ -21,9 +21,7 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
         .. HuxleyScenarioSpecs.Rates(),
         HuxleyScenarioSpecs.CellsPerH(),
         new("cfl", "1", "dt = cfl / (|v| / dx + max(f + g)) (<= 1 keeps 0 <= n <= 1)", ValueKind.Positive, 0.9),
-        ValueSpec.OneOf("protocol", "velocity: isometric until t_switch, then shortening at V; load: isometric until t_switch, then a quick release to the load P = load F0 and isotonic shortening (v from kappa Q1 = P)", ["velocity", "load"]),
-        new("load", "F0", "protocol load: the load after t_switch relative to the isometric force F0 = kappa n_inf h^2 / 2", ValueKind.NonNegative, 0.5),
-        ValueSpec.Text("load_steps", "protocol load: several isotonic load steps \"t1: P1, t2: P2, ...\" (times increasing, loads relative to F0); replaces t_switch and load"),
+        .. HuxleyScenarioSpecs.LoadProtocolSpecs(),
         ValueSpec.OneOf("atp", "on adds the columns atp_rate = int g n dx (detachments, one ATP each, per time) and atp_huxley (its steady closed form at the current speed)", ["off", "on"]),
     ];
 
@@ -36,19 +34,11 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
         HuxleyScenarioSpecs.CheckWindow(s, error);
         HuxleyScenarioSpecs.CheckGrid(s, error);
         if (s.P("cfl") > 1) error("$.parameters.cfl", $"{s.P("cfl")} is not allowed: must be <= 1 (forward Euler upwind is positive only up to 1)");
-        bool load = s.Choice("protocol") == "load";
-        if (!load && s.Choice("load_steps").Length > 0)
-            error("$.parameters.load_steps", "not used: load steps belong to protocol \"load\" (protocol is \"velocity\")");
-        if (load && s.Choice("load_steps").Length > 0 && HuxleyLoadProtocol.Parse(s.Choice("load_steps"), out string? why) is null)
-            error("$.parameters.load_steps", why!);
-        if (load && s.Choice("state") != "isometric" && LoadProtocolOf(s)?.Steps[0].Time == 0)
-            error("$.initial.state", "\"detached\" is not allowed with a load step at t = 0: no attached bridges carry the load (start isometric or step later)");
+        HuxleyScenarioSpecs.CheckLoadProtocol(s, error);
     }
 
     /// <summary>The load protocol of a scenario (null if load_steps is malformed: reported by validation).</summary>
-    public static HuxleyLoadProtocol? LoadProtocolOf(Scenario s) => s.Choice("load_steps").Length > 0
-        ? HuxleyLoadProtocol.Parse(s.Choice("load_steps"), out _)
-        : new HuxleyLoadProtocol([(s.P("t_switch"), s.P("load"))]);
+    public static HuxleyLoadProtocol? LoadProtocolOf(Scenario s) => HuxleyScenarioSpecs.LoadProtocolOf(s);
 
     public IRunnableModel Create(Scenario s)
     {

@@ -125,6 +125,29 @@ public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Distribution_moments_under_the_load_clamp_hold_the_force_exactly_and_settle_near_the_PDE_speed()
+    {
+        var s = Scenario("huxley-zahalak.json", d =>
+        {
+            d["parameters"]!["protocol"] = "load"; d["parameters"]!["load_steps"] = "1: 0.5, 3: 0.2";
+            d["parameters"]!["x_min"] = -2.5; d["parameters"]!["length"] = 4.0; d["parameters"]!["cells_per_h"] = 100;
+        });
+        var r = await Run(s, _dir);
+        r.Status.Should().Be(RunStatus.Completed);
+        var rows = Rows(_dir);
+        rows.Where(x => x["t"] >= 1 && x["t"] < 3).Should().OnlyContain(x => Math.Abs(x["F"] - 0.2) < 1e-15, "RK4 keeps the linear invariant Q1");
+        rows.Where(x => x["t"] >= 3).Should().OnlyContain(x => Math.Abs(x["F"] - 0.08) < 1e-15);
+        foreach (var (t, load) in new[] { (2.95, 0.5), (5.0, 0.2) })
+        {
+            var row = At(rows, t);
+            double closure = Math.Abs(row["v"] - row["v_pde"]) / Math.Abs(row["v_pde"]);
+            output.WriteLine($"t = {t}: load {load}, moments v = {row["v"]:F4}, PDE v = {row["v_pde"]:F4}, Huxley {row["v_huxley"]:F4} (closure error {closure:P1})");
+            closure.Should().BeLessThan(0.1, "the Gaussian closure's error (about 9 % of the force in the velocity protocol)");
+            (Math.Abs(row["v_pde"] - row["v_huxley"]) / Math.Abs(row["v_huxley"])).Should().BeLessThan(0.01);
+        }
+    }
+
+    [Fact]
     public void Bad_load_protocols_are_rejected()
     {
         string Errors(Action<JsonObject> edit) =>
