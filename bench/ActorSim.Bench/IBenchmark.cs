@@ -21,5 +21,6 @@ public static class BenchmarkRegistry
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
         new CheckpointBenchmark(),
+        new ExpressionConstraintBenchmark(),
     ];
 }

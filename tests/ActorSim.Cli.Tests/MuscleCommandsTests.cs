@@ -72,4 +72,23 @@ public class MuscleCommandsTests
         bad.ExitCode.Should().Be(2, bad.ToString());
         bad.StdErr.Should().Contain("force-velocity needs a scenario of a Huxley model");
     }
+    [Fact]
+    public void Force_velocity_from_load_clamps_lands_on_the_closed_form_curve()
+    {
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/huxley-pde-load-clamp.json", "--velocities", "1", "--loads", "0.2,0.5", "--out", "out/fv");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.StdOut.Should().Contain("Load clamps");
+        var rows = Csv(dir.File("out/fv/force-velocity-loads.csv"));
+        rows.Select(x => D(x["load"])).Should().Equal(0.2, 0.5);
+        foreach (var row in rows)
+        {
+            D(row["pde_force_at_v"]).Should().BeApproximately(D(row["load"]), 1e-9);
+            D(row["huxley_force_at_v"]).Should().BeApproximately(D(row["load"]), 3e-3);
+            D(row["order"]).Should().BeInRange(0.9, 1.1);
+        }
+        var bad = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/huxley-pde-load-clamp.json", "--loads", "0.5,1.2");
+        bad.ExitCode.Should().Be(2, bad.ToString());
+        bad.StdErr.Should().Contain("--loads: \"1.2\" is not allowed");
+    }
 }

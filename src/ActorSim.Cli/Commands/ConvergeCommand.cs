@@ -75,15 +75,17 @@ public static class ConvergeCommand
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fitted slopes (log-log in N, expected -0.5 for i.i.d. samples): W1(0) {r.SlopeW1Initial:F3}, W1(T) {r.SlopeW1Final:F3}, |y_N - y| {r.SlopeY:F3}"));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sqrt(N) E W1(0): {string.Join(", ", r.Points.Select(p => $"{p.SqrtNW1Initial:F4} (N = {p.N})"))}; limit sqrt(2/pi) int sqrt(F(1-F)) dx = {r.W1Constant:F6}"));
     }
 
     private static void Write(ConvergenceResult r, string dir)
     {
         Directory.CreateDirectory(dir);
         var inv = CultureInfo.InvariantCulture;
-        var csv = new StringBuilder("N,seeds,w1_initial,w1_initial_sd,w1_final,w1_final_sd,y_error,y_error_sd,seconds\n");
+        var csv = new StringBuilder("N,seeds,w1_initial,w1_initial_sd,w1_final,w1_final_sd,y_error,y_error_sd,seconds,sqrt_n_w1_initial,w1_constant\n");
         foreach (var p in r.Points)
-            csv.Append(string.Join(",", new object[] { p.N, p.Seeds, p.W1Initial, p.W1InitialSd, p.W1Final, p.W1FinalSd, p.YError, p.YErrorSd, p.Seconds }
+            csv.Append(string.Join(",", new object[] { p.N, p.Seeds, p.W1Initial, p.W1InitialSd, p.W1Final, p.W1FinalSd, p.YError, p.YErrorSd, p.Seconds, p.SqrtNW1Initial, r.W1Constant }
                 .Select(o => o is double d ? d.ToString("R", inv) : Convert.ToString(o, inv)))).Append('\n');
         File.WriteAllText(Path.Combine(dir, "converge.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "converge-fit.csv"), string.Create(inv,

@@ -19,7 +19,8 @@ public static class ForceVelocityCommand
         var velocitiesOption = new Option<string>("--velocities") { Description = "Comma-separated shortening speeds V >= 0 (L/T).", DefaultValueFactory = _ => "0,0.25,0.5,1,2,4,8" };
         var particlesOption = new Option<int>("--particles") { Description = "Also run this many stochastic bridges per speed (0: no particles).", DefaultValueFactory = _ => 0 };
         var outOption = new Option<string?>("--out", "-o") { Description = "Directory for force-velocity.csv and force-velocity.svg (created if missing; these files are replaced)." };
-        var command = new Command("force-velocity", "Huxley's force-velocity relation from the PDE (and moments, particles) against the closed form.") { scenarioArg, velocitiesOption, particlesOption, outOption };
+        var loadsOption = new Option<string?>("--loads") { Description = "Also run load clamps (huxley-pde only): comma-separated loads P/F0 in [0, 1); each settles at a speed that must land on the curve (force-velocity-loads.csv)." };
+        var command = new Command("force-velocity", "Huxley's force-velocity relation from the PDE (and moments, particles, load clamps) against the closed form.") { scenarioArg, velocitiesOption, particlesOption, outOption, loadsOption };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
@@ -33,13 +34,26 @@ public static class ForceVelocityCommand
                 }
                 velocities.Add(v);
             }
+            var loads = new List<double>();
+            if (parse.GetValue(loadsOption) is { } loadText)
+                foreach (string part in loadText.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p < 1))
+                    {
+                        Console.Error.WriteLine($"--loads: \"{part}\" is not allowed: loads are numbers from 0 (inclusive) to 1 (exclusive), relative to the isometric force F0, separated by commas (e.g. 0.1,0.3,0.6)");
+                        return ExitCodes.BadInput;
+                    }
+                    loads.Add(p);
+                }
             int particles = parse.GetValue(particlesOption);
             if (particles < 0 || particles > 100_000_000) { Console.Error.WriteLine($"--particles: {particles} is not allowed: 0 to 10^8"); return ExitCodes.BadInput; }
             if (CliScenario.Load(path) is not { } scenario) return ExitCodes.BadInput;
             IReadOnlyList<ForceVelocityPoint> points;
+            IReadOnlyList<LoadClampPoint> clamps = [];
             try
             {
                 points = HuxleyForceVelocityStudy.Run(scenario, velocities, particles, msg => Console.Error.WriteLine(msg));
+                if (loads.Count > 0) clamps = HuxleyForceVelocityStudy.FromLoads(scenario, loads, msg => Console.Error.WriteLine(msg));
             }
             catch (ArgumentException e)
             {
@@ -47,7 +61,12 @@ public static class ForceVelocityCommand
                 return ExitCodes.BadInput;
             }
             Print(points, particles);
-            if (parse.GetValue(outOption) is { } dir) Write(points, v => HuxleyForceVelocityStudy.ClosedForm(scenario, v), dir);
+            if (clamps.Count > 0) PrintClamps(clamps);
+            if (parse.GetValue(outOption) is { } dir)
+            {
+                Write(points, v => HuxleyForceVelocityStudy.ClosedForm(scenario, v), dir);
+                if (clamps.Count > 0) WriteClamps(clamps, dir);
+            }
             return ExitCodes.Ok;
         });
         return command;
@@ -71,6 +90,25 @@ public static class ForceVelocityCommand
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         CliScenario.Console().Write(table);
+    }
+
+    private static void PrintClamps(IReadOnlyList<LoadClampPoint> clamps)
+    {
+        var table = new Table().Title(Markup.Escape("Load clamps: settled isotonic speed V at load P (Huxley 1957)"))
+            .AddColumn("P / F0").AddColumn("V (PDE)").AddColumn("V (PDE dx/2)").AddColumn("V (Huxley)").AddColumn("order").AddColumn(Markup.Escape("F_huxley(V) / F0"));
+        foreach (var c in clamps)
+            table.AddRow(new[] { F(c.Load, "G4"), F(c.V), F(c.VHalf), F(c.VHuxley), F(c.Order, "F2"), F(c.HuxleyForceAtV) }.Select(Markup.Escape).ToArray());
+        CliScenario.Console().Write(table);
+    }
+
+    private static void WriteClamps(IReadOnlyList<LoadClampPoint> clamps, string dir)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var csv = new StringBuilder("load,v,v_half,v_huxley,order,huxley_force_at_v,pde_force_at_v\n");
+        foreach (var c in clamps)
+            csv.Append(string.Join(",", new[] { c.Load, c.V, c.VHalf, c.VHuxley, c.Order, c.HuxleyForceAtV, c.PdeForceAtV }.Select(v => double.IsNaN(v) ? "" : v.ToString("R", inv)))).Append('\n');
+        File.WriteAllText(Path.Combine(dir, "force-velocity-loads.csv"), csv.ToString());
+        Console.Out.WriteLine($"Wrote {Path.Combine(dir, "force-velocity-loads.csv")}");
     }
 
     private static void Write(IReadOnlyList<ForceVelocityPoint> points, Func<double, double> closedForm, string dir)

@@ -106,3 +106,33 @@ public sealed class AffineMap : DeformationMap2D
 
     public override void SecondDerivative(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> d2f) => d2f.Slice(0, 4).Clear();
 }
+
+/// <summary>
+/// Rotation and stretch F(theta, s) = s R(theta), y = (theta, s) (n_y = 2; theta in radians, s the isotropic
+/// stretch, full rank while s != 0). With R' = dR/dtheta = J R (J the rotation by pi/2) and R'' = -R:
+/// DF[v] = v_theta s R' + v_s R and D^2F[v, v] = -v_theta^2 s R + 2 v_theta v_s R'.
+/// </summary>
+public sealed class RotationStretchMap : DeformationMap2D
+{
+    public RotationStretchMap() : base(2) { }
+
+    public override void Matrix(ReadOnlySpan<double> y, Span<double> f)
+    {
+        double c = Math.Cos(y[0]), s = Math.Sin(y[0]), k = y[1];
+        f[0] = k * c; f[1] = -k * s; f[2] = k * s; f[3] = k * c;
+    }
+
+    public override void Derivative(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> df)
+    {
+        double c = Math.Cos(y[0]), s = Math.Sin(y[0]), k = y[1], a = v[0] * k, b = v[1];
+        // a R' + b R with R' = [[-s, -c], [c, -s]]
+        df[0] = -a * s + b * c; df[1] = -a * c - b * s; df[2] = a * c + b * s; df[3] = -a * s + b * c;
+    }
+
+    public override void SecondDerivative(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> d2f)
+    {
+        double c = Math.Cos(y[0]), s = Math.Sin(y[0]), a = -v[0] * v[0] * y[1], b = 2 * v[0] * v[1];
+        // a R + b R'
+        d2f[0] = a * c - b * s; d2f[1] = -a * s - b * c; d2f[2] = a * s + b * c; d2f[3] = a * c - b * s;
+    }
+}

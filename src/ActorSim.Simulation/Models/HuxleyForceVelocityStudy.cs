@@ -17,6 +17,16 @@ namespace ActorSim.Simulation.Models;
 public sealed record ForceVelocityPoint(double V, double Huxley, double Pde, double PdeHalf, double Order, double Zahalak,
     double? Particles, double? ParticlesSigma, double WindowMin);
 
+/// <summary>One load of a force–velocity study from load clamps (<see cref="HuxleyForceVelocityStudy.FromLoads"/>).</summary>
+/// <param name="Load">P / F0.</param>
+/// <param name="V">Settled isotonic shortening speed at the scenario's grid.</param>
+/// <param name="VHalf">The same at half the cell size.</param>
+/// <param name="VHuxley">Huxley's closed-form speed at that load (inverse of F(V)/F0).</param>
+/// <param name="HuxleyForceAtV">Closed-form F(V)/F0 at the settled speed (≈ Load up to the scheme's first-order error).</param>
+/// <param name="PdeForceAtV">Discrete steady-state force of the upwind PDE at the settled speed (= Load to round-off).</param>
+/// <param name="Order">Observed order of the speed error, log2(|V - VHuxley| / |VHalf - VHuxley|).</param>
+public sealed record LoadClampPoint(double Load, double V, double VHalf, double VHuxley, double HuxleyForceAtV, double PdeForceAtV, double Order);
+
 /// <summary>
 /// Huxley's force–velocity relation from the models: the exact steady state of the discrete upwind PDE at each
 /// speed (and at half the cell size, giving the observed order; the window is extended below the scenario's x_min
@@ -67,6 +77,56 @@ public static class HuxleyForceVelocityStudy
             progress?.Invoke($"V = {v}: Huxley {exact:F5}, PDE {pde:F5}, moments {dm:F5}{(part is { } p ? $", particles {p:F5} ± {sigma:F5}" : "")}");
         }
         return result;
+    }
+
+    /// <summary>
+    /// Force–velocity from load clamps: for each relative load P (0 &lt;= P &lt; 1) the PDE starts isometric, is released
+    /// to P F0 at t = 0 and shortens isotonically (<see cref="HuxleyLoadClampModel"/>) until v settles (change below
+    /// 1e-10 per time unit, at most t = 200); the settled speed V lands on the curve: Huxley's closed form gives
+    /// F(V)/F0 ~ P up to the scheme's first-order error, and the discrete steady state at V gives P to round-off.
+    /// Run at the scenario's grid and at half the cell size (observed order of the speed error).
+    /// </summary>
+    public static IReadOnlyList<LoadClampPoint> FromLoads(Scenario s, IReadOnlyList<double> loads, Action<string>? progress = null)
+    {
+        if (s.Model != "huxley-pde")
+            throw new ArgumentException($"{s.SourceFile}: force-velocity from load clamps needs a huxley-pde scenario, not {s.Model}");
+        if (loads.Count == 0 || loads.Any(p => !(p >= 0 && p < 1)))
+            throw new ArgumentException("loads must be numbers from 0 (inclusive) to 1 (exclusive), relative to the isometric force F0");
+        var r = HuxleyScenarioSpecs.RatesOf(s);
+        int perH = s.Count("cells_per_h");
+        double q1Iso = HuxleySteadyState.FirstMoment(r, 0.0), top = s.P("x_min") + s.P("length"), dxCoarse = r.H / perH;
+        var result = new List<LoadClampPoint>();
+        foreach (double p in loads)
+        {
+            double exactV = HuxleySteadyState.SpeedAtForce(r, p);
+            double lo = Math.Min(s.P("x_min"), -Math.Ceiling(20.0 * exactV / r.G2 / dxCoarse) * dxCoarse);
+            double v1 = SettledSpeed(r, s.P("kappa"), p, lo, top - lo, perH, s.P("cfl"));
+            double v2 = SettledSpeed(r, s.P("kappa"), p, lo, top - lo, 2 * perH, s.P("cfl"));
+            var solver = new HuxleyUpwindSolver(r, lo, dxCoarse, (int)Math.Round((top - lo) / dxCoarse));
+            solver.SolveSteadyState(-v1);
+            double e1 = Math.Abs(v1 - exactV), e2 = Math.Abs(v2 - exactV);
+            var point = new LoadClampPoint(p, v1, v2, exactV, HuxleySteadyState.RelativeForce(r, v1), solver.Moment(1) / q1Iso,
+                e1 > 1e-13 && e2 > 1e-13 ? Math.Log2(e1 / e2) : double.NaN);
+            result.Add(point);
+            progress?.Invoke($"load {p}: V = {v1:F5} (half dx {v2:F5}), Huxley V(P) = {exactV:F5}, F_huxley(V)/F0 = {point.HuxleyForceAtV:F5}, discrete steady force at V {point.PdeForceAtV:F8}");
+        }
+        return result;
+    }
+
+    private static double SettledSpeed(HuxleyRates r, double kappa, double load, double xMin, double length, int perH, double cfl)
+    {
+        double dx = r.H / perH;
+        var model = new HuxleyLoadClampModel(r, kappa, new HuxleyLoadProtocol([(0.0, load)]), xMin, dx, (int)Math.Round(length / dx), true, cfl, null, false);
+        Span<double> row = stackalloc double[model.Columns.Count];
+        double previous = double.NaN;
+        for (int k = 1; k <= 200; k++)
+        {
+            model.AdvanceTo(k);
+            model.ReadState(row);
+            if (Math.Abs(row[0] - previous) < 1e-10) break;
+            previous = row[0];
+        }
+        return -row[0];
     }
 
     private static double PdeSteady(HuxleyRates r, double xMin, double length, int perH, double v)

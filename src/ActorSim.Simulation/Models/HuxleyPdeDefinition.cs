@@ -7,7 +7,8 @@ namespace ActorSim.Simulation.Models;
 /// <summary>
 /// <c>huxley-pde</c>: Huxley's (1957) two-state cross-bridge model with cycling,
 /// d_t n + d_x(n v) = f(x)(1 - n) - g(x) n (seed 003's "Huxley's two-state model"), first-order upwind finite
-/// volumes integrated by the coordinator, under the constant-velocity protocol (isometric, then shortening at V).
+/// volumes integrated by the coordinator, under the constant-velocity protocol (isometric, then shortening at V) or
+/// the load clamp (isometric, then quick release to a load and isotonic shortening: <see cref="HuxleyLoadProtocol"/>).
 /// </summary>
 public sealed class HuxleyPdeDefinition : IModelDefinition
 {
@@ -20,6 +21,8 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
         .. HuxleyScenarioSpecs.Rates(),
         HuxleyScenarioSpecs.CellsPerH(),
         new("cfl", "1", "dt = cfl / (|v| / dx + max(f + g)) (<= 1 keeps 0 <= n <= 1)", ValueKind.Positive, 0.9),
+        .. HuxleyScenarioSpecs.LoadProtocolSpecs(),
+        ValueSpec.OneOf("atp", "on adds the columns atp_rate = int g n dx (detachments, one ATP each, per time) and atp_huxley (its steady closed form at the current speed)", ["off", "on"]),
     ];
 
     public IReadOnlyList<ValueSpec> Initial { get; } = [HuxleyScenarioSpecs.State];
@@ -31,13 +34,20 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
         HuxleyScenarioSpecs.CheckWindow(s, error);
         HuxleyScenarioSpecs.CheckGrid(s, error);
         if (s.P("cfl") > 1) error("$.parameters.cfl", $"{s.P("cfl")} is not allowed: must be <= 1 (forward Euler upwind is positive only up to 1)");
+        HuxleyScenarioSpecs.CheckLoadProtocol(s, error);
     }
+
+    /// <summary>The load protocol of a scenario (null if load_steps is malformed: reported by validation).</summary>
+    public static HuxleyLoadProtocol? LoadProtocolOf(Scenario s) => HuxleyScenarioSpecs.LoadProtocolOf(s);
 
     public IRunnableModel Create(Scenario s)
     {
         var (xMin, dx, cells) = HuxleyScenarioSpecs.Grid(s);
+        if (s.Choice("protocol") == "load")
+            return new HuxleyLoadClampModel(HuxleyScenarioSpecs.RatesOf(s), s.P("kappa"), LoadProtocolOf(s)!, xMin, dx, cells,
+                s.Choice("state") == "isometric", s.P("cfl"), s.Time.Dt, s.Choice("atp") == "on");
         return new HuxleyPdeModel(HuxleyScenarioSpecs.RatesOf(s), s.P("kappa"), HuxleyScenarioSpecs.ProtocolOf(s), xMin, dx, cells,
-            s.Choice("state") == "isometric", s.P("cfl"), s.Time.Dt);
+            s.Choice("state") == "isometric", s.P("cfl"), s.Time.Dt) { Atp = s.Choice("atp") == "on" };
     }
 }
 
@@ -60,7 +70,12 @@ public sealed class HuxleyPdeModel : ICoordinatorModel, Runtime.ICheckpointableM
 
     public HuxleyRates Rates { get; }
     public HuxleyUpwindSolver Solver => _solver;
-    public IReadOnlyList<string> Columns { get; } = ["v", "Q0", "Q1", "Q2", "F", "F_huxley"];
+    /// <summary>Adds the columns atp_rate (int g n dx) and atp_huxley (its steady closed form at the current speed).</summary>
+    public bool Atp { get; init; }
+
+    public IReadOnlyList<string> Columns => Atp ? [.. BaseColumns, "atp_rate", "atp_huxley"] : BaseColumns;
+
+    private static readonly string[] BaseColumns = ["v", "Q0", "Q1", "Q2", "F", "F_huxley"];
     public double Time { get; private set; }
     public StepCounters Counters => new(_steps, 0, _steps);
 
@@ -88,6 +103,11 @@ public sealed class HuxleyPdeModel : ICoordinatorModel, Runtime.ICheckpointableM
         values[3] = _solver.Moment(2);
         values[4] = _kappa * values[2];
         values[5] = HuxleyScenarioSpecs.SteadyForce(Rates, _kappa, v);
+        if (Atp)
+        {
+            values[6] = _solver.DetachmentRate();
+            values[7] = HuxleySteadyState.DetachmentRate(Rates, Math.Max(0.0, -v));
+        }
     }
 
     /// <summary>t, the step count, then the cell values of n.</summary>

@@ -36,6 +36,30 @@ internal static class HuxleyScenarioSpecs
         new("length", "L", "length of the displacement window (must contain [x_min, h] with x_min < 0)", ValueKind.Positive, 2.5),
     ];
 
+    /// <summary>The load-clamp keys shared by huxley-pde and huxley-zahalak.</summary>
+    public static IEnumerable<ValueSpec> LoadProtocolSpecs() =>
+    [
+        ValueSpec.OneOf("protocol", "velocity: isometric until t_switch, then shortening at V; load: isometric until t_switch, then a quick release to the load P = load F0 and isotonic shortening (v from kappa Q1 = P)", ["velocity", "load"]),
+        new("load", "F0", "protocol load: the load after t_switch relative to the isometric force F0 = kappa n_inf h^2 / 2", ValueKind.NonNegative, 0.5),
+        ValueSpec.Text("load_steps", "protocol load: several isotonic load steps \"t1: P1, t2: P2, ...\" (times increasing, loads relative to F0); replaces t_switch and load"),
+    ];
+
+    public static void CheckLoadProtocol(Scenario s, Action<string, string> error)
+    {
+        bool load = s.Choice("protocol") == "load";
+        if (!load && s.Choice("load_steps").Length > 0)
+            error("$.parameters.load_steps", "not used: load steps belong to protocol \"load\" (protocol is \"velocity\")");
+        if (load && s.Choice("load_steps").Length > 0 && HuxleyLoadProtocol.Parse(s.Choice("load_steps"), out string? why) is null)
+            error("$.parameters.load_steps", why!);
+        if (load && s.Choice("state") != "isometric" && LoadProtocolOf(s)?.Steps[0].Time == 0)
+            error("$.initial.state", "\"detached\" is not allowed with a load step at t = 0: no attached bridges carry the load (start isometric or step later)");
+    }
+
+    /// <summary>The load protocol of a scenario (null if load_steps is malformed: reported by validation).</summary>
+    public static HuxleyLoadProtocol? LoadProtocolOf(Scenario s) => s.Choice("load_steps").Length > 0
+        ? HuxleyLoadProtocol.Parse(s.Choice("load_steps"), out _)
+        : new HuxleyLoadProtocol([(s.P("t_switch"), s.P("load"))]);
+
     public static ValueSpec CellsPerH(double d = 100) => new("cells_per_h", "1", "finite-volume cells per h (dx = h / cells_per_h); x_min and length must be multiples of dx", ValueKind.Count, d);
 
     public static readonly ValueSpec State = ValueSpec.OneOf("state", "attached fraction at t = 0: detached (n = 0) or isometric (the isometric steady state n = f / (f + g))", ["detached", "isometric"]);

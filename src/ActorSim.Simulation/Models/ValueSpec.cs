@@ -15,6 +15,8 @@ public enum ValueKind
     Count,
     /// <summary>A string from <see cref="ValueSpec.Choices"/>.</summary>
     Choice,
+    /// <summary>Free text (a formula, a file path, a mixture): any non-empty string; its model checks it.</summary>
+    Text,
 }
 
 /// <summary>
@@ -27,11 +29,14 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
     public static ValueSpec OneOf(string name, string description, string[] choices, bool required = false) =>
         new(name, "", description, ValueKind.Choice, required ? null : 0) { Choices = choices };
 
+    /// <summary>A free-text spec (optional: empty when missing); the model parses and checks the text.</summary>
+    public static ValueSpec Text(string name, string description) => new(name, "", description, ValueKind.Text, 0);
+
     /// <summary>The allowed strings of a <see cref="ValueKind.Choice"/> spec.</summary>
     public string[] Choices { get; init; } = [];
 
     /// <summary>The default string of a <see cref="ValueKind.Choice"/> spec.</summary>
-    public string? DefaultChoice => Kind == ValueKind.Choice && Default is not null ? Choices[0] : null;
+    public string? DefaultChoice => Kind == ValueKind.Choice && Default is not null ? Choices[0] : Kind == ValueKind.Text ? "" : null;
 
     public bool Required => Default is null;
 
@@ -54,6 +59,7 @@ public sealed record ValueSpec(string Name, string Unit, string Description, Val
         ValueKind.NonNegative => "finite number >= 0",
         ValueKind.Count => $"whole number from 1 to {int.MaxValue}",
         ValueKind.Choice => "one of " + string.Join(", ", Choices.Select(c => $"\"{c}\"")),
+        ValueKind.Text => "a non-empty string",
         _ => "finite number",
     };
 }

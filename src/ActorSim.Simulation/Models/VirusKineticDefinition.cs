@@ -45,7 +45,12 @@ public sealed class VirusKineticDefinition : IModelDefinition
         new("directions", "1", "2D only: number K of equally spaced velocity directions per population (even, >= 4)", ValueKind.Count, 4),
     ];
 
-    public IReadOnlyList<ValueSpec> Initial { get; } = new VirusPdeDefinition().Initial;
+    public IReadOnlyList<ValueSpec> Initial { get; } =
+    [
+        .. new VirusPdeDefinition().Initial,
+        ValueSpec.OneOf("kinetic", "kinetic initial data: equilibrium (f = rho M, g = 0: an O(1) initial layer in g), well-prepared (f = rho M + eps g0, g0 the first-order Chapman-Enskog term: the flux starts at the diffusion limit's) or file (f from kinetic_file); 1D only for well-prepared and file", ["equilibrium", "well-prepared", "file"]),
+        ValueSpec.Text("kinetic_file", "kinetic file: a .npy (relative to the scenario file) of shape [3, 2, nx]: f_{i,k} >= 0 in every cell for the species u, v, w and the velocities +c_i, -c_i (replaces state, amplitude and the modes)"),
+    ];
 
     public int MaxBlocks => 4096;
 
@@ -55,6 +60,11 @@ public sealed class VirusKineticDefinition : IModelDefinition
             if (s.Init(m) != Math.Floor(s.Init(m))) error($"$.initial.{m}", $"{s.Init(m)} is not allowed: must be a whole number >= 0");
         if (s.Choice("state") == "endemic" && !(MayNowakOdeDefinition.Rates(s).R0 > 1))
             error("$.initial.state", $"\"endemic\" needs R0 > 1, but R0 = {MayNowakOdeDefinition.Rates(s).R0:G6}; use \"infection-free\" or \"uniform\"");
+        if (s.Choice("kinetic") is "well-prepared" or "file" && s.Count("ny") > 1)
+            error("$.initial.kinetic", $"\"{s.Choice("kinetic")}\" is implemented for the 1D model only (ny = 1); use \"equilibrium\" in 2D");
+        if (s.Choice("kinetic") != "file" && s.Choice("kinetic_file").Length > 0)
+            error("$.initial.kinetic_file", $"not used: it belongs to kinetic \"file\" (kinetic is \"{s.Choice("kinetic")}\")");
+        if (s.Choice("kinetic") == "file" && s.Count("ny") == 1) KineticFile(s, error);
         if (s.Count("ny") == 1)
         {
             if (s.Count("nx") / s.Run.Blocks < 2)
@@ -68,6 +78,41 @@ public sealed class VirusKineticDefinition : IModelDefinition
             if (s.Count("directions") < 4 || s.Count("directions") % 2 != 0)
                 error("$.parameters.directions", $"{s.Count("directions")} is not allowed: the 2D velocity set needs an even number of directions, at least 4");
         }
+    }
+
+    /// <summary>The cell values of f from <c>kinetic_file</c> ([3, 2, nx], all finite and &gt;= 0), or null after reporting why not.</summary>
+    public static double[]? KineticFile(Scenario s, Action<string, string> error)
+    {
+        const string path = "$.initial.kinetic_file";
+        if (s.Choice("kinetic_file") is not { Length: > 0 } name)
+        {
+            error(path, "required for kinetic \"file\": a .npy of shape [3, 2, nx] with f_{i,k} per cell (species u, v, w; velocities +c, -c)");
+            return null;
+        }
+        string file = MuscleInitialDensity.ResolvePath(s, name);
+        Output.NpyArray a;
+        try
+        {
+            a = Output.NpyReader.Read(file);
+        }
+        catch (Output.OutputFormatException e)
+        {
+            error(path, $"{file}: {e.Message}");
+            return null;
+        }
+        int nx = s.Count("nx");
+        if (a.Rank != 3 || a.Shape[0] != 3 || a.Shape[1] != 2 || a.Shape[2] != nx)
+        {
+            error(path, $"{file}: shape ({string.Join(", ", a.Shape)}) is not allowed: expected (3, 2, {nx}) = (species u v w, velocities +c -c, nx cells)");
+            return null;
+        }
+        for (int i = 0; i < a.Data.Length; i++)
+            if (!double.IsFinite(a.Data[i]) || a.Data[i] < 0)
+            {
+                error(path, $"{file}: f[{i / (2 * nx)}, {i / nx % 2}, {i % nx}] = {a.Data[i]} is not allowed: f must be finite and >= 0");
+                return null;
+            }
+        return a.Data;
     }
 
     internal static KineticVirusParameters KineticParameters(Scenario s) => new(MayNowakOdeDefinition.Rates(s),
@@ -86,7 +131,11 @@ public sealed class VirusKineticDefinition : IModelDefinition
         // The limit problem's grid (same cells) gives the initial data and the analysis of the eps -> 0 limit.
         var limitGrid = UniformGrid.Line(grid.CellCount, grid.Length, boundary == KineticBoundary.Periodic ? BoundaryKind.Periodic : BoundaryKind.Neumann);
         var limit = new VirusPdeParameters(p.Rates, p.DiffusionCoefficient(0), p.DiffusionCoefficient(1), p.DiffusionCoefficient(2), p.Chi);
-        return new VirusKineticModel(grid, p, s.P("eps"), s.Run.Blocks, maxDt, VirusPdeInitialState.From(s, limit, limitGrid), limit, limitGrid);
+        return new VirusKineticModel(grid, p, s.P("eps"), s.Run.Blocks, maxDt, VirusPdeInitialState.From(s, limit, limitGrid), limit, limitGrid)
+        {
+            WellPrepared = s.Choice("kinetic") == "well-prepared",
+            KineticState = s.Choice("kinetic") == "file" ? KineticFile(s, (p, m) => throw new ArgumentException($"{s.SourceFile}: {p}: {m}")) : null,
+        };
     }
 }
 
@@ -106,6 +155,12 @@ public sealed class VirusKineticModel : ISubdomainModel
     {
         _grid = grid; _p = p; _eps = eps; _blocks = blocks; _maxDt = maxDt; _initial = initial; _limit = limit; _limitGrid = limitGrid;
     }
+
+    /// <summary>Start from well-prepared data (f = rho M + eps g0) instead of the equilibrium (g = 0).</summary>
+    public bool WellPrepared { get; init; }
+
+    /// <summary>If set: the full kinetic state f ([species][velocity][cell]) the run starts from.</summary>
+    public double[]? KineticState { get; init; }
 
     public KineticGrid1D Grid => _grid;
     public KineticVirusParameters Parameters => _p;
@@ -135,7 +190,9 @@ public sealed class VirusKineticModel : ISubdomainModel
     {
         int start = _grid.SlabStart(b, _blocks), end = _grid.SlabStart(b + 1, _blocks);
         var slab = new MicroMacroSubdomain1D(_grid, _p, _eps, b, start, end - start);
-        for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
+        if (KineticState is { } f) slab.SetKinetic(f);
+        else if (WellPrepared) slab.SetWellPrepared(InitialDensity(0), InitialDensity(1), InitialDensity(2));
+        else for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
         return new Kernel(slab, Links(b));
     }
 

@@ -154,7 +154,7 @@ public static class ScenarioLoader
         }
         foreach (var spec in specs)
         {
-            if (spec.Kind == ValueKind.Choice)
+            if (spec.Kind is ValueKind.Choice or ValueKind.Text)
             {
                 if (!ReadChoice(obj, spec, path, choices, error)) ok = false;
                 continue;
@@ -187,6 +187,7 @@ public static class ScenarioLoader
         if (node is JsonValue v && v.TryGetValue(out string? s))
         {
             if (spec.Choices.Contains(s)) { choices[spec.Name] = s; return true; }
+            if (spec.Kind == ValueKind.Text && !string.IsNullOrWhiteSpace(s)) { choices[spec.Name] = s; return true; }
             error($"{path}.{spec.Name}", $"\"{s}\" is not allowed: {spec.Name} ({spec.Description}) must be {spec.Allowed}");
             return false;
         }

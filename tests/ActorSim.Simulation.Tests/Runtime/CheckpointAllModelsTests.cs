@@ -45,7 +45,7 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
     public static TheoryData<string> Kinds => new()
     {
         "may-nowak-ode", "huxley-zahalak", "muscle-1d-particles", "muscle-1d-meanfield", "muscle-linear", "muscle-deformation-2d",
-        "huxley-particles", "virus-kinetic-2d", "virus-kinetic-mc",
+        "huxley-particles", "virus-kinetic-2d", "virus-kinetic-mc", "huxley-pde-load-clamp", "muscle-1d-expression", "huxley-zahalak-load-clamp",
     };
 
     /// <summary>Checkpoint interval (steps) of each kind: a small fraction of the run's steps.</summary>
@@ -53,6 +53,8 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
     {
         "may-nowak-ode" => 100,
         "huxley-zahalak" => 100,
+        "huxley-pde-load-clamp" => 50,
+        "huxley-zahalak-load-clamp" => 100,
         "huxley-particles" => 40,
         "virus-kinetic-2d" => 20,
         "virus-kinetic-mc" => 10,
@@ -119,6 +121,23 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
                   "chi": 0.2, "d1": 1.0, "d2": 1.0, "d3": 1.0, "beta": 1.0, "k": 1.0, "r": 4.0, "nx": 16, "Lx": 4.0, "boundary_x": "reflecting", "particles": 1500 },
                   "initial": { "state": "uniform", "u": 4.0, "v": 0.5, "w": 0.5, "amplitude": 0.5, "mode_x": 1 },
                   "time": { "end": 3.0, "output_interval": 0.05 }, "run": { "blocks": 3, "seed": 1 {{cp}} } }
+                """,
+            "huxley-pde-load-clamp" => $$"""
+                { "model": "huxley-pde", "parameters": { "f1": 4.0, "g1": 1.0, "g2": 20.0, "h": 1.0, "kappa": 1.0, "x_min": -2.0, "length": 3.5,
+                  "cells_per_h": 40, "protocol": "load", "load_steps": "0.3: 0.5, 1.0: 0.2", "atp": "on" },
+                  "initial": { "state": "isometric" }, "time": { "end": 2.0, "output_interval": 0.01 }, "run": { "blocks": 1 {{cp}} } }
+                """,
+            "huxley-zahalak-load-clamp" => $$"""
+                { "model": "huxley-zahalak", "parameters": { "f1": 4.0, "g1": 1.0, "g2": 20.0, "h": 1.0, "kappa": 1.0, "x_min": -2.0, "length": 3.5,
+                  "cells_per_h": 40, "protocol": "load", "load_steps": "0.3: 0.5, 1.0: 0.2" },
+                  "initial": { "state": "isometric" }, "time": { "end": 2.0, "output_interval": 0.01, "dt": 0.002 }, "run": { "blocks": 1 {{cp}} } }
+                """,
+            "muscle-1d-expression" => $$"""
+                { "model": "muscle-1d", "parameters": { "method": "particles", "constraint": "expression", "g": "-sin(0.1 * q) / (1 + r^2) + 0.1 * q",
+                  "N": 1000, "M": 2.0, "m": 1.0, "k0": 1.0, "k1": 0.0, "density": "normal", "mean": 2.5, "deviation": 0.3,
+                  "grid_min": 0.0, "grid_max": 5.0, "project": "on" },
+                  "initial": { "y": 1.0, "ydot": 0.0 }, "time": { "end": 2.0, "output_interval": 0.05, "dt": 0.01 },
+                  "run": { "blocks": 3, "seed": 5 {{cp}} } }
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };

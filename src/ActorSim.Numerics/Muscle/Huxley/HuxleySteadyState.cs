@@ -56,6 +56,40 @@ public static class HuxleySteadyState
     }
 
     /// <summary>
+    /// Steady detachment (ATP) rate int g n dx at shortening speed V &gt;= 0. At a steady state detachments balance
+    /// attachments, int g n = int f (1 - n), and on [0, h] with n = n_inf (1 - e^{-a (h^2 - x^2)}):
+    /// int_0^h (f1 x / h)(1 - n) dx = f1 h (1 - n_inf) / 2 + f1 n_inf (1 - e^{-a h^2}) / (2 a h) (V = 0: the first term).
+    /// </summary>
+    public static double DetachmentRate(HuxleyRates r, double speed)
+    {
+        if (speed < 0) throw new ArgumentOutOfRangeException(nameof(speed), "closed form is for shortening (V >= 0)");
+        double ninf = r.F1 / (r.F1 + r.G1);
+        double rate = r.F1 * r.H * (1.0 - ninf) / 2.0;
+        if (speed == 0.0) return rate;
+        double a = (r.F1 + r.G1) / (2.0 * r.H * speed);
+        return rate + r.F1 * ninf * OneMinusExpNeg(a * r.H * r.H) / (2.0 * a * r.H);
+    }
+
+    /// <summary>
+    /// The shortening speed V at which the steady force is <paramref name="relativeForce"/> F0 (the inverse of
+    /// <see cref="RelativeForce"/>, which falls monotonically from 1 at V = 0), by bisection to round-off.
+    /// 0 for a relative force &gt;= 1; for a relative force below the curve's value at V = 1e6 h (f1 + g1), that V.
+    /// </summary>
+    public static double SpeedAtForce(HuxleyRates r, double relativeForce)
+    {
+        if (relativeForce >= 1.0) return 0.0;
+        double lo = 0.0, hi = r.H * (r.F1 + r.G1);
+        while (RelativeForce(r, hi) > relativeForce && hi < 1e6 * r.H * (r.F1 + r.G1)) { lo = hi; hi *= 2; }
+        for (int it = 0; it < 200; it++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (RelativeForce(r, mid) > relativeForce) lo = mid; else hi = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /// <summary>
     /// Moment Q_k = int x^k n dx of the steady state at speed V (k = 0, 1, 2): Gauss-Legendre on [0, h]
     /// (smooth integrand) plus the closed form n(0) (-1)^k k! (V / g2)^{k+1} of the exponential tail.
     /// </summary>

@@ -81,6 +81,62 @@ public sealed class HuxleyUpwindSolver
         }
     }
 
+    /// <summary>
+    /// The displacement rate v for which one <see cref="Step"/>(dt, v) ends with Q1 = <paramref name="targetQ1"/>
+    /// exactly (in exact arithmetic): the isotonic (load-clamp) condition kappa Q1 = load. Q1 after the step is
+    /// Q1 + dt (v A + S1) with S1 = dx sum x_i (f_i (1 - n_i) - g_i n_i) and A = sum x_i (left_i - right_i), the
+    /// upwind face values of the direction of v (A ~ Q0: the discrete d_t Q1 = v Q0 + S1), so v is solved for
+    /// v &lt; 0 first and for v &gt;= 0 if that assumption fails. NaN if no attached bridges carry the load (A = 0).
+    /// </summary>
+    public double IsotonicVelocity(double dt, double targetQ1)
+    {
+        double s1 = 0.0, aNeg = 0.0, aPos = 0.0, q1 = 0.0;
+        for (int i = 0; i < Cells; i++)
+        {
+            double x = Center(i), n = _n[i];
+            s1 += x * (_f[i] * (1.0 - n) - _g[i] * n);
+            q1 += x * n;
+            aNeg += x * (n - (i < Cells - 1 ? _n[i + 1] : 0.0));
+            aPos += x * ((i > 0 ? _n[i - 1] : 0.0) - n);
+        }
+        s1 *= Dx; q1 *= Dx;
+        double rhs = (targetQ1 - q1) / dt - s1;
+        if (aNeg != 0.0)
+        {
+            double v = rhs / aNeg;
+            if (v < 0.0) return v;
+        }
+        return aPos != 0.0 ? Math.Max(0.0, rhs / aPos) : double.NaN;
+    }
+
+    /// <summary>
+    /// Shifts every attached bridge by <paramref name="delta"/> (a quick length step: n(x) becomes n(x - delta)),
+    /// by the exact cell average of the shifted piecewise-constant n: with delta / dx = k + theta, n_i becomes
+    /// (1 - theta) n_{i-k} + theta n_{i-k-1}. Q0 is kept and Q1 moves by exactly delta Q0 (midpoint moments), apart
+    /// from bridges pushed out of the window.
+    /// </summary>
+    public void Shift(double delta)
+    {
+        double s = delta / Dx;
+        int k = (int)Math.Floor(s);
+        double theta = s - k;
+        for (int i = 0; i < Cells; i++)
+        {
+            int a = i - k, b = i - k - 1;
+            double na = a >= 0 && a < Cells ? _n[a] : 0.0, nb = b >= 0 && b < Cells ? _n[b] : 0.0;
+            _next[i] = (1.0 - theta) * na + theta * nb;
+        }
+        Array.Copy(_next, _n, Cells);
+    }
+
+    /// <summary>Detachment (ATP) rate int g n dx: in Huxley's cycle every detachment splits one ATP.</summary>
+    public double DetachmentRate()
+    {
+        double s = 0.0;
+        for (int i = 0; i < Cells; i++) s += _g[i] * _n[i];
+        return s * Dx;
+    }
+
     /// <summary>Q_k = int x^k n dx (midpoint rule), k &gt;= 0.</summary>
     public double Moment(int k)
     {

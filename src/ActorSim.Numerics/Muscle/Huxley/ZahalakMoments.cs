@@ -93,6 +93,55 @@ public sealed class ZahalakMoments
         }
     }
 
+    /// <summary>
+    /// The isotonic displacement rate at state q: the v with dQ1/dt = beta_1 - phi_1 + v Q0 = 0, i.e. the force
+    /// Q1 held at its value (load clamp). NaN when no bridges are attached (Q0 = 0).
+    /// </summary>
+    public static double IsotonicVelocity(HuxleyRates r, ReadOnlySpan<double> q)
+    {
+        if (!(q[0] > 0.0)) return double.NaN;
+        Span<double> dq = stackalloc double[3];
+        Derivative(r, q, 0.0, dq);   // at v = 0, dQ1/dt = beta_1 - phi_1
+        return -dq[1] / q[0];
+    }
+
+    /// <summary>
+    /// One RK4 step of the load clamp: v = <see cref="IsotonicVelocity"/> at every stage, so dQ1/dt = 0 at every
+    /// stage and Q1 is kept exactly (RK4 preserves linear invariants). Returns the rate at the step's start.
+    /// </summary>
+    public double StepIsotonic(double dt)
+    {
+        Span<double> q0 = stackalloc double[3];
+        _q.AsSpan().CopyTo(q0);
+        double v0 = IsotonicVelocity(Rates, q0);
+        if (!double.IsFinite(v0)) throw new InvalidOperationException($"no attached bridges (Q0 = {q0[0]}) carry the load");
+        for (int s = 0; s < 4; s++)
+        {
+            ReadOnlySpan<double> q = s == 0 ? q0 : _tmp;
+            Derivative(Rates, q, s == 0 ? v0 : IsotonicVelocity(Rates, q), _k);
+            _k[1] = 0.0; // exactly 0 in exact arithmetic; set so that Q1 carries no round-off drift
+            double w = s is 1 or 2 ? 2.0 : 1.0, c = s == 2 ? dt : 0.5 * dt;
+            for (int l = 0; l < 3; l++)
+            {
+                _acc[l] = s == 0 ? _k[l] : _acc[l] + w * _k[l];
+                if (s < 3) _tmp[l] = q0[l] + c * _k[l];
+            }
+        }
+        for (int l = 0; l < 3; l++) _q[l] = q0[l] + dt / 6.0 * _acc[l];
+        return v0;
+    }
+
+    /// <summary>
+    /// Quick length step: every bridge moves by delta (n(x) becomes n(x - delta)), so Q0 is kept,
+    /// Q1 becomes Q1 + delta Q0 and Q2 becomes Q2 + 2 delta Q1 + delta^2 Q0 (exact for any distribution).
+    /// </summary>
+    public void Shift(double delta)
+    {
+        double q0 = _q[0], q1 = _q[1];
+        _q[1] = q1 + delta * q0;
+        _q[2] = _q[2] + 2 * delta * q1 + delta * delta * q0;
+    }
+
     /// <summary>One RK4 step of size dt at displacement rate v (constant over the step).</summary>
     public void Step(double dt, double v)
     {

@@ -67,6 +67,21 @@ public sealed class MicroMacroSolver1D : SlabChainSolver<MicroMacroSubdomain1D>
         foreach (var b in Blocks) b.SetEquilibrium(species, density.Slice(b.FirstCell, b.CellCount));
     }
 
+    /// <summary>
+    /// Sets the initial densities (u, v, w on the whole grid) with well-prepared kinetic data f = ρ M + ε g⁰
+    /// (<see cref="MicroMacroSubdomain1D.SetWellPrepared"/>).
+    /// </summary>
+    public void SetWellPrepared(ReadOnlySpan<double> u, ReadOnlySpan<double> v, ReadOnlySpan<double> w)
+    {
+        foreach (var b in Blocks) b.SetWellPrepared(u, v, w);
+    }
+
+    /// <summary>Sets the full kinetic state from cell values of f ([species][velocity][cell]; <see cref="MicroMacroSubdomain1D.SetKinetic"/>).</summary>
+    public void SetKinetic(ReadOnlySpan<double> f)
+    {
+        foreach (var b in Blocks) b.SetKinetic(f);
+    }
+
     /// <summary>Copies the density of one species on the whole grid into <paramref name="destination"/>.</summary>
     public void CopyDensity(int species, Span<double> destination)
     {
