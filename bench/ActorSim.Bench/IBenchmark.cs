@@ -18,6 +18,7 @@ public static class BenchmarkRegistry
         new MuscleBenchmark(),
         new ClusterBenchmark(),
         new RecoveryBenchmark(),
+        new RemoteBulkBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
         new CheckpointBenchmark(),
