@@ -16,9 +16,17 @@ summary=$(awk '
     outcome = $0; sub(/.*outcome="/, "", outcome); sub(/".*/, "", outcome)
     if (outcome == "Passed") passed++
     else if (outcome == "NotExecuted") { skipped++; pending = name; reason = "" }
-    else failed++
+    else { failed++; failing = name; why = ""; collecting = 0 }
     if (outcome != "NotExecuted") pending = ""
+    if (outcome == "Passed" || outcome == "NotExecuted") failing = ""
   }
+  failing != "" && /<Message>/ { collecting = 1; why = "" }
+  failing != "" && collecting {
+    line = $0; sub(/.*<Message>/, "", line); done = sub(/<\/Message>.*/, "", line)
+    if (length(why) < 1500) why = why (why == "" ? "" : " | ") line
+    if (done) { collecting = 0 }
+  }
+  failing != "" && /<\/UnitTestResult>/ { printf "failed: %s: %s\n", failing, why; failing = "" }
   pending != "" && /<Message>/ && reason == "" {
     reason = $0; sub(/.*<Message>/, "", reason); sub(/<\/Message>.*/, "", reason)
   }
@@ -26,6 +34,7 @@ summary=$(awk '
   END { printf "counts %d %d %d\n", passed, failed, skipped }
 ' "$results"/*.trx 2>/dev/null || echo "counts 0 0 0")
 grep '^skipped: ' <<<"$summary" >&2 || true
+grep '^failed: ' <<<"$summary" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' >&2 || true
 read -r _ passed failed skipped < <(grep '^counts ' <<<"$summary")
 if [ "${CI:-}" = "true" ]; then
   required=$(grep '^skipped: ' <<<"$summary" | grep -cv ': optional:' || true)

@@ -32,7 +32,7 @@ public sealed class ClusterRecoveryProcessTests(ITestOutputHelper output) : IDis
         """;
 
     private (JsonObject Config, Dictionary<string, string> Environment) ClusterSetup() =>
-        NodeProcesses.Setup("recov", _dir.File("checkpoints"), Secret, failureTimeoutMs: 2000);
+        NodeProcesses.Setup("recov", _dir.File("checkpoints"), Secret, failureTimeoutMs: 4000);
 
     /// <summary>
     /// Three nodes, the in-process reference result of <see cref="Scenario"/>, and a submitter of the same scenario to the
@@ -217,7 +217,7 @@ public sealed class ClusterRecoveryProcessTests(ITestOutputHelper output) : IDis
             {
                 victim.Stop();
                 actions.Add($"SIGSTOP {victim.Name} 3 s");
-                await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the 2 s hang timeout
+                await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the 1.5 s of silence the failure detector tolerates
                 victim.Continue();
             }
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {actions[^1]}");
