@@ -76,7 +76,6 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
             await transport.StartAsync(new TransportContext(options.ClusterId, options.NodeId, system.LoggerFactory,
                 node.OnFrame, node.OnUndeliverable, options.LeaderCandidate, node._membership.OnOwnLeadership)
             {
-                OnConnectionChanged = node._membership.OnConnectionChanged,
                 Secret = options.Secret,
             }, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref node._state, 1);

@@ -16,7 +16,7 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
 }
 
 /// <summary>
-/// Runs a scenario on the in-process actor runtime (the embedded default, no broker): builds the actor
+/// Runs a scenario on the in-process actor runtime (the embedded default: no cluster, no open port): builds the actor
 /// graph (coordinator, time-series writer), waits for the coordinator's answer or the first escalated
 /// failure, and writes <c>run.json</c> — also when the run failed or was cancelled, so nothing is lost.
 /// </summary>

@@ -23,9 +23,3 @@ public sealed record LeaderChanged(string? LeaderNodeId) : ClusterEvent;
 
 /// <summary>Sent to a new subscriber first: the members known now (this node included) and the leader.</summary>
 public sealed record CurrentClusterState(IReadOnlyList<string> Members, string? LeaderNodeId) : ClusterEvent;
-
-/// <summary>This node lost its connection to the broker (it reconnects by itself); messages sent meanwhile may be lost.</summary>
-public sealed record BrokerConnectionLost : ClusterEvent;
-
-/// <summary>This node's broker connection is back (queues, consumers and its leader candidacy restored).</summary>
-public sealed record BrokerConnectionRestored : ClusterEvent;

@@ -114,11 +114,6 @@ internal sealed class ClusterMembership
         if (started) Announce(AnnouncementKind.Heartbeat, null); // tell the others at once
     }
 
-    /// <summary>The transport lost (false) or regained (true) its broker connection: subscribers hear of it.</summary>
-    public void OnConnectionChanged(bool connected)
-    {
-        lock (_gate) Publish(connected ? new BrokerConnectionRestored() : new BrokerConnectionLost());
-    }
 
     public void OnAnnouncement(MembershipAnnouncement a, string source)
     {

@@ -3,11 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace ActorSim.Actors.Remote.Transport;
 
 /// <summary>What a transport needs from its node.</summary>
-/// <param name="ClusterId">The cluster (separates the broker resources of different clusters).</param>
+/// <param name="ClusterId">The cluster (keeps different clusters apart).</param>
 /// <param name="NodeId">This node's id.</param>
 /// <param name="LoggerFactory">For the transport's own log messages.</param>
 /// <param name="OnFrame">Called for each inbound frame, one at a time, in arrival order. The frame's bytes are valid
-/// only during the call. The transport acknowledges the frame to the broker after the call returns.</param>
+/// only during the call. </param>
 /// <param name="OnUndeliverable">Called (on any thread) with a frame that could not be delivered and the reason.</param>
 /// <param name="LeaderCandidate">Whether this node takes part in the leader election.</param>
 /// <param name="OnLeadershipChanged">Called when this node gains (true) or loses (false) the cluster's leadership.</param>
@@ -20,9 +20,6 @@ public sealed record TransportContext(
     bool LeaderCandidate,
     Action<bool> OnLeadershipChanged)
 {
-    /// <summary>Called when the connection to the broker is lost (false) or restored (true); a transport without a broker never calls it.</summary>
-    public Action<bool> OnConnectionChanged { get; init; } = static _ => { };
-
     /// <summary>The cluster's secret, for transports that derive an identity from it (Akka: the cluster fingerprint role).</summary>
     public ClusterSecret? Secret { get; init; }
 }

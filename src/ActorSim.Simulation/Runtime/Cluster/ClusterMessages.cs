@@ -18,7 +18,7 @@ public sealed record NodeInfo(string NodeId, IReadOnlyList<string> Roles, int Pr
 /// </summary>
 /// <remarks>
 /// <see cref="Epoch"/> counts the run's recoveries: epoch 0 is the first submission; after a lost node, a lost
-/// coordinator or a broker restart the submitter submits the same run again with the next epoch, and the leader
+/// coordinator the submitter submits the same run again with the next epoch, and the leader
 /// continues it from the newest valid checkpoint in <see cref="CheckpointDirectory"/> (from the start when there is
 /// none). Actors of an older epoch are replaced, so their late messages reach nobody.
 /// </remarks>

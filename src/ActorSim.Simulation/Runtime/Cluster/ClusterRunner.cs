@@ -15,7 +15,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// <param name="OutputDirectory">Where the outputs are written: on the submitting machine.</param>
 /// <param name="ClusterId">The cluster to submit to.</param>
 /// <param name="Secret">The cluster's shared secret.</param>
-/// <param name="Transport">Creates the submitter's transport (RabbitMQ, or in-process for tests).</param>
+/// <param name="Transport">Creates the submitter's transport (the Akka.NET cluster, or in-process for tests).</param>
 public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId, ClusterSecret Secret, Func<IClusterTransport> Transport)
 {
     /// <summary>Reuse a non-empty output directory.</summary>
@@ -52,7 +52,7 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>The resumed run's checkpoint directory as recorded in its run.json (null: derived as for a new run).</summary>
     public string? ResumeCheckpointDirectory { get; init; }
 
-    /// <summary>How many times a run continues after losing a node, its coordinator or the broker before it gives up. Default 20.</summary>
+    /// <summary>How many times a run continues after losing a node or its coordinator before it gives up. Default 20.</summary>
     public int MaxRecoveries { get; init; } = 20;
 
     /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
@@ -161,8 +161,8 @@ public static class ClusterRunner
                 {
                     Epoch = epoch,
                     CheckpointDirectory = checkpointDirectory,
-                    // The lost node gets no blocks of the next epoch; after a broker outage every node only seemed lost.
-                    Exclude = pending is { Node.Length: > 0, Kind: not "broker connection lost" } ? [pending.Node] : [],
+                    // The lost node gets no blocks of the next epoch.
+                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : [],
                 };
                 accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
                     first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
@@ -371,9 +371,6 @@ public static class ClusterRunner
             entry["caught_up_s"] = Math.Round(Stopwatch.GetElapsedTime(recovering.DetectedTimestamp).TotalSeconds, 3);
             log.LogInformation("Run {Run} epoch {Epoch} is back at step {Step}", accepted.RunId, epoch, step);
         }
-        DateTime? brokerLost = null; // this node's broker connection is down since then: losses are the broker's
-        Interruption Lost(Interruption i) => brokerLost is null ? i
-            : new Interruption("broker connection lost", i.Node, $"the broker connection was lost at {brokerLost:HH:mm:ss.fff} UTC ({i.Error})", i.Detection, i.StepReached, i.TReached);
         while (true)
         {
             var read = events.ReadAsync().AsTask();
@@ -403,23 +400,13 @@ public static class ClusterRunner
                 case FromEpoch { Message: RunCompleted c }:
                     return new EpochEnd(c, null);
                 case FromEpoch { Message: RunFailed { Recoverable: true } f }:
-                    return new EpochEnd(null, Lost(new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached)));
+                    return new EpochEnd(null, (new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached)));
                 case FromEpoch { Message: RunFailed f }:
                     throw new RunFailedException(f.Error);
                 case MemberCrashed c when involved.Contains(c.NodeId):
-                    return new EpochEnd(null, Lost(NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached)));
+                    return new EpochEnd(null, (NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached)));
                 case MemberLeft l when involved.Contains(l.NodeId):
-                    return new EpochEnd(null, Lost(NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached)));
-                case BrokerConnectionLost:
-                    brokerLost = DateTime.UtcNow;
-                    break;
-                case BrokerConnectionRestored when brokerLost is null:
-                    break; // lost and restored before this epoch began (its submission got through)
-                case BrokerConnectionRestored:
-                    // Frames sent while the connection was down may be lost: continue from the last checkpoint in a new epoch.
-                    return new EpochEnd(null, new Interruption("broker connection lost", "",
-                        $"the broker connection was lost at {brokerLost:HH:mm:ss.fff} UTC and restored; messages of the run may have been lost",
-                        DateTime.UtcNow - brokerLost.Value, stepReached, tReached));
+                    return new EpochEnd(null, (NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached)));
             }
         }
     }
