@@ -85,25 +85,11 @@ public sealed class SineBumpSampler : IParticleSampler
     public double Hi { get; }
     public int Nx => 1;
 
-    /// <summary>F(s) = s - sin(2 pi s) / (2 pi) on [0, 1].</summary>
-    public static double Cdf(double s) => s - Math.Sin(2 * Math.PI * s) / (2 * Math.PI);
+    /// <summary>F(s) = s - sin(2 pi s) / (2 pi) on [0, 1] (the bump's distribution function, <see cref="Numerics.Densities.SineBumpDensity"/>).</summary>
+    public static double Cdf(double s) => Numerics.Densities.SineBumpDensity.UnitCdf(s);
 
     /// <summary>The s in [0, 1] with F(s) = u.</summary>
-    public static double InverseCdf(double u)
-    {
-        double lo = 0.0, hi = 1.0, s = u;
-        for (int it = 0; it < 100; it++)
-        {
-            double f = Cdf(s) - u;
-            if (f > 0) hi = s; else lo = s;
-            double d = 1.0 - Math.Cos(2 * Math.PI * s);
-            double next = d > 0 ? s - f / d : 0.5 * (lo + hi);
-            if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-            if (Math.Abs(next - s) <= 1e-15) return next;
-            s = next;
-        }
-        return s;
-    }
+    public static double InverseCdf(double u) => Numerics.Densities.SineBumpDensity.UnitInverseCdf(u);
 
     public void Sample(long index, Span<double> x)
     {

@@ -10,12 +10,8 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>huxley-pde under a load clamp: quick release, isotonic shortening, ATP rate, force–velocity from loads.</summary>
-public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : IDisposable
+public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : ModelRunTests("actorsim-load-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-load-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static Dictionary<string, double> At(List<Dictionary<string, double>> rows, double t) => rows.Single(r => Math.Abs(r["t"] - t) < 1e-9);
 
     [Fact]
@@ -55,9 +51,9 @@ public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Load_steps_settle_at_Huxleys_speed_for_each_load_with_the_ATP_rate_of_that_speed()
     {
-        var r = await Run(Scenario("huxley-pde-load-clamp.json"), _dir);
+        var r = await Run(Scenario("huxley-pde-load-clamp.json"), ScratchDirectory);
         r.Status.Should().Be(RunStatus.Completed);
-        var rows = Rows(_dir);
+        var rows = Rows(ScratchDirectory);
         foreach (var (t, load) in new[] { (2.95, 0.5), (5.0, 0.2) })
         {
             var row = At(rows, t);
@@ -117,8 +113,8 @@ public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task ATP_columns_on_the_velocity_protocol_reach_the_steady_rate_at_V()
     {
-        var r = await Run(Scenario("huxley-pde-shortening.json", d => d["parameters"]!["atp"] = "on"), _dir);
-        var last = Rows(_dir)[^1];
+        var r = await Run(Scenario("huxley-pde-shortening.json", d => d["parameters"]!["atp"] = "on"), ScratchDirectory);
+        var last = Rows(ScratchDirectory)[^1];
         output.WriteLine($"atp_rate {last["atp_rate"]:F6}, closed form {last["atp_huxley"]:F6}");
         last["atp_huxley"].Should().Be(HuxleySteadyState.DetachmentRate(HuxleyRates.Standard, 1.0));
         (Math.Abs(last["atp_rate"] - last["atp_huxley"]) / last["atp_huxley"]).Should().BeLessThan(3e-3);
@@ -132,9 +128,9 @@ public sealed class HuxleyLoadClampTests(ITestOutputHelper output) : IDisposable
             d["parameters"]!["protocol"] = "load"; d["parameters"]!["load_steps"] = "1: 0.5, 3: 0.2";
             d["parameters"]!["x_min"] = -2.5; d["parameters"]!["length"] = 4.0; d["parameters"]!["cells_per_h"] = 100;
         });
-        var r = await Run(s, _dir);
+        var r = await Run(s, ScratchDirectory);
         r.Status.Should().Be(RunStatus.Completed);
-        var rows = Rows(_dir);
+        var rows = Rows(ScratchDirectory);
         rows.Where(x => x["t"] >= 1 && x["t"] < 3).Should().OnlyContain(x => Math.Abs(x["F"] - 0.2) < 1e-15, "RK4 keeps the linear invariant Q1");
         rows.Where(x => x["t"] >= 3).Should().OnlyContain(x => Math.Abs(x["F"] - 0.08) < 1e-15);
         foreach (var (t, load) in new[] { (2.95, 0.5), (5.0, 0.2) })

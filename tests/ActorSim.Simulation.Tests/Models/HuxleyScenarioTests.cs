@@ -8,14 +8,8 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>Every shipped Huxley scenario runs and shows what its description promises.</summary>
-public sealed class HuxleyScenarioTests(ITestOutputHelper output) : IDisposable
+public sealed class HuxleyScenarioTests(ITestOutputHelper output) : ModelRunTests("actorsim-huxley-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-huxley-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Dir(string name) => Path.Combine(_dir, name);
-
     private static Dictionary<string, double> At(List<Dictionary<string, double>> rows, double t) => rows.Single(r => Math.Abs(r["t"] - t) < 1e-9);
 
     [Fact]

@@ -11,22 +11,16 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>muscle-1d with constraint "expression": the seed's nonlinear example, validation, characteristics.</summary>
-public sealed class MuscleExpressionConstraintTests(ITestOutputHelper output) : IDisposable
+public sealed class MuscleExpressionConstraintTests(ITestOutputHelper output) : ModelRunTests("actorsim-expr-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-expr-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static double A(RunResult r, string key) => (double)r.Analysis[key]!;
-
     private static string Errors(Action<JsonObject> edit) =>
         string.Join("\n", Assert.Throws<ScenarioException>(() => Scenario("muscle-1d-nonlinear.json", edit)).Errors.Select(x => x.ToString()));
 
     [Fact]
     public async Task Seed_nonlinear_example_keeps_its_energy_at_one_half_on_particle_blocks()
     {
-        var r = await Run(Scenario("muscle-1d-nonlinear.json", d => { d["parameters"]!["N"] = 500; d["parameters"]!["snapshot"] = "none"; }), _dir);
-        var rows = Rows(_dir);
+        var r = await Run(Scenario("muscle-1d-nonlinear.json", d => { d["parameters"]!["N"] = 500; d["parameters"]!["snapshot"] = "none"; }), ScratchDirectory);
+        var rows = Rows(ScratchDirectory);
         output.WriteLine($"initial energy {A(r, "initial_energy"):R}, max relative energy error {A(r, "max_relative_energy_error"):E3}, min r {rows.Min(x => x["y"]):F4}");
         A(r, "initial_energy").Should().Be(0.5, "E = 1/2 kappa_r r(0)^2 with r'(0) = 0");
         A(r, "max_relative_energy_error").Should().BeLessThan(1e-6);

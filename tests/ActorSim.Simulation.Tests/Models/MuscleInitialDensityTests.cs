@@ -11,16 +11,8 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>muscle-1d initial densities normal / mixture / file: scenarios, validation, .npy files, the W1 constant.</summary>
-public sealed class MuscleInitialDensityTests(ITestOutputHelper output) : IDisposable
+public sealed class MuscleInitialDensityTests(ITestOutputHelper output) : ModelRunTests("actorsim-density-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-density-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Dir(string name) => Path.Combine(_dir, name);
-
-    private static double A(RunResult r, string key) => (double)r.Analysis[key]!;
-
     private static string Errors(Action<JsonObject> edit, string file = "muscle-1d-normal.json") =>
         string.Join("\n", Assert.Throws<ScenarioException>(() => Scenario(file, edit)).Errors.Select(x => x.ToString()));
 
@@ -72,7 +64,7 @@ public sealed class MuscleInitialDensityTests(ITestOutputHelper output) : IDispo
     [Fact]
     public void Particle_positions_round_trip_through_a_npy_file()
     {
-        string file = Path.Combine(_dir, "x0.npy");
+        string file = Path.Combine(ScratchDirectory, "x0.npy");
         double[] positions = [1.25, 0.5, 0.75, 1.0, 1.5];
         NpyWriter.Write1D(file, positions);
         var s = Scenario("muscle-1d-file.json", d =>
@@ -128,7 +120,7 @@ public sealed class MuscleInitialDensityTests(ITestOutputHelper output) : IDispo
         Errors(d => d["parameters"]!["components"] = "1 uniform(0.5, 1.5)").Should().Contain("not used: it belongs to density \"mixture\"");
 
         Errors(d => d["parameters"]!["density_file"] = "missing.npy", "muscle-1d-file.json").Should().Contain("$.parameters.density_file").And.Contain("missing.npy: file not found");
-        string bad = Path.Combine(_dir, "bad.npy");
+        string bad = Path.Combine(ScratchDirectory, "bad.npy");
         NpyWriter.Write2D(bad, new double[6], 2, 3);
         Errors(d => d["parameters"]!["density_file"] = bad, "muscle-1d-file.json").Should().Contain("shape (2, 3) is not allowed");
         NpyWriter.Write2D(bad, [0.0, 1.0, 1.0, 1.0, 0.5, 1.0], 3, 2);

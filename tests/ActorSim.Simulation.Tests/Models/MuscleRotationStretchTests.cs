@@ -14,16 +14,8 @@ namespace ActorSim.Simulation.Tests.Models;
 /// (M + m s^2 I2) theta' = const (theta is cyclic) and
 /// (M + m I2) s'' = m s I2 theta'^2 - k0 (s - s_rest) - k1 s I2.
 /// </summary>
-public sealed class MuscleRotationStretchTests(ITestOutputHelper output) : IDisposable
+public sealed class MuscleRotationStretchTests(ITestOutputHelper output) : ModelRunTests("actorsim-rs-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-rs-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Dir(string name) => Path.Combine(_dir, name);
-
-    private static double A(RunResult r, string key) => (double)r.Analysis[key]!;
-
     /// <summary>I2 of the scenario's sample: X(0) = s0 R(theta0) X_ref, so |X_ref|^2 = |X(0)|^2 / s0^2.</summary>
     private static double I2(Scenario s)
     {

@@ -9,16 +9,8 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>Every shipped muscle scenario runs (short horizons where needed) and shows what its description promises.</summary>
-public sealed class MuscleScenarioTests(ITestOutputHelper output) : IDisposable
+public sealed class MuscleScenarioTests(ITestOutputHelper output) : ModelRunTests("actorsim-muscle-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-muscle-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Dir(string name) => Path.Combine(_dir, name);
-
-    private static double A(RunResult r, string key) => (double)r.Analysis[key]!;
-
     [Fact]
     public async Task Linear_constraint_follows_the_closed_form_harmonic_motion()
     {

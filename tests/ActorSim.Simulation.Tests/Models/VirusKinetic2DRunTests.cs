@@ -7,12 +7,8 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>The 2D <c>virus-kinetic</c> model (ny &gt; 1) on subdomain actors.</summary>
-public sealed class VirusKinetic2DRunTests : IDisposable
+public sealed class VirusKinetic2DRunTests() : ModelRunTests("actorsim-virus-kinetic-2d-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-virus-kinetic-2d-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Json(int blocks, string bx, string by, double eps, string extra = "", string initialExtra = "") => $$"""
         { "model": "virus-kinetic",
           "parameters": { "eps": {{eps}}, "c_u": 1, "sigma_u": 50, "c_v": 1, "sigma_v": 5, "c_w": 1, "sigma_w": 5, "chi": 0.2,
@@ -32,7 +28,7 @@ public sealed class VirusKinetic2DRunTests : IDisposable
         foreach (int blocks in new[] { 1, 2, 4 })
         {
             var s = ScenarioLoader.Parse(Json(blocks, bx, by, eps, $", \"directions\": {directions}"), "kinetic2d.json");
-            string dir = Path.Combine(_dir, $"{bx}-{blocks}");
+            string dir = Path.Combine(ScratchDirectory, $"{bx}-{blocks}");
             var r = await LocalRunner.RunAsync(s, new RunOptions(dir));
             Assert.Equal(RunStatus.Completed, r.Status);
 
@@ -78,7 +74,7 @@ public sealed class VirusKinetic2DRunTests : IDisposable
         Assert.Equal(2, fastest["mode"]!["nx"]!.GetValue<int>());
         Assert.Equal(2, fastest["mode"]!["ny"]!.GetValue<int>());
         double predicted = fastest["growth_rate"]!.GetValue<double>();
-        string dir = Path.Combine(_dir, "shipped");
+        string dir = Path.Combine(ScratchDirectory, "shipped");
         var r = await LocalRunner.RunAsync(s, new RunOptions(dir));
         Assert.Equal(RunStatus.Completed, r.Status);
         double Amplitude(int index)

@@ -7,21 +7,17 @@ using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>virus-kinetic initial.kinetic: well-prepared data on the subdomain actors (the numerics are tested in WellPreparedDataTests).</summary>
-public sealed class VirusKineticInitialTests(ITestOutputHelper output) : IDisposable
+public sealed class VirusKineticInitialTests(ITestOutputHelper output) : ModelRunTests("actorsim-wp-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-wp-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task Well_prepared_run_matches_the_sequential_solver_and_differs_from_equilibrium_data()
     {
         var s = Scenario("virus-kinetic-well-prepared.json", d => { d["time"]!["end"] = 0.2; });
         var eq = Scenario("virus-kinetic-well-prepared.json", d => { d["time"]!["end"] = 0.2; d["initial"]!["kinetic"] = "equilibrium"; });
-        await Run(s, Path.Combine(_dir, "wp"));
-        await Run(eq, Path.Combine(_dir, "eq"));
-        var a = Rows(Path.Combine(_dir, "wp"))[^1];
-        var b = Rows(Path.Combine(_dir, "eq"))[^1];
+        await Run(s, Path.Combine(ScratchDirectory, "wp"));
+        await Run(eq, Path.Combine(ScratchDirectory, "eq"));
+        var a = Rows(Path.Combine(ScratchDirectory, "wp"))[^1];
+        var b = Rows(Path.Combine(ScratchDirectory, "eq"))[^1];
         output.WriteLine($"max_u at t = 0.2: well-prepared {a["max_u"]:R}, equilibrium {b["max_u"]:R}");
         a["max_u"].Should().NotBe(b["max_u"], "the initial flux differs");
         // the actor run reproduces the sequential solver started the same way (2 blocks, same steps)
@@ -54,23 +50,23 @@ public sealed class VirusKineticInitialTests(ITestOutputHelper output) : IDispos
             for (int k = 0; k < 2; k++)
                 for (int i = 0; i < n; i++) f[(s * 2 + k) * n + i] = 0.5 * rho[i];
         }
-        string file = Path.Combine(_dir, "f0.npy");
+        string file = Path.Combine(ScratchDirectory, "f0.npy");
         ActorSim.Simulation.Output.NpyWriter.Write(file, f, [3, 2, n]);
         var fromFile = Scenario("virus-kinetic-well-prepared.json", d =>
         {
             d["time"]!["end"] = 0.2;
             d["initial"] = new System.Text.Json.Nodes.JsonObject { ["kinetic"] = "file", ["kinetic_file"] = file };
         });
-        await Run(eq, Path.Combine(_dir, "eq"));
-        await Run(fromFile, Path.Combine(_dir, "file"));
-        File.ReadAllText(Path.Combine(_dir, "file", "timeseries.csv")).Should().Be(File.ReadAllText(Path.Combine(_dir, "eq", "timeseries.csv")));
+        await Run(eq, Path.Combine(ScratchDirectory, "eq"));
+        await Run(fromFile, Path.Combine(ScratchDirectory, "file"));
+        File.ReadAllText(Path.Combine(ScratchDirectory, "file", "timeseries.csv")).Should().Be(File.ReadAllText(Path.Combine(ScratchDirectory, "eq", "timeseries.csv")));
     }
 
     [Fact]
     public async Task The_shipped_kinetic_file_scenario_runs_and_keeps_the_densities_positive()
     {
-        var r = await Run(Scenario("virus-kinetic-file.json", d => d["time"]!["end"] = 0.2), Path.Combine(_dir, "shipped"));
-        var rows = Rows(Path.Combine(_dir, "shipped"));
+        var r = await Run(Scenario("virus-kinetic-file.json", d => d["time"]!["end"] = 0.2), Path.Combine(ScratchDirectory, "shipped"));
+        var rows = Rows(Path.Combine(ScratchDirectory, "shipped"));
         rows[0]["int_u"].Should().BeApproximately(1.0, 2e-3, "u = 1 + 0.1 cos(pi x) sampled at cell centres");
         rows.Should().OnlyContain(x => x["min_u"] > 0 && x["min_v"] > 0 && x["min_w"] > 0);
     }
@@ -88,7 +84,7 @@ public sealed class VirusKineticInitialTests(ITestOutputHelper output) : IDispos
         }
         Errors(null).Should().Contain("$.initial.kinetic_file").And.Contain("required for kinetic \"file\"");
         Errors("missing.npy").Should().Contain("missing.npy: file not found");
-        string bad = Path.Combine(_dir, "bad.npy");
+        string bad = Path.Combine(ScratchDirectory, "bad.npy");
         ActorSim.Simulation.Output.NpyWriter.Write(bad, new double[3 * 2 * 16], [3, 2, 16]);
         Errors(bad).Should().Contain("shape (3, 2, 16) is not allowed: expected (3, 2, 32)");
         var neg = new double[3 * 2 * 32];

@@ -7,12 +7,8 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Simulation.Tests.Models;
 
 /// <summary>The <c>virus-kinetic-mc</c> model: particles on subdomain actors, migrating through halo messages.</summary>
-public sealed class VirusKineticMcRunTests : IDisposable
+public sealed class VirusKineticMcRunTests() : ModelRunTests("actorsim-virus-kinetic-mc-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-virus-kinetic-mc-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static Scenario Scenario(int blocks, string boundary, ulong seed = 5, int particles = 3000) => ScenarioLoader.Parse($$"""
         { "model": "virus-kinetic-mc",
           "parameters": { "eps": 0.3, "c_u": 1, "sigma_u": 4, "c_v": 0.8, "sigma_v": 4, "c_w": 1.2, "sigma_w": 4, "chi": 0.3,
@@ -31,7 +27,7 @@ public sealed class VirusKineticMcRunTests : IDisposable
         foreach (int blocks in new[] { 1, 2, 3 })
         {
             var s = Scenario(blocks, boundary);
-            string dir = Path.Combine(_dir, $"{boundary}-{blocks}");
+            string dir = Path.Combine(ScratchDirectory, $"{boundary}-{blocks}");
             var r = await LocalRunner.RunAsync(s, new RunOptions(dir));
             Assert.Equal(RunStatus.Completed, r.Status);
 
@@ -63,9 +59,9 @@ public sealed class VirusKineticMcRunTests : IDisposable
     [Fact]
     public async Task Repeated_runs_are_identical_and_the_seed_matters()
     {
-        var a = await LocalRunner.RunAsync(Scenario(3, "periodic", 11), new RunOptions(Path.Combine(_dir, "a")));
-        var b = await LocalRunner.RunAsync(Scenario(3, "periodic", 11), new RunOptions(Path.Combine(_dir, "b")));
-        var c = await LocalRunner.RunAsync(Scenario(3, "periodic", 12), new RunOptions(Path.Combine(_dir, "c")));
+        var a = await LocalRunner.RunAsync(Scenario(3, "periodic", 11), new RunOptions(Path.Combine(ScratchDirectory, "a")));
+        var b = await LocalRunner.RunAsync(Scenario(3, "periodic", 11), new RunOptions(Path.Combine(ScratchDirectory, "b")));
+        var c = await LocalRunner.RunAsync(Scenario(3, "periodic", 12), new RunOptions(Path.Combine(ScratchDirectory, "c")));
         Assert.Equal(a.ResultsSha256, b.ResultsSha256);
         Assert.NotEqual(a.ResultsSha256, c.ResultsSha256);
     }
@@ -82,8 +78,8 @@ public sealed class VirusKineticMcRunTests : IDisposable
         string mcJson = File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", "virus-kinetic-mc.json"))
             .Replace("\"end\": 15.0", "\"end\": 4.0").Replace("\"particles\": 50000", "\"particles\": 10000");
         string apJson = mcJson.Replace("\"virus-kinetic-mc\"", "\"virus-kinetic\"").Replace(", \"particles\": 10000", "");
-        var mc = await LocalRunner.RunAsync(ScenarioLoader.Parse(mcJson, "mc.json"), new RunOptions(Path.Combine(_dir, "mc")));
-        var ap = await LocalRunner.RunAsync(ScenarioLoader.Parse(apJson, "ap.json"), new RunOptions(Path.Combine(_dir, "ap")));
+        var mc = await LocalRunner.RunAsync(ScenarioLoader.Parse(mcJson, "mc.json"), new RunOptions(Path.Combine(ScratchDirectory, "mc")));
+        var ap = await LocalRunner.RunAsync(ScenarioLoader.Parse(apJson, "ap.json"), new RunOptions(Path.Combine(ScratchDirectory, "ap")));
         Assert.Equal(RunStatus.Completed, mc.Status);
         Assert.True(ap.FinalState["int_v"] > 5 * 0.2, "the infection took off");
         foreach (var key in new[] { "int_u", "int_v", "int_w" })

@@ -6,12 +6,8 @@ using ActorSim.Simulation.Scenarios;
 
 namespace ActorSim.Simulation.Tests.Models;
 
-public sealed class VirusKineticRunTests : IDisposable
+public sealed class VirusKineticRunTests() : ModelRunTests("actorsim-virus-kinetic-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-virus-kinetic-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static Scenario Scenario(int blocks, string boundary, double eps) => ScenarioLoader.Parse($$"""
         { "model": "virus-kinetic",
           "parameters": { "eps": {{eps}}, "c_u": 1, "sigma_u": 100, "c_v": 1, "sigma_v": 10, "c_w": 1, "sigma_w": 10, "chi": 0.2,
@@ -30,7 +26,7 @@ public sealed class VirusKineticRunTests : IDisposable
         foreach (int blocks in new[] { 1, 2, 4 })
         {
             var s = Scenario(blocks, boundary, eps);
-            string dir = Path.Combine(_dir, $"{boundary}-{blocks}");
+            string dir = Path.Combine(ScratchDirectory, $"{boundary}-{blocks}");
             var r = await LocalRunner.RunAsync(s, new RunOptions(dir));
             Assert.Equal(RunStatus.Completed, r.Status);
 
@@ -71,8 +67,8 @@ public sealed class VirusKineticRunTests : IDisposable
                 .Replace("\"end\": 30.0", "\"end\": 10.0").Replace("\"eps\": 0.01", $"\"eps\": {eps}").Replace("\"nx\": 64", $"\"nx\": {nx}");
             string p = File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", "virus-pde-1d-unstable.json"))
                 .Replace("\"end\": 40.0", "\"end\": 10.0").Replace("\"nx\": 64", $"\"nx\": {nx}");
-            var kinetic = await LocalRunner.RunAsync(ScenarioLoader.Parse(k, "k.json"), new RunOptions(Path.Combine(_dir, $"k{nx}-{eps}")));
-            var pde = await LocalRunner.RunAsync(ScenarioLoader.Parse(p, "p.json"), new RunOptions(Path.Combine(_dir, $"p{nx}-{eps}")));
+            var kinetic = await LocalRunner.RunAsync(ScenarioLoader.Parse(k, "k.json"), new RunOptions(Path.Combine(ScratchDirectory, $"k{nx}-{eps}")));
+            var pde = await LocalRunner.RunAsync(ScenarioLoader.Parse(p, "p.json"), new RunOptions(Path.Combine(ScratchDirectory, $"p{nx}-{eps}")));
             Assert.Equal(10.0, kinetic.FinalTime);
             Assert.Equal(pde.FinalState["int_u"], kinetic.FinalState["int_u"], 2);
             return (Math.Abs(kinetic.FinalState["max_u"] - pde.FinalState["max_u"]), pde.FinalState["max_u"] - pde.FinalState["min_u"]);

@@ -8,12 +8,8 @@ using ActorSim.Simulation.Scenarios;
 
 namespace ActorSim.Simulation.Tests.Models;
 
-public sealed class VirusPdeRunTests : IDisposable
+public sealed class VirusPdeRunTests() : ModelRunTests("actorsim-virus-pde-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-virus-pde-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static Scenario Scenario(int blocks, int ny, string boundary = "neumann", double chi = 0.3, double end = 0.3, string extraInitial = "")
     {
         string grid = ny == 1 ? "\"nx\": 32" : $"\"nx\": 16, \"ny\": {ny}, \"boundary_y\": \"{boundary}\"";
@@ -29,7 +25,7 @@ public sealed class VirusPdeRunTests : IDisposable
 
     private async Task<(RunResult Result, string Dir)> Run(Scenario s, string name)
     {
-        string dir = Path.Combine(_dir, name);
+        string dir = Path.Combine(ScratchDirectory, name);
         var r = await LocalRunner.RunAsync(s, new RunOptions(dir));
         Assert.Equal(RunStatus.Completed, r.Status);
         return (r, dir);
