@@ -24,6 +24,9 @@ public static class CliApp
         root.Add(AnalyzeCommand.Build());
         root.Add(ConvergeCommand.Build());
         root.Add(ForceVelocityCommand.Build());
+        root.Add(ModelCommands.Models());
+        root.Add(ModelCommands.Describe());
+        root.Add(ModelCommands.Init());
         return root;
     }
 
