@@ -56,7 +56,7 @@ public static class ModelSchema
 
     private static JsonObject Value(ValueSpec spec)
     {
-        string unit = spec.Unit.Length > 0 ? $" [{spec.Unit}]" : "";
+        string unit = spec.Unit.Length > 0 ? $", unit {spec.Unit}" : "";
         var obj = new JsonObject { ["description"] = $"{spec.Description}{unit}; {spec.Allowed}" };
         switch (spec.Kind)
         {

@@ -50,8 +50,47 @@ public static class ScenarioTemplate
         return doc;
     }
 
-    public static string Text(IModelDefinition model, string? schema = null) =>
-        Build(model, schema).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    /// <summary>
+    /// The template as text: indented JSON with a <c>//</c> comment above every parameter and initial value saying what
+    /// it is, its unit and what is allowed (scenario files may hold <c>//</c> comments).
+    /// </summary>
+    public static string Text(IModelDefinition model, string? schema = null)
+    {
+        var doc = Build(model, schema);
+        var sb = new System.Text.StringBuilder("{\n");
+        var props = doc.ToList();
+        for (int i = 0; i < props.Count; i++)
+        {
+            var (key, node) = props[i];
+            string comma = i < props.Count - 1 ? "," : "";
+            var specs = key == "parameters" ? model.Parameters : key == "initial" ? model.Initial : null;
+            if (specs is null || node is not JsonObject values)
+            {
+                sb.Append($"  {Json(key)}: {Json(node)}{comma}\n");
+                continue;
+            }
+            sb.Append($"  {Json(key)}: {{\n");
+            var entries = values.ToList();
+            for (int j = 0; j < entries.Count; j++)
+            {
+                var spec = specs.First(s => s.Name == entries[j].Key);
+                string unit = spec.Unit.Length > 0 ? $", unit {spec.Unit}" : "";
+                string example = spec.Required ? " (required: an example value)" : "";
+                sb.Append($"    // {spec.Description}{unit}; {spec.Allowed}{example}\n");
+                sb.Append($"    {Json(entries[j].Key)}: {Json(entries[j].Value)}{(j < entries.Count - 1 ? "," : "")}\n");
+            }
+            sb.Append($"  }}{comma}\n");
+        }
+        return sb.Append("}\n").ToString();
+    }
+
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Json(string s) => JsonSerializer.Serialize(s, Compact);
+
+    private static string Json(JsonNode? node) => node is JsonObject o
+        ? "{ " + string.Join(", ", o.Select(p => $"{Json(p.Key)}: {Json(p.Value)}")) + " }"
+        : node?.ToJsonString(Compact) ?? "null";
 
     private static JsonObject Values(IReadOnlyList<ValueSpec> specs)
     {
