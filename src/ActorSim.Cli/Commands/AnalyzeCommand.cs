@@ -53,7 +53,7 @@ public static class AnalyzeCommand
 
     private static void Print(Scenario s, JsonObject a)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var console = CliScenario.Console();
         var table = new Table().AddColumn("quantity").AddColumn("value");
         table.AddRow("model", s.Model);
         table.AddRow("R0 = beta·k·r/(d1·d2·d3)", F(a["R0"]));

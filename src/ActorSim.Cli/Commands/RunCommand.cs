@@ -175,18 +175,42 @@ public static class RunCommand
         Console.Out.Flush();
     }
 
+    /// <summary>
+    /// The end of a run as a short table: the final state, then the analysis' numbers (R0, equilibria); anything
+    /// bigger (the linear stability of the spatial models, …) is only named: it is in run.json and `actorsim analyze`.
+    /// </summary>
     internal static void PrintSummary(RunResult r)
     {
         var inv = CultureInfo.InvariantCulture;
-        string state = string.Join(", ", r.FinalState.Select(kv => $"{kv.Key} = {kv.Value.ToString("G6", inv)}"));
         Console.Out.WriteLine(r.Status == RunStatus.Completed
-            ? $"Run completed: t = {r.FinalTime.ToString("G6", inv)}, {state}"
+            ? $"Run completed at t = {r.FinalTime.ToString("G6", inv)}"
             : $"Run cancelled at t = {r.FinalTime.ToString("G6", inv)} ({r.Reason}); outputs so far kept.");
         Console.Out.WriteLine($"{r.Counters.Accepted} steps ({r.Counters.Rejected} rejected), {r.Rows} output rows, wall time {r.WallTime.TotalSeconds.ToString("F2", inv)} s");
+        var rows = r.FinalState.Select(kv => (kv.Key, kv.Value.ToString("G6", inv))).ToList();
+        var details = new List<string>();
         foreach (var (key, value) in r.Analysis)
-            if (value is not null && key != "expected_limit") Console.Out.WriteLine($"{key}: {value.ToJsonString()}");
+        {
+            if (value is null || key == "expected_limit") continue;
+            if (SummaryValue(value) is { } text) rows.Add((key, text));
+            else details.Add(key);
+        }
+        int width = rows.Count == 0 ? 0 : rows.Max(x => x.Item1.Length);
+        foreach (var (key, text) in rows) Console.Out.WriteLine($"  {key.PadRight(width)}  {text}");
+        if (details.Count > 0)
+            Console.Out.WriteLine($"  {string.Join(", ", details)}: in run.json (\"analysis\") and 'actorsim analyze <scenario>'");
         PrintRecoveries(r.OutputDirectory);
         Console.Out.WriteLine($"Outputs: {Path.Combine(r.OutputDirectory, "timeseries.csv")}, {Path.Combine(r.OutputDirectory, "run.json")} (results SHA-256 {r.ResultsSha256[..16]}…)");
+    }
+
+    /// <summary>A number, a string, or a flat object of at most 6 numbers (an equilibrium) in one short line; else null.</summary>
+    internal static string? SummaryValue(JsonNode value)
+    {
+        static string? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d.ToString("G6", CultureInfo.InvariantCulture) : null;
+        if (value is JsonValue v)
+            return Number(v) ?? (v.TryGetValue(out string? s) && s.Length <= 60 ? s : v.TryGetValue(out bool b) ? (b ? "true" : "false") : null);
+        if (value is JsonObject o && o.Count <= 6 && o.All(kv => Number(kv.Value) is not null))
+            return string.Join(", ", o.Select(kv => $"{kv.Key} = {Number(kv.Value)}"));
+        return null;
     }
 
     /// <summary>A cluster run that survived failures says so (one line each, from run.json's "recoveries").</summary>
