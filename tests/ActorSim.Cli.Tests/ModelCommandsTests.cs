@@ -57,3 +57,18 @@ public class ModelCommandsTests
         Assert.StartsWith("unknown model \"may-nowk\" (did you mean \"may-nowak-ode\"?); known models: may-nowak-ode,", r.StdErr);
     }
 }
+
+/// <summary>docs/models.md lists every model's equations exactly as the model definitions (and `describe`) give them.</summary>
+public class ModelEquationsPageTests
+{
+    [Fact]
+    public void The_models_page_holds_every_model_s_equations()
+    {
+        string page = File.ReadAllText(Path.Combine(RepoRoot.Path, "docs", "models.md"));
+        foreach (var model in ModelCatalog.All)
+        {
+            string section = $"### `{model.Name}`\n\n" + string.Concat(model.Equations.Select(e => $"    {e}\n"));
+            Assert.True(page.Contains(section), $"docs/models.md lacks, or differs from, the equations of {model.Name}:\n{section}");
+        }
+    }
+}

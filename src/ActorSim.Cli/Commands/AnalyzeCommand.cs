@@ -18,7 +18,7 @@ public static class AnalyzeCommand
     {
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the analysis as JSON (the same object run.json records under \"analysis\")." };
-        var command = new Command("analyze", "Analyse a May–Nowak scenario without running it: R0, Q0, Q*, and for virus-pde the critical taxis sensitivity chi_c, the unstable modes at the scenario's chi and the fastest-growing mode.") { scenarioArg, jsonOption };
+        var command = new Command("analyze", "Analyse a May–Nowak scenario without running it: R0, Q0, Q*, and for the spatial models (virus-pde, virus-kinetic, virus-kinetic-mc: their diffusion limit) the critical taxis sensitivity chi_c, the unstable modes at the scenario's chi and the fastest-growing mode.") { scenarioArg, jsonOption };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);

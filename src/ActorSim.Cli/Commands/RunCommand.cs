@@ -20,18 +20,18 @@ public static class RunCommand
     public static Command Build()
     {
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file." };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv and run.json are written there.", Required = true };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv, run.json, monitor.jsonl, and for models with fields fields/*.npy and plots/ are written there.", Required = true };
         var forceOption = new Option<bool>("--force") { Description = "Reuse a non-empty output directory, replacing an earlier run's outputs." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
-        var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended (default 0).", DefaultValueFactory = _ => 0 };
+        var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
         var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
         var otlp = new OtlpOptions();
-        var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
+        var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
             scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption,
         };
