@@ -75,6 +75,10 @@ public static class ScenarioLoader
             else Error("$.description", $"must be a string, got {Describe(descNode)}");
         }
 
+        // "$schema" names the model's JSON Schema for editors (schemas/MODEL.schema.json); actorsim itself ignores it.
+        if (doc.TryGetPropertyValue("$schema", out var schemaNode) && !(schemaNode is JsonValue sv && sv.TryGetValue(out string? _)))
+            Error("$.$schema", $"must be a string (the path or URL of the scenario's JSON Schema), got {Describe(schemaNode)}");
+
         // parameters and initial
         var choices = new Dictionary<string, string>();
         var parameters = ReadValues(doc, "parameters", model?.Parameters, choices, Error);

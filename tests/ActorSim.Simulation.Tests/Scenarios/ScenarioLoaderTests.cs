@@ -88,8 +88,13 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
-    public void A_schema_reference_is_accepted() =>
+    public void A_schema_reference_is_accepted_and_must_be_a_string()
+    {
         ScenarioLoader.Parse(Valid.Replace("\"model\"", "\"$schema\": \"../schemas/may-nowak-ode.schema.json\", \"model\""), "s.json");
+        var e = Single(Valid.Replace("\"model\"", "\"$schema\": 3, \"model\""));
+        Assert.Equal("$.$schema", e.JsonPath);
+        Assert.StartsWith("must be a string", e.Message);
+    }
 
     [Fact]
     public void Missing_required_keys_are_each_reported()
