@@ -24,6 +24,9 @@ public static class CliApp
         root.Add(AnalyzeCommand.Build());
         root.Add(ConvergeCommand.Build());
         root.Add(ForceVelocityCommand.Build());
+        root.Add(ModelCommands.Models());
+        root.Add(ModelCommands.Describe());
+        root.Add(ModelCommands.Init());
         return root;
     }
 
@@ -32,7 +35,7 @@ public static class CliApp
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
+            foreach (var error in parse.Errors) Console.Error.WriteLine(UsageHints.Explain(parse, error.Message));
             Console.Error.WriteLine("See 'actorsim --help' or 'actorsim <command> --help'.");
             return ExitCodes.BadInput;
         }

@@ -114,14 +114,14 @@ public class RunCommandTests
 public class ReadmeValidateExampleTests
 {
     [Fact]
-    public void The_README_s_validate_example_shows_what_validate_prints()
+    public void The_commands_page_s_validate_example_shows_what_validate_prints()
     {
         using var dir = new ScratchDir();
         File.WriteAllText(dir.File("bad.json"), File.ReadAllText(dir.File("scenarios/may-nowak-ode.json"))
             .Replace("\"beta\": 0.002", "\"beta\": -0.1").Replace("\"end\": 400.0", "\"end\": 0").Replace("\"output_interval\"", "\"output_intervall\""));
         var r = ActorsimProcess.Run(dir.Path, "validate", "bad.json");
         Assert.Equal(2, r.ExitCode);
-        string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "docs", "commands.md"));
         var printed = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(4, printed.Length);
         foreach (var line in printed) Assert.Contains(line, readme);

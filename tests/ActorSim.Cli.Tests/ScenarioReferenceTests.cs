@@ -6,7 +6,7 @@ namespace ActorSim.Cli.Tests;
 public class ScenarioReferenceTests
 {
     [Fact]
-    public void Every_model_field_is_documented_in_the_README()
+    public void Every_model_field_is_documented_in_the_scenario_reference()
     {
         string readme = File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md"));
         string docs = Path.Combine(RepoRoot.Path, "docs");
@@ -15,13 +15,13 @@ public class ScenarioReferenceTests
             : readme;
         foreach (var model in ModelCatalog.All)
         {
-            Assert.Contains($"### Model `{model.Name}`", readme);
+            Assert.Contains($"## Model `{model.Name}`", reference);
             foreach (var p in model.Parameters)
                 Assert.Contains($"| `{p.Name}` | {p.Unit} |", reference);
             foreach (var i in model.Initial)
                 Assert.Contains($"`{i.Name}`", reference);
         }
         foreach (var key in new[] { "end", "output_interval", "dt", "rtol", "atol", "blocks", "seed" })
-            Assert.Contains($"| `{key}` |", readme);
+            Assert.Contains($"| `{key}` |", reference);
     }
 }

@@ -18,7 +18,7 @@ public static class AnalyzeCommand
     {
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the analysis as JSON (the same object run.json records under \"analysis\")." };
-        var command = new Command("analyze", "Analyse a May–Nowak scenario without running it: R0, Q0, Q*, and for virus-pde the critical taxis sensitivity chi_c, the unstable modes at the scenario's chi and the fastest-growing mode.") { scenarioArg, jsonOption };
+        var command = new Command("analyze", "Analyse a May–Nowak scenario without running it: R0, Q0, Q*, and for the spatial models (virus-pde, virus-kinetic, virus-kinetic-mc: their diffusion limit) the critical taxis sensitivity chi_c, the unstable modes at the scenario's chi and the fastest-growing mode.") { scenarioArg, jsonOption };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
@@ -53,7 +53,7 @@ public static class AnalyzeCommand
 
     private static void Print(Scenario s, JsonObject a)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var console = CliScenario.Console();
         var table = new Table().AddColumn("quantity").AddColumn("value");
         table.AddRow("model", s.Model);
         table.AddRow("R0 = beta·k·r/(d1·d2·d3)", F(a["R0"]));

@@ -113,15 +113,19 @@ internal static class CliScenario
     /// <summary>Loads and validates a scenario, printing every problem; null when invalid.</summary>
     public static Scenario? Load(string path) => ScenarioErrors.TryLoad(path, out var s) ? s : null;
 
-    /// <summary>A Spectre console on stdout; wide enough for the tables when the output is redirected.</summary>
+    /// <summary>
+    /// A Spectre console on stdout: no escape codes at all when the output is redirected (a pipe, a file) and no colours
+    /// when NO_COLOR is set (https://no-color.org); wide enough for the tables when the output is redirected.
+    /// </summary>
     public static IAnsiConsole Console()
     {
         bool redirected = System.Console.IsOutputRedirected;
+        bool noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(System.Console.Out),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            ColorSystem = redirected || noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
         if (redirected) console.Profile.Width = 160;
         return console;

@@ -14,7 +14,7 @@ internal sealed class DashboardOptions
     {
         bool shortNames = aliasPrefix.Length > 0;
         Port = new Option<int>("--dashboard-port", shortNames ? ["--port"] : [])
-        { Description = $"Port of the dashboard's web server (default {defaultPort}; 0 picks a free port). The URL is printed.", DefaultValueFactory = _ => defaultPort };
+        { Description = "Port of the dashboard's web server; 0 picks a free port. The URL is printed.", DefaultValueFactory = _ => defaultPort };
         Bind = new Option<string?>("--dashboard-bind", shortNames ? ["--bind"] : [])
         { Description = "Address to serve the dashboard on (default 127.0.0.1, this machine only). Any other address needs --dashboard-token." };
         Token = new Option<string?>("--dashboard-token", shortNames ? ["--token"] : [])

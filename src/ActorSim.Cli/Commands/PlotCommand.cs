@@ -9,9 +9,9 @@ public static class PlotCommand
     public static Command Build()
     {
         var runArg = new Argument<string>("run-dir") { Description = "A run's output directory (holding run.json and timeseries.csv, and fields/ for spatial models)." };
-        var formatOption = new Option<PlotFormat>("--format", "-f") { Description = "File format of the plots: svg or png.", DefaultValueFactory = _ => PlotFormat.Svg };
+        var formatOption = new Option<PlotFormat>("--format", "-f") { Description = "File format of the plots: svg or png.", HelpName = "svg|png", DefaultValueFactory = _ => PlotFormat.Svg };
         var outOption = new Option<string?>("--out", "-o") { HelpName = "dir", Description = "Directory for the plots (created if missing). Default: <run-dir>/plots." };
-        var layoutOption = new Option<TimeseriesLayout>("--layout") { Description = "Time series layout: auto (one chart per quantity family: like quantities share an axis), overlay (all on one chart) or panels (one chart per variable).", DefaultValueFactory = _ => TimeseriesLayout.Auto };
+        var layoutOption = new Option<TimeseriesLayout>("--layout") { Description = "Time series layout: auto (one chart per quantity family: like quantities share an axis), overlay (all on one chart) or panels (one chart per variable).", HelpName = "auto|overlay|panels", DefaultValueFactory = _ => TimeseriesLayout.Auto };
         var logOption = new Option<bool>("--log-y") { Description = "Logarithmic y axis for every time-series chart (values <= 0 are left out); without it, a chart is logarithmic when its values span two decades." };
         var tOption = new Option<double?>("--t") { HelpName = "time", Description = "Plot the field snapshot nearest to this time (<name>_<index> files) instead of the last one." };
         var everyOption = new Option<int>("--every") { HelpName = "n", Description = "Plot every n-th snapshot of each field (and the last) as a frame series in frames/, on one value scale per field." };

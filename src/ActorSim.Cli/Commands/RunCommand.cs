@@ -20,18 +20,18 @@ public static class RunCommand
     public static Command Build()
     {
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file." };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv and run.json are written there.", Required = true };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output directory (created if missing): timeseries.csv, run.json, monitor.jsonl, and for models with fields fields/*.npy and plots/ are written there.", Required = true };
         var forceOption = new Option<bool>("--force") { Description = "Reuse a non-empty output directory, replacing an earlier run's outputs." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
-        var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended (default 0).", DefaultValueFactory = _ => 0 };
+        var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
         var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
         var otlp = new OtlpOptions();
-        var command = new Command("run", "Run a scenario on the embedded in-process actor runtime (no broker needed), or on a cluster with --cluster.")
+        var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
             scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption,
         };
@@ -175,18 +175,42 @@ public static class RunCommand
         Console.Out.Flush();
     }
 
+    /// <summary>
+    /// The end of a run as a short table: the final state, then the analysis' numbers (R0, equilibria); anything
+    /// bigger (the linear stability of the spatial models, …) is only named: it is in run.json and `actorsim analyze`.
+    /// </summary>
     internal static void PrintSummary(RunResult r)
     {
         var inv = CultureInfo.InvariantCulture;
-        string state = string.Join(", ", r.FinalState.Select(kv => $"{kv.Key} = {kv.Value.ToString("G6", inv)}"));
         Console.Out.WriteLine(r.Status == RunStatus.Completed
-            ? $"Run completed: t = {r.FinalTime.ToString("G6", inv)}, {state}"
+            ? $"Run completed at t = {r.FinalTime.ToString("G6", inv)}"
             : $"Run cancelled at t = {r.FinalTime.ToString("G6", inv)} ({r.Reason}); outputs so far kept.");
         Console.Out.WriteLine($"{r.Counters.Accepted} steps ({r.Counters.Rejected} rejected), {r.Rows} output rows, wall time {r.WallTime.TotalSeconds.ToString("F2", inv)} s");
+        var rows = r.FinalState.Select(kv => (kv.Key, kv.Value.ToString("G6", inv))).ToList();
+        var details = new List<string>();
         foreach (var (key, value) in r.Analysis)
-            if (value is not null && key != "expected_limit") Console.Out.WriteLine($"{key}: {value.ToJsonString()}");
+        {
+            if (value is null || key == "expected_limit") continue;
+            if (SummaryValue(value) is { } text) rows.Add((key, text));
+            else details.Add(key);
+        }
+        int width = rows.Count == 0 ? 0 : rows.Max(x => x.Item1.Length);
+        foreach (var (key, text) in rows) Console.Out.WriteLine($"  {key.PadRight(width)}  {text}");
+        if (details.Count > 0)
+            Console.Out.WriteLine($"  {string.Join(", ", details)}: in run.json (\"analysis\") and 'actorsim analyze <scenario>'");
         PrintRecoveries(r.OutputDirectory);
         Console.Out.WriteLine($"Outputs: {Path.Combine(r.OutputDirectory, "timeseries.csv")}, {Path.Combine(r.OutputDirectory, "run.json")} (results SHA-256 {r.ResultsSha256[..16]}…)");
+    }
+
+    /// <summary>A number, a string, or a flat object of at most 6 numbers (an equilibrium) in one short line; else null.</summary>
+    internal static string? SummaryValue(JsonNode value)
+    {
+        static string? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d.ToString("G6", CultureInfo.InvariantCulture) : null;
+        if (value is JsonValue v)
+            return Number(v) ?? (v.TryGetValue(out string? s) && s.Length <= 60 ? s : v.TryGetValue(out bool b) ? (b ? "true" : "false") : null);
+        if (value is JsonObject o && o.Count <= 6 && o.All(kv => Number(kv.Value) is not null))
+            return string.Join(", ", o.Select(kv => $"{kv.Key} = {Number(kv.Value)}"));
+        return null;
     }
 
     /// <summary>A cluster run that survived failures says so (one line each, from run.json's "recoveries").</summary>

@@ -152,16 +152,17 @@ public static class StatusCommand
 
     private static void PrintTables(MonitorView view)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(view.Source)}[/]");
+        var console = CliScenario.Console(); // escape codes only on a terminal, NO_COLOR honoured
+        console.MarkupLine($"[bold]{Markup.Escape(view.Source)}[/]");
         if (view.Nodes.Count > 0)
         {
             var nodes = new Table().Title("nodes").AddColumns("node", "roles", "leader", "heartbeat age", "CPU", "memory", "blocks");
             foreach (var n in view.Nodes)
                 nodes.AddRow(Markup.Escape(n.NodeId), string.Join(", ", n.Roles), n.IsLeader ? "yes" : "", S(n.HeartbeatAgeS), $"{n.CpuPercent:0} %",
                     $"{n.WorkingSetBytes / 1048576.0:0} MiB", Markup.Escape(string.Join("; ", n.HostedRuns.Select(h => $"{h.RunId}: {string.Join(",", h.Blocks)}"))));
-            AnsiConsole.Write(nodes);
+            console.Write(nodes);
         }
-        if (view.Runs.Count == 0) AnsiConsole.MarkupLine("no runs");
+        if (view.Runs.Count == 0) console.MarkupLine("no runs");
         foreach (var run in view.Runs)
         {
             var r = run.Latest;
@@ -184,7 +185,7 @@ public static class StatusCommand
             var checkpoints = run.Events.Where(e => e.Kind == RunEventKinds.Checkpoint).TakeLast(5 - others.Count).ToHashSet();
             foreach (var e in run.Events.Where(e => others.Contains(e) || checkpoints.Contains(e)))
                 table.AddRow($"event {Markup.Escape(e.Kind)}", Markup.Escape($"{e.TimeUtc.ToLocalTime():HH:mm:ss} {(e.Step is { } s ? $"step {s} " : "")}{e.Text}"));
-            AnsiConsole.Write(table);
+            console.Write(table);
         }
     }
 }

@@ -20,6 +20,13 @@ public sealed class HuxleyParticlesDefinition : IModelDefinition
 
     public string Summary => "Stochastic Huxley cross-bridges (attach/detach with rates f, g) on particle blocks, isometric then constant-velocity shortening";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "N two-state bridges sliding at v: attach with rate f(x), detach with rate g(x) (exact two-state probabilities)",
+        "f = f1 x/h on [0, h], else 0;  g = g1 x/h for x >= 0, g2 for x < 0;  F = kappa Q1, Q1 = (length/N) Σ_attached x_i",
+        "v = 0 until t_switch, then v = −V",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         .. HuxleyScenarioSpecs.Rates(),

@@ -16,6 +16,13 @@ public sealed class HuxleyPdeDefinition : IModelDefinition
 
     public string Summary => "Huxley (1957) two-state cross-bridge PDE with attachment/detachment, isometric then constant-velocity shortening";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "∂t n + ∂x(n v) = f(x)(1 − n) − g(x) n,  F = kappa ∫ x n dx",
+        "f = f1 x/h on [0, h], else 0;  g = g1 x/h for x >= 0, g2 for x < 0",
+        "v = 0 until t_switch, then v = −V (or a load clamp)",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         .. HuxleyScenarioSpecs.Rates(),

@@ -15,6 +15,12 @@ public sealed class HuxleyZahalakDefinition : IModelDefinition
 
     public string Summary => "Zahalak distribution-moment ODEs for the Huxley model (Gaussian closure), compared with the full PDE";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "dQ_k/dt = ∫ x^k [f(x)(1 − n) − g(x) n] dx + k v Q_(k−1),  k = 0, 1, 2,  closed with a Gaussian n (Zahalak 1981)",
+        "F = kappa Q1; the full Huxley PDE is solved alongside (Q1_pde, F_pde)",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         .. HuxleyScenarioSpecs.Rates(),

@@ -16,6 +16,9 @@ public interface IModelDefinition
     /// <summary>One line saying what the model is and where its equations come from.</summary>
     string Summary { get; }
 
+    /// <summary>The model's equations in the seeds' symbols, one per line, as <c>actorsim describe</c> prints them.</summary>
+    IReadOnlyList<string> Equations => [];
+
     IReadOnlyList<ValueSpec> Parameters { get; }
 
     IReadOnlyList<ValueSpec> Initial { get; }

@@ -15,6 +15,14 @@ public sealed class MayNowakOdeDefinition : IModelDefinition
 
     public string Summary => "May–Nowak virus dynamics ODE (seed 000, eq. (1)): healthy cells u, infected cells v, virus w";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "du/dt = r − d1·u − beta·u·w",
+        "dv/dt = beta·u·w − d2·v",
+        "dw/dt = k·v − d3·w",
+        "R0 = beta·k·r / (d1·d2·d3); R0 > 1: every positive solution tends to Q* (eq. (2)), else to Q0 = (r/d1, 0, 0)",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         new("d1", "1/T", "death rate of healthy cells", ValueKind.Positive),

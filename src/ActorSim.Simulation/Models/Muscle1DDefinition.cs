@@ -19,6 +19,13 @@ public sealed class Muscle1DDefinition : IModelDefinition
 
     public string Summary => "1D macro–micro muscle model and its mean-field PDE (seed 003): particles or finite volumes, stretch, linear or formula constraint";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "N particles x_i tied to the tissue variable y by g(x_i, y) = const; m_eff(y) y'' = F_eff(y, y')",
+        "stretch: g = x/(1 + y), m_eff = M + m ∫ x² rho dx / (1 + y)²;  linear: g = x − G y",
+        "mean field: ∂t rho = −∂x(rho Phi(x, y) y'), finite volumes on slab blocks",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         ValueSpec.OneOf("method", "particles (N particles on particle blocks) or meanfield (finite volumes for the mean-field PDE on slab blocks)", ["particles", "meanfield"]),

@@ -21,6 +21,12 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
 
     public string Summary => "Macro–micro muscle model with the 2D deformation constraint F(y)^{-1} X_i = const (seed 003): rotation, stretch, shear or affine F";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "g(X, y) = F(y)^-1 X: X_i = F(y) X_ref,i; m_eff(y) y'' = F_eff(y, y') from W0(y), W1(X_i) and the pair potential V",
+        "F: rotation (y0 = angle), stretch diag(1 + y0, 1 + y1), shear [[1, y0], [0, 1]], affine I + [[y0, y1], [y2, y3]]",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         ValueSpec.OneOf("map", "the deformation F(y): rotation (n_y = 1), stretch (n_y = 2), shear (n_y = 1), affine (n_y = 4), rotation-stretch F = s R(theta) with y = (theta, s) (n_y = 2), expression (the entries F00 F01 F10 F11 as formulas in y0 .. y{ny-1})", Maps),

@@ -15,6 +15,12 @@ public sealed class MuscleLinearDefinition : IModelDefinition
 
     public string Summary => "Macro–micro muscle model with the linear constraint X_i - G y = const (seed 003): harmonic y with a closed form";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "g(X, y) = X − G y,  W0 = k0/2 (y − y_rest)²,  W1 = k1/2 |X − x*|²",
+        "(M + m|G|²) y'' = −(k0 + k1|G|²) y + k0 y_rest − k1 Gᵀ(c̄ − x*)   (closed form written as y_exact)",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         MuscleScenarioSpecs.Particles(10000),

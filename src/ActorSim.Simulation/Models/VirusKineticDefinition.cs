@@ -20,6 +20,13 @@ public sealed class VirusKineticDefinition : IModelDefinition
 
     public string Summary => "kinetic velocity-jump May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D or 2D, asymptotic-preserving in eps";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "eps² ∂t f_i + eps v·∇f_i = sigma_i (rho_i M − f_i) + eps T¹(f) + eps² G_i(f)   (seed 000, eq. (36)–(49))",
+        "velocities of speed c_i (1D: ±c_i; 2D: `directions` equally spaced), G_i the May–Nowak reactions (45)–(47)",
+        "eps → 0: the virus-pde model with D_i = c_i²/(d·sigma_i) (eq. (42), (43)); micro–macro AP scheme f = rho M + eps g",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         new("eps", "1", "parabolic scaling parameter (mean free path / domain size); the diffusion limit is eps -> 0", ValueKind.Positive),

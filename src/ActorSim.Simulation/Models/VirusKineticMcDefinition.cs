@@ -21,6 +21,13 @@ public sealed class VirusKineticMcDefinition : IModelDefinition
 
     public string Summary => "Monte Carlo velocity-jump particles for the kinetic May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D on subdomain actors";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "the virus-kinetic model in 1D as weighted particles: run at ±c_i/eps, tumble at rate sigma_i/eps²",
+        "taxis: new direction + with probability (1 + b)/2, b = clamp(eps·a·c_u·∂x v, −1, 1)",
+        "reactions through particle weights and offspring (the seed's G_i), Russian roulette below half the nominal weight",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
         new VirusKineticDefinition().Parameters.Where(p => p.Name is not ("ny" or "Ly" or "boundary_y" or "directions"))
             .Select(p => p.Name == "nx" ? p with { Description = "cells of the 1D grid (slab ownership, deposit and taxis gradient)" } : p)

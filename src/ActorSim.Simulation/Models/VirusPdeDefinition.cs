@@ -15,6 +15,14 @@ public sealed class VirusPdeDefinition : IModelDefinition
 
     public string Summary => "chemotaxis–May–Nowak PDE (seed 000, eq. (3)) in 1D or 2D on subdomain actors";
 
+    public IReadOnlyList<string> Equations { get; } =
+    [
+        "u_t = Du Δu − chi ∇·(u ∇v) − d1 u − beta u w + r(t, x)",
+        "v_t = Dv Δv − d2 v + beta u w",
+        "w_t = Dw Δw − d3 w + k v",
+        "zero-flux or periodic boundaries; finite volumes, RKL2 super-time-stepping (2D: Strang splitting by direction)",
+    ];
+
     public IReadOnlyList<ValueSpec> Parameters { get; } =
     [
         new("Du", "L²/T", "diffusion coefficient of healthy cells u", ValueKind.NonNegative),

@@ -10,7 +10,7 @@ namespace ActorSim.Simulation.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopLevelKeys = ["model", "description", "parameters", "initial", "time", "run"];
+    private static readonly string[] TopLevelKeys = ["$schema", "model", "description", "parameters", "initial", "time", "run"];
     private static readonly string[] TimeKeys = ["end", "output_interval", "dt", "rtol", "atol"];
     private static readonly string[] RunKeys = ["blocks", "seed", "checkpoint"];
     private static readonly string[] CheckpointKeys = ["steps", "seconds", "directory"];
@@ -65,7 +65,7 @@ public static class ScenarioLoader
         if (modelName is not null)
         {
             model = models.FirstOrDefault(m => m.Name == modelName);
-            if (model is null) Error("$.model", $"unknown model \"{modelName}\"; known models: {string.Join(", ", models.Select(m => m.Name))}");
+            if (model is null) Error("$.model", $"unknown model \"{modelName}\"{Spelling.Hint(modelName, models.Select(m => m.Name))}; known models: {string.Join(", ", models.Select(m => m.Name))}");
         }
 
         string? description = null;
@@ -74,6 +74,10 @@ public static class ScenarioLoader
             if (descNode is JsonValue dv && dv.TryGetValue(out string? d)) description = d;
             else Error("$.description", $"must be a string, got {Describe(descNode)}");
         }
+
+        // "$schema" names the model's JSON Schema for editors (schemas/MODEL.schema.json); actorsim itself ignores it.
+        if (doc.TryGetPropertyValue("$schema", out var schemaNode) && !(schemaNode is JsonValue sv && sv.TryGetValue(out string? _)))
+            Error("$.$schema", $"must be a string (the path or URL of the scenario's JSON Schema), got {Describe(schemaNode)}");
 
         // parameters and initial
         var choices = new Dictionary<string, string>();
@@ -148,7 +152,7 @@ public static class ScenarioLoader
         {
             if (specs.All(s => s.Name != name))
             {
-                error($"{path}.{name}", $"unknown {(key == "initial" ? "initial value" : "parameter")}; allowed: {string.Join(", ", specs.Select(s => s.Name))}");
+                error($"{path}.{name}", $"unknown {(key == "initial" ? "initial value" : "parameter")}{Spelling.Hint(name, specs.Select(s => s.Name))}; allowed: {string.Join(", ", specs.Select(s => s.Name))}");
                 ok = false;
             }
         }
@@ -199,7 +203,7 @@ public static class ScenarioLoader
     {
         foreach (var (name, _) in obj)
             if (!allowed.Contains(name))
-                error($"{path}.{name}", $"unknown key; allowed here: {string.Join(", ", allowed)}");
+                error($"{path}.{name}", $"unknown key{Spelling.Hint(name, allowed)}; allowed here: {string.Join(", ", allowed)}");
     }
 
     private static string? RequiredString(JsonObject obj, string key, string path, Action<string, string> error)

@@ -61,7 +61,7 @@ public class ScenarioLoaderTests
     {
         var e = Single(Valid.Replace("\"model\"", "\"modle\": 1, \"model\""));
         Assert.Equal("$.modle", e.JsonPath);
-        Assert.Contains("unknown key; allowed here: model, description, parameters, initial, time, run", e.Message);
+        Assert.Contains("unknown key (did you mean \"model\"?); allowed here: $schema, model, description, parameters, initial, time, run", e.Message);
     }
 
     [Fact]
@@ -73,8 +73,28 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
-    public void Unknown_time_key_is_rejected() =>
-        Assert.Equal("$.time.output_intervall", Single(Valid.Replace("\"output_interval\"", "\"output_intervall\"")).JsonPath);
+    public void Unknown_time_key_is_rejected_with_the_closest_key()
+    {
+        var e = Single(Valid.Replace("\"output_interval\"", "\"output_intervall\""));
+        Assert.Equal("$.time.output_intervall", e.JsonPath);
+        Assert.StartsWith("unknown key (did you mean \"output_interval\"?)", e.Message);
+    }
+
+    [Fact]
+    public void A_misspelt_parameter_gets_a_suggestion_and_a_far_one_none()
+    {
+        Assert.StartsWith("unknown parameter (did you mean \"beta\"?)", Single(Valid.Replace("\"r\": 10.0", "\"r\": 10.0, \"betta\": 1")).Message);
+        Assert.StartsWith("unknown parameter; allowed", Single(Valid.Replace("\"r\": 10.0", "\"r\": 10.0, \"gamma\": 1")).Message);
+    }
+
+    [Fact]
+    public void A_schema_reference_is_accepted_and_must_be_a_string()
+    {
+        ScenarioLoader.Parse(Valid.Replace("\"model\"", "\"$schema\": \"../schemas/may-nowak-ode.schema.json\", \"model\""), "s.json");
+        var e = Single(Valid.Replace("\"model\"", "\"$schema\": 3, \"model\""));
+        Assert.Equal("$.$schema", e.JsonPath);
+        Assert.StartsWith("must be a string", e.Message);
+    }
 
     [Fact]
     public void Missing_required_keys_are_each_reported()
@@ -97,7 +117,7 @@ public class ScenarioLoaderTests
     {
         var e = Single(Valid.Replace("\"may-nowak-ode\"", "\"may-nowak\""));
         Assert.Equal("$.model", e.JsonPath);
-        Assert.Contains("unknown model \"may-nowak\"; known models: may-nowak-ode", e.Message);
+        Assert.Contains("unknown model \"may-nowak\" (did you mean \"may-nowak-ode\"?); known models: may-nowak-ode", e.Message);
     }
 
     [Theory]
@@ -163,7 +183,7 @@ public class ScenarioLoaderTests
     [InlineData("\"blocks\": 2.5", "2.5 is not allowed: must be a whole number from 1 to 1000000")]
     [InlineData("\"blocks\": 4", "4 is not allowed: model may-nowak-ode has no microscopic state to split, so blocks must be <= 1")]
     [InlineData("\"seed\": -1", "-1 is not allowed: must be a whole number from 0 to 9223372036854775807")]
-    [InlineData("\"seeds\": 1", "unknown key; allowed here: blocks, seed, checkpoint")]
+    [InlineData("\"seeds\": 1", "unknown key (did you mean \"seed\"?); allowed here: blocks, seed, checkpoint")]
     public void Run_settings_are_checked(string entry, string expected) =>
         Assert.Equal(expected, Single(Valid.Replace("\"blocks\": 1, \"seed\": 3", entry)).Message);
 
