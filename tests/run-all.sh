@@ -20,9 +20,8 @@ if [ "${#packages[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev
   ("${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "${packages[@]}") >/dev/null 2>&1 \
     || echo "run-all: ${packages[*]} could not be installed; the tests that need them fail with CI=true and are skipped otherwise" >&2
 fi
-# npm packages: the dashboard page (also built by the CLI's build when missing) and the browser test's script.
+# npm packages of the browser test's script (the dashboard page itself is committed, built: dotnet needs no Node).
 command -v npm >/dev/null || { echo "run-all: npm is not on PATH; install Node.js 20+ with npm (Debian: apt-get install nodejs npm)" >&2; exit 2; }
-(cd src/ActorSim.Dashboard.Web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 (cd tests/ActorSim.Cli.Tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 results=$(mktemp -d)
