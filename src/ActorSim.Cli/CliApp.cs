@@ -24,6 +24,7 @@ public static class CliApp
         root.Add(AnalyzeCommand.Build());
         root.Add(ConvergeCommand.Build());
         root.Add(ForceVelocityCommand.Build());
+        root.Add(SweepCommand.Build());
         return root;
     }
 

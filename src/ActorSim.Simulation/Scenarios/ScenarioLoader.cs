@@ -37,6 +37,57 @@ public static class ScenarioLoader
         return ParseUtf8(ScenarioText.ToUtf8(System.Text.Encoding.UTF8.GetBytes(text), file), file, models, limits);
     }
 
+    /// <summary>
+    /// Reads the scenario file at <paramref name="path"/>, applies <paramref name="overrides"/> (<c>--set KEY=VALUE</c>)
+    /// and validates the result exactly like a file; errors at an overridden path name the <c>--set</c> that gave the value.
+    /// </summary>
+    public static Scenario Load(string path, IReadOnlyList<ScenarioOverride> overrides, ScenarioLimits? limits = null)
+    {
+        limits ??= ScenarioLimits.Default;
+        if (overrides.Count == 0) return Load(path, limits);
+        return ParseWithOverrides(ScenarioText.ToUtf8(ScenarioText.ReadFile(path, limits), path), path, overrides, null, limits);
+    }
+
+    /// <summary>Validates scenario JSON <paramref name="text"/> with <paramref name="overrides"/> applied (see <see cref="Load(string, IReadOnlyList{ScenarioOverride}, ScenarioLimits?)"/>).</summary>
+    public static Scenario Parse(string text, string file, IReadOnlyList<ScenarioOverride> overrides, IReadOnlyList<IModelDefinition>? models = null, ScenarioLimits? limits = null)
+    {
+        limits ??= ScenarioLimits.Default;
+        if (overrides.Count == 0) return Parse(text, file, models, limits);
+        if (text.Length > limits.MaxFileBytes)
+            throw new ScenarioException([new ScenarioError(file, "$", $"the scenario is more than {ScenarioLimits.Bytes(limits.MaxFileBytes)}, the limit of scenario files")]);
+        return ParseWithOverrides(ScenarioText.ToUtf8(System.Text.Encoding.UTF8.GetBytes(text), file), file, overrides, models, limits);
+    }
+
+    private static Scenario ParseWithOverrides(byte[] utf8, string file, IReadOnlyList<ScenarioOverride> overrides, IReadOnlyList<IModelDefinition>? models, ScenarioLimits limits)
+    {
+        // The file itself must be readable JSON (its own syntax errors and duplicate keys are its own); then the
+        // overrides are applied to its nodes and the result is validated as a whole.
+        var errors = ScenarioText.Scan(utf8, file, limits);
+        if (errors.Count > 0) throw new ScenarioException(errors);
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = limits.MaxDepth });
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new ScenarioException([new ScenarioError(file, "$", $"not valid JSON: {FirstSentence(e.Message)}")]);
+        }
+        if (root is not JsonObject doc) return ParseUtf8(utf8, file, models, limits);   // reports that it is not an object
+        var applyErrors = new List<ScenarioError>();
+        var changed = ScenarioOverride.Apply(doc, overrides, file, applyErrors);
+        try
+        {
+            var scenario = ParseUtf8(System.Text.Encoding.UTF8.GetBytes(changed.ToJsonString()), file, models, limits);
+            if (applyErrors.Count > 0) throw new ScenarioException(applyErrors);
+            return scenario;
+        }
+        catch (ScenarioException e) when (e.Errors != applyErrors)
+        {
+            throw new ScenarioException([.. applyErrors, .. ScenarioOverride.Annotate(e, overrides).Errors]);
+        }
+    }
+
     private static Scenario ParseUtf8(byte[] utf8, string file, IReadOnlyList<IModelDefinition>? models, ScenarioLimits limits)
     {
         models ??= ModelCatalog.All;
