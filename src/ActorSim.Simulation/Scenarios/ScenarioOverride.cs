@@ -96,11 +96,16 @@ public sealed record ScenarioOverride(string Key, JsonNode? Value, string Text)
         if (overrides.Count == 0) return e;
         var errors = e.Errors.Select(err =>
         {
-            var o = overrides.LastOrDefault(o => err.JsonPath == o.JsonPath || err.JsonPath.StartsWith(o.JsonPath + ".", StringComparison.Ordinal) || err.JsonPath.StartsWith(o.JsonPath + "[", StringComparison.Ordinal));
+            // The override that set this value (the path itself or a value under it), or, for an unknown key, the
+            // override whose key passes through it (--set tme.end=3 makes an unknown $.tme).
+            bool unknown = err.Message.StartsWith("unknown", StringComparison.Ordinal);
+            var o = overrides.LastOrDefault(o => err.JsonPath == o.JsonPath || err.JsonPath.StartsWith(o.JsonPath + ".", StringComparison.Ordinal) || err.JsonPath.StartsWith(o.JsonPath + "[", StringComparison.Ordinal))
+                ?? (unknown ? overrides.LastOrDefault(o => o.JsonPath.StartsWith(err.JsonPath + ".", StringComparison.Ordinal)) : null);
             if (o is null) return err;
             string message = err.Message;
-            if (message.StartsWith("unknown", StringComparison.Ordinal) && Suggest(o.Segments[^1], message) is { } near)
-                message += $"; did you mean {string.Join('.', o.Segments[..^1].Append(near))}?";
+            string[] at = err.JsonPath.Split('.')[1..];
+            if (unknown && at.Length > 0 && Suggest(at[^1], message) is { } near)
+                message += $"; did you mean {string.Join('.', at[..^1].Append(near))}?";
             return err with { Message = $"{message} (from --set {o.Text})" };
         }).ToList();
         return new ScenarioException(errors);
