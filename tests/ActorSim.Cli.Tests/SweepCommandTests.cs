@@ -49,7 +49,7 @@ public class SweepCommandTests
     }
 
     [Fact]
-    public void A_sweep_runs_the_product_writes_a_table_and_members_equal_plain_runs()
+    public async Task A_sweep_runs_the_product_writes_a_table_and_members_equal_plain_runs()
     {
         using var dir = new ScratchDir();
         var r = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--jobs", "2",
@@ -72,6 +72,25 @@ public class SweepCommandTests
             var run = JsonNode.Parse(File.ReadAllText(dir.File($"sw/{names[i]}/run.json")))!;
             Assert.Equal((string)run["results_sha256"]!, row["results_sha256"]);
             Assert.Equal(File.ReadAllLines(dir.File($"sw/{names[i]}/timeseries.csv"))[^1].Split(',')[1], row["last.u"]);
+        }
+
+        // sweep.parquet holds the same table, typed.
+        await using (var stream = File.OpenRead(dir.File("sw/sweep.parquet")))
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(stream))
+        {
+            var fields = reader.Schema.GetDataFields();
+            Assert.Equal(csv[0].Split(','), fields.Select(f => f.Name));
+            using var group = reader.OpenRowGroupReader(0);
+            Assert.Equal(4, group.RowCount);
+            var beta = new double?[4];
+            await group.ReadAsync<double>(fields.Single(f => f.Name == "parameters.beta"), beta.AsMemory());
+            Assert.Equal([0.001, 0.001, 0.002, 0.002], beta.Select(b => b!.Value));
+            var seed = new long?[4];
+            await group.ReadAsync<long>(fields.Single(f => f.Name == "run.seed"), seed.AsMemory());
+            Assert.Equal([1L, 2L, 1L, 2L], seed.Select(b => b!.Value));
+            var sha = new string[4];
+            await group.ReadAsync(fields.Single(f => f.Name == "results_sha256"), sha.AsMemory());
+            Assert.Equal(Enumerable.Range(1, 4).Select(i => Row(csv, i)["results_sha256"]), sha);
         }
 
         // A member is bit-identical to a plain run with the same --set values.

@@ -79,12 +79,11 @@ internal static class SweepTable
         foreach (var (_, row) in rows)
             foreach (var (k, _) in row.Summary)
                 if (seen.Add(k)) summaryColumns.Add(k);
-        var text = new StringBuilder();
         var header = new List<string> { "member" };
         header.AddRange(axisKeys);
         header.AddRange(["status", "wall_time_s", "results_sha256"]);
         header.AddRange(summaryColumns);
-        text.AppendJoin(',', header.Select(Cell)).Append('\n');
+        var table = new List<string[]>();
         foreach (var (member, row) in rows)
         {
             var cells = new List<string> { member.Name };
@@ -95,12 +94,59 @@ internal static class SweepTable
             cells.Add(row.ResultsSha256 ?? "");
             var summary = row.Summary.GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
             foreach (string c in summaryColumns) cells.Add(summary.TryGetValue(c, out var v) ? v : "");
-            text.AppendJoin(',', cells.Select(Cell)).Append('\n');
+            table.Add([.. cells]);
         }
+        var text = new StringBuilder();
+        text.AppendJoin(',', header.Select(Cell)).Append('\n');
+        foreach (var cells in table) text.AppendJoin(',', cells.Select(Cell)).Append('\n');
         string path = Path.Combine(sweepDirectory, FileName);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, path, overwrite: true);
+        File.WriteAllText(path + ".tmp", text.ToString());
+        File.Move(path + ".tmp", path, overwrite: true);
+        string parquet = Path.Combine(sweepDirectory, ParquetFileName);
+        using (var stream = File.Create(parquet + ".tmp")) WriteParquetAsync(stream, header, table).GetAwaiter().GetResult();
+        File.Move(parquet + ".tmp", parquet, overwrite: true);
+    }
+
+    public const string ParquetFileName = "sweep.parquet";
+
+    /// <summary>
+    /// The table as Parquet: a column whose cells are all whole numbers is int64, all numbers double, else string
+    /// (empty cells are nulls); member, status and results_sha256 are always strings.
+    /// </summary>
+    private static async Task WriteParquetAsync(Stream stream, List<string> header, List<string[]> table)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var fields = new List<Parquet.Schema.DataField>();
+        var writes = new List<Func<Parquet.ParquetRowGroupWriter, Parquet.Schema.DataField, Task>>();
+        for (int c = 0; c < header.Count; c++)
+        {
+            int col = c;
+            var cells = table.Select(r => r[col]).ToArray();
+            var present = cells.Where(x => x.Length > 0).ToArray();
+            bool text = header[c] is "member" or "status" or "results_sha256" || present.Length == 0;
+            if (!text && present.All(x => long.TryParse(x, NumberStyles.AllowLeadingSign, inv, out _)))
+            {
+                fields.Add(new Parquet.Schema.DataField<long?>(header[c]));
+                long?[] values = cells.Select(x => x.Length == 0 ? (long?)null : long.Parse(x, NumberStyles.AllowLeadingSign, inv)).ToArray();
+                writes.Add((rg, f) => rg.WriteAsync<long>(f, values.AsMemory()));
+            }
+            else if (!text && present.All(x => double.TryParse(x, NumberStyles.Float, inv, out _)))
+            {
+                fields.Add(new Parquet.Schema.DataField<double?>(header[c]));
+                double?[] values = cells.Select(x => x.Length == 0 ? (double?)null : double.Parse(x, NumberStyles.Float, inv)).ToArray();
+                writes.Add((rg, f) => rg.WriteAsync<double>(f, values.AsMemory()));
+            }
+            else
+            {
+                fields.Add(new Parquet.Schema.DataField<string>(header[c], true));
+                string?[] values = cells.Select(x => x.Length == 0 ? null : x).ToArray();
+                writes.Add((rg, f) => rg.WriteAsync(f, values!));
+            }
+        }
+        var schema = new Parquet.Schema.ParquetSchema(fields.ToArray());
+        await using var writer = await Parquet.ParquetWriter.CreateAsync(schema, stream);
+        using var group = writer.CreateRowGroup();
+        for (int c = 0; c < fields.Count; c++) await writes[c](group, fields[c]);
     }
 
     /// <summary>A CSV cell, quoted when it holds a comma, a quote or a line break.</summary>
