@@ -176,10 +176,19 @@ public static class SweepCommand
         }
         var progress = new SweepProgress(plan.Members.Count, kept, jobs, quiet);
         if (!quiet && kept > 0) Console.Out.WriteLine($"Sweep {dir}: {kept} of {plan.Members.Count} members completed earlier are kept; running {todo.Count}.");
+        // The table is rewritten as members end (at most once a second, and at the end), from rows read once per member.
         var tableLock = new object();
-        void WriteTable()
+        var rows = plan.Members.ToDictionary(m => m.Name, m => SweepTable.Read(Path.Combine(dir, m.Name)));
+        var sinceWrite = Stopwatch.StartNew();
+        void WriteTable(SweepMember? ended = null, bool now = true)
         {
-            lock (tableLock) SweepTable.Write(dir, plan.AxisKeys, plan.Members);
+            lock (tableLock)
+            {
+                if (ended is not null) rows[ended.Name] = SweepTable.Read(Path.Combine(dir, ended.Name));
+                if (!now && sinceWrite.Elapsed < TimeSpan.FromSeconds(1)) return;
+                SweepTable.Write(dir, plan.AxisKeys, plan.Members, m => rows[m.Name]);
+                sinceWrite.Restart();
+            }
         }
         WriteTable();
 
@@ -214,7 +223,7 @@ public static class SweepCommand
                 if (status == "failed") Interlocked.Increment(ref failed);
                 if (status == "cancelled") cancelled = true;
                 progress.Finished(status, clock.Elapsed.TotalSeconds);
-                WriteTable();
+                WriteTable(m, now: false);
             });
         }
         finally

@@ -71,9 +71,13 @@ internal static class SweepTable
     }
 
     /// <summary>Writes <c>sweep.csv</c> in <paramref name="sweepDirectory"/> (replaced atomically) for <paramref name="members"/>.</summary>
-    public static void Write(string sweepDirectory, IReadOnlyList<string> axisKeys, IReadOnlyList<SweepMember> members)
+    public static void Write(string sweepDirectory, IReadOnlyList<string> axisKeys, IReadOnlyList<SweepMember> members) =>
+        Write(sweepDirectory, axisKeys, members, m => Read(Path.Combine(sweepDirectory, m.Name)));
+
+    /// <summary>Writes the table with each member's row from <paramref name="row"/> (e.g. rows read once, when the member ended).</summary>
+    public static void Write(string sweepDirectory, IReadOnlyList<string> axisKeys, IReadOnlyList<SweepMember> members, Func<SweepMember, Row> rowOf)
     {
-        var rows = members.Select(m => (Member: m, Row: Read(Path.Combine(sweepDirectory, m.Name)))).ToList();
+        var rows = members.Select(m => (Member: m, Row: rowOf(m))).ToList();
         var summaryColumns = new List<string>();
         var seen = new HashSet<string>();
         foreach (var (_, row) in rows)
