@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace ActorSim.Cli.Tests;
 
@@ -127,6 +129,49 @@ public class SweepCommandTests
         var other = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--set", "parameters.beta=0.001,0.004");
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("holds a different sweep", other.StdErr);
+    }
+
+    [Fact]
+    public void A_sweep_stopped_by_ctrl_c_exits_130_and_the_same_command_finishes_it()
+    {
+        using var dir = new ScratchDir();
+        string[] args = ["sweep", Scenario, "--out", "sw", "--jobs", "1", "--set", "run.seed=1:60:1"];
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args.Prepend(ActorsimProcess.Dll)) psi.ArgumentList.Add(a);
+        using var threeDone = new ManualResetEventSlim();
+        var stderr = new System.Text.StringBuilder();
+        using (var p = new Process { StartInfo = psi })
+        {
+            p.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (stderr) stderr.AppendLine(e.Data);
+                if (Regex.Match(e.Data, @"^sweep: (\d+)/60 done") is { Success: true } m && int.Parse(m.Groups[1].Value) >= 3) threeDone.Set();
+            };
+            p.Start();
+            p.BeginErrorReadLine();
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            Assert.True(threeDone.Wait(TimeSpan.FromSeconds(60)), stderr.ToString());
+            Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr}");
+            Assert.Contains("Sweep stopped", stdout.Result);
+        }
+        var stopped = Csv(dir.File("sw/sweep.csv"));
+        var statuses = Enumerable.Range(1, 60).Select(i => Row(stopped, i)["status"]).ToList();
+        int completed = statuses.Count(s => s == "completed");
+        Assert.InRange(completed, 3, 59);
+        Assert.All(statuses, s => Assert.Contains(s, new[] { "completed", "cancelled", "pending" }));
+        string first = File.ReadAllText(dir.File("sw/0000_seed=1/run.json"));
+
+        var again = ActorsimProcess.Run(dir.Path, args);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains($"{completed} of 60 members completed earlier are kept", again.StdOut);
+        Assert.Equal(first, File.ReadAllText(dir.File("sw/0000_seed=1/run.json")));
+        var finished = Csv(dir.File("sw/sweep.csv"));
+        Assert.All(Enumerable.Range(1, 60), i => Assert.Equal("completed", Row(finished, i)["status"]));
+        // may-nowak-ode is deterministic: every seed gives the same results
+        Assert.Single(Enumerable.Range(1, 60).Select(i => Row(finished, i)["results_sha256"]).Distinct());
     }
 
     [Theory]
