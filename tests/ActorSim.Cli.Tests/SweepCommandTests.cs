@@ -174,6 +174,30 @@ public class SweepCommandTests
         Assert.Single(Enumerable.Range(1, 60).Select(i => Row(finished, i)["results_sha256"]).Distinct());
     }
 
+    [Fact]
+    public void The_scenarios_sweep_section_gives_the_axes_and_set_replaces_one()
+    {
+        using var dir = new ScratchDir();
+        var doc = JsonNode.Parse(File.ReadAllText(dir.File(Scenario)))!.AsObject();
+        doc["time"]!["end"] = 5;
+        doc["sweep"] = JsonNode.Parse("""{ "axes": { "parameters.beta": [0.001, 0.002], "run.seed": "1:2:1" } }""");
+        File.WriteAllText(dir.File("s.json"), doc.ToJsonString());
+
+        var r = ActorsimProcess.Run(dir.Path, "sweep", "s.json", "--out", "a", "-q");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(["0000_beta=0.001_seed=1", "0001_beta=0.001_seed=2", "0002_beta=0.002_seed=1", "0003_beta=0.002_seed=2"],
+            Csv(dir.File("a/sweep.csv")).Skip(1).Select(l => l.Split(',')[0]));
+
+        var b = ActorsimProcess.Run(dir.Path, "sweep", "s.json", "--out", "b", "-q", "--set", "run.seed=7,8,9");
+        Assert.True(b.ExitCode == 0, b.ToString());
+        var csv = Csv(dir.File("b/sweep.csv"));
+        Assert.Equal(7, csv.Length);
+        Assert.Equal("9", Row(csv, 6)["run.seed"]);
+
+        var run = ActorsimProcess.Run(dir.Path, "run", "s.json", "--out", "plain", "-q");   // a plain run ignores the section
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
     [Theory]
     [InlineData("parameters.chi=1,2", "$.parameters.chi: unknown parameter")]
     [InlineData("parameters.beta=0.001,-1", "$.parameters.beta: -1 is not allowed")]

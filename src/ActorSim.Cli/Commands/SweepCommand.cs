@@ -62,12 +62,17 @@ public static class SweepCommand
     {
         try
         {
+            Scenario baseScenario;
             if (text is null)
             {
-                ScenarioLoader.Load(path, ScenarioErrors.Limits());   // the file itself: readable, within its limits
+                baseScenario = ScenarioLoader.Load(path, ScenarioErrors.Limits());   // the file itself: readable, within its limits
                 text = File.ReadAllText(path);
             }
-            var axes = sets.Select(SweepAxis.Parse).ToList();
+            else baseScenario = ScenarioLoader.Parse(text, path, limits: ScenarioErrors.Limits());
+            // The file's sweep section first, then the --set axes (a --set of a key the section sweeps replaces it).
+            var setAxes = sets.Select(SweepAxis.Parse).ToList();
+            var axes = baseScenario.SweepAxes.Where(a => setAxes.All(s => s.Key != a.Key)).Concat(setAxes).ToList();
+            zip |= baseScenario.SweepZip;
             var members = SweepPlan.Members(axes, zip);
             int failing = 0;
             ScenarioException? first = null;

@@ -10,7 +10,7 @@ namespace ActorSim.Simulation.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopLevelKeys = ["model", "description", "parameters", "initial", "time", "run"];
+    private static readonly string[] TopLevelKeys = ["model", "description", "parameters", "initial", "time", "run", "sweep"];
     private static readonly string[] TimeKeys = ["end", "output_interval", "dt", "rtol", "atol"];
     private static readonly string[] RunKeys = ["blocks", "seed", "checkpoint"];
     private static readonly string[] CheckpointKeys = ["steps", "seconds", "directory"];
@@ -176,13 +176,19 @@ public static class ScenarioLoader
             }
         }
 
+        // sweep (used by actorsim sweep; a plain run ignores it)
+        IReadOnlyList<SweepAxis> sweepAxes = [];
+        bool sweepZip = false;
+        if (doc.TryGetPropertyValue("sweep", out var sweepNode))
+            (sweepAxes, sweepZip) = SweepAxis.ReadSection(sweepNode, Error);
+
         if (errors.Count > 0 || model is null || time is null || parameters is null || initial is null)
         {
             if (errors.Count == 0) Error("$", "the scenario is incomplete"); // unreachable in practice: every null above reports
             throw new ScenarioException(errors);
         }
 
-        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed, checkpoint), doc) { Choices = choices };
+        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed, checkpoint), doc) { Choices = choices, SweepAxes = sweepAxes, SweepZip = sweepZip };
         model.CheckConsistency(scenario, Error);
         if (errors.Count > 0) throw new ScenarioException(errors);
         return scenario;

@@ -36,6 +36,64 @@ public sealed partial record SweepAxis(string Key, IReadOnlyList<JsonNode?> Valu
         return new SweepAxis(key, ParseValues(raw, text), text);
     }
 
+    /// <summary>
+    /// The scenario's <c>sweep</c> section: <c>{ "axes": { "parameters.chi": [1, 2, 4], "run.seed": "1:8:1" }, "zip": false }</c>;
+    /// an axis is a JSON array of values, or a string as after <c>--set KEY=</c> (a list, a range, logspace). Problems
+    /// are reported through <paramref name="error"/> (path, message).
+    /// </summary>
+    public static (IReadOnlyList<SweepAxis> Axes, bool Zip) ReadSection(JsonNode? node, Action<string, string> error)
+    {
+        const string path = "$.sweep";
+        var axes = new List<SweepAxis>();
+        bool zip = false;
+        if (node is not JsonObject obj)
+        {
+            error(path, "must be an object: { \"axes\": { \"parameters.chi\": [1, 2, 4], \"run.seed\": \"1:8:1\" }, \"zip\": false }");
+            return (axes, zip);
+        }
+        foreach (var (name, _) in obj)
+            if (name is not ("axes" or "zip")) error($"{path}.{name}", "unknown key; allowed here: axes, zip");
+        if (obj.TryGetPropertyValue("zip", out var zipNode))
+        {
+            if (zipNode is JsonValue zv && zv.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False) zip = zv.GetValue<bool>();
+            else error($"{path}.zip", $"must be true or false, got {zipNode?.ToJsonString() ?? "null"}");
+        }
+        if (!obj.TryGetPropertyValue("axes", out var axesNode)) return (axes, zip);
+        if (axesNode is not JsonObject axesObj)
+        {
+            error($"{path}.axes", $"must be an object of KEY: values (an array, or a string such as \"1:8:1\"), got {axesNode?.ToJsonString() ?? "null"}");
+            return (axes, zip);
+        }
+        foreach (var (key, value) in axesObj)
+        {
+            string at = $"{path}.axes.{key}";
+            try
+            {
+                string normalized = ScenarioOverride.NormalizeKey(key, key);
+                switch (value)
+                {
+                    case JsonArray { Count: 0 }:
+                        error(at, "the list of values is empty; give at least one value");
+                        break;
+                    case JsonArray array:
+                        axes.Add(new SweepAxis(normalized, array.Select(v => v?.DeepClone()).ToList(), $"{normalized}={array.ToJsonString()}"));
+                        break;
+                    case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                        axes.Add(Parse($"{normalized}={v.GetValue<string>()}"));
+                        break;
+                    default:
+                        axes.Add(new SweepAxis(normalized, [value?.DeepClone()], $"{normalized}={value?.ToJsonString() ?? "null"}"));
+                        break;
+                }
+            }
+            catch (ScenarioException e)
+            {
+                foreach (var err in e.Errors) error(at, err.Message);
+            }
+        }
+        return (axes, zip);
+    }
+
     private static List<JsonNode?> ParseValues(string raw, string text)
     {
         if (LogspacePattern().Match(raw) is { Success: true } m)

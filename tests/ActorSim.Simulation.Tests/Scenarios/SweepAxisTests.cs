@@ -86,4 +86,30 @@ public class SweepAxisTests
         var e = Assert.Throws<ScenarioException>(() => SweepPlan.Members([SweepAxis.Parse("run.seed=1,2"), SweepAxis.Parse("run.seed=3")], zip: false));
         Assert.Contains("run.seed is swept twice", e.Errors[0].Message);
     }
+
+    private static string WithSweep(string section) =>
+        File.ReadAllText(Path.Combine(RepoRoot.Path, "scenarios", "may-nowak-ode.json")).TrimEnd().TrimEnd('}') + ", \"sweep\": " + section + " }";
+
+    [Fact]
+    public void A_sweep_section_in_the_scenario_gives_axes_and_a_plain_run_ignores_it()
+    {
+        var s = ScenarioLoader.Parse(WithSweep("""{ "axes": { "parameters.beta": [0.001, 0.002], "run.seed": "1:3:1", "time.end": 50 }, "zip": true }"""), "s.json");
+        Assert.True(s.SweepZip);
+        Assert.Equal(["parameters.beta", "run.seed", "time.end"], s.SweepAxes.Select(a => a.Key));
+        Assert.Equal(["0.001", "0.002"], s.SweepAxes[0].Values.Select(ScenarioOverride.Display));
+        Assert.Equal(["1", "2", "3"], s.SweepAxes[1].Values.Select(ScenarioOverride.Display));
+        Assert.Equal(["50"], s.SweepAxes[2].Values.Select(ScenarioOverride.Display));
+        Assert.Equal(0.002, s.P("beta"));   // the scenario itself is unchanged
+    }
+
+    [Fact]
+    public void A_bad_sweep_section_is_reported_with_its_paths()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(WithSweep("""{ "axes": { "run.seed": "5:1:1", "time.end": [] }, "zip": 3, "x": 1 }"""), "s.json"));
+        Assert.Contains(e.Errors, x => x.JsonPath == "$.sweep.x" && x.Message.Contains("unknown key"));
+        Assert.Contains(e.Errors, x => x.JsonPath == "$.sweep.zip" && x.Message.Contains("true or false"));
+        Assert.Contains(e.Errors, x => x.JsonPath == "$.sweep.axes.run.seed" && x.Message.Contains("is empty"));
+        Assert.Contains(e.Errors, x => x.JsonPath == "$.sweep.axes.time.end" && x.Message.Contains("empty"));
+        Assert.Single(Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(WithSweep("[1]"), "s.json")).Errors, x => x.JsonPath == "$.sweep");
+    }
 }
