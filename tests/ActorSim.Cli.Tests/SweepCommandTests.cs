@@ -198,6 +198,18 @@ public class SweepCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
     }
 
+    [Fact]
+    public void A_sweep_too_large_for_the_disk_is_refused_before_it_runs()
+    {
+        using var dir = new ScratchDir();
+        // each member writes 8·10^6 rows (several GB of text); 2000 of them need terabytes
+        var r = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--set", "time.end=4e6", "--set", "run.seed=1:2000:1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("the sweep is too large for this machine: the outputs of the 2000 members need about", r.StdErr);
+        Assert.Contains("--force-size", r.StdErr);
+        Assert.False(Directory.Exists(dir.File("sw")));
+    }
+
     [Theory]
     [InlineData("parameters.chi=1,2", "$.parameters.chi: unknown parameter")]
     [InlineData("parameters.beta=0.001,-1", "$.parameters.beta: -1 is not allowed")]

@@ -22,15 +22,16 @@ public static class SweepCommand
     {
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file every member starts from." };
         var outOption = new Option<string>("--out", "-o") { Description = "Sweep directory (created if missing): one directory per member, sweep.json (the plan) and sweep.csv (the table).", Required = true };
-        var setOption = ScenarioErrors.SetOption("An axis KEY=VALUES by JSON path: a list a,b,c, a range start:stop:step (stop included), logspace(a,b,n), or one value (the same for every member). Repeatable.");
+        var setOption = ScenarioErrors.SetOption("An axis KEY=VALUES by JSON path: a list a,b,c, a range start:stop:step (stop included), logspace(a,b,n), or one value (the same for every member). Repeatable; added to the axes of the scenario's \"sweep\" section (replacing one of the same key).");
         var zipOption = new Option<bool>("--zip") { Description = "Take the i-th value of every axis together (axes of equal length) instead of the product of the axes." };
         var jobsOption = new Option<int>("--jobs", "-j") { Description = "Members run at the same time (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var forceOption = new Option<bool>("--force") { Description = "Start over in a sweep directory that holds a different sweep (its member directories are replaced)." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress line and no summary; errors only." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Not yet supported for sweeps: members run in process." };
+        var forceSizeOption = SizeCheck.ForceOption();
         var command = new Command("sweep", "Run a parameter sweep or an ensemble (the product of --set axes, or --zip) in process, members in parallel, into one directory with a sweep.csv table.")
         {
-            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption,
+            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, forceSizeOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -47,7 +48,7 @@ public static class SweepCommand
             }
             string path = parse.GetRequiredValue(scenarioArg);
             string dir = parse.GetRequiredValue(outOption);
-            var plan = Prepare(path, parse.GetValue(setOption) ?? [], parse.GetValue(zipOption));
+            var plan = Prepare(path, parse.GetValue(setOption) ?? [], parse.GetValue(zipOption), sizeCheck: (dir, jobs, parse.GetValue(forceSizeOption)));
             if (plan is null) return ExitCodes.BadInput;
             return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation);
         });
@@ -58,7 +59,7 @@ public static class SweepCommand
     internal sealed record Plan(string File, string Text, IReadOnlyList<string> AxisTexts, bool Zip, IReadOnlyList<string> AxisKeys, IReadOnlyList<SweepMember> Members);
 
     /// <summary>The plan of a sweep with every member's scenario validated, or null after printing why not.</summary>
-    internal static Plan? Prepare(string path, IReadOnlyList<string> sets, bool zip, string? text = null)
+    internal static Plan? Prepare(string path, IReadOnlyList<string> sets, bool zip, string? text = null, (string Dir, int Jobs, bool Force)? sizeCheck = null)
     {
         try
         {
@@ -77,11 +78,12 @@ public static class SweepCommand
             int failing = 0;
             ScenarioException? first = null;
             SweepMember? firstMember = null;
+            var scenarios = new List<(string Name, Scenario Scenario)>();
             foreach (var m in members)
             {
                 try
                 {
-                    ScenarioLoader.Parse(text, path, m.Overrides, limits: ScenarioErrors.Limits());
+                    scenarios.Add((m.Name, ScenarioLoader.Parse(text, path, m.Overrides, limits: ScenarioErrors.Limits())));
                 }
                 catch (ScenarioException e)
                 {
@@ -95,6 +97,7 @@ public static class SweepCommand
                 ScenarioErrors.Print(path, first);
                 return null;
             }
+            if (sizeCheck is { } size && !SizeCheck.FitsSweep(scenarios, size.Jobs, size.Dir, size.Force)) return null;
             return new Plan(path, text, sets.ToList(), zip, axes.Select(a => a.Key).ToList(), members);
         }
         catch (ScenarioException e)
