@@ -129,6 +129,12 @@ public class SweepCommandTests
         var other = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--set", "parameters.beta=0.001,0.004");
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("holds a different sweep", other.StdErr);
+
+        // --force starts over: the earlier sweep's members are removed.
+        var forced = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "-q", "--force", "--set", "parameters.beta=0.001,0.004", "--set", "time.end=5");
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal(["0000_beta=0.001", "0001_beta=0.004"], Directory.GetDirectories(dir.File("sw")).Select(Path.GetFileName).Order());
+        Assert.Equal(3, Csv(dir.File("sw/sweep.csv")).Length);
     }
 
     [Fact]

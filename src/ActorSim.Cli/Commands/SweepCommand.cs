@@ -157,7 +157,8 @@ public static class SweepCommand
                         Console.Error.WriteLine($"{dir}: holds a different sweep (another scenario, axes or members; see {planFile}); choose another --out, or pass --force to start over");
                         return ExitCodes.BadInput;
                     }
-                    foreach (var m in plan.Members) DeleteMember(Path.Combine(dir, m.Name));
+                    foreach (string name in RecordedMemberNames(planFile).Concat(plan.Members.Select(m => m.Name)).Distinct())
+                        DeleteMember(Path.Combine(dir, name));
                 }
             }
             else if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !force)
@@ -223,10 +224,11 @@ public static class SweepCommand
                     status = "failed";
                     Console.Error.WriteLine($"{memberDir}: {RunCommand.RunFailure(e)}");
                 }
-                catch (Exception e) when (e is OutputDirectoryException or CheckpointException or ScenarioException or IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Any other failure of one member (its directory, an unexpected error) fails that member only.
                     status = "failed";
-                    Console.Error.WriteLine($"{memberDir}: {e.Message}");
+                    Console.Error.WriteLine($"{memberDir}: {(CliErrors.Find<IOException>(e) is { } io ? CliErrors.IoError(io) : e.Message)}");
                 }
                 if (status == "failed") Interlocked.Increment(ref failed);
                 if (status == "cancelled") cancelled = true;
@@ -256,6 +258,22 @@ public static class SweepCommand
         if (!File.Exists(csv)) return false;
         using var stream = File.OpenRead(csv);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) == row.ResultsSha256;
+    }
+
+    /// <summary>The member names of the plan in <paramref name="planFile"/> (none when it cannot be read).</summary>
+    private static IEnumerable<string> RecordedMemberNames(string planFile)
+    {
+        try
+        {
+            return (JsonNode.Parse(File.ReadAllText(planFile))?["members"] as JsonArray ?? [])
+                .Select(m => (string?)m?["name"]).OfType<string>()
+                .Where(n => n.Length > 0 && n.IndexOfAny(['/', '\\']) < 0 && n is not ("." or ".."))
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return [];
+        }
     }
 
     private static void DeleteMember(string memberDir)
