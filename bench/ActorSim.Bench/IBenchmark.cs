@@ -23,5 +23,6 @@ public static class BenchmarkRegistry
         new KineticBenchmark(),
         new CheckpointBenchmark(),
         new ExpressionConstraintBenchmark(),
+        new SweepBenchmark(),
     ];
 }

@@ -27,6 +27,7 @@ public static class CliApp
         root.Add(ModelCommands.Models());
         root.Add(ModelCommands.Describe());
         root.Add(ModelCommands.Init());
+        root.Add(SweepCommand.Build());
         return root;
     }
 

@@ -29,11 +29,12 @@ public static class RunCommand
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
+        var setOption = ScenarioErrors.SetOption();
         var dashboard = new DashboardOptions(DashboardSettings.DefaultPort);
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption, setOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -41,7 +42,8 @@ public static class RunCommand
             string path = parse.GetRequiredValue(scenarioArg);
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
-            if (!ScenarioErrors.TryLoad(path, out var scenario)) return ExitCodes.BadInput;
+            string[] sets = parse.GetValue(setOption) ?? [];
+            if (!ScenarioErrors.TryLoad(path, sets, out var scenario)) return ExitCodes.BadInput;
             if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _, localMemory: parse.GetValue(clusterOption) is null)) return ExitCodes.BadInput;
             bool serve = parse.GetValue(dashboardOption);
             DashboardSettings? dashboardSettings = null;
@@ -95,7 +97,7 @@ public static class RunCommand
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(
                     quiet, scenario.Time.End, progress => clusterOptions is null
                         ? LocalRunner.RunAsync(scenario, options, progress, cancellation)
-                        : ClusterRunner.RunAsync(scenario, File.ReadAllText(path), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation),
+                        : ClusterRunner.RunAsync(scenario, sets.Length == 0 ? File.ReadAllText(path) : scenario.Document.ToJsonString(), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation),
                     monitor);
                 if (!quiet) PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))

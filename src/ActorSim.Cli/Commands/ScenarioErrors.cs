@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using ActorSim.Simulation.Scenarios;
 
@@ -18,7 +19,7 @@ internal static class ScenarioErrors
     public const string MaxBytesVariable = "ACTORSIM_SCENARIO_MAX_BYTES";
 
     /// <summary>The default limits, with <see cref="MaxBytesVariable"/> as the file size limit when it is set.</summary>
-    private static ScenarioLimits Limits()
+    internal static ScenarioLimits Limits()
     {
         string? value = Environment.GetEnvironmentVariable(MaxBytesVariable);
         if (string.IsNullOrWhiteSpace(value)) return ScenarioLimits.Default;
@@ -28,11 +29,27 @@ internal static class ScenarioErrors
     }
 
     /// <summary>The validated scenario at <paramref name="path"/>, or false after printing why it was rejected.</summary>
-    public static bool TryLoad(string path, [NotNullWhen(true)] out Scenario? scenario)
+    public static bool TryLoad(string path, [NotNullWhen(true)] out Scenario? scenario) => TryLoad(path, [], out scenario);
+
+    /// <summary>
+    /// The <c>--set KEY=VALUE</c> option of run, validate and sweep (repeatable): a scenario value replaced by its JSON path
+    /// before validation.
+    /// </summary>
+    public static Option<string[]> SetOption(string description = "Override a scenario value by its JSON path before validation, e.g. --set parameters.chi=5.5 --set run.seed=7 (repeatable).") =>
+        new("--set") { Description = description, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+
+    /// <summary>The overrides of <paramref name="sets"/> (<c>KEY=VALUE</c>); a malformed one throws a <see cref="ScenarioException"/>.</summary>
+    public static IReadOnlyList<ScenarioOverride> Overrides(IEnumerable<string>? sets) => (sets ?? []).Select(ScenarioOverride.Parse).ToList();
+
+    /// <summary>
+    /// The validated scenario at <paramref name="path"/> with the <c>--set</c> overrides <paramref name="sets"/> applied,
+    /// or false after printing why it was rejected (an error caused by an override names it).
+    /// </summary>
+    public static bool TryLoad(string path, IEnumerable<string>? sets, [NotNullWhen(true)] out Scenario? scenario)
     {
         try
         {
-            scenario = ScenarioLoader.Load(path, Limits());
+            scenario = ScenarioLoader.Load(path, Overrides(sets), Limits());
             return true;
         }
         catch (ScenarioException e)

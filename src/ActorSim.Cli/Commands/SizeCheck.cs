@@ -46,6 +46,36 @@ internal static class SizeCheck
         return false;
     }
 
+    /// <summary>
+    /// Whether a sweep fits this machine: its <paramref name="jobs"/> largest members at once in memory, every member's
+    /// outputs on the disk of <paramref name="outDir"/>, and each member within the step limit; false after printing why
+    /// not (unless <paramref name="force"/>).
+    /// </summary>
+    public static bool FitsSweep(IReadOnlyList<(string Name, Scenario Scenario)> members, int jobs, string outDir, bool force)
+    {
+        if (members.Count == 0) return true;
+        var estimates = members.Select(m => (m.Name, Estimate: ResourceEstimator.Estimate(m.Scenario))).ToList();
+        string file = members[0].Scenario.SourceFile;
+        var problems = new List<string>();
+        double memory = estimates.Select(e => e.Estimate.MemoryBytes).OrderDescending().Take(jobs).Sum();
+        if (FreeMemory() is { } free && memory > Share * free)
+            problems.Add($"{Math.Min(jobs, members.Count)} members at once (--jobs {jobs}) need about {ResourceEstimate.Bytes(memory)} of memory, more than the {ResourceEstimate.Bytes(free)} free on this machine; lower --jobs");
+        double disk = estimates.Sum(e => e.Estimate.DiskBytes);
+        if (FreeDisk(outDir) is { } freeDisk && disk > Share * freeDisk)
+            problems.Add($"the outputs of the {members.Count} members need about {ResourceEstimate.Bytes(disk)} of disk, more than the {ResourceEstimate.Bytes(freeDisk)} free for {outDir}");
+        var longest = estimates.MaxBy(e => e.Estimate.Steps);
+        if (longest.Estimate.Steps > ResourceEstimate.MaxSteps)
+            problems.Add($"member {longest.Name} takes about {ResourceEstimate.Count(longest.Estimate.Steps)} steps ({longest.Estimate.StepKeys}), more than the {ResourceEstimate.Count(ResourceEstimate.MaxSteps)} allowed");
+        if (problems.Count == 0) return true;
+        if (force)
+        {
+            foreach (string p in problems) Console.Error.WriteLine($"{file}: warning (--force-size): {p}");
+            return true;
+        }
+        foreach (string p in problems) Console.Error.WriteLine($"{file}: the sweep is too large for this machine: {p}; make it smaller, or pass --force-size to try anyway");
+        return false;
+    }
+
     /// <summary>The memory this process may still use, in bytes: MemAvailable, the cgroup's limit less its use, the GC's heap limit; null when unknown.</summary>
     internal static double? FreeMemory()
     {

@@ -15,11 +15,12 @@ public static class ValidateCommand
         var scenarioArg = new Argument<string>("scenario") { Description = "Path of the scenario JSON file." };
         var outOption = new Option<string>("--out", "-o") { Description = "Output directory the run would write (its free disk is checked; default: the current directory).", DefaultValueFactory = _ => "." };
         var forceSize = SizeCheck.ForceOption();
-        var command = new Command("validate", "Check a scenario file (every field, its type and allowed values, and whether it fits this machine) without running it.") { scenarioArg, outOption, forceSize };
+        var setOption = ScenarioErrors.SetOption();
+        var command = new Command("validate", "Check a scenario file (every field, its type and allowed values, and whether it fits this machine) without running it.") { scenarioArg, outOption, forceSize, setOption };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
-            if (!ScenarioErrors.TryLoad(path, out var s)) return ExitCodes.BadInput;
+            if (!ScenarioErrors.TryLoad(path, parse.GetValue(setOption), out var s)) return ExitCodes.BadInput;
             if (!SizeCheck.Fits(s, parse.GetValue(outOption) ?? ".", parse.GetValue(forceSize), out var estimate)) return ExitCodes.BadInput;
             var model = ModelCatalog.Find(s.Model)!;
             Console.Out.WriteLine($"{path}: valid — model {s.Model} ({model.Summary}); " +

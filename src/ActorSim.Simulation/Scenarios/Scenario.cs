@@ -20,6 +20,12 @@ public sealed record Scenario(
     /// <summary>String-valued settings of <c>parameters</c> and <c>initial</c> (choices), by name.</summary>
     public IReadOnlyDictionary<string, string> Choices { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The axes of the scenario's <c>sweep</c> section (none when it has none); used by <c>actorsim sweep</c>, ignored by a run.</summary>
+    public IReadOnlyList<SweepAxis> SweepAxes { get; init; } = [];
+
+    /// <summary>The <c>sweep.zip</c> setting: the i-th values of the axes together instead of their product.</summary>
+    public bool SweepZip { get; init; }
+
     /// <summary>The choice named <paramref name="name"/> (validated to exist, or defaulted).</summary>
     public string Choice(string name) => Choices[name];
 

@@ -10,7 +10,7 @@ namespace ActorSim.Simulation.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopLevelKeys = ["$schema", "model", "description", "parameters", "initial", "time", "run"];
+    private static readonly string[] TopLevelKeys = ["$schema", "model", "description", "parameters", "initial", "time", "run", "sweep"];
     private static readonly string[] TimeKeys = ["end", "output_interval", "dt", "rtol", "atol"];
     private static readonly string[] RunKeys = ["blocks", "seed", "checkpoint"];
     private static readonly string[] CheckpointKeys = ["steps", "seconds", "directory"];
@@ -35,6 +35,57 @@ public static class ScenarioLoader
         if (text.Length > limits.MaxFileBytes)
             throw new ScenarioException([new ScenarioError(file, "$", $"the scenario is more than {ScenarioLimits.Bytes(limits.MaxFileBytes)}, the limit of scenario files")]);
         return ParseUtf8(ScenarioText.ToUtf8(System.Text.Encoding.UTF8.GetBytes(text), file), file, models, limits);
+    }
+
+    /// <summary>
+    /// Reads the scenario file at <paramref name="path"/>, applies <paramref name="overrides"/> (<c>--set KEY=VALUE</c>)
+    /// and validates the result exactly like a file; errors at an overridden path name the <c>--set</c> that gave the value.
+    /// </summary>
+    public static Scenario Load(string path, IReadOnlyList<ScenarioOverride> overrides, ScenarioLimits? limits = null)
+    {
+        limits ??= ScenarioLimits.Default;
+        if (overrides.Count == 0) return Load(path, limits);
+        return ParseWithOverrides(ScenarioText.ToUtf8(ScenarioText.ReadFile(path, limits), path), path, overrides, null, limits);
+    }
+
+    /// <summary>Validates scenario JSON <paramref name="text"/> with <paramref name="overrides"/> applied (see <see cref="Load(string, IReadOnlyList{ScenarioOverride}, ScenarioLimits?)"/>).</summary>
+    public static Scenario Parse(string text, string file, IReadOnlyList<ScenarioOverride> overrides, IReadOnlyList<IModelDefinition>? models = null, ScenarioLimits? limits = null)
+    {
+        limits ??= ScenarioLimits.Default;
+        if (overrides.Count == 0) return Parse(text, file, models, limits);
+        if (text.Length > limits.MaxFileBytes)
+            throw new ScenarioException([new ScenarioError(file, "$", $"the scenario is more than {ScenarioLimits.Bytes(limits.MaxFileBytes)}, the limit of scenario files")]);
+        return ParseWithOverrides(ScenarioText.ToUtf8(System.Text.Encoding.UTF8.GetBytes(text), file), file, overrides, models, limits);
+    }
+
+    private static Scenario ParseWithOverrides(byte[] utf8, string file, IReadOnlyList<ScenarioOverride> overrides, IReadOnlyList<IModelDefinition>? models, ScenarioLimits limits)
+    {
+        // The file itself must be readable JSON (its own syntax errors and duplicate keys are its own); then the
+        // overrides are applied to its nodes and the result is validated as a whole.
+        var errors = ScenarioText.Scan(utf8, file, limits);
+        if (errors.Count > 0) throw new ScenarioException(errors);
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = limits.MaxDepth });
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new ScenarioException([new ScenarioError(file, "$", $"not valid JSON: {FirstSentence(e.Message)}")]);
+        }
+        if (root is not JsonObject doc) return ParseUtf8(utf8, file, models, limits);   // reports that it is not an object
+        var applyErrors = new List<ScenarioError>();
+        var changed = ScenarioOverride.Apply(doc, overrides, file, applyErrors);
+        try
+        {
+            var scenario = ParseUtf8(System.Text.Encoding.UTF8.GetBytes(changed.ToJsonString()), file, models, limits);
+            if (applyErrors.Count > 0) throw new ScenarioException(applyErrors);
+            return scenario;
+        }
+        catch (ScenarioException e) when (e.Errors != applyErrors)
+        {
+            throw new ScenarioException([.. applyErrors, .. ScenarioOverride.Annotate(e, overrides).Errors]);
+        }
     }
 
     private static Scenario ParseUtf8(byte[] utf8, string file, IReadOnlyList<IModelDefinition>? models, ScenarioLimits limits)
@@ -129,13 +180,19 @@ public static class ScenarioLoader
             }
         }
 
+        // sweep (used by actorsim sweep; a plain run ignores it)
+        IReadOnlyList<SweepAxis> sweepAxes = [];
+        bool sweepZip = false;
+        if (doc.TryGetPropertyValue("sweep", out var sweepNode))
+            (sweepAxes, sweepZip) = SweepAxis.ReadSection(sweepNode, Error);
+
         if (errors.Count > 0 || model is null || time is null || parameters is null || initial is null)
         {
             if (errors.Count == 0) Error("$", "the scenario is incomplete"); // unreachable in practice: every null above reports
             throw new ScenarioException(errors);
         }
 
-        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed, checkpoint), doc) { Choices = choices };
+        var scenario = new Scenario(file, model.Name, description, parameters, initial, time, new RunSettings(blocks, seed, checkpoint), doc) { Choices = choices, SweepAxes = sweepAxes, SweepZip = sweepZip };
         model.CheckConsistency(scenario, Error);
         if (errors.Count > 0) throw new ScenarioException(errors);
         return scenario;
