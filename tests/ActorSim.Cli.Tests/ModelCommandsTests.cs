@@ -8,6 +8,19 @@ public class ModelCommandsTests
     public static TheoryData<string> ModelNames() => new(ModelCatalog.All.Select(m => m.Name));
 
     [Fact]
+    public void The_generated_scenario_key_reference_equals_the_model_definitions()
+    {
+        string path = Path.Combine(RepoRoot.Path, "docs", "scenario-keys.md");
+        string expected = Commands.ModelCommands.KeysMarkdown();
+        if (Environment.GetEnvironmentVariable("ACTORSIM_WRITE_DOCS") == "1") File.WriteAllText(path, expected);
+        Assert.True(File.Exists(path), "docs/scenario-keys.md is missing: run this test with ACTORSIM_WRITE_DOCS=1");
+        Assert.True(File.ReadAllText(path) == expected,
+            "docs/scenario-keys.md differs from the model definitions: run this test with ACTORSIM_WRITE_DOCS=1 and commit the page");
+        foreach (var m in ModelCatalog.All)
+            foreach (var spec in m.Parameters.Concat(m.Initial)) Assert.Contains($"| `{spec.Name}` |", expected);
+    }
+
+    [Fact]
     public void Models_lists_every_model_with_its_summary()
     {
         var r = ActorsimProcess.Run(RepoRoot.Path, "models");

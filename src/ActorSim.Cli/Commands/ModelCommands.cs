@@ -82,6 +82,34 @@ public static class ModelCommands
         return sb.ToString();
     }
 
+    /// <summary>
+    /// docs/scenario-keys.md: every model's parameters and initial values as Markdown tables, generated from the model
+    /// definitions (the same data as <c>describe</c>); a test keeps the shipped page equal to this text.
+    /// </summary>
+    public static string KeysMarkdown()
+    {
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+        var sb = new StringBuilder();
+        sb.Append("# Scenario keys by model (generated)\n\n");
+        sb.Append("Generated from the model definitions — the same tables as `actorsim describe MODEL` — and kept equal to them by\n");
+        sb.Append("a test (`ModelCommandsTests`; regenerate with `ACTORSIM_WRITE_DOCS=1`). The narrative reference, with the keys\n");
+        sb.Append("shared by every model (`time`, `run`), is [scenarios.md](scenarios.md); the equations are on [models.md](models.md).\n");
+        foreach (var model in ModelCatalog.All)
+        {
+            sb.Append("\n## `").Append(model.Name).Append("`\n\n").Append(model.Summary).Append(". `run.blocks`: at most ")
+              .Append(model.MaxBlocks.ToString(CultureInfo.InvariantCulture)).Append(".\n");
+            foreach (var (title, specs) in new[] { ("parameters", model.Parameters), ("initial", model.Initial) })
+            {
+                if (specs.Count == 0) continue;
+                sb.Append("\n`").Append(title).Append("`:\n\n| key | unit | default | allowed | meaning |\n|---|---|---|---|---|\n");
+                foreach (var spec in specs)
+                    sb.Append("| `").Append(spec.Name).Append("` | ").Append(Cell(spec.Unit)).Append(" | ").Append(Cell(DefaultText(spec)))
+                      .Append(" | ").Append(Cell(spec.Allowed)).Append(" | ").Append(Cell(spec.Description)).Append(" |\n");
+            }
+        }
+        return sb.ToString();
+    }
+
     /// <summary>The default as a scenario file writes it: a number, a quoted choice, or "required".</summary>
     public static string DefaultText(ValueSpec spec) => spec.Kind switch
     {
