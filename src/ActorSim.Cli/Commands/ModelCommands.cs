@@ -96,8 +96,8 @@ public static class ModelCommands
         sb.Append("shared by every model (`time`, `run`), is [scenarios.md](scenarios.md); the equations are on [models.md](models.md).\n");
         foreach (var model in ModelCatalog.All)
         {
-            sb.Append("\n## `").Append(model.Name).Append("`\n\n").Append(model.Summary).Append(". `run.blocks`: at most ")
-              .Append(model.MaxBlocks.ToString(CultureInfo.InvariantCulture)).Append(".\n");
+            sb.Append("\n## `").Append(model.Name).Append("`\n\n")
+              .Append(Wrap($"{model.Summary}. `run.blocks`: at most {model.MaxBlocks.ToString(CultureInfo.InvariantCulture)}.", 118)).Append('\n');
             foreach (var (title, specs) in new[] { ("parameters", model.Parameters), ("initial", model.Initial) })
             {
                 if (specs.Count == 0) continue;
@@ -106,6 +106,21 @@ public static class ModelCommands
                     sb.Append("| `").Append(spec.Name).Append("` | ").Append(Cell(spec.Unit)).Append(" | ").Append(Cell(DefaultText(spec)))
                       .Append(" | ").Append(Cell(spec.Allowed)).Append(" | ").Append(Cell(spec.Description)).Append(" |\n");
             }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Breaks <paramref name="text"/> into lines of at most <paramref name="width"/> characters at spaces.</summary>
+    private static string Wrap(string text, int width)
+    {
+        var sb = new StringBuilder();
+        int line = 0;
+        foreach (string word in text.Split(' '))
+        {
+            if (line > 0 && line + 1 + word.Length > width) { sb.Append('\n'); line = 0; }
+            else if (line > 0) { sb.Append(' '); line++; }
+            sb.Append(word);
+            line += word.Length;
         }
         return sb.ToString();
     }
