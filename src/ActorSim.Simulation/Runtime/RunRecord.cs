@@ -139,6 +139,7 @@ internal sealed class RunRecord
     private void Write(JsonObject doc)
     {
         foreach (var (key, value) in Extra) doc[key] = value?.DeepClone();
+        Output.JsonNumbers.ReplaceNonFinite(doc); // infinities and NaN (an overflowed R0, say) are written as null
         bool final = (string?)doc["status"] != "running";
         string path = Path.Combine(directory, "run.json");
         string reserve = Path.Combine(directory, ReserveFileName);
