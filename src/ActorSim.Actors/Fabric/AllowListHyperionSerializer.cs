@@ -8,9 +8,9 @@ namespace ActorSim.Actors.Fabric;
 /// against <see cref="AllowListTypeFilter"/>. A payload naming any other type fails to deserialize: Akka.Remote logs
 /// the error and drops that message, the connection and the node keep running.
 /// </summary>
-public sealed class AllowListHyperionSerializer(ExtendedActorSystem system) : HyperionSerializer(system, Settings)
+public sealed class AllowListHyperionSerializer(ExtendedActorSystem system) : HyperionSerializer(system, AllowListSettings)
 {
-    private static readonly HyperionSerializerSettings Settings = new(
+    private static readonly HyperionSerializerSettings AllowListSettings = new(
         preserveObjectReferences: true,
         versionTolerance: true,
         knownTypesProvider: typeof(NoKnownTypesProvider),

@@ -67,9 +67,6 @@ public sealed class NodeMembership : ReceiveActor
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
 
-    /// <summary>Starts the membership actor of <paramref name="system"/> at <c>/user/actorsim-membership</c>.</summary>
-    public static IActorRef Start(ActorSystem system) => system.ActorOf(Props.Create(() => new NodeMembership()), Name);
-
     protected override void PreStart() =>
         AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember));
@@ -90,4 +87,11 @@ public sealed class NodeMembership : ReceiveActor
         var e = create(id);
         foreach (var s in _subscribers) s.Tell(e);
     }
+}
+
+/// <summary>Starting <see cref="NodeMembership"/>.</summary>
+public static class NodeMembershipSystem
+{
+    /// <summary>Starts the membership actor of <paramref name="system"/> at <c>/user/actorsim-membership</c>.</summary>
+    public static IActorRef StartNodeMembership(this ActorSystem system) => system.ActorOf(Props.Create(() => new NodeMembership()), NodeMembership.Name);
 }

@@ -113,7 +113,6 @@ public static class RuntimeWire
     {
         long rows = 0;
         string sha = "";
-        string? analysis = null;
         while (r.NextField())
         {
             switch (r.Field)

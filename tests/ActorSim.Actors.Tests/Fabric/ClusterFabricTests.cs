@@ -36,7 +36,7 @@ public sealed class ClusterFabricTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var b = Start(FabricTestNodes.Settings("b", 0, seedPort, "worker"));
         await Task.WhenAll(FabricSystem.WhenUp(a, TimeSpan.FromSeconds(30)), FabricSystem.WhenUp(b, TimeSpan.FromSeconds(30)));
 
-        var membership = NodeMembership.Start(a);
+        var membership = a.StartNodeMembership();
         var events = CreateTestProbe(a);
         membership.Tell(new SubscribeNodes(events.Ref));
         var ups = new[] { events.ExpectMsg<NodeUp>(TimeSpan.FromSeconds(20)), events.ExpectMsg<NodeUp>(TimeSpan.FromSeconds(20)) };
