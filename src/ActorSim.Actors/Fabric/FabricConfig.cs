@@ -4,8 +4,7 @@ using Akka.Configuration;
 namespace ActorSim.Actors.Fabric;
 
 /// <summary>
-/// The HOCON ActorSim's actor systems run with. In process (the embedded default) a plain local system: no remoting,
-/// no port. On a cluster: Akka.Cluster over Akka.Remote (DotNetty TCP, optionally mutual TLS), phi-accrual failure
+/// The HOCON of ActorSim's cluster members: Akka.Cluster over Akka.Remote (DotNetty TCP, optionally mutual TLS), phi-accrual failure
 /// detection tuned for a LAN, the split brain resolver with the <c>keep-majority</c> strategy, and serialization of
 /// control messages through Hyperion restricted to an allow-list (<see cref="AllowListHyperionSerializer"/>) with
 /// bulk <c>double[]</c> payloads as raw little-endian doubles (<see cref="DoubleArraySerializer"/>).
@@ -33,9 +32,6 @@ public static class FabricConfig
           actor.debug.unhandled = off
         }
         """;
-
-    /// <summary>A local actor system: no remoting, no open port.</summary>
-    public static Config Local() => ConfigurationFactory.ParseString(Logging + "\nakka.actor.provider = local\n");
 
     /// <summary>A cluster member with <paramref name="settings"/>.</summary>
     public static Config Cluster(FabricSettings settings)

@@ -49,9 +49,6 @@ public sealed record FabricSettings(string NodeId, string Host, int Port, IReadO
     /// <summary>Akka.Remote's protocol: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
     public string Protocol => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
 
-    /// <summary>The Akka address of the node at <paramref name="hostAndPort"/> in a cluster with these settings.</summary>
-    public string AddressOf(string hostAndPort) => FabricConfig.SeedAddress(Protocol, SystemName, hostAndPort);
-
     /// <summary>The role that carries <see cref="NodeId"/>.</summary>
     public string IdentityRole => NodeIdentity.Role(NodeId);
 }

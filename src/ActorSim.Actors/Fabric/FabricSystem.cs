@@ -4,17 +4,12 @@ using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ActorSim.Actors.Fabric;
 
-/// <summary>Starts ActorSim's Akka.NET actor systems: a local one for in-process runs, or a cluster member.</summary>
+/// <summary>Starts ActorSim's Akka.NET cluster members.</summary>
 public static class FabricSystem
 {
-    /// <summary>A local actor system (no remoting, no port): the embedded default.</summary>
-    public static Akka.Actor.ActorSystem CreateLocal(string name = FabricConfig.SystemName) =>
-        Akka.Actor.ActorSystem.Create(name, FabricConfig.Local());
-
     /// <summary>
     /// A cluster member: binds <see cref="FabricSettings.Host"/>:<see cref="FabricSettings.Port"/> and joins through the seed
-    /// nodes (with none it founds a cluster of its own). Membership is not awaited: subscribe to <see cref="NodeMembership"/>
-    /// or use <see cref="WhenUp"/>.
+    /// nodes (with none it founds a cluster of its own). Membership is not awaited: use <see cref="WhenUp"/>.
     /// </summary>
     public static Akka.Actor.ActorSystem CreateClusterNode(FabricSettings settings)
     {

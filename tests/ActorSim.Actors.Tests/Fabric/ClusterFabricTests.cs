@@ -36,12 +36,13 @@ public sealed class ClusterFabricTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var b = Start(FabricTestNodes.Settings("b", 0, seedPort, "worker"));
         await Task.WhenAll(FabricSystem.WhenUp(a, TimeSpan.FromSeconds(30)), FabricSystem.WhenUp(b, TimeSpan.FromSeconds(30)));
 
-        var membership = a.StartNodeMembership();
-        var events = CreateTestProbe(a);
-        membership.Tell(new SubscribeNodes(events.Ref));
-        var ups = new[] { events.ExpectMsg<NodeUp>(TimeSpan.FromSeconds(20)), events.ExpectMsg<NodeUp>(TimeSpan.FromSeconds(20)) };
-        Assert.Equal(["a", "b"], ups.Select(u => u.NodeId).Order());
-        Assert.Equal(["worker"], ups.Single(u => u.NodeId == "b").Roles);
+        // Both are Up members, named by their identity role, with their own roles.
+        await AwaitAssertAsync(() =>
+        {
+            var up = Akka.Cluster.Cluster.Get(a).State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).ToArray();
+            Assert.Equal(["a", "b"], up.Select(m => NodeIdentity.Of(m.Roles)).Order());
+            Assert.Equal(["worker"], up.Single(m => NodeIdentity.Of(m.Roles) == "b").Roles.Where(r => !r.StartsWith(NodeIdentity.Prefix, StringComparison.Ordinal)));
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
 
         a.ActorOf(Props.Create(() => new FabricEcho("a")), "echo");
         var echo = await b.ActorSelection($"akka.tcp://actorsim@127.0.0.1:{seedPort}/user/echo").ResolveOne(TimeSpan.FromSeconds(10));
