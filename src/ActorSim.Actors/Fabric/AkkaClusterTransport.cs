@@ -42,6 +42,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     private readonly FabricSettings _settings;
     private readonly TimeSpan _joinTimeout;
     private readonly ConcurrentDictionary<string, Peer> _peers = new(StringComparer.Ordinal);
+    private string _fingerprint = "";
     private Akka.Actor.ActorSystem? _system;
     private TransportContext? _context;
     private ILogger? _log;
@@ -93,12 +94,13 @@ public sealed class AkkaClusterTransport : IClusterTransport
         if (_context is not null) throw new InvalidOperationException("The transport has already been started.");
         _context = context;
         _log = context.LoggerFactory.CreateLogger("ActorSim.Actors.Fabric.AkkaClusterTransport");
-        // The fingerprint binds the cluster id too (computed here, where the id is known).
         // The cluster secret and id give the fingerprint role that keeps clusters apart.
         var fingerprint = Fingerprint(context.Secret ?? throw new ClusterConfigurationException("the Akka transport needs the cluster secret"), context.ClusterId);
         _fingerprint = fingerprint;
+        string coordinatorRole = CoordinatorRoleFor(fingerprint);
+        bool candidate = context.LeaderCandidate && !IsSubmitter;
         var roles = new List<string> { IsSubmitter ? SubmitterRole : NodeRole, fingerprint };
-        if (context.LeaderCandidate && !IsSubmitter) roles.Add(CoordinatorRoleFor(fingerprint));
+        if (candidate) roles.Add(coordinatorRole);
         roles.AddRange(_settings.Roles);
         var settings = _settings with { NodeId = context.NodeId, Roles = roles.Distinct().ToArray(), MajorityRole = NodeRole };
         Akka.Actor.ActorSystem system;
@@ -141,9 +143,9 @@ public sealed class AkkaClusterTransport : IClusterTransport
             await system.Terminate().ConfigureAwait(false);
             throw new ClusterConfigurationException($"Node id '{context.NodeId}' is already in use in cluster '{context.ClusterId}' (by {clash.Address}); give every node its own name");
         }
-        if (roles.Contains(CoordinatorRoleFor(fingerprint)))
+        if (candidate)
             system.ActorOf(ClusterSingletonManager.Props(Props.Create(() => new LeaderToken(context.OnLeadershipChanged)), PoisonPill.Instance,
-                ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRoleFor(fingerprint)).WithSingletonName("leader")), LeaderName);
+                ClusterSingletonManagerSettings.Create(system).WithRole(coordinatorRole).WithSingletonName("leader")), LeaderName);
         AkkaCluster.Get(system).RegisterOnMemberRemoved(() =>
         {
             if (Volatile.Read(ref _stopped) == 0)
@@ -154,8 +156,6 @@ public sealed class AkkaClusterTransport : IClusterTransport
         });
         _log.LogInformation("Node '{NodeId}' is up in cluster '{ClusterId}' at {Address}", context.NodeId, context.ClusterId, SelfAddress);
     }
-
-    private string _fingerprint = "";
 
     /// <summary>The role of the nodes that may hold the leadership of the cluster with <paramref name="fingerprint"/>.</summary>
     private static string CoordinatorRoleFor(string fingerprint) => "coordinator-" + fingerprint[3..];
@@ -199,7 +199,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
 
     /// <inheritdoc />
     public Task<bool> IsNodePresentAsync(string nodeId, CancellationToken cancellationToken) =>
-        Task.FromResult(_peers.TryGetValue(nodeId, out var peer) && peer.Reachable);
+        Task.FromResult(_peers.TryGetValue(nodeId, out var peer) && peer.Reachable && peer.Connected);
 
     /// <inheritdoc />
     public async Task StopAsync()
@@ -236,7 +236,10 @@ public sealed class AkkaClusterTransport : IClusterTransport
 
     // ---- Peers ---------------------------------------------------------------------------------------------
 
-    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable);
+    /// <summary>A member of this cluster: <paramref name="Reachable"/> is the failure detector's view (from member events),
+    /// <paramref name="Connected"/> whether the connection to it is up (from the remoting's association events). The two
+    /// are kept apart so that a late member event cannot undo a dropped connection.</summary>
+    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable, bool Connected);
 
     private void OnMember(Member member, bool up, bool reachable)
     {
@@ -250,17 +253,13 @@ public sealed class AkkaClusterTransport : IClusterTransport
         // The first member with an id keeps it: a second node started with the same id is refused (and leaves).
         if (_peers.TryGetValue(id, out var known) && known.Address != member.Address) return;
         var inbox = known?.Inbox ?? ((ExtendedActorSystem)_system).Provider.ResolveActorRef(new RootActorPath(member.Address) / "user" / InboxName);
-        _peers[id] = new Peer(member.Address, inbox, reachable);
+        _peers[id] = new Peer(member.Address, inbox, reachable, known?.Connected ?? true);
     }
 
     private void OnConnection(Address address, bool connected)
     {
         foreach (var (id, peer) in _peers)
-        {
-            if (peer.Address != address) continue;
-            if (!connected) _peers[id] = peer with { Reachable = false };
-            else if (_system is not null && AkkaCluster.Get(_system).State.Unreachable.All(m => m.Address != address)) _peers[id] = peer with { Reachable = true };
-        }
+            if (peer.Address == address) _peers[id] = peer with { Connected = connected };
     }
 
     /// <summary>Keeps <see cref="_peers"/> in step with the cluster's members.</summary>

@@ -400,13 +400,13 @@ public static class ClusterRunner
                 case FromEpoch { Message: RunCompleted c }:
                     return new EpochEnd(c, null);
                 case FromEpoch { Message: RunFailed { Recoverable: true } f }:
-                    return new EpochEnd(null, (new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached)));
+                    return new EpochEnd(null, new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached));
                 case FromEpoch { Message: RunFailed f }:
                     throw new RunFailedException(f.Error);
                 case MemberCrashed c when involved.Contains(c.NodeId):
-                    return new EpochEnd(null, (NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached)));
+                    return new EpochEnd(null, NodeLost(accepted, c.NodeId, $"crashed ({c.Reason})", c.SilentFor, stepReached, tReached));
                 case MemberLeft l when involved.Contains(l.NodeId):
-                    return new EpochEnd(null, (NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached)));
+                    return new EpochEnd(null, NodeLost(accepted, l.NodeId, "left the cluster", TimeSpan.Zero, stepReached, tReached));
             }
         }
     }

@@ -332,8 +332,7 @@ public static partial class ClusterSettingsLoader
     /// <summary>Expands a leading <c>~/</c> and <c>$VAR</c> / <c>${VAR}</c>, and makes a relative path absolute against <paramref name="baseDir"/>.</summary>
     public static string ExpandPath(string path, string baseDir)
     {
-        var expanded = EnvironmentReference().Replace(path, m =>
-            Environment.GetEnvironmentVariable(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) ?? "");
+        var expanded = ExpandVariables(path, Environment.GetEnvironmentVariable);
         if (expanded == "~" || expanded.StartsWith("~/", StringComparison.Ordinal))
             expanded = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), expanded.Length > 2 ? expanded[2..] : "");
         return Path.GetFullPath(expanded, baseDir);
