@@ -7,13 +7,7 @@ namespace ActorSim.Numerics.Tests.Muscle;
 /// <summary>The per-stage block kernels must not allocate (hot-data rule): measured with the thread's allocation counter.</summary>
 public class AllocationTests
 {
-    private static long Allocated(Action a)
-    {
-        a(); a(); // warm up (JIT, static init)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        a();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Allocated(Action a) => AllocationProbe.MinAllocated(a);
 
     [Fact]
     public void Particle_block_stage_kernel_with_interactions_allocates_nothing()
