@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Diagnostics;
 using ActorSim.Actors;
 
@@ -24,12 +25,12 @@ public sealed class PingPongBenchmark : IBenchmark
     public int Run(string[] args)
     {
         int n = args.Length > 0 ? int.Parse(args[0]) : 200_000;
-        var system = new ActorSystem("bench");
+        var system = ActorRuntime.CreateLocal("bench");
         for (int round = 0; round < 3; round++)
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var a = system.ActorOf(Props.Create(() => new Player(done)), $"a{round}");
-            var b = system.ActorOf(Props.Create(() => new Player(done)), $"b{round}");
+            var a = system.ActorOf(ActorFactory.Props(() => new Player(done)), $"a{round}");
+            var b = system.ActorOf(ActorFactory.Props(() => new Player(done)), $"b{round}");
             var sw = Stopwatch.StartNew();
             a.Tell(new Ball(2 * n), b);
             done.Task.Wait();

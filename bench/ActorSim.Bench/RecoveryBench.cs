@@ -1,3 +1,4 @@
+using ActorSim.Actors;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;

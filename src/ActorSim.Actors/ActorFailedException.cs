@@ -1,7 +1,7 @@
 namespace ActorSim.Actors;
 
 /// <summary>
-/// An actor failed and the failure was escalated. <see cref="Path"/> and <see cref="MessageType"/>
+/// An actor failed while processing a message (see <see cref="Actor"/>). <see cref="Path"/> and <see cref="MessageType"/>
 /// identify the actor where the failure originated; <see cref="Exception.InnerException"/> is the cause.
 /// </summary>
 public sealed class ActorFailedException : Exception
@@ -10,7 +10,7 @@ public sealed class ActorFailedException : Exception
     /// <param name="path">The failing actor.</param>
     /// <param name="messageType">Type of the message being processed, or <c>null</c> if the actor failed while starting.</param>
     /// <param name="cause">The original exception.</param>
-    public ActorFailedException(ActorPath path, Type? messageType, Exception cause)
+    public ActorFailedException(string path, Type? messageType, Exception cause)
         : base(Format(path, messageType, cause), cause)
     {
         Path = path;
@@ -18,12 +18,12 @@ public sealed class ActorFailedException : Exception
     }
 
     /// <summary>Path of the actor where the failure originated.</summary>
-    public ActorPath Path { get; }
+    public string Path { get; }
 
     /// <summary>Type of the message whose processing failed; <c>null</c> if the actor failed while starting.</summary>
     public Type? MessageType { get; }
 
-    private static string Format(ActorPath path, Type? messageType, Exception cause)
+    private static string Format(string path, Type? messageType, Exception cause)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(cause);

@@ -1,6 +1,7 @@
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Actors.Remote.Transport;
 using ActorSim.Actors.Remote.Wire;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Actors.Remote;
@@ -87,7 +88,7 @@ public sealed partial class ClusterNode
         var target = ResolveLocalTarget(envelope.TargetPath);
         if (target is null)
         {
-            System.DeadLetterRef.Publish(message, sender, Resolve(new RemoteAddress(NodeId, envelope.TargetPath)));
+            PublishDeadLetter(message, sender, Resolve(new RemoteAddress(NodeId, envelope.TargetPath)));
             if (!envelope.IsBroadcast)
                 FailRemoteAsk(sender, new InvalidOperationException(
                     $"There is no actor at {envelope.TargetPath} on node '{NodeId}'; {TypeNames.Of(message.GetType())} went to dead letters."));

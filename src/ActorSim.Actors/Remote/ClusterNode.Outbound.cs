@@ -1,6 +1,7 @@
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Actors.Remote.Transport;
 using ActorSim.Actors.Remote.Wire;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Actors.Remote;
@@ -18,7 +19,7 @@ public sealed partial class ClusterNode
         ArgumentNullException.ThrowIfNull(message);
         if (Volatile.Read(ref _state) != 1)
         {
-            System.DeadLetterRef.Publish(message, sender, ActorFor(NodeId, path));
+            PublishDeadLetter(message, sender, ActorFor(NodeId, path));
             return;
         }
         var writer = EncodeFrame(WireEnvelope.BroadcastNode, path, message, sender);
@@ -34,7 +35,7 @@ public sealed partial class ClusterNode
         if (Volatile.Read(ref _state) != 1)
         {
             _log.LogDebug("Node '{NodeId}' is not connected; {MessageType} to {Target} goes to dead letters", NodeId, TypeNames.Of(message.GetType()), target);
-            System.DeadLetterRef.Publish(message, sender, recipient);
+            PublishDeadLetter(message, sender, recipient, $"node '{NodeId}' is not connected to the cluster");
             return;
         }
         var writer = EncodeFrame(target.NodeId, target.Path, message, sender);
@@ -53,7 +54,7 @@ public sealed partial class ClusterNode
     private WireWriter EncodeFrame(string targetNode, string targetPath, object message, IActorRef? sender)
     {
         var contract = _registry.ForType(message.GetType());
-        var senderPath = sender is null ? "" : AddressForWire(Export(sender));
+        var senderPath = sender.IsNobody() ? "" : AddressForWire(Export(sender!));
         var header = new WireEnvelope(contract.Id, contract.Version, ClusterId, RunId, Epoch, NodeId, senderPath,
             targetNode, targetPath, Interlocked.Increment(ref _correlation), default);
         var writer = new WireWriter(message is double[] d ? d.Length * 8 + 512 : 512, this);
@@ -78,7 +79,7 @@ public sealed partial class ClusterNode
         if (frame.State is PendingSend pending)
         {
             _log.LogWarning("Node '{NodeId}': {Frame} could not be delivered: {Reason}", NodeId, frame.Description, reason);
-            System.DeadLetterRef.Publish(pending.Message, pending.Sender, pending.Recipient);
+            PublishDeadLetter(pending.Message, pending.Sender, pending.Recipient, reason);
         }
         else
         {

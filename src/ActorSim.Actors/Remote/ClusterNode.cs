@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Actors.Remote.Transport;
 using ActorSim.Actors.Remote.Wire;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Actors.Remote;
@@ -24,7 +25,6 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
     private readonly IClusterTransport _transport;
     private readonly WireRegistry _registry;
     private readonly ILogger _log;
-    private readonly ExportedRefs _exported = new();
     private readonly ConcurrentDictionary<RemoteAddress, IActorRef> _refs = new();
     private readonly ClusterMembership _membership;
     private long _epoch;
@@ -38,13 +38,15 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         _options = options;
         _transport = transport;
         _registry = registry;
-        _log = system.LoggerFactory.CreateLogger("ActorSim.Actors.Remote.ClusterNode");
-        _membership = new ClusterMembership(this, options, transport, system.LoggerFactory.CreateLogger("ActorSim.Actors.Remote.Membership"));
+        var logs = ActorRuntime.LoggerFactoryOf(system);
+        _log = logs.CreateLogger("ActorSim.Actors.Remote.ClusterNode");
+        _membership = new ClusterMembership(this, options, transport, logs.CreateLogger("ActorSim.Actors.Remote.Membership"));
+        Provider = ((ExtendedActorSystem)system).Provider;
     }
 
     /// <summary>
     /// Connects <paramref name="system"/> to the cluster: starts the transport, announces this node and starts the
-    /// heartbeat and failure detection. Sets <see cref="ActorSystem.Cluster"/>.
+    /// heartbeat and failure detection. <see cref="Of"/> then finds the node from the system.
     /// </summary>
     /// <param name="system">The actor system of this node.</param>
     /// <param name="options">Cluster id, node id, secret and timings.</param>
@@ -64,16 +66,17 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         if (registry.ForId(BuiltInContracts.Ids.MembershipAnnouncement) is null)
             throw new ClusterConfigurationException(
                 "The wire registry lacks the built-in contracts: create it with WireRegistry.CreateDefault() and register your contracts on it.");
-        if (system.Cluster is not null)
-            throw new InvalidOperationException($"Actor system '{system.Name}' is already connected as node '{system.Cluster.NodeId}'.");
-        if (system.IsShutdownRequested)
+        var state = ActorRuntime.StateOf(system);
+        if (state.Cluster is ClusterNode existing)
+            throw new InvalidOperationException($"Actor system '{system.Name}' is already connected as node '{existing.NodeId}'.");
+        if (system.WhenTerminated.IsCompleted)
             throw new InvalidOperationException($"Actor system '{system.Name}' has been shut down.");
 
         var node = new ClusterNode(system, options, transport, registry);
-        system.Cluster = node;
+        state.Cluster = node;
         try
         {
-            await transport.StartAsync(new TransportContext(options.ClusterId, options.NodeId, system.LoggerFactory,
+            await transport.StartAsync(new TransportContext(options.ClusterId, options.NodeId, ActorRuntime.LoggerFactoryOf(system),
                 node.OnFrame, node.OnUndeliverable, options.LeaderCandidate, node._membership.OnOwnLeadership)
             {
                 Secret = options.Secret,
@@ -83,7 +86,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         }
         catch
         {
-            system.Cluster = null;
+            state.Cluster = null;
             Volatile.Write(ref node._state, 2);
             await transport.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -95,6 +98,29 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
 
     /// <summary>The actor system of this node.</summary>
     public ActorSystem System { get; }
+
+    internal IActorRefProvider Provider { get; }
+
+    /// <summary>The cluster node <paramref name="system"/> is connected as, or null.</summary>
+    public static ClusterNode? Of(ActorSystem system) => ActorRuntime.StateOf(system).Cluster as ClusterNode;
+
+    private void Detach()
+    {
+        var state = ActorRuntime.StateOf(System);
+        if (state.Cluster == this) state.Cluster = null;
+    }
+
+    /// <summary>
+    /// Publishes an undeliverable message to the system's dead letters. When its sender is an Ask of this node (a
+    /// temporary actor), the Ask fails at once with <paramref name="reason"/> instead of waiting for its timeout.
+    /// </summary>
+    internal void PublishDeadLetter(object message, IActorRef? sender, IActorRef recipient, string? reason = null)
+    {
+        System.DeadLetters.Tell(new Akka.Event.DeadLetter(message, sender ?? System.DeadLetters, recipient), sender ?? ActorRefs.NoSender);
+        if (sender is not null && sender is not (RemoteActorRef or LocalPathRef) && !sender.IsNobody() && sender.Path.Elements is ["temp", ..])
+            sender.Tell(new Status.Failure(new InvalidOperationException(
+                $"{TypeNames.Of(message.GetType())} could not be delivered to {recipient.Path}" + (reason is null ? "" : $": {reason}"))));
+    }
 
     /// <summary>This node's id.</summary>
     public string NodeId => _options.NodeId;
@@ -183,7 +209,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
             _log.LogWarning("Node '{NodeId}': queued messages not confirmed within 10 s while leaving", NodeId);
         }
         await _transport.DisposeAsync().ConfigureAwait(false);
-        if (System.Cluster == this) System.Cluster = null;
+        Detach();
         _log.LogInformation("Node '{NodeId}' left cluster '{ClusterId}'", NodeId, ClusterId);
     }
 
@@ -201,7 +227,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
             case Fabric.AkkaClusterTransport akka: await akka.CrashAsync().ConfigureAwait(false); break;
             default: await _transport.DisposeAsync().ConfigureAwait(false); break;
         }
-        if (System.Cluster == this) System.Cluster = null;
+        Detach();
     }
 
     /// <summary>
@@ -219,8 +245,8 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
     {
         RemoteActorRef remote => remote.Address,
         LocalPathRef local => new RemoteAddress(NodeId, local.LocalPath),
-        LocalActorRef local when local.Cell.System == System => new RemoteAddress(NodeId, local.Path.Value),
-        _ => new RemoteAddress(NodeId, _exported.Export(actor)),
+        _ when actor.Path.Address.HasLocalScope && actor.Path.Address.Protocol == "akka" => new RemoteAddress(NodeId, actor.Path.ToStringWithoutAddress()),
+        _ => throw new InvalidOperationException($"{actor.Path} is neither an actor of this node nor a cluster reference"),
     };
 
     /// <inheritdoc />
@@ -229,18 +255,28 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(address);
         if (address.Path.StartsWith("/temp/", StringComparison.Ordinal))
         {
-            // Reply addresses are short-lived: not cached.
+            // Reply addresses (Ask) are short-lived: not cached.
             if (address.NodeId != NodeId) return new RemoteActorRef(this, address);
-            if (_exported.TryGet(address.Path) is { } exported) return exported;
+            return ResolveLocalTarget(address.Path) ?? new LocalPathRef(this, address.Path);
         }
         return _refs.GetOrAdd(address, static (a, node) => a.NodeId == node.NodeId
             ? new LocalPathRef(node, a.Path)
             : new RemoteActorRef(node, a), this);
     }
 
-    /// <summary>The local actor or exported ref at <paramref name="path"/>, or null.</summary>
-    internal IActorRef? ResolveLocalTarget(string path) =>
-        path.StartsWith("/temp/", StringComparison.Ordinal) ? _exported.TryGet(path) : System.TryResolveLocal(path);
+    /// <summary>The live local actor at <paramref name="path"/> (under /user, /system or /temp), or null.</summary>
+    internal IActorRef? ResolveLocalTarget(string path)
+    {
+        IActorRef found;
+        try
+        {
+            found = Provider.ResolveActorRef(Provider.RootPath.Address + path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
+        {
+            return null;
+        }
+        return found is null || found.IsNobody() || found is EmptyLocalActorRef || found.Equals(System.DeadLetters) ? null : found;
+    }
 
-    internal int ExportedRefCount => _exported.Count;
 }

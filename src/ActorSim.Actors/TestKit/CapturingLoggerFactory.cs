@@ -4,7 +4,7 @@ namespace ActorSim.Actors.TestKit;
 
 /// <summary>
 /// An <see cref="ILoggerFactory"/> whose loggers all record into one shared in-memory list; pass it to
-/// <see cref="ActorSystem"/> to assert on what actors logged.
+/// <see cref="ActorRuntime.CreateLocal"/> to assert on what actors (and Akka.NET itself) logged.
 /// </summary>
 public sealed class CapturingLoggerFactory : ILoggerFactory
 {
@@ -26,7 +26,7 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
     /// <summary>Waits (without polling) until an entry matching <paramref name="predicate"/> has been logged, and returns it.</summary>
     /// <exception cref="ExpectationFailedException">None arrived within the timeout (default 3 s); the message lists the captured entries.</exception>
     public LogEntry WaitFor(Func<LogEntry, bool> predicate, TimeSpan? timeout = null) =>
-        _sink.WaitFor(predicate, timeout ?? TestProbe.DefaultTimeout, nameof(CapturingLoggerFactory));
+        _sink.WaitFor(predicate, timeout ?? TimeSpan.FromSeconds(3), nameof(CapturingLoggerFactory));
 
     /// <summary>Removes all captured entries.</summary>
     public void Clear() => _sink.Clear();

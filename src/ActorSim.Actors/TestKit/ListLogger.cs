@@ -45,5 +45,5 @@ public sealed class ListLogger : ILogger
     /// <summary>Waits (without polling) until an entry matching <paramref name="predicate"/> has been logged.</summary>
     /// <exception cref="ExpectationFailedException">None arrived within the timeout (default 3 s).</exception>
     public LogEntry WaitFor(Func<LogEntry, bool> predicate, TimeSpan? timeout = null) =>
-        _sink.WaitFor(predicate, timeout ?? TestProbe.DefaultTimeout, $"ListLogger '{Category}'");
+        _sink.WaitFor(predicate, timeout ?? TimeSpan.FromSeconds(3), $"ListLogger '{Category}'");
 }

@@ -1,3 +1,4 @@
+using ActorSim.Actors;
 using System.CommandLine;
 using ActorSim.Actors.Remote;
 using ActorSim.Simulation.Runtime.Cluster;
@@ -87,7 +88,7 @@ public static class NodeCommand
                 Console.Out.Flush();
                 try
                 {
-                    await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), host.System.WhenFaulted, host.Removed);
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), host.System.WhenFaulted(), host.Removed);
                 }
                 catch (OperationCanceledException)
                 {
@@ -98,9 +99,9 @@ public static class NodeCommand
                                             "start the node again to rejoin");
                     return ExitCodes.RunFailed;
                 }
-                if (host.System.WhenFaulted.IsFaulted)
+                if (host.System.WhenFaulted().IsFaulted)
                 {
-                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {host.System.WhenFaulted.Exception?.InnerException?.Message}");
+                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {host.System.WhenFaulted().Exception?.InnerException?.Message}");
                     return ExitCodes.RunFailed;
                 }
                 Console.Out.WriteLine($"actorsim node '{settings.NodeName}' leaving cluster '{settings.ClusterId}'");

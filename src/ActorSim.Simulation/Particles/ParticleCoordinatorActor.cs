@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Monitoring;
 using ActorSim.Simulation.Runtime;
 using Microsoft.Extensions.Logging;
@@ -84,7 +85,7 @@ public sealed class ParticleCoordinatorActor : Actor
         for (int b = 0; b < _blocks.Length && _blocks[b] is null; b++)
         {
             int block = b;
-            _blocks[b] = Context.ActorOf(Props.Create(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
+            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
         if (_resume is not { Manifest: var m }) return;
         Checkpointable.LoadCoordinatorState(m.CoordinatorState);
@@ -121,7 +122,7 @@ public sealed class ParticleCoordinatorActor : Actor
                     _stopRequested = true;
                     _status = RunStatus.Cancelled;
                     _reason = stop.Reason;
-                    Context.Log.LogWarning("run stopping at t = {T}: {Reason}", _model.Time, stop.Reason);
+                    Log.LogWarning("run stopping at t = {T}: {Reason}", _model.Time, stop.Reason);
                 }
                 break;
             case BlockReply r:

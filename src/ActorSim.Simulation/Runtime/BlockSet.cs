@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 
 namespace ActorSim.Simulation.Runtime;
 

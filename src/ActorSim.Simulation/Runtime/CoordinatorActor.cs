@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Scenarios;
 using Microsoft.Extensions.Logging;
@@ -85,7 +86,7 @@ public sealed class CoordinatorActor : Actor
                 _stopRequested = true;
                 _status = RunStatus.Cancelled;
                 _reason = reason;
-                Context.Log.LogWarning("run stopping at t = {T}: {Reason}", _model.Time, reason);
+                Log.LogWarning("run stopping at t = {T}: {Reason}", _model.Time, reason);
                 if (_checkpoints.InProgress) break;   // the checkpoint's continuation sees the stop
                 if (_nextOutput < _outputTimes.Count && _checkpoints.Due(Step, stopping: true)) StartCheckpoint(Finish);
                 else Finish();

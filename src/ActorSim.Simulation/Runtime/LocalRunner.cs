@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Scenarios;
 using ActorSim.Simulation.Subdomains;
@@ -107,10 +108,10 @@ public static class LocalRunner
             resume is null ? $"run {monitor.RunId} started in process" : $"run {monitor.RunId} resumed from {resume.Checkpoint.Folder}"));
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var system = new ActorSystem("actorsim", options.LoggerFactory, SupervisorStrategy.EscalateAll);
+        var system = ActorRuntime.CreateLocal("actorsim", options.LoggerFactory);
         try
         {
-            var listener = system.ActorOf(Props.Create(() => new CallbackActor(m =>
+            var listener = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m =>
             {
                 if (m is RunProgress p) onProgress?.Invoke(p);
                 else if (m is RunCompleted c) done.TrySetResult(c);
@@ -118,7 +119,7 @@ public static class LocalRunner
                 else if (m is Monitoring.RunEvent e) monitor.AddEvent(e);
                 else if (m is Monitoring.FieldPreview f) monitor.SetField(f);
             })), "listener");
-            var writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
+            var writer = system.ActorOf(ActorFactory.Props(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
                 resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
             var outputTimes = scenario.Time.OutputTimes();
             var checkpoint = scenario.Run.Checkpoint;
@@ -126,19 +127,19 @@ public static class LocalRunner
             var from = resume?.Checkpoint;
             Props coordinatorProps = model switch
             {
-                ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
-                ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
-                Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
+                ICoordinatorModel m => ActorFactory.Props(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
+                ISubdomainModel m => ActorFactory.Props(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
+                Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
                 _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
             };
-            var coordinator = system.ActorOf(coordinatorProps with { SupervisorStrategy = SupervisorStrategy.EscalateAll }, "coordinator");
+            var coordinator = system.ActorOf(coordinatorProps.WithSupervisorStrategy(Strategies.EscalateAll), "coordinator");
             coordinator.Tell(new StartRun(), listener);
             using var stop = cancellation.Register(() => coordinator.Tell(new StopRun(StopSignal.Reason)));
 
-            var first = await Task.WhenAny(done.Task, system.WhenFaulted);
+            var first = await Task.WhenAny(done.Task, system.WhenFaulted());
             if (first != done.Task)
             {
-                Exception cause = system.WhenFaulted.Exception?.InnerException ?? new InvalidOperationException("the actor system failed");
+                Exception cause = system.WhenFaulted().Exception?.InnerException ?? new InvalidOperationException("the actor system failed");
                 var failure = new RunFailedException($"the run failed: {cause.Message}", cause);
                 monitor.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failed, DateTimeOffset.UtcNow, null, null, failure.Message));
                 record.WriteFailed(clock.Elapsed, model, failure);

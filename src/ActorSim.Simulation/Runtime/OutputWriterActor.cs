@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ActorSim.Actors;
+using Akka.Actor;
 
 namespace ActorSim.Simulation.Runtime;
 

@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Monitoring;
 using ActorSim.Simulation.Runtime;
@@ -90,7 +91,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         for (int b = 0; b < _blocks.Length && _ownsBlocks; b++)
         {
             int block = b;
-            _blocks[b] = Context.ActorOf(Props.Create(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");
+            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
         if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
@@ -134,7 +135,7 @@ public sealed class SubdomainCoordinatorActor : Actor
                     _stopRequested = true;
                     _status = RunStatus.Cancelled;
                     _reason = stop.Reason;
-                    Context.Log.LogWarning("run stopping at t = {T}: {Reason}", _t, stop.Reason);
+                    Log.LogWarning("run stopping at t = {T}: {Reason}", _t, stop.Reason);
                 }
                 break;
             case BlockSnapshot s when s.Index == _nextOutput:

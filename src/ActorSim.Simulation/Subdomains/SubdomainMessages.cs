@@ -1,7 +1,7 @@
 namespace ActorSim.Simulation.Subdomains;
 
 /// <summary>Coordinator to block: the actors of the neighbouring blocks (by block index) and the coordinator.</summary>
-public sealed record ConnectBlock(IReadOnlyDictionary<int, ActorSim.Actors.IActorRef> Neighbours);
+public sealed record ConnectBlock(IReadOnlyDictionary<int, Akka.Actor.IActorRef> Neighbours);
 
 /// <summary>Coordinator to blocks: exchange halos and report the bounds of step <paramref name="Step"/>.</summary>
 public sealed record ReportBounds(long Step);

@@ -44,7 +44,7 @@ public sealed class ClusterFabricTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
             Assert.Equal(["worker"], up.Single(m => NodeIdentity.Of(m.Roles) == "b").Roles.Where(r => !r.StartsWith(NodeIdentity.Prefix, StringComparison.Ordinal)));
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
 
-        a.ActorOf(Props.Create(() => new FabricEcho("a")), "echo");
+        a.ActorOf(ActorFactory.Props(() => new FabricEcho("a")), "echo");
         var echo = await b.ActorSelection($"akka.tcp://actorsim@127.0.0.1:{seedPort}/user/echo").ResolveOne(TimeSpan.FromSeconds(10));
         var replies = CreateTestProbe(b);
         var data = Enumerable.Range(0, 100_000).Select(i => i * 0.5).ToArray();
@@ -68,7 +68,7 @@ public sealed class ClusterFabricTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var b = Start(FabricTestNodes.Settings("b", 0, seedPort, "worker"));
         await Task.WhenAll(FabricSystem.WhenUp(a, TimeSpan.FromSeconds(30)), FabricSystem.WhenUp(b, TimeSpan.FromSeconds(30)));
         var received = CreateTestProbe(a);
-        a.ActorOf(Props.Create(() => new Forwarder(received.Ref)), "inbox");
+        a.ActorOf(ActorFactory.Props(() => new Forwarder(received.Ref)), "inbox");
         var inbox = await b.ActorSelection($"akka.tcp://actorsim@127.0.0.1:{seedPort}/user/inbox").ResolveOne(TimeSpan.FromSeconds(10));
 
         long refusedBefore = AllowListTypeFilter.Instance.Refused;
@@ -92,7 +92,7 @@ public sealed class ClusterFabricTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var w = Start(FabricTestNodes.Settings("w", 0, seedPort, "worker"));
         await Task.WhenAll(new[] { a, b, w }.Select(n => FabricSystem.WhenUp(n, TimeSpan.FromSeconds(30))));
         foreach (var (node, name) in new[] { (a, "a"), (b, "b") })
-            node.ActorOf(ClusterSingletonManager.Props(Props.Create(() => new FabricEcho(name)), PoisonPill.Instance,
+            node.ActorOf(ClusterSingletonManager.Props(ActorFactory.Props(() => new FabricEcho(name)), PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(node).WithRole("coordinator")), "coordinator");
         var proxy = w.ActorOf(ClusterSingletonProxy.Props("/user/coordinator", ClusterSingletonProxySettings.Create(w).WithRole("coordinator")), "proxy");
         var replies = CreateTestProbe(w);

@@ -60,7 +60,7 @@ public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var b = Start("b", 0, seedPort, cluster);
         await Task.WhenAll(FabricSystem.WhenUp(a, TimeSpan.FromSeconds(30)), FabricSystem.WhenUp(b, TimeSpan.FromSeconds(30)));
         var inbox = CreateTestProbe(a);
-        a.ActorOf(Props.Create(() => new Relay(inbox.Ref)), "inbox");
+        a.ActorOf(ActorFactory.Props(() => new Relay(inbox.Ref)), "inbox");
         var fromB = await b.ActorSelection($"akka.ssl.tcp://actorsim@127.0.0.1:{seedPort}/user/inbox").ResolveOne(TimeSpan.FromSeconds(10));
         fromB.Tell(new FabricPong(1, 1, "b"));
         Assert.Equal("b", inbox.ExpectMsg<FabricPong>(TimeSpan.FromSeconds(10)).Node);

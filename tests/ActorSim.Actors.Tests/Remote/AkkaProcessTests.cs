@@ -5,6 +5,9 @@ using ActorSim.Actors.Remote.Membership;
 using FluentAssertions;
 using Xunit.Abstractions;
 
+using Akka.Actor;
+using Akka.TestKit;
+
 namespace ActorSim.Actors.Tests.Remote;
 
 /// <summary>
@@ -13,7 +16,7 @@ namespace ActorSim.Actors.Tests.Remote;
 /// (SIGSTOP); the observer must notice within the bounds (SIGKILL 2 s, SIGSTOP 10 s, with margin for a loaded
 /// two-core machine stated in each assertion), and the leadership must pass when the leader's process is killed.
 /// </summary>
-public sealed class AkkaProcessTests(ITestOutputHelper output)
+public sealed class AkkaProcessTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
     private const string SecretText = "process-test-secret-0123456789";
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(SecretText);
@@ -24,7 +27,7 @@ public sealed class AkkaProcessTests(ITestOutputHelper output)
     {
         bool first = Interlocked.Increment(ref _created) == 1;
         return new AkkaClusterTransport(new FabricSettings("unset", "127.0.0.1", first ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], []));
-    });
+    }, this);
 
     [Fact]
     public async Task A_killed_node_process_is_noticed_within_two_seconds()
@@ -36,7 +39,7 @@ public sealed class AkkaProcessTests(ITestOutputHelper output)
         await cluster.StartNodeAsync("witness", o => o with { FailureTimeout = TimeSpan.FromSeconds(60), LeaderCandidate = false }, Secret); // a majority of 2 of 3
         using var child = await ChildNodeProcess.StartAsync(cluster.ClusterId, "worker", SecretText, _seedPort);
         observer.ExpectEvent<MemberJoined>(e => e.NodeId == "worker", TimeSpan.FromSeconds(30));
-        (await observer.System.Ask<Ping>(observer.Ref("worker", "/user/echo"), new Ping(5), TimeSpan.FromSeconds(10))).Should().Be(new Ping(5));
+        (await observer.Ref("worker", "/user/echo").Ask<Ping>(new Ping(5), TimeSpan.FromSeconds(10))).Should().Be(new Ping(5));
 
         var clock = Stopwatch.StartNew();
         child.Kill();
@@ -113,7 +116,7 @@ public sealed class AkkaProcessTests(ITestOutputHelper output)
         for (int i = 0; i < 300; i++)
         {
             var clock = Stopwatch.StartNew();
-            (await a.System.Ask<Ping>(echo, new Ping(i), TimeSpan.FromSeconds(10))).N.Should().Be(i);
+            (await echo.Ask<Ping>(new Ping(i), TimeSpan.FromSeconds(10))).N.Should().Be(i);
             if (i >= 50) times.Add(clock.Elapsed.TotalMicroseconds);
         }
         times.Sort();

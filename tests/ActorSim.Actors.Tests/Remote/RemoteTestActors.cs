@@ -1,3 +1,4 @@
+using Akka.Actor;
 namespace ActorSim.Actors.Tests.Remote;
 
 /// <summary>Forwards every message, with its original sender, to <paramref name="target"/> (usually a test probe).</summary>

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorSim.Actors.Remote.Wire;
 
 namespace ActorSim.Actors.Tests.Remote;

@@ -4,6 +4,9 @@ using ActorSim.Actors.Remote.Transport;
 using ActorSim.Actors.Remote.Wire;
 using ActorSim.Actors.TestKit;
 
+using Akka.Actor;
+using Akka.TestKit;
+
 namespace ActorSim.Actors.Tests.Remote;
 
 /// <summary>One node of a <see cref="TestCluster"/>: its actor system, cluster node, captured logs and a probe subscribed to membership events.</summary>
@@ -58,9 +61,12 @@ public sealed class TestCluster : IAsyncDisposable
 
     private readonly Func<IClusterTransport> _transports;
 
-    public TestCluster(Func<IClusterTransport> transports, string? clusterId = null)
+    private readonly TestKitBase _probes;
+
+    public TestCluster(Func<IClusterTransport> transports, TestKitBase probes, string? clusterId = null)
     {
         _transports = transports;
+        _probes = probes;
         ClusterId = clusterId ?? "t" + Guid.NewGuid().ToString("N")[..10];
     }
 
@@ -73,7 +79,7 @@ public sealed class TestCluster : IAsyncDisposable
         ClusterSecret? secret = null, WireRegistry? registry = null)
     {
         var logs = new CapturingLoggerFactory();
-        var system = new ActorSystem(id, logs);
+        var system = ActorRuntime.CreateLocal("node-" + id, logs);
         var options = new ClusterOptions(ClusterId, id, secret ?? Secret);
         if (configure is not null) options = configure(options);
         ClusterNode cluster;
@@ -83,10 +89,10 @@ public sealed class TestCluster : IAsyncDisposable
         }
         catch
         {
-            await system.ShutdownAsync();
+            await system.ShutdownAsync(TimeSpan.FromSeconds(10));
             throw;
         }
-        var events = new TestProbe(system, $"events-{id}");
+        var events = _probes.CreateTestProbe(system, $"events-{id}");
         cluster.Subscribe(events.Ref);
         var node = new TestNode { Id = id, System = system, Cluster = cluster, Logs = logs, Events = events };
         Nodes.Add(node);
@@ -104,6 +110,6 @@ public sealed class TestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.Cluster.DisposeAsync();
-        foreach (var node in Nodes) await node.System.ShutdownAsync();
+        foreach (var node in Nodes) await node.System.ShutdownAsync(TimeSpan.FromSeconds(10));
     }
 }

@@ -1,6 +1,9 @@
 using ActorSim.Actors.Fabric;
 using ActorSim.Actors.Remote;
 
+using Akka.Actor;
+using Akka.TestKit;
+
 namespace ActorSim.Actors.Tests.Remote;
 
 /// <summary>
@@ -22,8 +25,8 @@ public static class TestNodeProgram
         bool candidate = args.Contains("coordinator");
         try
         {
-            await using var system = new ActorSystem(nodeId);
-            system.ActorOf(Props.Create<EchoActor>(), "echo");
+            var system = ActorRuntime.CreateLocal("node", null);
+            system.ActorOf(ActorFactory.Props(() => new EchoActor()), "echo");
             var options = new ClusterOptions(clusterId, nodeId, ClusterSecret.FromEnvironment()) { LeaderCandidate = candidate };
             var transport = new AkkaClusterTransport(new FabricSettings(nodeId, "127.0.0.1", port, [$"127.0.0.1:{seed}"], []));
             var node = await ClusterNode.StartAsync(system, options, transport, RemoteTestContracts.CreateRegistry());

@@ -1,3 +1,4 @@
+using Akka.TestKit;
 using ActorSim.Actors.TestKit;
 
 namespace ActorSim.Actors.Tests.Remote;
@@ -12,19 +13,11 @@ public static class TestProbeExtensions
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            object? message = left > TimeSpan.Zero ? probe.ReceiveOne(left) : null;
+            if (message is null)
                 throw new ExpectationFailedException(
-                    $"TestProbe '{probe.Name}': no {typeof(T).Name} matching the predicate within {timeout.TotalSeconds:0.#} s; skipped: " +
+                    $"TestProbe '{probe.Ref.Path.Name}': no {typeof(T).Name} matching the predicate within {timeout.TotalSeconds:0.#} s; skipped: " +
                     string.Join(", ", skipped));
-            object message;
-            try
-            {
-                message = probe.ExpectMsg<object>(left);
-            }
-            catch (ExpectationFailedException)
-            {
-                continue; // timed out: report with the skipped messages above
-            }
             if (message is T typed && (predicate is null || predicate(typed))) return typed;
             skipped.Add(message);
         }

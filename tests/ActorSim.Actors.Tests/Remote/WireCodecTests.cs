@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Wire;
 using FluentAssertions;
@@ -133,8 +134,8 @@ public sealed class WireCodecTests
     {
         var registry = RemoteTestContracts.CreateRegistry();
 
-        ((Status.Success)Decode(Frame(new Status.Success(new Ping(3)), registry), registry)).Value.Should().Be(new Ping(3));
-        ((Status.Success)Decode(Frame(new Status.Success(null), registry), registry)).Value.Should().BeNull();
+        ((Status.Success)Decode(Frame(new Status.Success(new Ping(3)), registry), registry)).Status.Should().Be(new Ping(3));
+        ((Status.Success)Decode(Frame(new Status.Success(null), registry), registry)).Status.Should().BeNull();
         var failure = (Status.Failure)Decode(Frame(new Status.Failure(new ArgumentException("bad dt")), registry), registry);
 
         failure.Cause.Should().BeOfType<RemoteActorException>()

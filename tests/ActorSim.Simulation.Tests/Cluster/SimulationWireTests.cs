@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorSim.Actors;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Wire;
@@ -12,18 +13,19 @@ namespace ActorSim.Simulation.Tests.Cluster;
 /// <summary>Every message of the step protocol, the run and the cluster-run protocol round-trips through its wire contract, doubles bit for bit.</summary>
 public sealed class SimulationWireTests
 {
-    private sealed class FakeRef(string node, string path) : IActorRef
+    private sealed class FakeRef(string node, string path) : MinimalActorRef
     {
         public string Node { get; } = node;
-        public ActorPath Path { get; } = new(path);
-        public void Tell(object message, IActorRef? sender = null) { }
-        public override bool Equals(object? obj) => obj is FakeRef f && f.Node == Node && f.Path.Value == Path.Value;
-        public override int GetHashCode() => HashCode.Combine(Node, Path.Value);
+        public string LocalPath { get; } = path;
+        public override ActorPath Path { get; } = new RootActorPath(new Address("actorsim", node)) / path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        public override IActorRefProvider Provider => throw new NotSupportedException();
+        public override bool Equals(object? obj) => obj is FakeRef f && f.Node == Node && f.LocalPath == LocalPath;
+        public override int GetHashCode() => HashCode.Combine(Node, LocalPath);
     }
 
     private sealed class FakeRefs : IWireRefContext
     {
-        public RemoteAddress Export(IActorRef actor) => new(((FakeRef)actor).Node, actor.Path.Value);
+        public RemoteAddress Export(IActorRef actor) => new(((FakeRef)actor).Node, ((FakeRef)actor).LocalPath);
         public IActorRef Resolve(RemoteAddress address) => new FakeRef(address.NodeId, address.Path);
     }
 

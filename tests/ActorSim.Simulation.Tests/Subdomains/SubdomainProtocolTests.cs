@@ -1,16 +1,21 @@
 using ActorSim.Actors;
-using ActorSim.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Scenarios;
 using ActorSim.Simulation.Subdomains;
 
 namespace ActorSim.Simulation.Tests.Subdomains;
 
-public sealed class SubdomainProtocolTests : IDisposable
+public sealed class SubdomainProtocolTests : TestKit
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("actorsim-subdomains-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
 
     private static Scenario ToyScenario(double end, double interval) => ScenarioLoader.Parse($$"""
         { "model": "may-nowak-ode", "parameters": { "d1": 1, "d2": 1, "d3": 1, "beta": 0, "k": 0, "r": 0 },
@@ -65,14 +70,13 @@ public sealed class SubdomainProtocolTests : IDisposable
         Assert.Equal(inOrder, shuffled);
     }
 
-    private static async Task<double[]> DriveMiddleBlock(bool reverse)
+    private Task<double[]> DriveMiddleBlock(bool reverse)
     {
-        await using var system = new ActorSystem("order-test");
         var model = new HeatModel(12, 3, periodic: false);
-        var coordinator = new TestProbe(system, "coordinator");
-        var left = new TestProbe(system, "left");
-        var right = new TestProbe(system, "right");
-        var block = system.ActorOf(Props.Create(() => new SubdomainActor(() => model.CreateKernel(1))), "block-1");
+        var coordinator = CreateTestProbe();
+        var left = CreateTestProbe();
+        var right = CreateTestProbe();
+        var block = Sys.ActorOf(ActorFactory.Props(() => new SubdomainActor(() => model.CreateKernel(1))), "block-1-" + (reverse ? "r" : "f"));
         coordinator.Send(block, new ConnectBlock(new Dictionary<int, IActorRef> { [0] = left.Ref, [2] = right.Ref }));
 
         // Halo values the neighbours would send: deterministic numbers per (step, exchange, port).
@@ -94,9 +98,11 @@ public sealed class SubdomainProtocolTests : IDisposable
         coordinator.Send(block, new RequestSnapshot(1));
         var snapshot = coordinator.ExpectMsg<BlockSnapshot>();
         // The block sent its own halos to both neighbours at each of the three exchanges.
-        Assert.Equal(3, left.PendingCount);
-        Assert.Equal(3, right.PendingCount);
-        return snapshot.Data;
+        left.ReceiveN(3);
+        right.ReceiveN(3);
+        left.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        right.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        return Task.FromResult(snapshot.Data);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Threading.Channels;
 using ActorSim.Actors.Remote.Transport;
 using Microsoft.Extensions.Logging;

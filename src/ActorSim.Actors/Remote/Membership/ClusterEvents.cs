@@ -1,3 +1,4 @@
+using Akka.Actor;
 namespace ActorSim.Actors.Remote.Membership;
 
 /// <summary>Base of the membership events sent to subscribers of <see cref="ClusterNode.Subscribe"/>.</summary>

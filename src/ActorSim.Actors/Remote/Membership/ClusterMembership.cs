@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorSim.Actors.Remote.Transport;

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorSim.Actors.Remote.Membership;
 
 namespace ActorSim.Actors.Remote.Wire;
@@ -93,11 +94,11 @@ public static class BuiltInContracts
 
     private static void EncodeSuccess(WireRegistry registry, Status.Success success, WireWriter writer)
     {
-        if (success.Value is null) return;
-        var contract = registry.ForType(success.Value.GetType());
+        if (success.Status is null) return;
+        var contract = registry.ForType(success.Status.GetType());
         writer.WriteUInt64(1, (ulong)contract.Id);
         writer.WriteUInt64(2, (ulong)contract.Version);
-        writer.WriteNested(3, (contract, success.Value), static (s, w) => s.contract.EncodeObject(s.Value, w));
+        writer.WriteNested(3, (contract, success.Status), static (s, w) => s.contract.EncodeObject(s.Status, w));
     }
 
     private static Status.Success DecodeSuccess(WireRegistry registry, ref WireReader reader)

@@ -1,3 +1,4 @@
+using Akka.Actor;
 namespace ActorSim.Actors.Remote.Wire;
 
 /// <summary>Turns actor refs into node-addressable (node, path) pairs and back; provided by the cluster node.</summary>

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;

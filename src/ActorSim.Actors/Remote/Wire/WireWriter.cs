@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Transport;
 using ActorSim.Simulation.Monitoring;
@@ -41,7 +42,7 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var id = $"status-{ClusterSettingsLoader.DefaultNodeName()}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
-        var system = new ActorSystem("actorsim-status", options.LoggerFactory, SupervisorStrategy.EscalateAll);
+        var system = ActorRuntime.CreateLocal("actorsim-status", options.LoggerFactory);
         try
         {
             var clusterOptions = new ClusterOptions(options.ClusterId, id, options.Secret)
@@ -74,8 +75,8 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
             var target = _node.ActorFor(member.NodeId, NodeActor.Path);
             try
             {
-                var status = _system.Ask<NodeStatus>(target, new NodeStatusRequest(), AskTimeout, cancellation);
-                var runs = _system.Ask<RunStatusReply>(target, new RunStatusRequest(maxRecords), AskTimeout, cancellation);
+                var status = target.Ask<NodeStatus>(new NodeStatusRequest(), AskTimeout, cancellation);
+                var runs = target.Ask<RunStatusReply>(new RunStatusRequest(maxRecords), AskTimeout, cancellation);
                 await Task.WhenAll(status, runs).ConfigureAwait(false);
                 return ((NodeStatus Status, RunStatusReply Runs)?)(status.Result with { HeartbeatAgeS = member.SinceLastHeartbeat.TotalSeconds }, runs.Result);
             }

@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Transport;
 using ActorSim.Simulation.Models;
@@ -68,7 +69,7 @@ public sealed class ClusterNodeHost : IAsyncDisposable
             throw;
         }
         var info = new NodeInfo(options.NodeId, roles.ToArray(), Environment.ProcessorCount, RunRecord.Version, checkpointDirectory);
-        var system = new ActorSystem(options.NodeId, logs);
+        var system = ActorRuntime.CreateLocal("actorsim-node", logs);
         ClusterNode node;
         try
         {

@@ -57,7 +57,7 @@ internal sealed partial class ClusterRunActor
     /// <summary>The oldest heartbeat, in seconds, among the nodes holding blocks of this run (null: none).</summary>
     private double? OldestHeartbeat()
     {
-        var cluster = Context.System.Cluster;
+        var cluster = ActorSim.Actors.Remote.ClusterNode.Of(Context.System);
         if (cluster is null || _workers.Length == 0) return null;
         double? oldest = null;
         foreach (var member in cluster.Members)

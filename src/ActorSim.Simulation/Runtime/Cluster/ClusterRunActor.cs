@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Simulation.Models;
@@ -21,7 +22,7 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// submitter then starts the next epoch); a failing block or coordinator fails the run. At the end the workers
 /// release the blocks.
 /// </summary>
-internal sealed partial class ClusterRunActor : Actor
+internal sealed partial class ClusterRunActor : Actor, IWithTimers
 {
     private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(120);
@@ -68,12 +69,15 @@ internal sealed partial class ClusterRunActor : Actor
 
     private string RunId => _submit.RunId;
 
+    /// <summary>Akka's timers of this actor (cancelled when it stops).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private int Epoch => _submit.Epoch;
 
     private LoadedCheckpoint? _resume;
     private readonly List<string> _warnings = new();
 
-    private ClusterNode Cluster => Context.System.Cluster ?? throw new InvalidOperationException("this node has left the cluster");
+    private ClusterNode Cluster => ClusterNode.Of(Context.System) ?? throw new InvalidOperationException("this node has left the cluster");
 
     protected override void PreStart()
     {
@@ -83,7 +87,7 @@ internal sealed partial class ClusterRunActor : Actor
 
     protected override void PostStop()
     {
-        Context.System.Cluster?.Unsubscribe(Self);
+        ClusterNode.Of(Context.System)?.Unsubscribe(Self);
         if (_phase != Phase.Done) Release("the run's actor stopped");
     }
 
@@ -129,7 +133,7 @@ internal sealed partial class ClusterRunActor : Actor
                 MonitorEnded(completed); // monitoring
                 // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
                 _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
-                Context.Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
+                Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
                 Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
                 break;
             case RunProgress or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
@@ -142,7 +146,7 @@ internal sealed partial class ClusterRunActor : Actor
                 Fail($"run {RunId} was stopped before it started: {stop.Reason}");
                 break;
             case AbortRun abort when abort.RunId == RunId:
-                Context.Log.LogWarning("Run {Run} aborted by its submitter: {Reason}", RunId, abort.Reason);
+                Log.LogWarning("Run {Run} aborted by its submitter: {Reason}", RunId, abort.Reason);
                 Finish($"aborted by the submitter: {abort.Reason}");
                 break;
             case BlockFailed failed when failed.RunId == RunId:
@@ -183,7 +187,7 @@ internal sealed partial class ClusterRunActor : Actor
         {
             try
             {
-                return await system.Ask<NodeInfo>(cluster.ActorFor(node, NodeActor.Path), new NodeInfoRequest(), InfoTimeout).ConfigureAwait(false);
+                return await cluster.ActorFor(node, NodeActor.Path).Ask<NodeInfo>(new NodeInfoRequest(), InfoTimeout).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -199,7 +203,7 @@ internal sealed partial class ClusterRunActor : Actor
         foreach (var node in nodes.Where(n => n.IsWorker).OrderBy(n => n.NodeId, StringComparer.Ordinal))
         {
             if (node.Version != _self.Version)
-                Context.Log.LogWarning("Run {Run}: worker '{Node}' runs actorsim {Version}, the coordinator {Own}; it gets no blocks (results must come from one version)",
+                Log.LogWarning("Run {Run}: worker '{Node}' runs actorsim {Version}, the coordinator {Own}; it gets no blocks (results must come from one version)",
                     RunId, node.NodeId, node.Version, _self.Version);
             else workers.Add(node.NodeId);
         }
@@ -208,7 +212,7 @@ internal sealed partial class ClusterRunActor : Actor
         {
             if (Stopwatch.GetTimestamp() < _deadline)
             {
-                Context.System.ScheduleTellOnce(RetryInterval, Self, new RetryDiscovery());
+                Timers.StartSingleTimer("retry-discovery", new RetryDiscovery(), RetryInterval);
                 return;
             }
             Fail($"cluster '{Cluster.ClusterId}' has {workers.Count} worker node{Plural(workers.Count)}" +
@@ -221,7 +225,7 @@ internal sealed partial class ClusterRunActor : Actor
         _workers = workers.ToArray();
         _placement = BlockPlacement.Assign(blockCount, _workers);
         _blocks = new IActorRef[blockCount];
-        Context.Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
+        Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
             RunId, blockCount, _workers.Length, BlockPlacement.Describe(_placement));
 
         _phase = Phase.Creating;
@@ -233,7 +237,7 @@ internal sealed partial class ClusterRunActor : Actor
             _pending.Add(node);
             int[] blocks = BlockPlacement.BlocksOf(_placement, node);
             var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId) { Epoch = Epoch };
-            system.Ask<BlocksCreated>(cluster.ActorFor(node, NodeActor.Path), create, CreateTimeout).ContinueWith(t =>
+            cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully) self.Tell(t.Result);
                 else self.Tell(new CreateFailed(node, blocks, t.Exception?.InnerException?.Message ?? "cancelled"));
@@ -272,18 +276,19 @@ internal sealed partial class ClusterRunActor : Actor
         var directory = checkpoint is null ? null : _submit.CheckpointDirectory;
         var resume = _resume;
         int epoch = Epoch;
+        var self = Self; // captured now: Akka's Self inside the factory (run on the child's creation) would be the child's
         Props props = _model switch
         {
-            ICoordinatorModel m => Props.Create(() => new CoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, epoch)),
-            ISubdomainModel m => Props.Create(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks, epoch)),
-            Particles.IParticleModel m => Props.Create(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, Self, checkpoint, directory, resume, blocks, epoch)),
+            ICoordinatorModel m => ActorFactory.Props(() => new CoordinatorActor(m, outputTimes, begin.Writer, self, checkpoint, directory, resume, epoch)),
+            ISubdomainModel m => ActorFactory.Props(() => new SubdomainCoordinatorActor(m, outputTimes, begin.Writer, self, checkpoint, directory, resume, blocks, epoch)),
+            Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, begin.Writer, self, checkpoint, directory, resume, blocks, epoch)),
             _ => throw new InvalidOperationException($"model type {_model.GetType().Name} has no coordinator"),
         };
         _coordinator = Context.ActorOf(props, "coordinator");
         _phase = Phase.Running;
         MonitorStarted(); // monitoring
         _coordinator.Tell(new StartRun(), Self);
-        Context.Log.LogInformation("Run {Run} epoch {Epoch} started (coordinator {Coordinator}){From}", RunId, Epoch, _coordinator.Path.Value,
+        Log.LogInformation("Run {Run} epoch {Epoch} started (coordinator {Coordinator}){From}", RunId, Epoch, _coordinator.Path.ToStringWithoutAddress(),
             _resume is null ? "" : $" from the checkpoint at step {_resume.Manifest.Step}, t = {_resume.Manifest.T}");
     }
 
@@ -296,12 +301,12 @@ internal sealed partial class ClusterRunActor : Actor
             _resume = CheckpointStore.LoadLatest(_submit.CheckpointDirectory, w =>
             {
                 _warnings.Add(w);
-                Context.Log.LogWarning("Run {Run}: {Warning}", RunId, w);
+                Log.LogWarning("Run {Run}: {Warning}", RunId, w);
             }, m => m.Model != _model.GetType().Name ? $"it was written by model {m.Model}, not {_model.GetType().Name}" : null);
         }
         catch (CheckpointException e)
         {
-            Context.Log.LogWarning("Run {Run} epoch {Epoch}: no usable checkpoint ({Error}); starting over from t = 0", RunId, Epoch, e.Message);
+            Log.LogWarning("Run {Run} epoch {Epoch}: no usable checkpoint ({Error}); starting over from t = 0", RunId, Epoch, e.Message);
             _warnings.Add($"no usable checkpoint ({e.Message}); the run starts over");
         }
     }
@@ -313,7 +318,7 @@ internal sealed partial class ClusterRunActor : Actor
         if (_phase == Phase.Done) return;
         if (node == _submit.SubmitterNode)
         {
-            Context.Log.LogWarning("Run {Run}: its submitter '{Node}' {What}; abandoning the run", RunId, node, what);
+            Log.LogWarning("Run {Run}: its submitter '{Node}' {What}; abandoning the run", RunId, node, what);
             Finish($"the submitter {what}");
             return;
         }
@@ -333,8 +338,8 @@ internal sealed partial class ClusterRunActor : Actor
     private void Fail(string error, bool recoverable = false, string node = "", TimeSpan silent = default)
     {
         if (_phase == Phase.Done) return;
-        if (recoverable) Context.Log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}", RunId, Epoch, error);
-        else Context.Log.LogError("Run {Run} failed: {Error}", RunId, error);
+        if (recoverable) Log.LogWarning("Run {Run} epoch {Epoch} interrupted: {Error}", RunId, Epoch, error);
+        else Log.LogError("Run {Run} failed: {Error}", RunId, error);
         MonitorFailed(error, recoverable); // monitoring
         if (_listener is not null) _listener.Tell(new RunFailed(RunId, error, recoverable) { Node = node, DetectionMilliseconds = (long)silent.TotalMilliseconds }, Self);
         else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
@@ -351,7 +356,7 @@ internal sealed partial class ClusterRunActor : Actor
 
     private void Release(string reason)
     {
-        var cluster = Context.System.Cluster;
+        var cluster = ClusterNode.Of(Context.System);
         if (cluster is null) return;
         foreach (var node in _placement.Distinct())
             cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch }, Self);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Actors.Remote.Transport;
@@ -110,7 +111,7 @@ public static class ClusterRunner
         var log = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("ActorSim.Simulation.ClusterRunner");
 
         var events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-        var system = new ActorSystem("actorsim-submit", options.LoggerFactory, SupervisorStrategy.EscalateAll);
+        var system = ActorRuntime.CreateLocal("actorsim-submit", options.LoggerFactory);
         ClusterNode? node = null;
         RunAccepted? accepted = null;
         try
@@ -130,7 +131,7 @@ public static class ClusterRunner
                 throw new RunFailedException($"cannot join cluster '{options.ClusterId}': {e.Message}", e);
             }
             clusterInfo["transport"] = node.TransportName;
-            var monitor = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(m))), "monitor");
+            var monitor = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m => events.Writer.TryWrite(m))), "monitor");
             node.Subscribe(monitor);
 
             string checkpointDirectory = options.ResumeCheckpointDirectory ?? CheckpointDirectoryFor(scenario, options, runId);
@@ -196,8 +197,8 @@ public static class ClusterRunner
 
                 var resume = epoch == 0 ? null : new OutputResume(accepted.Resume?.Rows ?? 0, accepted.Resume?.FieldNames ?? []);
                 int current = epoch;
-                writer = system.ActorOf(Props.Create(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns, resume)), epoch == 0 ? "output-writer" : $"output-writer-e{epoch}");
-                listener = system.ActorOf(Props.Create(() => new CallbackActor(m => events.Writer.TryWrite(new FromEpoch(current, m)))), epoch == 0 ? "listener" : $"listener-e{epoch}");
+                writer = system.ActorOf(ActorFactory.Props(() => new OutputWriterActor(options.OutputDirectory, accepted.Columns, resume)), epoch == 0 ? "output-writer" : $"output-writer-e{epoch}");
+                listener = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m => events.Writer.TryWrite(new FromEpoch(current, m)))), epoch == 0 ? "listener" : $"listener-e{epoch}");
                 accepted.Run.Tell(new BeginRun(runId, writer, listener));
                 if (pending is not null)
                 {
@@ -299,7 +300,7 @@ public static class ClusterRunner
                 // The history first (messages from one sender arrive in order), then the run.
                 if (seed is not null) node.ActorFor(leader, NodeActor.Path).Tell(seed);
                 // The leader waits up to the submit timeout for workers, then needs time to create the blocks.
-                return await system.Ask<RunAccepted>(node.ActorFor(leader, NodeActor.Path), submit, options.SubmitTimeout + TimeSpan.FromMinutes(2), cancellation);
+                return await node.ActorFor(leader, NodeActor.Path).Ask<RunAccepted>(submit, options.SubmitTimeout + TimeSpan.FromMinutes(2), cancellation);
             }
             catch (RemoteActorException e) when (e.RemoteMessage.Contains("does not lead", StringComparison.Ordinal) && Left() > TimeSpan.Zero)
             {
@@ -374,9 +375,9 @@ public static class ClusterRunner
         while (true)
         {
             var read = events.ReadAsync().AsTask();
-            if (await Task.WhenAny(read, system.WhenFaulted) != read)
+            if (await Task.WhenAny(read, system.WhenFaulted()) != read)
             {
-                var cause = system.WhenFaulted.Exception?.InnerException ?? new InvalidOperationException("the submitter's actor system failed");
+                var cause = system.WhenFaulted().Exception?.InnerException ?? new InvalidOperationException("the submitter's actor system failed");
                 throw new RunFailedException($"the run failed on the submitting side: {cause.Message}", cause);
             }
             switch (await read)
@@ -423,7 +424,7 @@ public static class ClusterRunner
     {
         try
         {
-            await system.Ask<OutputAbandoned>(writer, new AbandonOutput(), TimeSpan.FromSeconds(30));
+            await writer.Ask<OutputAbandoned>(new AbandonOutput(), TimeSpan.FromSeconds(30));
         }
         catch (AskTimeoutException e)
         {

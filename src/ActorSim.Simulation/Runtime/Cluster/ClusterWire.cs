@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote.Wire;
 using ActorSim.Simulation.Subdomains;
 

@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Subdomains;
 
 namespace ActorSim.Simulation.Runtime.Cluster;
@@ -16,7 +17,7 @@ internal sealed class FailureRelay
     private IActorRef? _target;
 
     public FailureRelay() =>
-        Strategy = new SupervisorStrategy(cause =>
+        Strategy = new OneForOneStrategy(cause =>
         {
             Volatile.Read(ref _target)?.Tell(new ChildFailure(cause));
             return Directive.Stop;
@@ -154,8 +155,8 @@ internal static class BlockModels
     /// <summary>The actor of block <paramref name="block"/> on node <paramref name="node"/>.</summary>
     public static Props BlockProps(Models.IRunnableModel model, int block, string node) => model switch
     {
-        ISubdomainModel s => Props.Create(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node))),
-        Particles.IParticleModel p => Props.Create(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node))),
+        ISubdomainModel s => ActorFactory.Props(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node))),
+        Particles.IParticleModel p => ActorFactory.Props(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node))),
         _ => throw new InvalidOperationException($"model type {model.GetType().Name} has no blocks"),
     };
 }

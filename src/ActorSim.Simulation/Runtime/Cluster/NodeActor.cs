@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Membership;
 using ActorSim.Simulation.Models;
@@ -38,10 +39,10 @@ public sealed partial class NodeActor : Actor
     public static Props CreateProps(NodeInfo info, IReadOnlyList<IModelDefinition>? models = null)
     {
         var relay = new FailureRelay();
-        return Props.Create(() => new NodeActor(info, models ?? ModelCatalog.All, relay)).WithSupervisorStrategy(relay.Strategy);
+        return ActorFactory.Props(() => new NodeActor(info, models ?? ModelCatalog.All, relay)).WithSupervisorStrategy(relay.Strategy);
     }
 
-    private ClusterNode Cluster => Context.System.Cluster
+    private ClusterNode Cluster => ClusterNode.Of(Context.System)
         ?? throw new InvalidOperationException("The node actor needs an actor system connected to a cluster (ClusterNode.StartAsync).");
 
     protected override void PreStart()
@@ -50,7 +51,7 @@ public sealed partial class NodeActor : Actor
         Cluster.Subscribe(Self);
     }
 
-    protected override void PostStop() => Context.System.Cluster?.Unsubscribe(Self);
+    protected override void PostStop() => ClusterNode.Of(Context.System)?.Unsubscribe(Self);
 
     protected override void Receive(object message)
     {
@@ -69,7 +70,7 @@ public sealed partial class NodeActor : Actor
                 if (_hosted.TryGetValue(release.RunId, out var hosted) && hosted.Epoch <= release.Epoch)
                 {
                     _hosted.Remove(release.RunId);
-                    Context.Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} epoch {Epoch} ({Reason})", _info.NodeId, release.RunId, hosted.Epoch, release.Reason);
+                    Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} epoch {Epoch} ({Reason})", _info.NodeId, release.RunId, hosted.Epoch, release.Reason);
                     Context.Stop(hosted.Actor);
                 }
                 break;
@@ -96,7 +97,7 @@ public sealed partial class NodeActor : Actor
                 break;
             case ChildFailure failure:
                 // A run actor or a block host failed in its own code (block failures are reported by the block host).
-                Context.Log.LogError(failure.Cause, "Node '{Node}': a run actor failed: {Error}", _info.NodeId, failure.Cause.Message);
+                Log.LogError(failure.Cause, "Node '{Node}': a run actor failed: {Error}", _info.NodeId, failure.Cause.Message);
                 break;
             default:
                 Unhandled(message);
@@ -113,15 +114,15 @@ public sealed partial class NodeActor : Actor
                 $"node '{_info.NodeId}' does not lead cluster '{cluster.ClusterId}' (the leader is {(cluster.Leader is { } l ? $"'{l}'" : "not known yet")}); submit to the leader"));
             return;
         }
-        if (Context.Children.Any(c => c.Path.Value.EndsWith("/" + ClusterRunActor.ChildName(submit.RunId, submit.Epoch), StringComparison.Ordinal)))
+        if (Context.GetChildren().Any(c => c.Path.ToStringWithoutAddress().EndsWith("/" + ClusterRunActor.ChildName(submit.RunId, submit.Epoch), StringComparison.Ordinal)))
         {
             Reply(new InvalidOperationException($"run id {submit.RunId} epoch {submit.Epoch} is already running on node '{_info.NodeId}'"));
             return;
         }
         // An older epoch of the run still coordinated here (the submitter lost contact and recovers): it goes first.
-        foreach (var old in Context.Children.Where(c => ClusterRunActor.IsOlderEpoch(c.Path.Value, submit.RunId, submit.Epoch)).ToArray())
+        foreach (var old in Context.GetChildren().Where(c => ClusterRunActor.IsOlderEpoch(c.Path.ToStringWithoutAddress(), submit.RunId, submit.Epoch)).ToArray())
         {
-            Context.Log.LogWarning("Node '{Node}': run {Run} continues in epoch {Epoch}; stopping its older coordination {Old}", _info.NodeId, submit.RunId, submit.Epoch, old.Path.Value);
+            Log.LogWarning("Node '{Node}': run {Run} continues in epoch {Epoch}; stopping its older coordination {Old}", _info.NodeId, submit.RunId, submit.Epoch, old.Path.ToStringWithoutAddress());
             Context.Stop(old);
         }
         IRunnableModel model;
@@ -136,7 +137,7 @@ public sealed partial class NodeActor : Actor
             return;
         }
         var relay = new FailureRelay();
-        var props = Props.Create(() => new ClusterRunActor(submit, scenario, model, _info, relay)).WithSupervisorStrategy(relay.Strategy);
+        var props = ActorFactory.Props(() => new ClusterRunActor(submit, scenario, model, _info, relay)).WithSupervisorStrategy(relay.Strategy);
         var run = Context.ActorOf(props, ClusterRunActor.ChildName(submit.RunId, submit.Epoch));
         run.Tell(submit, Sender);
     }
@@ -156,7 +157,7 @@ public sealed partial class NodeActor : Actor
                 return;
             }
             // The run lost a node and continues in a newer epoch: the blocks of the old epoch are stale.
-            Context.Log.LogWarning("Node '{Node}': dropping the blocks of run {Run} epoch {Old}: the run continues in epoch {Epoch}",
+            Log.LogWarning("Node '{Node}': dropping the blocks of run {Run} epoch {Old}: the run continues in epoch {Epoch}",
                 _info.NodeId, create.RunId, existing.Epoch, create.Epoch);
             _hosted.Remove(create.RunId);
             Context.Stop(existing.Actor);
@@ -177,11 +178,11 @@ public sealed partial class NodeActor : Actor
         }
         var relay = new FailureRelay();
         var replyTo = Sender ?? Context.System.DeadLetters;
-        var props = Props.Create(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
+        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
         _hostedBlocks[create.RunId] = create.Blocks; // monitoring
-        Context.Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
+        Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
             _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.Epoch, create.CoordinatorNode);
     }
 
@@ -189,7 +190,7 @@ public sealed partial class NodeActor : Actor
     {
         foreach (var (run, hosted) in _hosted.Where(h => h.Value.CoordinatorNode == node).ToArray())
         {
-            Context.Log.LogWarning("Node '{Node}': dropping the blocks of run {Run}: its coordinator node '{Coordinator}' {What}",
+            Log.LogWarning("Node '{Node}': dropping the blocks of run {Run}: its coordinator node '{Coordinator}' {What}",
                 _info.NodeId, run, node, what);
             _hosted.Remove(run);
             Context.Stop(hosted.Actor);
@@ -214,7 +215,7 @@ public sealed partial class NodeActor : Actor
 
     private void Reply(Exception error)
     {
-        Context.Log.LogWarning("Node '{Node}': refused a request from {Sender}: {Error}", _info.NodeId, Sender?.Path.Value ?? "?", error.Message);
+        Log.LogWarning("Node '{Node}': refused a request from {Sender}: {Error}", _info.NodeId, Sender?.Path.ToStringWithoutAddress() ?? "?", error.Message);
         Sender?.Tell(new Status.Failure(error), Self);
     }
 }

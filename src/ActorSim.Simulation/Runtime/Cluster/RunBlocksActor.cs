@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using Akka.Actor;
 using ActorSim.Simulation.Subdomains;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,7 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
                 break;
             case ChildFailure failure when !_failed:
                 _failed = true;
-                Context.Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
+                Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
                 create.Run.Tell(new BlockFailed(create.RunId, nodeId, failure.Cause.Message), Self);
                 break;
             case ChildFailure:

@@ -1,0 +1,131 @@
+using Akka.Actor.Internal;
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorSim.Actors;
+
+/// <summary>
+/// Creates ActorSim's Akka.NET actor systems and keeps what ActorSim attaches to each: the host's logger factory
+/// (actors' <see cref="Actor.Log"/> and Akka's own log go there) and a task that faults when a failure escalates past a
+/// top-level actor (<see cref="WhenFaulted"/>), so that a host awaiting its work together with that task ends with an
+/// error instead of hanging.
+/// </summary>
+public static class ActorRuntime
+{
+    private static readonly ConditionalWeakTable<ActorSystem, State> States = new();
+
+    /// <summary>What ActorSim attaches to an actor system.</summary>
+    internal sealed class State(ILoggerFactory logs)
+    {
+        public ILoggerFactory Logs { get; } = logs;
+        public TaskCompletionSource Faulted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public object? Cluster;
+    }
+
+    /// <summary>The HOCON of a local actor system: no remoting, no open port, top-level failures reported, Akka's log to the logger factory.</summary>
+    public static Config LocalConfig { get; } = ConfigurationFactory.ParseString("""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = OFF
+          loggers = ["ActorSim.Actors.LoggerFactoryBridge, ActorSim.Actors"]
+          logger-startup-timeout = 10s
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          log-config-on-start = off
+          actor {
+            guardian-supervisor-strategy = "ActorSim.Actors.FaultReportingGuardian, ActorSim.Actors"
+          }
+          coordinated-shutdown {
+            run-by-clr-shutdown-hook = off
+            run-by-actor-system-terminate = on
+          }
+        }
+        """);
+
+    /// <summary>
+    /// A local actor system (the embedded default: in process, no remoting, nothing to install).
+    /// </summary>
+    /// <param name="name">The system's name (letters, digits, '-' and '_').</param>
+    /// <param name="logs">Where actors' and Akka's log lines go; default: nowhere.</param>
+    public static ActorSystem CreateLocal(string name, ILoggerFactory? logs = null) => Create(name, LocalConfig, logs);
+
+    /// <summary>An actor system with <paramref name="config"/> (falling back to <see cref="LocalConfig"/>) and ActorSim's state attached.</summary>
+    public static ActorSystem Create(string name, Config config, ILoggerFactory? logs = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var state = new State(logs ?? NullLoggerFactory.Instance);
+        // The logger bridge and the guardian's strategy look the state up by system name while the system starts.
+        Pending[name] = state;
+        try
+        {
+            var system = ActorSystem.Create(name, ReferenceEquals(config, LocalConfig) ? config : config.WithFallback(LocalConfig));
+            States.AddOrUpdate(system, state);
+            return system;
+        }
+        finally
+        {
+            Pending.TryRemove(KeyValuePair.Create(name, state));
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, State> Pending = new();
+
+    internal static State StateOf(ActorSystem system)
+    {
+        if (States.TryGetValue(system, out var s)) return s;
+        if (Pending.TryGetValue(system.Name, out s)) return s;
+        return Fallback;
+    }
+
+    private static readonly State Fallback = new(NullLoggerFactory.Instance);
+
+    /// <summary>The logger factory <paramref name="system"/> was created with (a null factory for systems not made here).</summary>
+    public static ILoggerFactory LoggerFactoryOf(ActorSystem system) => StateOf(system).Logs;
+
+    /// <summary>Faults with the failure that escalated past a top-level actor of <paramref name="system"/>; never completes otherwise.</summary>
+    public static Task WhenFaulted(this ActorSystem system) => StateOf(system).Faulted.Task;
+
+    /// <summary>Terminates <paramref name="system"/> (coordinated shutdown) and waits at most <paramref name="timeout"/>.</summary>
+    public static async Task ShutdownAsync(this ActorSystem system, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        try
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(timeout).ConfigureAwait(false);
+            await system.WhenTerminated.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LoggerFactoryOf(system).CreateLogger("ActorSim.Actors.ActorRuntime")
+                .LogWarning("Actor system {Name} did not stop within {Timeout}", system.Name, timeout);
+        }
+    }
+
+    /// <summary>Reports a failure that escalated past a top-level actor.</summary>
+    internal static void ReportFault(ActorSystem system, IActorRef child, Exception cause)
+    {
+        var state = StateOf(system);
+        state.Logs.CreateLogger("ActorSim.Actors.ActorRuntime")
+            .LogError(cause, "Actor {ActorPath} failed: {Message}", child.Path.ToStringWithoutAddress(), cause.Message);
+        state.Faulted.TrySetException(cause);
+    }
+}
+
+/// <summary>The user guardian's strategy: a top-level actor that fails is stopped and the failure faults <see cref="ActorRuntime.WhenFaulted"/>.</summary>
+public sealed class FaultReportingGuardian : SupervisorStrategyConfigurator
+{
+    public override SupervisorStrategy Create() => new Strategy();
+
+    private sealed class Strategy() : OneForOneStrategy(static _ => Directive.Stop, loggingEnabled: false)
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
+            ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
+        {
+            ActorRuntime.ReportFault(context.System, child, cause);
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
+}
