@@ -19,6 +19,9 @@ public sealed class LinearConstraint : ParticleConstraint
     /// <summary>G as a row-major copy.</summary>
     public double[] G => (double[])_g.Clone();
 
+    /// <summary>G, row-major, without a copy (for the block kernels).</summary>
+    internal ReadOnlySpan<double> Coupling => _g;
+
     public override void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> g)
     {
         for (int r = 0; r < Nx; r++)

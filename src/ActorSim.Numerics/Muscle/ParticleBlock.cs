@@ -13,7 +13,9 @@ namespace ActorSim.Numerics.Muscle;
 /// <para>
 /// The 2D deformation constraint (<see cref="DeformationConstraint2D"/>, any <see cref="DeformationMap2D"/>) takes a
 /// hoisted, vectorised stage kernel (<c>DeformationStageKernel2D</c>: per-stage F(y)^{-1}, DF(y)[.], D^2F(y)[y', y'],
-/// moment sums) and a hoisted projection; every other constraint goes particle by particle through
+/// moment sums) and a hoisted projection; the linear constraint and the 1D stretch with a harmonic (or no) W1 and no
+/// interaction take <c>ComponentStageKernel</c> (one fused, vectorised pass per position component); every other
+/// constraint goes particle by particle through
 /// <see cref="ParticleConstraint.Kinematics"/>. Either way the result depends only on the block's particles and the
 /// broadcast state, so actor runs reproduce the sequential driver bit for bit for the same block partition.
 /// </para>
@@ -108,6 +110,8 @@ public sealed class ParticleBlock
                 _x, _x0, _acc, Count, output);
             return;
         }
+        // Fast path for the linear and 1D stretch constraints (per-component affine kinematics, harmonic or no W1).
+        if (ComponentStageKernel.TryEvaluate(con, w1, field, stage, dt, y, ydot, _x, _x0, _acc, Count, output)) return;
         int nx = con.Nx, ny = con.Ny;
         double m = _model.ParticleMass;
         Span<double> x = stackalloc double[nx];

@@ -1,0 +1,266 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ActorSim.Numerics.Muscle;
+
+/// <summary>
+/// The particle-block stage kernel of the constraints whose kinematics act on each position component separately and
+/// affinely, with coefficients that depend only on the broadcast stage state: the linear constraint g = X − G y
+/// (any n_x, n_y; Phi = G, X' = G y', Omega = 0) and the 1D stretch g = x / (1 + y) (Phi = x / (1 + y),
+/// X' = (y' / (1 + y)) x, Omega = 0), with no W1 or a diagonal harmonic W1 and no interaction field. Per component c
+/// the velocity is X_c' = alpha_c + beta X_c with per-stage scalars, so one fused, vectorised, bounds-check-free
+/// pass per component does the RK4 update and accumulates the moments sum X, sum X^2, sum f, sum X f (f = F1, the
+/// harmonic force, exactly <see cref="HarmonicParticlePotential.Force"/>) from which the block partials follow:
+/// <code>
+///   linear:  sum Phi^T Phi [a, b] = n sum_r G_ra G_rb,   sum Phi^T f [a] = sum_r G_ra sum_i f_r,i
+///   stretch: sum Phi^2 = q^2 sum x^2,                   sum Phi f = q sum x f,        q = 1 / (1 + y)
+/// </code>
+/// The same sums as the per-particle path, re-associated (4 lanes, combined in a fixed order; plain multiply and add,
+/// no FMA), so results depend only on the block's particles. Stage 0 uses X == X0 (between steps) and does not read
+/// X0: per component and step it moves 18 doubles (stage 0: read X, write acc and X; stages 1, 2: read X, acc, X0,
+/// write acc, X; stage 3: read X, X0, acc, write X, X0).
+/// </summary>
+internal static class ComponentStageKernel
+{
+    /// <summary>Per-component moments of one stage.</summary>
+    private struct Moments
+    {
+        public double X, XX, F, XF;
+    }
+
+    /// <summary>True if <see cref="TryEvaluate"/> handles this constraint and force combination.</summary>
+    public static bool Handles(ParticleConstraint constraint, IParticlePotential? w1, IInteractionField? field) =>
+        field is null
+        && (constraint is LinearConstraint || constraint is StretchConstraint1D)
+        && (w1 is null || (w1 is HarmonicParticlePotential h && h.Dimension == constraint.Nx));
+
+    /// <summary>
+    /// Evaluates the stage if <see cref="Handles"/>; returns false (and does nothing) otherwise.
+    /// </summary>
+    public static bool TryEvaluate(ParticleConstraint constraint, IParticlePotential? w1, IInteractionField? field,
+        int stage, double dt, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
+        double[][] x, double[][] x0, double[][] acc, int count, StagePartials output)
+    {
+        if (!Handles(constraint, w1, field)) return false;
+        var h = w1 as HarmonicParticlePotential;
+        if (constraint is StretchConstraint1D)
+        {
+            double q = 1.0 / (1.0 + y[0]);
+            var mom = Component(h, 0, stage, dt, 0.0, q * ydot[0], x[0], x0[0], acc[0], count);
+            output.Mass[0] = q * q * mom.XX;
+            output.Force[0] = q * mom.XF;
+            return true;
+        }
+        var lin = (LinearConstraint)constraint;
+        int nx = lin.Nx, ny = lin.Ny;
+        ReadOnlySpan<double> g = lin.Coupling;
+        output.Clear();
+        var mass = output.Mass;
+        var force = output.Force;
+        for (int r = 0; r < nx; r++)
+        {
+            double v = 0.0;
+            for (int c = 0; c < ny; c++) v += g[r * ny + c] * ydot[c];
+            var mom = Component(h, r, stage, dt, v, 0.0, x[r], x0[r], acc[r], count);
+            for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * mom.F;
+        }
+        for (int a = 0; a < ny; a++)
+            for (int b = 0; b <= a; b++)
+            {
+                double s = 0.0;
+                for (int r = 0; r < nx; r++) s += g[r * ny + a] * g[r * ny + b];
+                mass[a * ny + b] = count * s;
+                mass[b * ny + a] = count * s;
+            }
+        return true;
+    }
+
+    private static Moments Component(HarmonicParticlePotential? h, int c, int stage, double dt, double alpha, double beta,
+        double[] x, double[] x0, double[] acc, int count)
+    {
+        var a = new Arrays(x, x0, acc, count);
+        return h is null
+            ? Dispatch(new NoForce(), stage, dt, alpha, beta, a)
+            : Dispatch(new HarmonicForce(h.Stiffness(c), h.Rest(c)), stage, dt, alpha, beta, a);
+    }
+
+    private readonly struct Arrays(double[] x, double[] x0, double[] acc, int count)
+    {
+        public readonly double[] X = x, B = x0, A = acc;
+        public readonly int Count = count;
+    }
+
+    private static Moments Dispatch<TForce>(TForce force, int stage, double dt, double alpha, double beta, in Arrays a)
+        where TForce : struct, IForce1D
+    {
+        double h = Rk4.NextStageFactor(stage) * dt;
+        return stage switch
+        {
+            0 => Loop(force, new FirstStage(h), alpha, beta, a),
+            1 or 2 => Loop(force, new MiddleStage(Rk4.Weight(stage), h), alpha, beta, a),
+            _ => Loop(force, new LastStage(dt / 6.0), alpha, beta, a),
+        };
+    }
+
+    /// <summary>The fused loop: X' = alpha + beta X, moments, RK4 update; 8 particles per iteration (two vectors).</summary>
+    private static Moments Loop<TForce, TStage>(TForce force, TStage update, double alpha, double beta, in Arrays arr)
+        where TForce : struct, IForce1D where TStage : struct, IStageUpdate
+    {
+        int n = arr.Count;
+        if ((uint)n > (uint)arr.X.Length || n > arr.B.Length || n > arr.A.Length)
+            throw new InvalidOperationException("particle arrays shorter than the block");
+        ref double x = ref MemoryMarshal.GetArrayDataReference(arr.X);
+        ref double b = ref MemoryMarshal.GetArrayDataReference(arr.B);
+        ref double a = ref MemoryMarshal.GetArrayDataReference(arr.A);
+        var av = Vector256.Create(alpha);
+        var bv = Vector256.Create(beta);
+        var sx = Vector256<double>.Zero; var sxx = Vector256<double>.Zero;
+        var sf = Vector256<double>.Zero; var sxf = Vector256<double>.Zero;
+        var sx2 = Vector256<double>.Zero; var sxx2 = Vector256<double>.Zero;
+        var sf2 = Vector256<double>.Zero; var sxf2 = Vector256<double>.Zero;
+        nuint len = (nuint)n, vlen = len & ~(nuint)7, i = 0;
+        for (; i < vlen; i += 8)
+        {
+            var p = Vector256.LoadUnsafe(ref x, i);
+            var p2 = Vector256.LoadUnsafe(ref x, i + 4);
+            var d = av + bv * p;
+            var d2 = av + bv * p2;
+            sx += p; sxx += p * p;
+            sx2 += p2; sxx2 += p2 * p2;
+            if (force.Active)
+            {
+                var f = force.Force(p);
+                var f2 = force.Force(p2);
+                sf += f; sxf += p * f;
+                sf2 += f2; sxf2 += p2 * f2;
+            }
+            update.Apply(ref x, ref b, ref a, i, p, d);
+            update.Apply(ref x, ref b, ref a, i + 4, p2, d2);
+        }
+        Moments m;
+        m.X = Sum(sx, sx2); m.XX = Sum(sxx, sxx2); m.F = Sum(sf, sf2); m.XF = Sum(sxf, sxf2);
+        for (; i < len; i++)
+        {
+            double p = Unsafe.Add(ref x, i);
+            double d = alpha + beta * p;
+            m.X += p; m.XX += p * p;
+            if (force.Active)
+            {
+                double f = force.Force(p);
+                m.F += f; m.XF += p * f;
+            }
+            update.Apply(ref x, ref b, ref a, i, p, d);
+        }
+        return m;
+    }
+
+    /// <summary>Lane sum of two accumulators in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Sum(Vector256<double> u, Vector256<double> v)
+    {
+        var w = u + v;
+        return (w.GetElement(0) + w.GetElement(1)) + (w.GetElement(2) + w.GetElement(3));
+    }
+
+    // ---- RK4 update (x = stage position, b = step start X0, a = accumulator) ----
+
+    private interface IStageUpdate
+    {
+        void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd);
+        void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd);
+    }
+
+    private readonly struct FirstStage(double h) : IStageUpdate
+    {
+        private readonly double _h = h;
+        private readonly Vector256<double> _hv = Vector256.Create(h);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
+        {
+            xd.StoreUnsafe(ref a, i);
+            (xs + _hv * xd).StoreUnsafe(ref x, i);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
+        {
+            Unsafe.Add(ref a, i) = xd;
+            Unsafe.Add(ref x, i) = xs + _h * xd;
+        }
+    }
+
+    private readonly struct MiddleStage(double w, double h) : IStageUpdate
+    {
+        private readonly double _w = w, _h = h;
+        private readonly Vector256<double> _wv = Vector256.Create(w), _hv = Vector256.Create(h);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
+        {
+            (Vector256.LoadUnsafe(ref a, i) + _wv * xd).StoreUnsafe(ref a, i);
+            (Vector256.LoadUnsafe(ref b, i) + _hv * xd).StoreUnsafe(ref x, i);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
+        {
+            Unsafe.Add(ref a, i) += _w * xd;
+            Unsafe.Add(ref x, i) = Unsafe.Add(ref b, i) + _h * xd;
+        }
+    }
+
+    private readonly struct LastStage(double sixth) : IStageUpdate
+    {
+        private readonly double _s = sixth;
+        private readonly Vector256<double> _sv = Vector256.Create(sixth);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
+        {
+            var xn = Vector256.LoadUnsafe(ref b, i) + _sv * (Vector256.LoadUnsafe(ref a, i) + xd);
+            xn.StoreUnsafe(ref x, i);
+            xn.StoreUnsafe(ref b, i);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
+        {
+            double xn = Unsafe.Add(ref b, i) + _s * (Unsafe.Add(ref a, i) + xd);
+            Unsafe.Add(ref x, i) = xn;
+            Unsafe.Add(ref b, i) = xn;
+        }
+    }
+
+    // ---- the force f(x) of one component ----
+
+    private interface IForce1D
+    {
+        bool Active { get; }
+        Vector256<double> Force(Vector256<double> x);
+        double Force(double x);
+    }
+
+    private readonly struct NoForce : IForce1D
+    {
+        public bool Active => false;
+        public Vector256<double> Force(Vector256<double> x) => Vector256<double>.Zero;
+        public double Force(double x) => 0.0;
+    }
+
+    /// <summary>f = -k (x - x*), exactly <see cref="HarmonicParticlePotential.Force"/>.</summary>
+    private readonly struct HarmonicForce(double k, double rest) : IForce1D
+    {
+        private readonly double _nk = -k, _r = rest;
+        private readonly Vector256<double> _nkv = Vector256.Create(-k), _rv = Vector256.Create(rest);
+
+        public bool Active => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Force(Vector256<double> x) => _nkv * (x - _rv);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Force(double x) => _nk * (x - _r);
+    }
+}
