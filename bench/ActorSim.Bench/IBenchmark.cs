@@ -24,5 +24,6 @@ public static class BenchmarkRegistry
         new CheckpointBenchmark(),
         new ExpressionConstraintBenchmark(),
         new SweepBenchmark(),
+        new PeerLinearBenchmark(),
     ];
 }

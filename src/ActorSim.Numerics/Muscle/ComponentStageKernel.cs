@@ -76,6 +76,105 @@ internal static class ComponentStageKernel
         return true;
     }
 
+    /// <summary>
+    /// The block's diagnostics (<see cref="ParticleBlock.ComputeDiagnostics"/>) for the constraints of
+    /// <see cref="Handles"/> with n_x &lt;= 2, in one vectorised pass: sum |X'|^2, sum W1 and the largest constraint drift
+    /// |g(X, y) − g(X^init, y^init)| (for the stretch and n_y = 1 the same per-particle arithmetic as the general path,
+    /// so the drift — a maximum — is bit-identical; the sums are re-associated). Returns false (and does nothing) for
+    /// anything else.
+    /// </summary>
+    public static bool TryDiagnostics(ParticleConstraint constraint, IParticlePotential? w1, IInteractionField? field,
+        ReadOnlySpan<double> y, ReadOnlySpan<double> ydot, double[][] x, double[][] reference, int count, DiagnosticPartials output)
+    {
+        if (!Handles(constraint, w1, field) || constraint.Nx > 2) return false;
+        var h = w1 as HarmonicParticlePotential;
+        int nx = constraint.Nx;
+        if ((uint)count > (uint)x[0].Length || count > reference[0].Length
+            || (nx == 2 && (count > x[1].Length || count > reference[1].Length)))
+            throw new InvalidOperationException("particle arrays shorter than the block");
+        // Per component: g_c = x_c * gs + go_c (linear: gs = 1, go = -(G y)_c; stretch: g = x / (1 + y), done as a division),
+        // X'_c = va_c + vb * x (linear: va = (G y')_c, vb = 0; stretch: va = 0, vb = y' / (1 + y) applied as (x / (1 + y)) y').
+        bool stretch = constraint is StretchConstraint1D;
+        double s = 1.0 + y[0];
+        Span<double> go = stackalloc double[2];
+        Span<double> va = stackalloc double[2];
+        go.Clear(); va.Clear();
+        if (constraint is LinearConstraint lin)
+        {
+            ReadOnlySpan<double> g = lin.Coupling;
+            int ny = lin.Ny;
+            for (int r = 0; r < nx; r++)
+            {
+                double gy = 0.0, gv = 0.0;
+                for (int c = 0; c < ny; c++) { gy += g[r * ny + c] * y[c]; gv += g[r * ny + c] * ydot[c]; }
+                go[r] = gy; va[r] = gv;
+            }
+        }
+        double kin = 0.0, pot = 0.0, drift = 0.0;
+        var kinV = Vector256<double>.Zero; var potV = Vector256<double>.Zero; var driftV = Vector256<double>.Zero;
+        var sV = Vector256.Create(s); var ydV = Vector256.Create(ydot[0]);
+        nuint len = (nuint)count, vlen = len & ~(nuint)3, i = 0;
+        for (int c = 0; c < nx; c++)
+        {
+            // kinetic and potential sums component by component (the per-particle path sums components first; the
+            // re-association is round-off)
+            ref double xc = ref MemoryMarshal.GetArrayDataReference(x[c]);
+            double hk = h is null ? 0.0 : 0.5 * h.Stiffness(c), rest = h is null ? 0.0 : h.Rest(c);
+            var hkV = Vector256.Create(hk); var restV = Vector256.Create(rest); var vaV = Vector256.Create(va[c]);
+            for (i = 0; i < vlen; i += 4)
+            {
+                var p = Vector256.LoadUnsafe(ref xc, i);
+                var xd = stretch ? p / sV * ydV : vaV;
+                kinV += xd * xd;
+                if (h is not null) { var d = p - restV; potV += hkV * d * d; }
+            }
+            for (; i < len; i++)
+            {
+                double p = Unsafe.Add(ref xc, i);
+                double xd = stretch ? p / s * ydot[0] : va[c];
+                kin += xd * xd;
+                if (h is not null) { double d = p - rest; pot += hk * d * d; }
+            }
+        }
+        {
+            ref double x0 = ref MemoryMarshal.GetArrayDataReference(x[0]);
+            ref double r0 = ref MemoryMarshal.GetArrayDataReference(reference[0]);
+            ref double x1 = ref MemoryMarshal.GetArrayDataReference(x[nx - 1]);
+            ref double r1 = ref MemoryMarshal.GetArrayDataReference(reference[nx - 1]);
+            var go0 = Vector256.Create(go[0]); var go1 = Vector256.Create(go[1]);
+            for (i = 0; i < vlen; i += 4)
+            {
+                var p0 = Vector256.LoadUnsafe(ref x0, i);
+                var d0 = (stretch ? p0 / sV : p0 - go0) - Vector256.LoadUnsafe(ref r0, i);
+                var d2 = d0 * d0;
+                if (nx == 2)
+                {
+                    var d1 = (Vector256.LoadUnsafe(ref x1, i) - go1) - Vector256.LoadUnsafe(ref r1, i);
+                    d2 += d1 * d1;
+                }
+                driftV = Vector256.Max(driftV, Vector256.Sqrt(d2));
+            }
+            for (; i < len; i++)
+            {
+                double p0 = Unsafe.Add(ref x0, i);
+                double d0 = (stretch ? p0 / s : p0 - go[0]) - Unsafe.Add(ref r0, i);
+                double d2 = d0 * d0;
+                if (nx == 2)
+                {
+                    double d1 = (Unsafe.Add(ref x1, i) - go[1]) - Unsafe.Add(ref r1, i);
+                    d2 += d1 * d1;
+                }
+                drift = Math.Max(drift, Math.Sqrt(d2));
+            }
+        }
+        output.KineticSum = Sum(kinV, Vector256<double>.Zero) + kin;
+        output.ParticlePotentialSum = Sum(potV, Vector256<double>.Zero) + pot;
+        output.PairPotentialSum = 0.0;
+        output.MaxConstraintDrift = Math.Max(drift, Math.Max(Math.Max(driftV.GetElement(0), driftV.GetElement(1)),
+            Math.Max(driftV.GetElement(2), driftV.GetElement(3))));
+        return true;
+    }
+
     private static Moments Component(HarmonicParticlePotential? h, int c, int stage, double dt, double alpha, double beta,
         double[] x, double[] x0, double[] acc, int count)
     {

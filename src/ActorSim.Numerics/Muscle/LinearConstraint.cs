@@ -59,6 +59,9 @@ public sealed class LinearConstraint : ParticleConstraint
         }
     }
 
+    /// <summary>d_X g = I: determinant 1, singular values 1 (no factorisation per particle at start-up).</summary>
+    public override (double Determinant, double MinSingularValue) JacobianXConditioning(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => (1.0, 1.0);
+
     public override int Project(Span<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> target,
         double tolerance = 1e-15, int maxIterations = 20)
     {

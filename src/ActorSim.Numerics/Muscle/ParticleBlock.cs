@@ -213,6 +213,7 @@ public sealed class ParticleBlock
     {
         var con = _model.Constraint;
         var w1 = _model.ParticlePotential;
+        if (ComponentStageKernel.TryDiagnostics(con, w1, field, y, ydot, _x, _ref, Count, output)) return;
         int nx = con.Nx, ny = con.Ny;
         Span<double> x = stackalloc double[nx];
         Span<double> phi = stackalloc double[nx * ny];

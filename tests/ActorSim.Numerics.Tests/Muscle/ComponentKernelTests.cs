@@ -77,6 +77,14 @@ public class ComponentKernelTests
                         fast.Position(c)[i].Should().BeApproximately(slow.Position(c)[i], 4e-15, $"X_{c} of particle {i}, stage {s}");
                 for (int k = 0; k < ys.Length; k++) { ys[k] += 0.01 * vs[k]; vs[k] *= 0.98; }
             }
+        var df = new DiagnosticPartials();
+        var ds = new DiagnosticPartials();
+        fast.ComputeDiagnostics(ys, vs, null, df);
+        slow.ComputeDiagnostics(ys, vs, null, ds);
+        for (int k = 0; k < 3; k++)
+            df.Values[k].Should().BeApproximately(ds.Values[k], 1e-14 * Math.Max(1.0, Math.Abs(ds.Values[k])), $"diagnostic {k}");
+        df.MaxConstraintDrift.Should().BeApproximately(ds.MaxConstraintDrift, 1e-16);
+        if (con.Ny == 1) df.MaxConstraintDrift.Should().Be(ds.MaxConstraintDrift, "the same arithmetic per particle, and a maximum");
         if (con is LinearConstraint)
             for (int c = 0; c < nx; c++)
                 TestData.BitEqual(fast.Position(c), slow.Position(c)).Should().BeTrue("X' = G y' is the same per particle: the same arithmetic");
@@ -124,6 +132,25 @@ public class ComponentKernelTests
     }
 
     [Fact]
+    public void Closed_form_conditioning_equals_the_factorised_one()
+    {
+        foreach (var name in new[] { "stretch", "linear-1x1", "linear-2x1", "linear-2x2" })
+        {
+            var (con, y, _, lo, hi) = Case(name);
+            var generic = new GenericView(con);
+            var x = TestData.UniformPositions(con.Nx, 5, lo, hi, 7);
+            for (int i = 0; i < 5; i++)
+            {
+                var xi = Enumerable.Range(0, con.Nx).Select(c => x[c][i]).ToArray();
+                var (det, smin) = con.JacobianXConditioning(xi, y);
+                var (detG, sminG) = generic.JacobianXConditioning(xi, y);
+                det.Should().BeApproximately(detG, 1e-15, name);
+                smin.Should().BeApproximately(sminG, 1e-15, name);
+            }
+        }
+    }
+
+    [Fact]
     public void Component_kernels_allocate_nothing()
     {
         foreach (var name in new[] { "stretch", "linear-2x1" })
@@ -140,6 +167,8 @@ public class ComponentKernelTests
             var partials = new StagePartials(con.Ny);
             AllocationProbe.MinAllocated(() => { for (int s = 0; s < 4; s++) block.EvaluateStage(s, 1e-3, y, v, null, partials); })
                 .Should().Be(0, name);
+            var diag = new DiagnosticPartials();
+            AllocationProbe.MinAllocated(() => block.ComputeDiagnostics(y, v, null, diag)).Should().Be(0, name + " diagnostics");
             var driver = new SequentialMuscleDriver(model, x0, y, v, new MuscleDriverOptions { BlockCount = 2 });
             AllocationProbe.MinAllocated(() => { for (int k = 0; k < 10; k++) driver.Step(1e-3); }).Should().Be(0, name + " driver step");
         }
