@@ -25,9 +25,6 @@ public sealed class MicroMacroSubdomain1D
     private readonly int[] _reflect;       // k -> index of -v_k
     private double[][] _rho, _rhoNew;      // [s][n + 2]
     private double[][] _g, _gNew;          // [s*K + k][n + 3]
-    private readonly double[][] _flux;     // [s][n + 1], scratch
-    private readonly double[] _s13;        // [n + 1], scratch: Σ_k g1_k g3_k
-    private readonly double[] _transport;  // [s*K + k], scratch for one interface
     private bool _leftFresh, _rightFresh;
 
     /// <summary>Creates slab <paramref name="blockIndex"/> owning <paramref name="cellCount"/> cells from <paramref name="firstCell"/>; all densities start at 0, g at 0.</summary>
@@ -40,7 +37,7 @@ public sealed class MicroMacroSubdomain1D
         Grid = grid; _p = parameters; _eps = epsilon; BlockIndex = blockIndex; FirstCell = firstCell; _n = cellCount;
         _dx = grid.Dx;
         var unit = DiscreteVelocitySet.OneDimensional(1.0);
-        _k = unit.Count;
+        _k = unit.Count; // 2: the fused step is written for the velocities +c, -c
         _m = unit.Equilibrium;
         _reflect = new int[_k];
         for (int k = 0; k < _k; k++) _reflect[k] = unit.Reflect(k, 0);
@@ -55,9 +52,6 @@ public sealed class MicroMacroSubdomain1D
         _taxisBias = parameters.TaxisBias(1);
         _rho = Jagged(S, _n + 2); _rhoNew = Jagged(S, _n + 2);
         _g = Jagged(S * _k, _n + 3); _gNew = Jagged(S * _k, _n + 3);
-        _flux = Jagged(S, _n + 1);
-        _s13 = new double[_n + 1];
-        _transport = new double[S * _k];
     }
 
     /// <summary>The global grid.</summary>
@@ -243,117 +237,106 @@ public sealed class MicroMacroSubdomain1D
 
     /// <summary>
     /// Advances the slab by one step of length <paramref name="dt"/> (macroscopic time). Micro step on
-    /// every owned interface j (transport upwinded and explicit, relaxation implicit):
-    /// (ε² + σ Δt) g^{n+1} = ε² g^n − Δt [ ε (I−Π)(v D_up g^n) + v M D ρ^n − σ a v M D s^n ρ̄^n − ε² R^n ],
+    /// every owned interface j (transport centred and explicit, relaxation implicit):
+    /// (ε² + σ Δt) g^{n+1} = ε² g^n − Δt [ ε (I−Π)(v D_c g^n) + v M D ρ^n − σ a v M D s^n ρ̄^n − ε² R^n ],
     /// then the macro step on every owned cell:
     /// ρ^{n+1} = ρ^n − Δt/Δx (J_{i+1} − J_i) + Δt H(ρ^n, ε² &lt;g1 g3&gt;), J = Σ_k v_k g_k^{n+1}.
+    /// D_c is the centred difference (g_{j+1} − g_{j−1}) / 2Δx; with the two velocities ±c it gives
+    /// (I−Π)(v D_c g)_± = ± (c/2) D_c ⟨g⟩, the exact (I−Π)(v ∂x g) = (v/2) ∂x ⟨g⟩ discretised (zero while ⟨g⟩ = 0, which
+    /// the scheme keeps up to round-off): no O(ε Δx) numerical diffusion, so the scheme is second order in space for
+    /// every ε (with the macroscopic step Δt ∝ Δx², also in time). Micro and macro steps are fused into one pass over
+    /// the interfaces (the cell between interfaces j − 1 and j is updated right after interface j).
     /// Both ghost sides must have been refreshed since the previous step.
     /// </summary>
     public void Step(double dt)
     {
         if (!_leftFresh || !_rightFresh) throw new InvalidOperationException("halos must be applied on both sides before each step");
         if (!(dt > 0)) throw new ArgumentOutOfRangeException(nameof(dt), dt, "dt must be positive");
-        MicroStep(dt);
-        if (HasLeftWall) SymmetrizeWall(1);
-        if (HasRightWall) SymmetrizeWall(_n + 1);
-        MacroStep(dt);
+        FusedStep(dt);
         (_rho, _rhoNew) = (_rhoNew, _rho);
         (_g, _gNew) = (_gNew, _g);
         _leftFresh = _rightFresh = false;
     }
 
-    private void MicroStep(double dt)
+    /// <summary>Per species: speed c (velocity 0 is +c, velocity 1 is −c), 1 / (ε² + σ Δt).</summary>
+    private readonly struct SpeciesStep(double c, double invDenom)
     {
-        int K = _k;
-        double eps = _eps, e2 = eps * eps, invDx = 1.0 / _dx, m = _m;
-        var rates = _p.Rates;
-        double[] rhoV = _rho[1];
-        Span<double> rhoBar = stackalloc double[S];
-        Span<double> mean = stackalloc double[S];
-        Span<double> denom = stackalloc double[S];
-        for (int s = 0; s < S; s++) denom[s] = e2 + _sigma[s] * dt;
+        public readonly double C = c, InvDenom = invDenom;
+    }
+
+    /// <summary>The micro step of one species at one interface (both velocities) given the drives.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Micro(in SpeciesStep sp, double e2, double dt, double gPlus, double gMinus, double drivePlus, double driveMinus,
+        double reactionPlus, double reactionMinus, out double newPlus, out double newMinus)
+    {
+        newPlus = (e2 * gPlus - dt * (drivePlus - e2 * reactionPlus)) * sp.InvDenom;
+        newMinus = (e2 * gMinus - dt * (driveMinus - e2 * reactionMinus)) * sp.InvDenom;
+    }
+
+    private void FusedStep(double dt)
+    {
+        double eps = _eps, e2 = eps * eps, invDx = 1.0 / _dx, m = _m, lambda = dt / _dx, quarter = 0.25 * invDx * eps;
+        var r = _p.Rates;
+        double d1 = r.D1, d2 = r.D2, d3 = r.D3, beta = r.Beta, kRate = r.K, source = r.R;
+        const int K = 2;
+        var sp0 = new SpeciesStep(_velocity[0], 1.0 / (e2 + _sigma[0] * dt));
+        var sp1 = new SpeciesStep(_velocity[2], 1.0 / (e2 + _sigma[1] * dt));
+        var sp2 = new SpeciesStep(_velocity[4], 1.0 / (e2 + _sigma[2] * dt));
         double taxisFactor = _sigma[0] * _taxisBias * m;
-        for (int j = 0; j <= _n; j++)
+        int n = _n;
+        // jagged rows as spans of the exact lengths the loop indexes (one bounds check each, then none in the loop)
+        Span<double> u = _rho[0].AsSpan(0, n + 2), v = _rho[1].AsSpan(0, n + 2), w = _rho[2].AsSpan(0, n + 2);
+        Span<double> uN = _rhoNew[0].AsSpan(0, n + 2), vN = _rhoNew[1].AsSpan(0, n + 2), wN = _rhoNew[2].AsSpan(0, n + 2);
+        Span<double> a0 = _g[0].AsSpan(0, n + 3), a1 = _g[1].AsSpan(0, n + 3), b0 = _g[2].AsSpan(0, n + 3), b1 = _g[3].AsSpan(0, n + 3);
+        Span<double> c0 = _g[4].AsSpan(0, n + 3), c1 = _g[5].AsSpan(0, n + 3);
+        Span<double> a0N = _gNew[0].AsSpan(0, n + 3), a1N = _gNew[1].AsSpan(0, n + 3), b0N = _gNew[2].AsSpan(0, n + 3);
+        Span<double> b1N = _gNew[3].AsSpan(0, n + 3), c0N = _gNew[4].AsSpan(0, n + 3), c1N = _gNew[5].AsSpan(0, n + 3);
+        bool leftWall = HasLeftWall, rightWall = HasRightWall;
+        double pJ0 = 0, pJ1 = 0, pJ2 = 0, pS13 = 0;
+        for (int j = 0; j <= n; j++)
         {
-            int jj = j + 1;                      // storage index of interface j
-            // cells j-1 and j have storage indices j and j+1
-            for (int s = 0; s < S; s++) rhoBar[s] = 0.5 * (_rho[s][j] + _rho[s][j + 1]);
-            double sum13 = 0;
-            for (int k = 0; k < K; k++) sum13 += _g[k][jj] * _g[2 * K + k][jj];
-            for (int s = 0; s < S; s++)
+            int jj = j + 1;                      // storage index of interface j; cells j - 1 and j are storage j and j + 1
+            double uL = u[j], uR = u[j + 1], vL = v[j], vR = v[j + 1], wL = w[j], wR = w[j + 1];
+            double uBar = 0.5 * (uL + uR), wBar = 0.5 * (wL + wR);
+            double gradU = (uR - uL) * invDx, gradV = (vR - vL) * invDx, gradW = (wR - wL) * invDx;
+            double gu0 = a0[jj], gu1 = a1[jj], gv0 = b0[jj], gv1 = b1[jj], gw0 = c0[jj], gw1 = c1[jj];
+            double sum13 = gu0 * gw0 + gu1 * gw1;
+            // ε (I−Π)(v D_c g) for velocity +c; velocity −c gets the opposite sign
+            double tu = sp0.C * ((a0[jj + 1] + a1[jj + 1]) - (a0[jj - 1] + a1[jj - 1])) * quarter;
+            double tv = sp1.C * ((b0[jj + 1] + b1[jj + 1]) - (b0[jj - 1] + b1[jj - 1])) * quarter;
+            double tw = sp2.C * ((c0[jj + 1] + c1[jj + 1]) - (c0[jj - 1] + c1[jj - 1])) * quarter;
+            // v M ∂x ρ (+ taxis for u): velocity +c; velocity −c has the opposite sign
+            double du = sp0.C * m * gradU - taxisFactor * sp0.C * gradV * uBar;
+            double dv = sp1.C * m * gradV;
+            double dw = sp2.C * m * gradW;
+            // (1/ε)(I−Π) G per velocity (SeedReactionTerms.MicroPart, inlined)
+            double inf0 = beta * (uBar * gw0 + wBar * gu0) + beta * eps * (K * gu0 * gw0 - sum13);
+            double inf1 = beta * (uBar * gw1 + wBar * gu1) + beta * eps * (K * gu1 * gw1 - sum13);
+            Micro(sp0, e2, dt, gu0, gu1, tu + du, -tu - du, -d1 * gu0 - inf0, -d1 * gu1 - inf1, out double nu0, out double nu1);
+            Micro(sp1, e2, dt, gv0, gv1, tv + dv, -tv - dv, -d2 * gv0 + inf0, -d2 * gv1 + inf1, out double nv0, out double nv1);
+            Micro(sp2, e2, dt, gw0, gw1, tw + dw, -tw - dw, -d3 * gw0 + kRate * gv0, -d3 * gw1 + kRate * gv1, out double nw0, out double nw1);
+            bool wall = (j == 0 && leftWall) || (j == n && rightWall);
+            if (wall)
             {
-                double acc = 0;
-                for (int k = 0; k < K; k++)
-                {
-                    int c = s * K + k;
-                    double v = _velocity[c];
-                    double[] gc = _g[c];
-                    double t = v > 0 ? v * (gc[jj] - gc[jj - 1]) * invDx : v * (gc[jj + 1] - gc[jj]) * invDx;
-                    _transport[c] = t;
-                    acc += t;
-                }
-                mean[s] = acc * m;
+                // specular wall: the two velocities of a species carry the same g, so the wall flux is exactly zero
+                nu0 = nu1 = 0.5 * (nu0 + nu1); nv0 = nv1 = 0.5 * (nv0 + nv1); nw0 = nw1 = 0.5 * (nw0 + nw1);
             }
-            double gradV = (rhoV[j + 1] - rhoV[j]) * invDx;
-            for (int k = 0; k < K; k++)
+            a0N[jj] = nu0; a1N[jj] = nu1; b0N[jj] = nv0; b1N[jj] = nv1; c0N[jj] = nw0; c1N[jj] = nw1;
+            double J0 = wall ? 0.0 : sp0.C * nu0 - sp0.C * nu1;
+            double J1 = wall ? 0.0 : sp1.C * nv0 - sp1.C * nv1;
+            double J2 = wall ? 0.0 : sp2.C * nw0 - sp2.C * nw1;
+            double s13 = nu0 * nw0 + nu1 * nw1;
+            if (j > 0)
             {
-                var (r1, r2, r3) = SeedReactionTerms.MicroPart(rates, K, eps, rhoBar[0], rhoBar[2],
-                    _g[k][jj], _g[K + k][jj], _g[2 * K + k][jj], sum13);
-                for (int s = 0; s < S; s++)
-                {
-                    int c = s * K + k;
-                    double v = _velocity[c];
-                    double gradRho = (_rho[s][j + 1] - _rho[s][j]) * invDx;
-                    double drive = eps * (_transport[c] - mean[s]) + v * m * gradRho;
-                    if (s == 0) drive -= taxisFactor * v * gradV * rhoBar[0];
-                    double reaction = s == 0 ? r1 : s == 1 ? r2 : r3;
-                    _gNew[c][jj] = (e2 * _g[c][jj] - dt * (drive - e2 * reaction)) / denom[s];
-                }
+                // cell j - 1 (storage j): SeedReactionTerms.Moments, inlined
+                double uc = uL, vc = vL, wc = wL;
+                double e2S = e2 * 0.5 * (pS13 + s13);
+                double infection = beta * uc * wc + beta * K * e2S;
+                uN[j] = uc - lambda * (J0 - pJ0) + dt * (source - d1 * uc - infection);
+                vN[j] = vc - lambda * (J1 - pJ1) + dt * (-d2 * vc + infection);
+                wN[j] = wc - lambda * (J2 - pJ2) + dt * (-d3 * wc + kRate * vc);
             }
-        }
-    }
-
-    private void SymmetrizeWall(int face)
-    {
-        for (int s = 0; s < S; s++)
-            for (int k = 0; k < _k; k++)
-            {
-                int r = _reflect[k];
-                if (r <= k) continue;
-                double[] a = _gNew[s * _k + k], b = _gNew[s * _k + r];
-                double avg = 0.5 * (a[face] + b[face]);
-                a[face] = avg; b[face] = avg;
-            }
-    }
-
-    private void MacroStep(double dt)
-    {
-        int K = _k;
-        double e2 = _eps * _eps, lambda = dt / _dx;
-        var rates = _p.Rates;
-        for (int j = 0; j <= _n; j++)
-        {
-            int jj = j + 1;
-            for (int s = 0; s < S; s++)
-            {
-                double flux = 0;
-                for (int k = 0; k < K; k++) flux += _velocity[s * K + k] * _gNew[s * K + k][jj];
-                _flux[s][j] = flux;
-            }
-            double sum13 = 0;
-            for (int k = 0; k < K; k++) sum13 += _gNew[k][jj] * _gNew[2 * K + k][jj];
-            _s13[j] = sum13;
-        }
-        if (HasLeftWall) for (int s = 0; s < S; s++) _flux[s][0] = 0.0;
-        if (HasRightWall) for (int s = 0; s < S; s++) _flux[s][_n] = 0.0;
-        for (int i = 0; i < _n; i++)
-        {
-            int ii = i + 1;
-            double e2S = e2 * 0.5 * (_s13[i] + _s13[i + 1]);
-            var (h1, h2, h3) = SeedReactionTerms.Moments(rates, K, _rho[0][ii], _rho[1][ii], _rho[2][ii], e2S);
-            _rhoNew[0][ii] = _rho[0][ii] - lambda * (_flux[0][i + 1] - _flux[0][i]) + dt * h1;
-            _rhoNew[1][ii] = _rho[1][ii] - lambda * (_flux[1][i + 1] - _flux[1][i]) + dt * h2;
-            _rhoNew[2][ii] = _rho[2][ii] - lambda * (_flux[2][i + 1] - _flux[2][i]) + dt * h3;
+            pJ0 = J0; pJ1 = J1; pJ2 = J2; pS13 = s13;
         }
     }
 
