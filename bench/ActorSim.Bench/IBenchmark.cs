@@ -25,5 +25,6 @@ public static class BenchmarkRegistry
         new ExpressionConstraintBenchmark(),
         new SweepBenchmark(),
         new PeerLinearBenchmark(),
+        new KineticApBenchmark(),
     ];
 }
