@@ -69,6 +69,24 @@ public class MicroMacroSecondOrderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_step_allocates_nothing()
+    {
+        var p = KineticScenarios.Full();
+        var grid = new KineticGrid1D(1.0, 64, KineticBoundary.Reflecting);
+        double dt = MicroMacroSolver1D.MacroscopicTimeStep(p, grid.Dx);
+        var slab = new MicroMacroSubdomain1D(grid, p, 0.01, 0, 0, 64);
+        slab.SetEquilibrium(0, KineticScenarios.SmoothInitial(grid)[0]);
+        AllocationProbe.MinAllocated(() =>
+        {
+            for (int k = 0; k < 10; k++)
+            {
+                slab.ApplyWall(HaloSide.Left); slab.ApplyWall(HaloSide.Right);
+                slab.Step(dt);
+            }
+        }).Should().Be(0);
+    }
+
+    [Fact]
     public void Slab_split_gives_bit_identical_densities()
     {
         var p = KineticScenarios.Full();
