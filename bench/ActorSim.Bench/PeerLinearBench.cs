@@ -20,8 +20,9 @@ namespace ActorSim.Bench;
 /// largest error of y against the closed form r(t) = r* + (r(0) − r*) cos ωt, r* = k_q Σ c_j / (k_r + n k_q),
 /// ω² = (k_r + n k_q) / (m_r + n m_q), c_j = q_j(0) + r(0). Then (4) the particle-stage kernels of <c>muscle-1d</c>
 /// (stretch and linear) and <c>muscle-linear</c> (n_x = 2) at N = 10^7 against the per-particle path, in ns per particle
-/// and stage and as % of the bandwidth bound (bytes the stage must move / vectorised triad bandwidth measured in the
-/// same run; 18 doubles per position component and RK4 step, see <c>ComponentStageKernel</c>), with bytes allocated per step.
+/// and stage and as % of the bandwidth bound (bytes the step must move / vectorised triad bandwidth measured in the
+/// same run; per position component and RK4 step 18 doubles for the stretch, 6 for the linear constraint, see
+/// <see cref="StretchBytesPerComponentStep"/>; the "before" column is held to the same count), with bytes allocated per step.
 /// Adaptive steps do not exist yet (issue 14, item 2): only fixed steps are measured.
 /// </summary>
 public sealed class PeerLinearBenchmark : IBenchmark
@@ -31,8 +32,13 @@ public sealed class PeerLinearBenchmark : IBenchmark
 
     private const double Mr = 20.0, Kr = 1.0, MassQ = 10.0, StiffQ = 1.0, R0 = 1.0, TEnd = 60.0;
 
-    /// <summary>Bytes one RK4 step moves per position component (18 doubles; write-allocate not counted, as in STREAM).</summary>
-    public const double BytesPerComponentStep = 18 * 8;
+    /// <summary>
+    /// Bytes one RK4 step must move per position component (write-allocate not counted, as in STREAM): the stretch
+    /// kernel 18 doubles (stage 0: read X, write acc, X; stages 1, 2: read X, acc, X0, write acc, X; stage 3: read X,
+    /// X0, acc, write X, X0); the linear kernel 6 (X' is the same for every particle: X0 read at every stage, X and X0
+    /// written once at the end). The per-particle path moves at least the stretch kernel's 18.
+    /// </summary>
+    public const double StretchBytesPerComponentStep = 18 * 8, LinearBytesPerComponentStep = 6 * 8;
 
     /// <summary>Forwards the closed forms but hides the constraint's type: the block takes the per-particle path (the "before").</summary>
     private sealed class PerParticleView(ParticleConstraint inner) : ParticleConstraint(inner.Nx, inner.Ny)
@@ -194,14 +200,15 @@ public sealed class PeerLinearBenchmark : IBenchmark
                 var driver = new SequentialMuscleDriver(configs[c].Model, [q0], [R0], [0.0], new MuscleDriverOptions { BlockCount = o.Blocks });
                 err = 0.0;
                 long a0 = GC.GetAllocatedBytesForCurrentThread();
-                var clock = Stopwatch.StartNew();
+                long t0 = Stopwatch.GetTimestamp();
                 for (int k = 1; k <= steps; k++)
                 {
                     driver.Step(o.Dt);
                     err = Math.Max(err, Math.Abs(driver.Y[0] - exact(k * o.Dt)));
                 }
+                double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 if (r == 0) continue;
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+                best = Math.Min(best, elapsed);
                 allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - a0);
             }
             times[c] = best;
@@ -253,7 +260,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
                 MacroPotential = new HarmonicMacroPotential([2.0]), ParticlePotential = new HarmonicParticlePotential([1.0, 1.0], [0.3, -0.2]),
             }, 0.7, -0.3, -1.0, 1.0),
         };
-        var results = new List<(string Name, double After, double Before, long Alloc, int Nx, double Diff)>();
+        var results = new List<(string Name, double After, double Before, long Alloc, int Nx, double Diff, double Bytes)>();
         foreach (var (name, model, y0, v0, lo, hi) in cases)
         {
             int nx = model.Nx;
@@ -265,6 +272,13 @@ public sealed class PeerLinearBenchmark : IBenchmark
                 double phase = 0.5 + 0.25 * c;
                 for (int i = 0; i < n; i++) { double u = phase + i * 0.6180339887498949; x0[c][i] = lo + (hi - lo) * (u - Math.Floor(u)); }
             }
+            // JIT warm-up on a small block (tier-up and on-stack replacement allocate on the thread the first times a loop runs hot)
+            foreach (bool fast in new[] { true, false })
+            {
+                var small = x0.Select(a => a[..1000]).ToArray();
+                var warm = new SequentialMuscleDriver(fast ? model : model with { Constraint = new PerParticleView(model.Constraint) }, small, [y0], [v0]);
+                for (int k = 0; k < 60; k++) warm.Step(dt);
+            }
             double after = double.MaxValue, before = double.MaxValue, yAfter = 0, yBefore = 0;
             long alloc = long.MaxValue; // the least over the rounds (the runtime's own tier-up allocations happen once)
             for (int r = 0; r < Math.Max(2, o.Reps); r++)
@@ -274,25 +288,26 @@ public sealed class PeerLinearBenchmark : IBenchmark
                     var driver = new SequentialMuscleDriver(m, x0, [y0], [v0]);
                     driver.Step(dt); driver.Step(dt);
                     long a0 = GC.GetAllocatedBytesForCurrentThread();
-                    var clock = Stopwatch.StartNew();
+                    long t0 = Stopwatch.GetTimestamp();
                     for (int k = 0; k < steps; k++) driver.Step(dt);
-                    double t = clock.Elapsed.TotalSeconds / steps;
+                    double t = Stopwatch.GetElapsedTime(t0).TotalSeconds / steps;
                     long a = GC.GetAllocatedBytesForCurrentThread() - a0;
                     if (fast) { after = Math.Min(after, t); alloc = Math.Min(alloc, a / steps); yAfter = driver.Y[0]; }
                     else { before = Math.Min(before, t); yBefore = driver.Y[0]; }
                 }
-            results.Add((name, after, before, alloc, nx, Math.Abs(yAfter - yBefore)));
+            double bytesPerComponent = model.Constraint is LinearConstraint ? LinearBytesPerComponentStep : StretchBytesPerComponentStep;
+            results.Add((name, after, before, alloc, nx, Math.Abs(yAfter - yBefore), bytesPerComponent * nx));
         }
         double bwAfter = MuscleBenchmark.VectorTriadBytesPerSecond();
         double bw = Math.Max(bwBefore, bwAfter);
         Console.WriteLine($"vectorised triad, 1 thread: {bwBefore / 1e9:F2} GB/s before, {bwAfter / 1e9:F2} GB/s after the kernels; bound uses {bw / 1e9:F2} GB/s");
         Console.WriteLine($"{"kernel",-38} {"bytes/step",10} {"after ns/p-st",14} {"% bound",8} {"before ns/p-st",15} {"% bound",8} {"speed-up",9} {"B alloc/step",13} {"|y diff|",9}");
-        foreach (var (name, after, before, alloc, nx, diff) in results)
+        foreach (var (name, after, before, alloc, nx, diff, bytesPerParticle) in results)
         {
-            double bytes = BytesPerComponentStep * nx * n;
+            double bytes = bytesPerParticle * n;
             double bound = bytes / bw;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-38} {BytesPerComponentStep * nx,10:F0} {after / (4.0 * n) * 1e9,14:F3} {100 * bound / after,7:F1}% {before / (4.0 * n) * 1e9,15:F3} {100 * bound / before,7:F1}% {before / after,8:F1}x {alloc,13} {diff,9:E1}"));
+                $"{name,-38} {bytesPerParticle,10:F0} {after / (4.0 * n) * 1e9,14:F3} {100 * bound / after,7:F1}% {before / (4.0 * n) * 1e9,15:F3} {100 * bound / before,7:F1}% {before / after,8:F1}x {alloc,13} {diff,9:E1}"));
         }
     }
 }

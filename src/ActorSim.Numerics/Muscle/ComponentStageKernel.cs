@@ -17,9 +17,11 @@ namespace ActorSim.Numerics.Muscle;
 ///   stretch: sum Phi^2 = q^2 sum x^2,                   sum Phi f = q sum x f,        q = 1 / (1 + y)
 /// </code>
 /// The same sums as the per-particle path, re-associated (4 lanes, combined in a fixed order; plain multiply and add,
-/// no FMA), so results depend only on the block's particles. Stage 0 uses X == X0 (between steps) and does not read
-/// X0: per component and step it moves 18 doubles (stage 0: read X, write acc and X; stages 1, 2: read X, acc, X0,
-/// write acc, X; stage 3: read X, X0, acc, write X, X0).
+/// no FMA), so results depend only on the block's particles. Stretch: stage 0 uses X == X0 (between steps) and does
+/// not read X0: per component and step it moves 18 doubles (stage 0: read X, write acc and X; stages 1, 2: read X,
+/// acc, X0, write acc, X; stage 3: read X, X0, acc, write X, X0). Linear: X' is the same for every particle, so the
+/// stage offset and the accumulator are one number per component (kept by the block) and a step moves 6 doubles per
+/// component (X0 read at every stage, X and X0 written at the end) — the same positions bit for bit.
 /// </summary>
 internal static class ComponentStageKernel
 {
@@ -40,7 +42,7 @@ internal static class ComponentStageKernel
     /// </summary>
     public static bool TryEvaluate(ParticleConstraint constraint, IParticlePotential? w1, IInteractionField? field,
         int stage, double dt, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
-        double[][] x, double[][] x0, double[][] acc, int count, StagePartials output)
+        double[][] x, double[][] x0, double[][] acc, Span<double> uniform, int count, StagePartials output)
     {
         if (!Handles(constraint, w1, field)) return false;
         var h = w1 as HarmonicParticlePotential;
@@ -62,7 +64,7 @@ internal static class ComponentStageKernel
         {
             double v = 0.0;
             for (int c = 0; c < ny; c++) v += g[r * ny + c] * ydot[c];
-            var mom = Component(h, r, stage, dt, v, 0.0, x[r], x0[r], acc[r], count);
+            var mom = UniformComponent(h, r, stage, dt, v, x[r], x0[r], ref uniform[2 * r], ref uniform[2 * r + 1], count);
             for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * mom.F;
         }
         for (int a = 0; a < ny; a++)
@@ -173,6 +175,93 @@ internal static class ComponentStageKernel
         output.MaxConstraintDrift = Math.Max(drift, Math.Max(Math.Max(driftV.GetElement(0), driftV.GetElement(1)),
             Math.Max(driftV.GetElement(2), driftV.GetElement(3))));
         return true;
+    }
+
+    /// <summary>
+    /// One component of the linear constraint: X' = v is the same for every particle, so the stage position is
+    /// X0 + delta with one offset per component and the RK4 accumulator is one number. The positions are read once per
+    /// stage (at X0 + delta, the same bits as a stored X0 + h v) and written once per step: 6 doubles per component
+    /// and step (stage 3 reads X0, writes X and X0) instead of 18. Between steps X == X0 as always; during a step X keeps
+    /// the step-start position (nothing reads stage positions of a block without an interaction field).
+    /// </summary>
+    private static Moments UniformComponent(HarmonicParticlePotential? h, int c, int stage, double dt, double v,
+        double[] x, double[] x0, ref double delta, ref double acc, int count)
+    {
+        if ((uint)count > (uint)x.Length || count > x0.Length) throw new InvalidOperationException("particle arrays shorter than the block");
+        double next = Rk4.NextStageFactor(stage) * dt;
+        Moments m;
+        switch (stage)
+        {
+            case 0:
+                m = h is null ? default : ShiftMoments(new HarmonicForce(h.Stiffness(c), h.Rest(c)), x0, 0.0, count, shift: false);
+                acc = v; delta = next * v;
+                break;
+            case 1:
+            case 2:
+                m = h is null ? default : ShiftMoments(new HarmonicForce(h.Stiffness(c), h.Rest(c)), x0, delta, count, shift: true);
+                acc += Rk4.Weight(stage) * v; delta = next * v;
+                break;
+            default:
+                double step = dt / 6.0 * (acc + v);
+                m = h is null ? ShiftFinal(new NoForce(), x, x0, delta, step, count) : ShiftFinal(new HarmonicForce(h.Stiffness(c), h.Rest(c)), x, x0, delta, step, count);
+                acc = 0.0; delta = 0.0;
+                break;
+        }
+        return m;
+    }
+
+    /// <summary>Moments of f at X0 + delta (or at X0 when <paramref name="shift"/> is false), reading X0 only.</summary>
+    private static Moments ShiftMoments<TForce>(TForce force, double[] x0, double delta, int n, bool shift) where TForce : struct, IForce1D
+    {
+        ref double b = ref MemoryMarshal.GetArrayDataReference(x0);
+        var dv = Vector256.Create(delta);
+        var sf = Vector256<double>.Zero; var sf2 = Vector256<double>.Zero;
+        nuint len = (nuint)n, vlen = len & ~(nuint)7, i = 0;
+        for (; i < vlen; i += 8)
+        {
+            var p = Vector256.LoadUnsafe(ref b, i);
+            var p2 = Vector256.LoadUnsafe(ref b, i + 4);
+            if (shift) { p += dv; p2 += dv; }
+            sf += force.Force(p); sf2 += force.Force(p2);
+        }
+        Moments m = default;
+        m.F = Sum(sf, sf2);
+        for (; i < len; i++)
+        {
+            double p = Unsafe.Add(ref b, i);
+            if (shift) p += delta;
+            m.F += force.Force(p);
+        }
+        return m;
+    }
+
+    /// <summary>Stage 3: moments of f at X0 + delta, then X = X0 = X0 + step.</summary>
+    private static Moments ShiftFinal<TForce>(TForce force, double[] x, double[] x0, double delta, double step, int n) where TForce : struct, IForce1D
+    {
+        ref double a = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double b = ref MemoryMarshal.GetArrayDataReference(x0);
+        var dv = Vector256.Create(delta); var sv = Vector256.Create(step);
+        var sf = Vector256<double>.Zero; var sf2 = Vector256<double>.Zero;
+        nuint len = (nuint)n, vlen = len & ~(nuint)7, i = 0;
+        for (; i < vlen; i += 8)
+        {
+            var p = Vector256.LoadUnsafe(ref b, i);
+            var p2 = Vector256.LoadUnsafe(ref b, i + 4);
+            if (force.Active) { sf += force.Force(p + dv); sf2 += force.Force(p2 + dv); }
+            var xn = p + sv; var xn2 = p2 + sv;
+            xn.StoreUnsafe(ref a, i); xn2.StoreUnsafe(ref a, i + 4);
+            xn.StoreUnsafe(ref b, i); xn2.StoreUnsafe(ref b, i + 4);
+        }
+        Moments m = default;
+        m.F = Sum(sf, sf2);
+        for (; i < len; i++)
+        {
+            double p = Unsafe.Add(ref b, i);
+            if (force.Active) m.F += force.Force(p + delta);
+            double xn = p + step;
+            Unsafe.Add(ref a, i) = xn; Unsafe.Add(ref b, i) = xn;
+        }
+        return m;
     }
 
     private static Moments Component(HarmonicParticlePotential? h, int c, int stage, double dt, double alpha, double beta,

@@ -72,9 +72,12 @@ public class ComponentKernelTests
                 foreach (double p in ps.Values) scale = Math.Max(scale, Math.Abs(p));
                 for (int k = 0; k < pf.Values.Length; k++)
                     pf.Values[k].Should().BeApproximately(ps.Values[k], 1e-14 * scale, $"partial {k}, stage {s}");
-                for (int c = 0; c < nx; c++)
-                    for (int i = 0; i < n; i++)
-                        fast.Position(c)[i].Should().BeApproximately(slow.Position(c)[i], 4e-15, $"X_{c} of particle {i}, stage {s}");
+                // the linear kernel moves the stored positions only at the end of a step (stage positions are X0 + one
+                // offset per component); the stretch kernel stores every stage position
+                if (con is StretchConstraint1D || s == 3)
+                    for (int c = 0; c < nx; c++)
+                        for (int i = 0; i < n; i++)
+                            fast.Position(c)[i].Should().BeApproximately(slow.Position(c)[i], 4e-15, $"X_{c} of particle {i}, stage {s}");
                 for (int k = 0; k < ys.Length; k++) { ys[k] += 0.01 * vs[k]; vs[k] *= 0.98; }
             }
         var df = new DiagnosticPartials();
