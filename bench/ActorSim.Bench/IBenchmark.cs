@@ -24,5 +24,7 @@ public static class BenchmarkRegistry
         new CheckpointBenchmark(),
         new ExpressionConstraintBenchmark(),
         new SweepBenchmark(),
+        new PeerLinearBenchmark(),
+        new KineticApBenchmark(),
     ];
 }

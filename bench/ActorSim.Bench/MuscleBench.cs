@@ -134,7 +134,7 @@ public sealed class MuscleBenchmark : IBenchmark
     }
 
     /// <summary>STREAM triad a = b + s c with Vector256 loads and stores, 1 thread, best of 8, 3 x 8 bytes per element.</summary>
-    private static double VectorTriadBytesPerSecond(int elements = 1 << 25, int repetitions = 8)
+    internal static double VectorTriadBytesPerSecond(int elements = 1 << 25, int repetitions = 8)
     {
         var a = new double[elements]; var b = new double[elements]; var c = new double[elements];
         for (int i = 0; i < elements; i++) { b[i] = i; c[i] = 2.0 * i; }

@@ -19,6 +19,9 @@ public sealed class LinearConstraint : ParticleConstraint
     /// <summary>G as a row-major copy.</summary>
     public double[] G => (double[])_g.Clone();
 
+    /// <summary>G, row-major, without a copy (for the block kernels).</summary>
+    internal ReadOnlySpan<double> Coupling => _g;
+
     public override void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> g)
     {
         for (int r = 0; r < Nx; r++)
@@ -55,6 +58,9 @@ public sealed class LinearConstraint : ParticleConstraint
             omega[r] = 0.0;
         }
     }
+
+    /// <summary>d_X g = I: determinant 1, singular values 1 (no factorisation per particle at start-up).</summary>
+    public override (double Determinant, double MinSingularValue) JacobianXConditioning(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => (1.0, 1.0);
 
     public override int Project(Span<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> target,
         double tolerance = 1e-15, int maxIterations = 20)

@@ -13,7 +13,9 @@ namespace ActorSim.Numerics.Muscle;
 /// <para>
 /// The 2D deformation constraint (<see cref="DeformationConstraint2D"/>, any <see cref="DeformationMap2D"/>) takes a
 /// hoisted, vectorised stage kernel (<c>DeformationStageKernel2D</c>: per-stage F(y)^{-1}, DF(y)[.], D^2F(y)[y', y'],
-/// moment sums) and a hoisted projection; every other constraint goes particle by particle through
+/// moment sums) and a hoisted projection; the linear constraint and the 1D stretch with a harmonic (or no) W1 and no
+/// interaction take <c>ComponentStageKernel</c> (one fused, vectorised pass per position component); every other
+/// constraint goes particle by particle through
 /// <see cref="ParticleConstraint.Kinematics"/>. Either way the result depends only on the block's particles and the
 /// broadcast state, so actor runs reproduce the sequential driver bit for bit for the same block partition.
 /// </para>
@@ -22,6 +24,7 @@ public sealed class ParticleBlock
 {
     private readonly MuscleModel _model;
     private readonly double[][] _x, _x0, _acc, _ref;
+    private readonly double[] _uniform; // per component: stage offset and RK4 accumulator when X' is the same for every particle
 
     /// <param name="model">The model.</param>
     /// <param name="blockIndex">Block index b (fixes the reduction order).</param>
@@ -33,6 +36,7 @@ public sealed class ParticleBlock
         BlockIndex = blockIndex; FirstParticle = firstParticle; Count = count;
         int nx = model.Nx;
         _x = Alloc(nx, count); _x0 = Alloc(nx, count); _acc = Alloc(nx, count); _ref = Alloc(nx, count);
+        _uniform = new double[2 * nx];
     }
 
     private static double[][] Alloc(int nx, int n)
@@ -46,7 +50,10 @@ public sealed class ParticleBlock
     public long FirstParticle { get; }
     public int Count { get; }
 
-    /// <summary>Current position component c of the block's particles (stage position inside a step).</summary>
+    /// <summary>
+    /// Current position component c of the block's particles (between steps; inside a step the stage position, except
+    /// for the linear constraint without an interaction field, whose positions move only at the end of the step).
+    /// </summary>
     public ReadOnlySpan<double> Position(int component) => _x[component];
 
     /// <summary>Constraint value g(X_i^init, y^init), component c.</summary>
@@ -108,6 +115,8 @@ public sealed class ParticleBlock
                 _x, _x0, _acc, Count, output);
             return;
         }
+        // Fast path for the linear and 1D stretch constraints (per-component affine kinematics, harmonic or no W1).
+        if (ComponentStageKernel.TryEvaluate(con, w1, field, stage, dt, y, ydot, _x, _x0, _acc, _uniform, Count, output)) return;
         int nx = con.Nx, ny = con.Ny;
         double m = _model.ParticleMass;
         Span<double> x = stackalloc double[nx];
@@ -209,6 +218,7 @@ public sealed class ParticleBlock
     {
         var con = _model.Constraint;
         var w1 = _model.ParticlePotential;
+        if (ComponentStageKernel.TryDiagnostics(con, w1, field, y, ydot, _x, _ref, Count, output)) return;
         int nx = con.Nx, ny = con.Ny;
         Span<double> x = stackalloc double[nx];
         Span<double> phi = stackalloc double[nx * ny];
@@ -255,5 +265,6 @@ public sealed class ParticleBlock
         }
         for (int c = 0; c < nx; c++) { source.Slice(k, Count).CopyTo(_ref[c]); k += Count; }
         for (int c = 0; c < nx; c++) Array.Clear(_acc[c]);
+        Array.Clear(_uniform);
     }
 }

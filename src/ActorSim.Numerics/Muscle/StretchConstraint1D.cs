@@ -37,6 +37,13 @@ public sealed class StretchConstraint1D : ParticleConstraint
         omega[0] = 0.0;
     }
 
+    /// <summary>d_x g = 1 / (1 + y) (1 x 1): the same values as the general path, without its factorisation.</summary>
+    public override (double Determinant, double MinSingularValue) JacobianXConditioning(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double d = 1.0 / (1.0 + y[0]);
+        return (d, Math.Abs(d));
+    }
+
     public override int Project(Span<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> target,
         double tolerance = 1e-15, int maxIterations = 20)
     {
