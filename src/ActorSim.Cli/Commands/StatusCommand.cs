@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ActorSim.Actors.Remote;
 using ActorSim.Cli.Dashboard;
 using ActorSim.Simulation.Monitoring;
+using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Runtime.Cluster;
 using Spectre.Console;
 
@@ -116,13 +117,18 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>An in-process run's view: its monitor.jsonl, with the status from run.json (running until it says otherwise).</summary>
+    /// <summary>An in-process run's view: its monitor.jsonl, with the status from run.json (running until it says otherwise,
+    /// or interrupted when the process that ran it is gone).</summary>
     public static MonitorView ReadRunDirectory(string runDir)
     {
         string? status = null;
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")))?["status"]?.GetValue<string>() is { } s) status = s;
+            var record = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")));
+            if (record?["status"]?.GetValue<string>() is { } s) status = s;
+            // A run whose process was killed never wrote its end: it is interrupted, not running.
+            if (status == RunStates.Running && RunProcess.From(record?["process"]) is { } process && process.IsGone())
+                status = RunStates.Interrupted;
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
         {

@@ -20,6 +20,9 @@ public static class RunStates
     public const string Completed = "completed";
     public const string Cancelled = "cancelled";
     public const string Failed = "failed";
+
+    /// <summary>run.json still says running, but the process that ran it is gone (killed, or the machine restarted).</summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>

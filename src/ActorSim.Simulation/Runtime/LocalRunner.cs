@@ -100,7 +100,7 @@ public static class LocalRunner
                 ["t"] = resume.Checkpoint.Manifest.T,
                 ["warnings"] = new System.Text.Json.Nodes.JsonArray(resume.Warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w).ToArray()),
             };
-        if (scenario.Run.Checkpoint is not null) record.WriteRunning();
+        record.WriteRunning();
         var monitor = options.Monitor ?? CreateMonitor(scenario);
         monitor.UpdateInfo(monitor.Info with { Blocks = Cluster.BlockModels.BlockCount(model) });
         using var monitorLog = Monitoring.MonitorLog.Attach(monitor, Path.Combine(options.OutputDirectory, Monitoring.MonitorLog.FileName), append: resume is not null);

@@ -60,10 +60,12 @@ internal sealed class RunRecord
         Write(doc);
     }
 
-    /// <summary>A run in progress (written at the start of a checkpointed run, so that a crashed run can be resumed from its directory).</summary>
+    /// <summary>A run in progress (written at its start: a crashed run can be resumed from its directory, and <c>status</c>
+    /// tells a run whose process is gone — <see cref="RunProcess"/> — from one that goes on).</summary>
     public void WriteRunning()
     {
         var doc = Common("running", TimeSpan.Zero);
+        doc["process"] = RunProcess.Current().ToJson();
         Write(doc);
     }
 
