@@ -9,19 +9,28 @@ internal sealed class BenchFabric : IDisposable
 {
     private readonly int _seedPort = FreePort();
 
+    /// <param name="name"><c>akka</c>: frames over direct TCP links between the members (the default);
+    /// <c>akka-remote</c>: frames over Akka.Remote (how it was before the links, kept for side-by-side figures).</param>
     public BenchFabric(string name)
     {
-        if (name != "akka") throw new ArgumentException($"unknown fabric {name}: only akka (the RabbitMQ fabric was retired)");
+        if (name is not ("akka" or "akka-remote"))
+            throw new ArgumentException($"unknown fabric {name}: akka or akka-remote (the RabbitMQ fabric was retired)");
         Name = name;
-        Description = $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over Akka.Remote";
+        Direct = name == "akka";
+        Description = $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over " +
+            (Direct ? "direct TCP links" : "Akka.Remote");
     }
 
     public string Name { get; }
     public string Description { get; }
-    public string Via => "direct (Akka.Remote)";
+    private bool Direct { get; }
+    public string Via => Direct ? "direct (TCP links)" : "direct (Akka.Remote)";
 
     public Actors.Remote.Transport.IClusterTransport Create(bool seed, bool submitter = false) =>
-        new Actors.Fabric.AkkaClusterTransport(new Actors.Fabric.FabricSettings("unset", "127.0.0.1", seed ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], []), submitter);
+        new Actors.Fabric.AkkaClusterTransport(new Actors.Fabric.FabricSettings("unset", "127.0.0.1", seed ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], [])
+        {
+            DirectFrameLinks = Direct,
+        }, submitter);
 
     public void Dispose() { }
 

@@ -19,6 +19,7 @@ public static class BenchmarkRegistry
         new ClusterBenchmark(),
         new RecoveryBenchmark(),
         new RemoteBulkBenchmark(),
+        new FrameBulkBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
         new CheckpointBenchmark(),

@@ -20,7 +20,7 @@ namespace ActorSim.Bench;
 public sealed class RecoveryBenchmark : IBenchmark
 {
     public string Name => "recovery";
-    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka]";
+    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,akka-remote]";
 
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "-bench");
 
@@ -34,7 +34,7 @@ public sealed class RecoveryBenchmark : IBenchmark
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--every") every = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka]"); return 2; }
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,akka-remote]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
         foreach (var fabric in fabrics)

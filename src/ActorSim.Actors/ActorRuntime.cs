@@ -73,6 +73,19 @@ public static class ActorRuntime
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, State> Pending = new();
 
+    private static Task? _warmUp;
+
+    /// <summary>
+    /// Starts and stops a throwaway local actor system on a thread-pool thread, once per process, so that the JIT work of
+    /// Akka.NET's start and stop (about 0.2 s) overlaps with the caller's own start-up (argument parsing, scenario
+    /// validation, model set-up) instead of adding to it. Call it first thing in a program that will run actors.
+    /// </summary>
+    public static Task WarmUp() => LazyInitializer.EnsureInitialized(ref _warmUp, static () => Task.Run(static async () =>
+    {
+        var system = CreateLocal("actorsim-warm-up");
+        await system.Terminate().ConfigureAwait(false);
+    }));
+
     internal static State StateOf(ActorSystem system)
     {
         if (States.TryGetValue(system, out var s)) return s;
@@ -88,14 +101,13 @@ public static class ActorRuntime
     /// <summary>Faults with the failure that escalated past a top-level actor of <paramref name="system"/>; never completes otherwise.</summary>
     public static Task WhenFaulted(this ActorSystem system) => StateOf(system).Faulted.Task;
 
-    /// <summary>Terminates <paramref name="system"/> (coordinated shutdown) and waits at most <paramref name="timeout"/>.</summary>
+    /// <summary>Terminates <paramref name="system"/> (its coordinated shutdown runs too) and waits at most <paramref name="timeout"/>.</summary>
     public static async Task ShutdownAsync(this ActorSystem system, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(system);
         try
         {
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(timeout).ConfigureAwait(false);
-            await system.WhenTerminated.WaitAsync(timeout).ConfigureAwait(false);
+            await system.Terminate().WaitAsync(timeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -47,6 +47,8 @@ public sealed class AkkaClusterTransport : IClusterTransport
     private TransportContext? _context;
     private ILogger? _log;
     private int _stopped;
+    private FrameLinks? _links;
+    private readonly object _deliverGate = new();
 
     /// <param name="settings">Where this node listens and which seeds it joins. Its roles are completed here: the node
     /// role (or the submitter role), the cluster fingerprint and, for a leader candidate, the coordinator role.</param>
@@ -106,15 +108,24 @@ public sealed class AkkaClusterTransport : IClusterTransport
         Akka.Actor.ActorSystem system;
         try
         {
+            if (_settings.DirectFrameLinks)
+            {
+                // Frames go over direct TCP links; the port is chosen now and advertised in the member's roles.
+                _links = new FrameLinks(context.NodeId, settings.Host, settings.FramesPort, settings.Tls, settings.MaximumFrameSize,
+                    (bytes, source) => Deliver(context, bytes, source), _log);
+                settings = settings with { Roles = settings.Roles.Append(FrameLinks.RolePrefix + _links.Port).ToArray() };
+            }
             system = FabricSystem.CreateClusterNode(settings);
         }
         catch (Exception e) when (e is FabricConfigurationException or Akka.Configuration.ConfigurationException or Akka.Remote.RemoteTransportException
                                       or global::System.Net.Sockets.SocketException or AggregateException or FormatException)
         {
+            _links?.Abort();
             throw new ClusterConfigurationException($"node '{context.NodeId}' cannot start its cluster endpoint on {settings.Host}:{settings.Port}: {Innermost(e).Message}", e);
         }
         _system = system;
-        system.ActorOf(Props.Create(() => new Inbox(context)), InboxName);
+        _links?.Start();
+        system.ActorOf(Props.Create(() => new Inbox(this, context)), InboxName);
         system.ActorOf(Props.Create(() => new PeerWatcher(this)), "actorsim-peers");
         try
         {
@@ -165,6 +176,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     {
         ArgumentNullException.ThrowIfNull(frame);
         var context = _context ?? throw new InvalidOperationException("The transport has not been started.");
+        bool handedOver = false;
         try
         {
             if (Volatile.Read(ref _stopped) != 0 || _system is null)
@@ -175,7 +187,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
             if (frame.IsBroadcast)
             {
                 var bytes = frame.Bytes.ToArray();
-                foreach (var peer in _peers.Values) peer.Inbox.Tell(new FrameMessage(bytes), ActorRefs.NoSender);
+                foreach (var (id, peer) in _peers) SendTo(id, peer, bytes, null);
                 return;
             }
             if (!_peers.TryGetValue(frame.TargetNode, out var target))
@@ -183,11 +195,37 @@ public sealed class AkkaClusterTransport : IClusterTransport
                 context.OnUndeliverable(frame, $"node '{frame.TargetNode}' is not a member of this cluster");
                 return;
             }
-            target.Inbox.Tell(new FrameMessage(frame.Bytes.ToArray()), ActorRefs.NoSender);
+            // Over a direct link the frame's own buffer is written out (and then disposed): no copy.
+            handedOver = SendTo(frame.TargetNode, target, frame.Bytes, frame);
         }
         finally
         {
-            frame.Dispose();
+            if (!handedOver) frame.Dispose();
+        }
+    }
+
+    /// <summary>Sends to one peer; returns whether <paramref name="owner"/> was handed over (disposed later by the link).</summary>
+    private bool SendTo(string id, Peer peer, ReadOnlyMemory<byte> bytes, IDisposable? owner)
+    {
+        if (_links is not null && peer.FramesPort is int port && peer.Address.Host is { } host)
+        {
+            _links.Send(id, host, port, bytes, owner);
+            return true;
+        }
+        peer.Inbox.Tell(new FrameMessage(bytes.ToArray()), ActorRefs.NoSender);
+        return false;
+    }
+
+    /// <summary>Hands one inbound frame to the node; frames from all links and the Akka inbox one at a time. Never throws.</summary>
+    private void Deliver(TransportContext context, ReadOnlyMemory<byte> bytes, string source)
+    {
+        try
+        {
+            lock (_deliverGate) context.OnFrame(new InboundFrame(bytes, source, Redelivered: false));
+        }
+        catch (Exception ex)
+        {
+            _log?.LogError(ex, "Node '{NodeId}' failed to handle a frame from {Source}; dropped", context.NodeId, source);
         }
     }
 
@@ -205,6 +243,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0 || _system is null) return;
+        if (_links is not null) await _links.DisposeAsync().ConfigureAwait(false); // what is queued goes out first
         var cluster = AkkaCluster.Get(_system);
         try
         {
@@ -222,6 +261,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     public async Task CrashAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0 || _system is null) return;
+        _links?.Abort();
         await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
     }
 
@@ -239,7 +279,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     /// <summary>A member of this cluster: <paramref name="Reachable"/> is the failure detector's view (from member events),
     /// <paramref name="Connected"/> whether the connection to it is up (from the remoting's association events). The two
     /// are kept apart so that a late member event cannot undo a dropped connection.</summary>
-    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable, bool Connected);
+    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable, bool Connected, int? FramesPort);
 
     private void OnMember(Member member, bool up, bool reachable)
     {
@@ -247,13 +287,17 @@ public sealed class AkkaClusterTransport : IClusterTransport
         if (member.Address == AkkaCluster.Get(_system).SelfAddress) return;
         if (!up)
         {
-            if (_peers.TryGetValue(id, out var gone) && gone.Address == member.Address) _peers.TryRemove(id, out _);
+            if (_peers.TryGetValue(id, out var gone) && gone.Address == member.Address)
+            {
+                _peers.TryRemove(id, out _);
+                _links?.Forget(id);
+            }
             return;
         }
         // The first member with an id keeps it: a second node started with the same id is refused (and leaves).
         if (_peers.TryGetValue(id, out var known) && known.Address != member.Address) return;
         var inbox = known?.Inbox ?? ((ExtendedActorSystem)_system).Provider.ResolveActorRef(new RootActorPath(member.Address) / "user" / InboxName);
-        _peers[id] = new Peer(member.Address, inbox, reachable, known?.Connected ?? true);
+        _peers[id] = new Peer(member.Address, inbox, reachable, known?.Connected ?? true, FrameLinks.PortOf(member.Roles));
     }
 
     private void OnConnection(Address address, bool connected)
@@ -311,21 +355,8 @@ public sealed class AkkaClusterTransport : IClusterTransport
     /// <summary>Hands inbound frames to the node, one at a time, in arrival order.</summary>
     private sealed class Inbox : ReceiveActor
     {
-        public Inbox(TransportContext context)
-        {
-            var log = context.LoggerFactory.CreateLogger("ActorSim.Actors.Fabric.AkkaClusterTransport");
-            Receive<FrameMessage>(f =>
-            {
-                try
-                {
-                    context.OnFrame(new InboundFrame(f.Bytes, $"akka {Sender.Path.Address}", Redelivered: false));
-                }
-                catch (Exception ex)
-                {
-                    log.LogError(ex, "Node '{NodeId}' failed to handle a frame; dropped", context.NodeId);
-                }
-            });
-        }
+        public Inbox(AkkaClusterTransport transport, TransportContext context) =>
+            Receive<FrameMessage>(f => transport.Deliver(context, f.Bytes, $"akka {Sender.Path.Address}"));
     }
 
     /// <summary>The cluster singleton that is the leadership: alive on exactly one coordinator node of the majority.</summary>

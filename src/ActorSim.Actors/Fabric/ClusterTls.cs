@@ -17,6 +17,15 @@ public static class ClusterTls
     /// <exception cref="FabricConfigurationException">A certificate file is missing or unreadable, or the node certificate has no private key.</exception>
     public static DotNettySslSetup Setup(TlsSettings tls)
     {
+        var (certificate, ca) = Load(tls);
+        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, customValidator: Validator(ca));
+    }
+
+    /// <summary>The node certificate (with its private key) and the cluster CA of <paramref name="tls"/>.</summary>
+    /// <exception cref="FabricConfigurationException">A certificate file is missing or unreadable, or the node certificate has no private key.</exception>
+    public static (X509Certificate2 Certificate, X509Certificate2 Ca) Load(TlsSettings tls)
+    {
         ArgumentNullException.ThrowIfNull(tls);
         X509Certificate2 certificate, ca;
         try
@@ -38,8 +47,7 @@ public static class ClusterTls
         {
             throw new FabricConfigurationException($"the cluster CA certificate '{tls.CaCertificatePath}' cannot be read: {e.Message}", e);
         }
-        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
-            validateCertificateHostname: false, customValidator: Validator(ca));
+        return (certificate, ca);
     }
 
     /// <summary>Accepts a peer certificate that chains to <paramref name="ca"/> alone.</summary>

@@ -46,6 +46,17 @@ public sealed record FabricSettings(string NodeId, string Host, int Port, IReadO
     /// <summary>The largest message a node sends or accepts. Default 64 MiB (a whole-field snapshot of a large grid).</summary>
     public long MaximumFrameSize { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether ActorSim's frames travel over direct TCP links between members (<c>FrameLinks</c>; default) instead of
+    /// Akka.Remote. Both keep the order of frames from one node to another; the links are several times faster for bulk
+    /// data and halos. Akka.Remote still carries the cluster's gossip, heartbeats and the singleton either way.
+    /// </summary>
+    public bool DirectFrameLinks { get; init; } = true;
+
+    /// <summary>The TCP port of this node's frame links (on <see cref="Host"/>); 0 picks a free one. Members learn it from
+    /// each other's roles (<c>frames:PORT</c>), so only a firewall needs it fixed.</summary>
+    public int FramesPort { get; init; }
+
     /// <summary>Akka.Remote's protocol: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
     public string Protocol => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorSim.Actors.Fabric;
 using Akka.Actor;
 using AkkaSystem = Akka.Actor.ActorSystem;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSim.Actors.Tests.Fabric;
 
@@ -71,6 +72,32 @@ public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         inbox.ExpectNoMsg(TimeSpan.FromSeconds(2));
         var members = Akka.Cluster.Cluster.Get(a).State.Members.Select(m => NodeIdentity.Of(m.Roles)).ToArray();
         Assert.Equal(["a", "b"], members.Order());
+    }
+
+    [Fact]
+    public async Task Frame_links_carry_frames_between_the_clusters_certificates_and_refuse_a_foreign_one()
+    {
+        string cluster = Path.Combine(_dir, "cluster"), foreign = Path.Combine(_dir, "foreign");
+        MakeCerts(cluster, "a", "b");
+        MakeCerts(foreign, "evil");
+        TlsSettings Tls(string dir, string id) => new(Path.Combine(dir, id + ".pfx"), "actorsim", Path.Combine(dir, "ca.pem"));
+        var logs = new ActorSim.Actors.TestKit.CapturingLoggerFactory();
+        var log = logs.CreateLogger("links");
+        var received = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        await using var a = new FrameLinks("a", "127.0.0.1", 0, Tls(cluster, "a"), 1 << 20, (bytes, _) => received.Writer.TryWrite(bytes.ToArray()), log);
+        await using var b = new FrameLinks("b", "127.0.0.1", 0, Tls(cluster, "b"), 1 << 20, (_, _) => { }, log);
+        await using var evil = new FrameLinks("evil", "127.0.0.1", 0, Tls(foreign, "evil"), 1 << 20, (_, _) => { }, log);
+        a.Start();
+
+        for (byte i = 1; i <= 3; i++) b.Send("a", "127.0.0.1", a.Port, new byte[] { i, i, i }, null);
+        for (byte i = 1; i <= 3; i++)
+            Assert.Equal(new byte[] { i, i, i }, await received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        evil.Send("a", "127.0.0.1", a.Port, new byte[] { 6, 6, 6 }, null);
+        logs.WaitFor(e => e.Message.Contains("TLS refused the frame link certificate"), TimeSpan.FromSeconds(10));
+        b.Send("a", "127.0.0.1", a.Port, new byte[] { 4 }, null); // a is still serving the cluster's nodes
+        Assert.Equal(new byte[] { 4 }, await received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(received.Reader.TryRead(out _), "the foreign node's frame must not arrive");
     }
 
     public new void Dispose()

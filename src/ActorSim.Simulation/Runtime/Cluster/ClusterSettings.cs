@@ -69,7 +69,7 @@ public sealed record ClusterSettings
 
     /// <summary>The cluster transport of a node (a submitter listens on any free port and never leads).</summary>
     public AkkaClusterTransport CreateTransport(bool submitter = false) =>
-        new(submitter ? Fabric with { Port = 0 } : Fabric, submitter, JoinTimeout);
+        new(submitter ? Fabric with { Port = 0, FramesPort = 0 } : Fabric, submitter, JoinTimeout);
 
     /// <summary>How long a node or submitter waits to join the cluster through its seed nodes.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -85,7 +85,7 @@ public static partial class ClusterSettingsLoader
     /// <summary>The keys a config file may hold.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        "description", "cluster", "seed_nodes", "host", "port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
+        "description", "cluster", "seed_nodes", "host", "port", "frames_port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
         "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
         "down_after_ms", "join_timeout_s", "submit_timeout_s",
     ];
@@ -202,6 +202,9 @@ public static partial class ClusterSettingsLoader
         if (publicHost is { Length: 0 }) errors.Add("public_host: empty after expanding environment variables");
         int port = (int)Number("port", "ACTORSIM_PORT", DefaultPort, 0);
         if (port > 65535) errors.Add($"port: {port} is not a TCP port (0 to 65535; 0 picks any free port)");
+        int framesPort = (int)Number("frames_port", "ACTORSIM_FRAMES_PORT", 0, 0);
+        if (framesPort > 65535) errors.Add($"frames_port: {framesPort} is not a TCP port (0 to 65535; 0 picks any free port)");
+        if (framesPort != 0 && framesPort == port) errors.Add($"frames_port: {framesPort} is also the cluster port; give each its own");
         var seedText = Get("seed_nodes", "ACTORSIM_SEED_NODES");
         var seeds = (seedText?.Text ?? DefaultSeed).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var seed in seeds)
@@ -285,6 +288,7 @@ public static partial class ClusterSettingsLoader
             Fabric = new FabricSettings(nodeName, host, port, seeds, [])
             {
                 PublicHost = publicHost,
+                FramesPort = framesPort,
                 Tls = tls,
                 HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(heartbeat.TotalMilliseconds, unreachableAfter.TotalMilliseconds / 4)),
                 AcceptableHeartbeatPause = unreachableAfter,
