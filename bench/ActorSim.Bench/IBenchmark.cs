@@ -26,5 +26,6 @@ public static class BenchmarkRegistry
         new SweepBenchmark(),
         new PeerLinearBenchmark(),
         new KineticApBenchmark(),
+        new StartupBenchmark(),
     ];
 }
