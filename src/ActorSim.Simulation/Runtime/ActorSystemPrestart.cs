@@ -25,7 +25,7 @@ public sealed class ActorSystemPrestart : IAsyncDisposable
     }
 
     /// <summary>The system, for the one run that uses it (it shuts it down when it ends).</summary>
-    internal Task<ActorSystem> TakeAsync() =>
+    public Task<ActorSystem> TakeAsync() =>
         Interlocked.Exchange(ref _taken, 1) == 0 ? _system : throw new InvalidOperationException("the prestarted actor system was already taken by a run");
 
     /// <summary>Shuts the system down unless a run took it over.</summary>
