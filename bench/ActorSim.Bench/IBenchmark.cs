@@ -27,5 +27,6 @@ public static class BenchmarkRegistry
         new SweepBenchmark(),
         new PeerLinearBenchmark(),
         new KineticApBenchmark(),
+        new StartupBenchmark(),
     ];
 }

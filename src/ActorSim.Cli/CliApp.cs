@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using ActorSim.Cli.Commands;
 using ActorSim.Simulation;
+using ActorSim.Simulation.Runtime;
 
 namespace ActorSim.Cli;
 
@@ -33,7 +34,9 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        StartupTrace.Mark("main");
         var parse = Build().Parse(args);
+        StartupTrace.Mark("command line parsed");
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) Console.Error.WriteLine(UsageHints.Explain(parse, error.Message));
@@ -65,6 +68,7 @@ public static class CliApp
         {
             exit = CliErrors.Report(e);
         }
+        StartupTrace.Mark("command done");
         return exit == ExitCodes.Cancelled && Volatile.Read(ref signal) == "SIGTERM" ? ExitCodes.Terminated : exit;
     }
 }

@@ -8,8 +8,12 @@ namespace ActorSim.Cli;
 /// </summary>
 internal sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
 {
+    /// <summary>
+    /// A logger factory with only this provider at <paramref name="minimum"/>. Built directly, not through
+    /// <c>LoggerFactory.Create</c>: that one sets up a dependency-injection container, about 20 ms of every start-up.
+    /// </summary>
     public static ILoggerFactory CreateFactory(LogLevel minimum = LogLevel.Warning) =>
-        LoggerFactory.Create(b => b.ClearProviders().AddProvider(new StderrLoggerProvider(minimum)).SetMinimumLevel(minimum));
+        new LoggerFactory([new StderrLoggerProvider(minimum)], new LoggerFilterOptions { MinLevel = minimum });
 
     public ILogger CreateLogger(string categoryName) => new Logger(minimum);
 

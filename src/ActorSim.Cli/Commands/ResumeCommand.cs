@@ -43,6 +43,8 @@ public static class ResumeCommand
                 return plan is null ? ExitCodes.BadInput : await SweepCommand.RunAsync(plan, dir, Environment.ProcessorCount, false, quiet, cancellation);
             }
             using var logs = StderrLoggerProvider.CreateFactory();
+            // In process, the actor system starts on another thread while the checkpoint is read and checked (start-up, issue 14).
+            await using var prestart = parse.GetValue(clusterOption) is null ? new ActorSystemPrestart(logs) : null;
             try
             {
                 string? clusterConfig = parse.GetValue(clusterOption);
@@ -50,7 +52,7 @@ public static class ResumeCommand
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(quiet, RecordedEnd(dir),
                     progress => cluster is { } c
                         ? ClusterRunner.RunAsync(c.Scenario, c.Text, c.Options, progress, null, cancellation)
-                        : LocalRunner.ResumeAsync(dir, new RunOptions(dir, false, logs), progress, cancellation,
+                        : LocalRunner.ResumeAsync(dir, new RunOptions(dir, false, logs) { Prestart = prestart }, progress, cancellation,
                             w => Console.Error.WriteLine($"warning: {w}")));
                 if (!quiet) RunCommand.PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(dir, "fields")))

@@ -43,7 +43,11 @@ public static class RunCommand
             string outDir = parse.GetRequiredValue(outOption);
             bool quiet = parse.GetValue(quietOption);
             string[] sets = parse.GetValue(setOption) ?? [];
+            // In process, the actor system starts on another thread while the scenario is read and checked (start-up, issue 14).
+            using var logs = StderrLoggerProvider.CreateFactory();
+            await using var prestart = parse.GetValue(clusterOption) is null ? new ActorSystemPrestart(logs) : null;
             if (!ScenarioErrors.TryLoad(path, sets, out var scenario)) return ExitCodes.BadInput;
+            StartupTrace.Mark("scenario loaded and checked");
             if (!SizeCheck.Fits(scenario, outDir, parse.GetValue(forceSizeOption), out _, localMemory: parse.GetValue(clusterOption) is null)) return ExitCodes.BadInput;
             bool serve = parse.GetValue(dashboardOption);
             DashboardSettings? dashboardSettings = null;
@@ -57,8 +61,7 @@ public static class RunCommand
             if (!otlp.TryStart(parse, "actorsim-run", out var telemetry)) return ExitCodes.BadInput;
             using var telemetryScope = telemetry;
 
-            using var logs = StderrLoggerProvider.CreateFactory();
-            var options = new RunOptions(outDir, parse.GetValue(forceOption), logs);
+            var options = new RunOptions(outDir, parse.GetValue(forceOption), logs) { Prestart = prestart };
             string? clusterConfig = parse.GetValue(clusterOption);
             ClusterRunOptions? clusterOptions = null;
             if (clusterConfig is not null)

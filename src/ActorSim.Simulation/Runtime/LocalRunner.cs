@@ -14,6 +14,10 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// <summary>The monitor the run's records and events go to (e.g. a dashboard's); default: a new one (<see cref="LocalRunner.CreateMonitor"/>).
     /// Either way the run also writes them to <c>monitor.jsonl</c> in its output directory.</summary>
     public Monitoring.RunMonitor? Monitor { get; init; }
+
+    /// <summary>An actor system already being started for this run (<see cref="ActorSystemPrestart"/>, created with
+    /// <see cref="LoggerFactory"/>); default: the run starts its own.</summary>
+    public ActorSystemPrestart? Prestart { get; init; }
 }
 
 /// <summary>
@@ -108,7 +112,8 @@ public static class LocalRunner
             resume is null ? $"run {monitor.RunId} started in process" : $"run {monitor.RunId} resumed from {resume.Checkpoint.Folder}"));
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var system = ActorRuntime.CreateLocal("actorsim", options.LoggerFactory);
+        var system = options.Prestart is { } prestart ? await prestart.TakeAsync() : ActorRuntime.CreateLocal("actorsim", options.LoggerFactory);
+        StartupTrace.Mark("run: actor system ready");
         try
         {
             var listener = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m =>
@@ -145,6 +150,7 @@ public static class LocalRunner
                 record.WriteFailed(clock.Elapsed, model, failure);
                 throw failure;
             }
+            StartupTrace.Mark("run: completed");
             RunCompleted c = done.Task.Result;
             var result = new RunResult(c.Status, c.Reason, options.OutputDirectory, c.T,
                 model.Columns.Select((name, i) => (name, c.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
@@ -157,6 +163,7 @@ public static class LocalRunner
         finally
         {
             await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+            StartupTrace.Mark("run: actor system shut down");
         }
     }
 }

@@ -91,6 +91,30 @@ public sealed class MonitoringTests : IDisposable
     }
 
     [Fact]
+    public void Source_generated_monitor_contracts_write_what_reflection_wrote()
+    {
+        // MonitorJson.Options takes the records' contracts from MonitorJsonContext (start-up, issue 14); the lines of
+        // monitor.jsonl and the dashboard's JSON must stay what the reflection-based contracts wrote before.
+        var reflection = new JsonSerializerOptions(MonitorJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        void Same(object o) => Assert.Equal(JsonSerializer.Serialize(o, o.GetType(), reflection), JsonSerializer.Serialize(o, o.GetType(), MonitorJson.Options));
+        var full = Record(42, 4.2) with { RunId = "r", EtaS = double.PositiveInfinity };
+        Same(full);
+        Same(new StepRecord { RunId = "r", Step = 1 });
+        var e = new RunEvent(RunEventKinds.Recovery, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), null, 1.5, "recovered") { RunId = "r" };
+        Same(e);
+        var field = FieldPreview.Downsample("rho", 2, [1, 2, 3, 4], [2, 2]) with { RunId = "r" };
+        Same(field);
+        var monitor = new RunMonitor(Info("r") with { Placement = ["n1", "n2"] });
+        monitor.Add(full);
+        monitor.AddEvent(e);
+        monitor.SetField(field);
+        Same(monitor.Info);
+        Same(monitor.Snapshot());
+        Assert.Contains("\"wall_s\":", JsonSerializer.Serialize(full, MonitorJson.Options));
+        Assert.Contains("\"slowest_block\":null", JsonSerializer.Serialize(new StepRecord(), MonitorJson.Options));
+    }
+
+    [Fact]
     public void Monitoring_messages_round_trip_through_their_wire_contracts()
     {
         var registry = SimulationWire.CreateRegistry();

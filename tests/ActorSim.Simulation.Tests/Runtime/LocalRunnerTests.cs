@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ActorSim.Actors;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Scenarios;
@@ -27,6 +28,28 @@ public sealed class LocalRunnerTests : IDisposable
         Assert.Equal(801, r.Rows);
         Assert.Equal(801, progress.Count);
         Assert.Equal(progress.Select(p => p.T).Order(), progress.Select(p => p.T));   // in order
+    }
+
+    [Fact]
+    public async Task A_run_on_a_prestarted_actor_system_gives_the_same_bits_and_an_unused_one_is_shut_down()
+    {
+        var s = Load("may-nowak-ode.json");
+        var plain = await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "plain")));
+        RunResult early;
+        await using (var prestart = new ActorSystemPrestart(null))
+            early = await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "early")) { Prestart = prestart });
+        Assert.Equal(RunStatus.Completed, early.Status);
+        Assert.Equal(plain.ResultsSha256, early.ResultsSha256);
+        Assert.Equal(plain.Rows, early.Rows);
+
+        // Taken once only; one that no run took (bad input) is shut down on disposal, which does not hang.
+        var unused = new ActorSystemPrestart(null);
+        var system = await unused.TakeAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => unused.TakeAsync());
+        await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+        var untaken = new ActorSystemPrestart(null);
+        await untaken.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await untaken.DisposeAsync();
     }
 
     [Fact]
