@@ -112,7 +112,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
             {
                 // Frames go over direct TCP links; the port is chosen now and advertised in the member's roles.
                 _links = new FrameLinks(context.NodeId, settings.Host, settings.FramesPort, settings.Tls, settings.MaximumFrameSize,
-                    (bytes, source) => Deliver(context, bytes, source), _log);
+                    (bytes, source, peer) => DeliverFromLink(context, bytes, source, peer), _log);
                 settings = settings with { Roles = settings.Roles.Append(FrameLinks.RolePrefix + _links.Port).ToArray() };
             }
             system = FabricSystem.CreateClusterNode(settings);
@@ -124,7 +124,8 @@ public sealed class AkkaClusterTransport : IClusterTransport
             throw new ClusterConfigurationException($"node '{context.NodeId}' cannot start its cluster endpoint on {settings.Host}:{settings.Port}: {Innermost(e).Message}", e);
         }
         _system = system;
-        _links?.Start();
+        var selfAddress = AkkaCluster.Get(system).SelfUniqueAddress;
+        _links?.Start($"{selfAddress.Address}#{selfAddress.Uid}");
         system.ActorOf(Props.Create(() => new Inbox(this, context)), InboxName);
         system.ActorOf(Props.Create(() => new PeerWatcher(this)), "actorsim-peers");
         try
@@ -190,7 +191,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
                 foreach (var (id, peer) in _peers) SendTo(id, peer, bytes, null);
                 return;
             }
-            if (!_peers.TryGetValue(frame.TargetNode, out var target))
+            if (!_peers.TryGetValue(frame.TargetNode, out var target) && !TryLearnPeer(frame.TargetNode, out target))
             {
                 context.OnUndeliverable(frame, $"node '{frame.TargetNode}' is not a member of this cluster");
                 return;
@@ -204,6 +205,21 @@ public sealed class AkkaClusterTransport : IClusterTransport
         }
     }
 
+    /// <summary>
+    /// A member the peer watcher has not been told about yet (its events are handled one after the other, while a new
+    /// member's first frame — its greeting — can arrive before them): looked up in the cluster state itself.
+    /// </summary>
+    private bool TryLearnPeer(string id, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Peer? peer)
+    {
+        peer = null;
+        if (_system is null) return false;
+        var state = AkkaCluster.Get(_system).State;
+        foreach (var m in state.Members)
+            if (m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp && m.Roles.Contains(_fingerprint) && NodeIdentity.Of(m.Roles) == id)
+                OnMember(m, true, !state.Unreachable.Contains(m));
+        return _peers.TryGetValue(id, out peer);
+    }
+
     /// <summary>Sends to one peer; returns whether <paramref name="owner"/> was handed over (disposed later by the link).</summary>
     private bool SendTo(string id, Peer peer, ReadOnlyMemory<byte> bytes, IDisposable? owner)
     {
@@ -213,6 +229,43 @@ public sealed class AkkaClusterTransport : IClusterTransport
             return true;
         }
         peer.Inbox.Tell(new FrameMessage(bytes.ToArray()), ActorRefs.NoSender);
+        return false;
+    }
+
+    /// <summary>
+    /// A frame from a direct link: delivered only while the member that opened the link (its greeting: Akka address and
+    /// uid) is a current member of this cluster — a node that was downed (frozen too long, cut off) and comes back keeps
+    /// its TCP links but is no member any more, and Akka.Remote would quarantine it: its frames are dropped too.
+    /// </summary>
+    private void DeliverFromLink(TransportContext context, ReadOnlyMemory<byte> bytes, string source, string peer)
+    {
+        if (!IsCurrentMember(peer))
+        {
+            if (_refusedLinks.TryAdd(peer, 0))
+                _log?.LogWarning("Node '{NodeId}': dropping frames from {Peer} ({Source}): it is not a member of this cluster (any more)",
+                    context.NodeId, peer, source);
+            return;
+        }
+        Deliver(context, bytes, source);
+    }
+
+    private readonly ConcurrentDictionary<string, byte> _refusedLinks = new(StringComparer.Ordinal);
+
+    private bool IsCurrentMember(string peer)
+    {
+        int hash = peer.LastIndexOf('#');
+        if (hash < 0 || !long.TryParse(peer.AsSpan(hash + 1), out long uid)) return false;
+        foreach (var p in _peers.Values)
+            if (p.Uid == uid) return true;
+        // Not known to the peer watcher yet: a member that is joining right now is in the cluster state already.
+        if (_system is null) return false;
+        var state = AkkaCluster.Get(_system).State;
+        foreach (var m in state.Members)
+            if (m.UniqueAddress.Uid == uid && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp && m.Roles.Contains(_fingerprint))
+            {
+                OnMember(m, true, !state.Unreachable.Contains(m));
+                return true;
+            }
         return false;
     }
 
@@ -279,7 +332,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
     /// <summary>A member of this cluster: <paramref name="Reachable"/> is the failure detector's view (from member events),
     /// <paramref name="Connected"/> whether the connection to it is up (from the remoting's association events). The two
     /// are kept apart so that a late member event cannot undo a dropped connection.</summary>
-    private sealed record Peer(Address Address, IActorRef Inbox, bool Reachable, bool Connected, int? FramesPort);
+    private sealed record Peer(Address Address, long Uid, IActorRef Inbox, bool Reachable, bool Connected, int? FramesPort);
 
     private void OnMember(Member member, bool up, bool reachable)
     {
@@ -297,7 +350,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
         // The first member with an id keeps it: a second node started with the same id is refused (and leaves).
         if (_peers.TryGetValue(id, out var known) && known.Address != member.Address) return;
         var inbox = known?.Inbox ?? ((ExtendedActorSystem)_system).Provider.ResolveActorRef(new RootActorPath(member.Address) / "user" / InboxName);
-        _peers[id] = new Peer(member.Address, inbox, reachable, known?.Connected ?? true, FrameLinks.PortOf(member.Roles));
+        _peers[id] = new Peer(member.Address, member.UniqueAddress.Uid, inbox, reachable, known?.Connected ?? true, FrameLinks.PortOf(member.Roles));
     }
 
     private void OnConnection(Address address, bool connected)

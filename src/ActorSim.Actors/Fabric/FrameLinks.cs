@@ -30,7 +30,8 @@ internal sealed class FrameLinks : IAsyncDisposable
 
     private const int HeaderBytes = 4;
     private readonly TcpListener _listener;
-    private readonly Action<ReadOnlyMemory<byte>, string> _onFrame;
+    private readonly Action<ReadOnlyMemory<byte>, string, string> _onFrame;
+    private byte[] _hello = [];
     private readonly ILogger _log;
     private readonly string _nodeId;
     private readonly long _maxFrameBytes;
@@ -40,7 +41,7 @@ internal sealed class FrameLinks : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
 
-    public FrameLinks(string nodeId, string host, int port, TlsSettings? tls, long maxFrameBytes, Action<ReadOnlyMemory<byte>, string> onFrame, ILogger log)
+    public FrameLinks(string nodeId, string host, int port, TlsSettings? tls, long maxFrameBytes, Action<ReadOnlyMemory<byte>, string, string> onFrame, ILogger log)
     {
         _nodeId = nodeId;
         _onFrame = onFrame;
@@ -65,7 +66,16 @@ internal sealed class FrameLinks : IAsyncDisposable
         return null;
     }
 
-    public void Start() => _acceptLoop = Task.Run(AcceptLoopAsync);
+    /// <summary>
+    /// Starts accepting links. Every link this node opens begins with <paramref name="hello"/> (who this node is, e.g. its
+    /// Akka unique address), which the receiving node passes with every frame of that link to its callback: a member
+    /// that was downed and comes back (a frozen process continued) can then be refused frame by frame.
+    /// </summary>
+    public void Start(string hello)
+    {
+        _hello = System.Text.Encoding.UTF8.GetBytes(hello);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
 
     /// <summary>
     /// Queues <paramref name="frame"/> for the member <paramref name="peerId"/> at host:port (connecting if needed);
@@ -161,6 +171,17 @@ internal sealed class FrameLinks : IAsyncDisposable
             await using var _ = stream.ConfigureAwait(false);
             var reader = new BufferedStream(stream, 1 << 16);
             var header = new byte[HeaderBytes];
+            // The link's first message says who opened it.
+            if (!await ReadExactlyOrEndAsync(reader, header).ConfigureAwait(false)) return;
+            int helloLength = BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (helloLength is <= 0 or > 4096)
+            {
+                _log.LogWarning("Node '{NodeId}': closed the frame link from {Source}: no greeting", _nodeId, source);
+                return;
+            }
+            var helloBytes = new byte[helloLength];
+            await reader.ReadExactlyAsync(helloBytes, _stop.Token).ConfigureAwait(false);
+            string peer = System.Text.Encoding.UTF8.GetString(helloBytes);
             while (!_stop.IsCancellationRequested)
             {
                 if (!await ReadExactlyOrEndAsync(reader, header).ConfigureAwait(false)) return;
@@ -177,7 +198,7 @@ internal sealed class FrameLinks : IAsyncDisposable
                 try
                 {
                     await reader.ReadExactlyAsync(frame.AsMemory(0, length), _stop.Token).ConfigureAwait(false);
-                    _onFrame(frame.AsMemory(0, length), source);
+                    _onFrame(frame.AsMemory(0, length), source, peer);
                 }
                 finally
                 {
@@ -273,6 +294,9 @@ internal sealed class FrameLinks : IAsyncDisposable
                 }
                 var writer = new BufferedStream(stream, 1 << 16);
                 var header = new byte[HeaderBytes];
+                BinaryPrimitives.WriteInt32LittleEndian(header, _owner._hello.Length);
+                await writer.WriteAsync(header, _abort.Token).ConfigureAwait(false);
+                await writer.WriteAsync(_owner._hello, _abort.Token).ConfigureAwait(false);
                 var reader = _queue.Reader;
                 while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
                 {

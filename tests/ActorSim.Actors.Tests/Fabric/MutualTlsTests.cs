@@ -84,10 +84,12 @@ public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var logs = new ActorSim.Actors.TestKit.CapturingLoggerFactory();
         var log = logs.CreateLogger("links");
         var received = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
-        await using var a = new FrameLinks("a", "127.0.0.1", 0, Tls(cluster, "a"), 1 << 20, (bytes, _) => received.Writer.TryWrite(bytes.ToArray()), log);
-        await using var b = new FrameLinks("b", "127.0.0.1", 0, Tls(cluster, "b"), 1 << 20, (_, _) => { }, log);
-        await using var evil = new FrameLinks("evil", "127.0.0.1", 0, Tls(foreign, "evil"), 1 << 20, (_, _) => { }, log);
-        a.Start();
+        await using var a = new FrameLinks("a", "127.0.0.1", 0, Tls(cluster, "a"), 1 << 20, (bytes, _, peer) => { if (peer == "b") received.Writer.TryWrite(bytes.ToArray()); }, log);
+        await using var b = new FrameLinks("b", "127.0.0.1", 0, Tls(cluster, "b"), 1 << 20, (_, _, _) => { }, log);
+        await using var evil = new FrameLinks("evil", "127.0.0.1", 0, Tls(foreign, "evil"), 1 << 20, (_, _, _) => { }, log);
+        a.Start("a");
+        b.Start("b");
+        evil.Start("evil");
 
         for (byte i = 1; i <= 3; i++) b.Send("a", "127.0.0.1", a.Port, new byte[] { i, i, i }, null);
         for (byte i = 1; i <= 3; i++)
