@@ -253,6 +253,25 @@ public class SweepCommandTests
     }
 
     [Fact]
+    public async Task A_run_with_a_deferred_shutdown_returns_complete_outputs_and_hands_over_the_stopping_of_its_actor_system()
+    {
+        using var dir = new ScratchDir();
+        var scenario = ActorSim.Simulation.Scenarios.ScenarioLoader.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, Scenario)), Scenario,
+            [ActorSim.Simulation.Scenarios.ScenarioOverride.Parse("time.end=5")]);
+        var stops = new List<Task>();
+        var options = new ActorSim.Simulation.Runtime.RunOptions(dir.File("out")) { DeferShutdown = stops.Add };
+        var result = await ActorSim.Simulation.Runtime.LocalRunner.RunAsync(scenario, options);
+        Assert.Single(stops);
+        // The outputs are complete when the run returns, whether or not its actor system has stopped yet.
+        var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(result.ResultsSha256, (string?)run["results_sha256"]);
+        Assert.True(ActorSim.Cli.Commands.SweepCommand.IsCompleted(dir.File("out")));
+        await stops[0].WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stops[0].IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void A_cluster_sweep_places_each_member_on_the_least_busy_workers_and_never_on_other_submitters()
     {
         var balancer = new ActorSim.Cli.Commands.SweepCommand.WorkerBalancer();

@@ -243,6 +243,13 @@ public static class SweepCommand
         bool cancelled = false;
         int failed = 0;
         using var logs = StderrLoggerProvider.CreateFactory();
+        // A member's actor system stops while the next member runs (its outputs and run.json are complete by then);
+        // the sweep waits for them all before it ends.
+        var stopping = new List<Task>();
+        void Stopping(Task t)
+        {
+            lock (stopping) stopping.Add(t);
+        }
         async Task RunMember(SweepMember m)
         {
             string memberDir = Path.Combine(dir, m.Name);
@@ -253,7 +260,7 @@ public static class SweepCommand
             {
                 var scenario = ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
                 var result = balancer is null
-                    ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs), null, cancellation))
+                    ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { DeferShutdown = Stopping }, null, cancellation))
                     : await balancer.RunAsync(scenario, cluster!, memberDir, logs, cancellation);
                 status = result.Status == RunStatus.Completed ? "completed" : "cancelled";
             }
@@ -293,6 +300,9 @@ public static class SweepCommand
         }
         finally
         {
+            Task[] stops;
+            lock (stopping) stops = stopping.ToArray();
+            await Task.WhenAll(stops);
             WriteTable();
             progress.End();
         }
@@ -305,7 +315,7 @@ public static class SweepCommand
     }
 
     /// <summary>True when the member in <paramref name="memberDir"/> completed and its time series is the one its run.json hashed.</summary>
-    internal static bool IsCompleted(string memberDir)
+    public static bool IsCompleted(string memberDir)
     {
         var row = SweepTable.Read(memberDir);
         if (row.Status != "completed" || row.ResultsSha256 is null) return false;

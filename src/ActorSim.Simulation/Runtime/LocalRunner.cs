@@ -14,6 +14,13 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// <summary>The monitor the run's records and events go to (e.g. a dashboard's); default: a new one (<see cref="LocalRunner.CreateMonitor"/>).
     /// Either way the run also writes them to <c>monitor.jsonl</c> in its output directory.</summary>
     public Monitoring.RunMonitor? Monitor { get; init; }
+
+    /// <summary>
+    /// When set, the run returns as soon as its outputs and run.json are written, and the stopping of its actor system
+    /// is handed to this callback instead of being awaited (a sweep starts its next member meanwhile and awaits them all
+    /// at its end). Default: the run awaits it.
+    /// </summary>
+    public Action<Task>? DeferShutdown { get; init; }
 }
 
 /// <summary>
@@ -156,7 +163,8 @@ public static class LocalRunner
         }
         finally
         {
-            await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+            if (options.DeferShutdown is { } defer) defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+            else await system.ShutdownAsync(TimeSpan.FromSeconds(10));
         }
     }
 }
