@@ -33,7 +33,7 @@ public static class SweepCommand
         var clusterOption = new Option<string?>("--cluster") { Description = "Run the members on the cluster described by this config file (see cluster-config/README.md), each an independent cluster run placed on the least busy workers; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: each member waits (up to the config's submit_timeout_s) until at least this many worker nodes have joined.", DefaultValueFactory = _ => 1 };
         var forceSizeOption = SizeCheck.ForceOption();
-        var command = new Command("sweep", "Run a parameter sweep or an ensemble (the product of --set axes, or --zip) in process, members in parallel, into one directory with a sweep.csv table.")
+        var command = new Command("sweep", "Run a parameter sweep or an ensemble (the product of --set axes, or --zip) in process or on a cluster (--cluster), members in parallel, into one directory with a sweep.csv table.")
         {
             scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, minWorkersOption, forceSizeOption,
         };
@@ -263,6 +263,10 @@ public static class SweepCommand
                     ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { DeferShutdown = Stopping }, null, cancellation))
                     : await balancer.RunAsync(scenario, cluster!, memberDir, logs, cancellation);
                 status = result.Status == RunStatus.Completed ? "completed" : "cancelled";
+            }
+            catch (Exception e) when (cancellation.IsCancellationRequested && e is RunFailedException or OperationCanceledException)
+            {
+                status = "cancelled"; // Ctrl-C while the member waited for its turn to submit, or for the cluster
             }
             catch (RunFailedException e)
             {
