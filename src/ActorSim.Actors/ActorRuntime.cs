@@ -57,17 +57,19 @@ public static class ActorRuntime
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var state = new State(logs ?? NullLoggerFactory.Instance);
-        // The logger bridge and the guardian's strategy look the state up by system name while the system starts.
-        Pending[name] = state;
+        // The logger bridge and the guardian's strategy look the state up by system name while the system starts, so
+        // systems started at the same time (a sweep's members) get distinct names: actorsim, actorsim-2, ...
+        string actual = name;
+        for (int n = 2; !Pending.TryAdd(actual, state); n++) actual = $"{name}-{n}";
         try
         {
-            var system = ActorSystem.Create(name, ReferenceEquals(config, LocalConfig) ? config : config.WithFallback(LocalConfig));
+            var system = ActorSystem.Create(actual, ReferenceEquals(config, LocalConfig) ? config : config.WithFallback(LocalConfig));
             States.AddOrUpdate(system, state);
             return system;
         }
         finally
         {
-            Pending.TryRemove(KeyValuePair.Create(name, state));
+            Pending.TryRemove(KeyValuePair.Create(actual, state));
         }
     }
 

@@ -231,12 +231,74 @@ public class SweepCommandTests
     }
 
     [Fact]
-    public void Sweeps_on_a_cluster_are_refused_for_now()
+    public void A_cluster_sweep_with_a_bad_config_or_min_workers_exits_2_before_anything_runs()
     {
         using var dir = new ScratchDir();
-        var r = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--cluster", "cluster.json", "--set", "run.seed=1,2");
+        var r = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--cluster", "missing-cluster.json", "--set", "run.seed=1,2");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("not yet supported", r.StdErr);
+        Assert.Contains("missing-cluster.json", r.StdErr);
         Assert.False(Directory.Exists(dir.File("sw")));
+
+        File.WriteAllText(dir.File("cluster.json"), """{ "cluster": "c1", "secret": "0123456789abcdef0123", "heartbeat_ms": -5 }""");
+        var bad = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--cluster", "cluster.json", "--set", "run.seed=1,2");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("cluster.json", bad.StdErr);
+        Assert.Contains("heartbeat_ms", bad.StdErr);
+        Assert.False(Directory.Exists(dir.File("sw")));
+
+        var min = ActorsimProcess.Run(dir.Path, "sweep", Scenario, "--out", "sw", "--cluster", "cluster.json", "--min-workers", "0", "--set", "run.seed=1,2");
+        Assert.Equal(2, min.ExitCode);
+        Assert.Contains("--min-workers must be at least 1, not 0", min.StdErr);
+        Assert.False(Directory.Exists(dir.File("sw")));
+    }
+
+    [Fact]
+    public async Task A_run_with_a_deferred_shutdown_returns_complete_outputs_and_hands_over_the_stopping_of_its_actor_system()
+    {
+        using var dir = new ScratchDir();
+        var scenario = ActorSim.Simulation.Scenarios.ScenarioLoader.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, Scenario)), Scenario,
+            [ActorSim.Simulation.Scenarios.ScenarioOverride.Parse("time.end=5")]);
+        var stops = new List<Task>();
+        var options = new ActorSim.Simulation.Runtime.RunOptions(dir.File("out")) { DeferShutdown = stops.Add };
+        var result = await ActorSim.Simulation.Runtime.LocalRunner.RunAsync(scenario, options);
+        Assert.Single(stops);
+        // The outputs are complete when the run returns, whether or not its actor system has stopped yet.
+        var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(result.ResultsSha256, (string?)run["results_sha256"]);
+        Assert.True(ActorSim.Cli.Commands.SweepCommand.IsCompleted(dir.File("out")));
+        await stops[0].WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stops[0].IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void A_cluster_sweep_places_each_member_on_the_least_busy_workers_and_never_on_other_submitters()
+    {
+        var balancer = new ActorSim.Cli.Commands.SweepCommand.WorkerBalancer();
+        // Nothing known yet: nothing to steer by.
+        Assert.Empty(balancer.Exclude(1));
+        var workersKnown = balancer.WorkersChanged;
+        static ActorSim.Simulation.Runtime.Cluster.RunAccepted Accept(string[] placement, string coordinator = "node-1") =>
+            new("r", Akka.Actor.ActorRefs.Nobody, coordinator, placement, ["node-1", "node-2", "node-3"], ["t"], "{}");
+        var first = balancer.Accepted(Accept(["node-1"]));
+        Assert.True(workersKnown.IsCompleted);
+        Assert.Equal(3, balancer.WorkerCount);
+        Assert.Equal(["node-1"], first);
+        // One block: the least busy worker (node-2, then node-3), the others excluded.
+        Assert.Equal(["node-1", "node-3"], balancer.Exclude(1));
+        balancer.Accepted(Accept(["node-2"]));
+        Assert.Equal(["node-1", "node-2"], balancer.Exclude(1));
+        // Two blocks: the two least busy; four blocks on three workers: all of them.
+        balancer.Accepted(Accept(["node-3", "node-3"]));
+        Assert.Equal(["node-3"], balancer.Exclude(2));
+        Assert.Empty(balancer.Exclude(4));
+        // A member without blocks runs on its coordinator, and counts there.
+        Assert.Equal(["node-2"], balancer.Accepted(Accept([], coordinator: "node-2")));
+        balancer.Ended(first);
+        Assert.Equal(["node-2", "node-3"], balancer.Exclude(1));
+        // Submitters in flight are excluded too (they are cluster members, not workers).
+        balancer.Submitting("sweep-1-1-ab12");
+        Assert.Equal(["sweep-1-1-ab12"], balancer.Exclude(0));
+        Assert.Equal(["node-2", "node-3", "sweep-1-1-ab12"], balancer.Exclude(1));
     }
 }

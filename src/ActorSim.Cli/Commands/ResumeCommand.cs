@@ -22,7 +22,7 @@ public static class ResumeCommand
         var dirArg = new Argument<string>("run-dir") { Description = "Output directory of the stopped run (holds run.json and checkpoints/), or a sweep directory (holds sweep.json)." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ after the run." };
-        var clusterOption = new Option<string?>("--cluster") { Description = "For a run submitted with run --cluster: the cluster config; the run continues there (same run id, next epoch)." };
+        var clusterOption = new Option<string?>("--cluster") { Description = "For a run submitted with run --cluster: the cluster config; the run continues there (same run id, next epoch). For a sweep directory: its remaining members run on this cluster." };
         var command = new Command("resume", "Continue a stopped or crashed run (written with run.checkpoint in its scenario) from its newest valid checkpoint.")
         {
             dirArg, quietOption, noPlotsOption, clusterOption,
@@ -33,14 +33,11 @@ public static class ResumeCommand
             bool quiet = parse.GetValue(quietOption);
             if (File.Exists(Path.Combine(dir, SweepCommand.PlanFileName)) && !File.Exists(Path.Combine(dir, "run.json")))
             {
-                // A sweep directory: its completed members are kept and the rest run (in process, as many at once as cores).
-                if (parse.GetValue(clusterOption) is not null)
-                {
-                    Console.Error.WriteLine($"{dir}: is a sweep directory; sweeps run in process, resume it without --cluster");
-                    return ExitCodes.BadInput;
-                }
+                // A sweep directory: its completed members are kept and the rest run (in process, or on --cluster).
+                var sweepCluster = SweepCommand.ClusterTarget.Load(parse.GetValue(clusterOption), minWorkers: 1);
+                if (sweepCluster is { Settings: null }) return ExitCodes.BadInput;
                 var plan = SweepCommand.Recorded(dir);
-                return plan is null ? ExitCodes.BadInput : await SweepCommand.RunAsync(plan, dir, Environment.ProcessorCount, false, quiet, cancellation);
+                return plan is null ? ExitCodes.BadInput : await SweepCommand.RunAsync(plan, dir, null, false, quiet, cancellation, sweepCluster);
             }
             using var logs = StderrLoggerProvider.CreateFactory();
             // In process, the actor system starts on another thread while the checkpoint is read and checked (start-up, issue 14).

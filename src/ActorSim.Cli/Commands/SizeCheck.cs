@@ -51,14 +51,14 @@ internal static class SizeCheck
     /// outputs on the disk of <paramref name="outDir"/>, and each member within the step limit; false after printing why
     /// not (unless <paramref name="force"/>).
     /// </summary>
-    public static bool FitsSweep(IReadOnlyList<(string Name, Scenario Scenario)> members, int jobs, string outDir, bool force)
+    public static bool FitsSweep(IReadOnlyList<(string Name, Scenario Scenario)> members, int jobs, string outDir, bool force, bool localMemory = true)
     {
         if (members.Count == 0) return true;
         var estimates = members.Select(m => (m.Name, Estimate: ResourceEstimator.Estimate(m.Scenario))).ToList();
         string file = members[0].Scenario.SourceFile;
         var problems = new List<string>();
         double memory = estimates.Select(e => e.Estimate.MemoryBytes).OrderDescending().Take(jobs).Sum();
-        if (FreeMemory() is { } free && memory > Share * free)
+        if (localMemory && FreeMemory() is { } free && memory > Share * free)
             problems.Add($"{Math.Min(jobs, members.Count)} members at once (--jobs {jobs}) need about {ResourceEstimate.Bytes(memory)} of memory, more than the {ResourceEstimate.Bytes(free)} free on this machine; lower --jobs");
         double disk = estimates.Sum(e => e.Estimate.DiskBytes);
         if (FreeDisk(outDir) is { } freeDisk && disk > Share * freeDisk)

@@ -18,6 +18,13 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// <summary>An actor system already being started for this run (<see cref="ActorSystemPrestart"/>, created with
     /// <see cref="LoggerFactory"/>); default: the run starts its own.</summary>
     public ActorSystemPrestart? Prestart { get; init; }
+
+    /// <summary>
+    /// When set, the run returns as soon as its outputs and run.json are written, and the stopping of its actor system
+    /// is handed to this callback instead of being awaited (a sweep starts its next member meanwhile and awaits them all
+    /// at its end). Default: the run awaits it.
+    /// </summary>
+    public Action<Task>? DeferShutdown { get; init; }
 }
 
 /// <summary>
@@ -162,8 +169,12 @@ public static class LocalRunner
         }
         finally
         {
-            await system.ShutdownAsync(TimeSpan.FromSeconds(10));
-            StartupTrace.Mark("run: actor system shut down");
+            if (options.DeferShutdown is { } defer) defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+            else
+            {
+                await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+                StartupTrace.Mark("run: actor system shut down");
+            }
         }
     }
 }

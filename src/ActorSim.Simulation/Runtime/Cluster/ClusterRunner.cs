@@ -56,6 +56,12 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>How many times a run continues after losing a node or its coordinator before it gives up. Default 20.</summary>
     public int MaxRecoveries { get; init; } = 20;
 
+    /// <summary>
+    /// Nodes that get no blocks of this run's first submission (a sweep steers its members to the least busy workers
+    /// with it). A recovery after a lost node excludes only that node.
+    /// </summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
     /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
     public string? SeedNodes { get; init; }
 
@@ -163,7 +169,7 @@ public static class ClusterRunner
                     Epoch = epoch,
                     CheckpointDirectory = checkpointDirectory,
                     // The lost node gets no blocks of the next epoch.
-                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : [],
+                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : first ? options.Exclude : [],
                 };
                 accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
                     first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
