@@ -115,7 +115,15 @@ public sealed class ClusterRecoveryProcessTests(ITestOutputHelper output) : IDis
             await nodes[victim].WaitForErrorLineAsync(l => (l.Contains("blocks of run") && l.Contains("epoch 0")) || l.Contains("the cluster removed this node"),
                 TimeSpan.FromSeconds(60));
         }
-        int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        int exit;
+        try
+        {
+            exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + string.Concat(nodes.Nodes.Select(n => n.Describe())), e); // what the nodes said
+        }
         output.WriteLine($"{signal} of {role} {victim} -> run ended after {clock.Elapsed.TotalMilliseconds:0} ms{Environment.NewLine}{submit.StdErr}");
         Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
 
