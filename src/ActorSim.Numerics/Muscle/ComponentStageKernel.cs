@@ -285,15 +285,15 @@ internal static class ComponentStageKernel
         double h = Rk4.NextStageFactor(stage) * dt;
         return stage switch
         {
-            0 => Loop(force, new FirstStage(h), alpha, beta, a),
-            1 or 2 => Loop(force, new MiddleStage(Rk4.Weight(stage), h), alpha, beta, a),
-            _ => Loop(force, new LastStage(dt / 6.0), alpha, beta, a),
+            0 => Loop(force, new Rk4FirstStage(h), alpha, beta, a),
+            1 or 2 => Loop(force, new Rk4MiddleStage(Rk4.Weight(stage), h), alpha, beta, a),
+            _ => Loop(force, new Rk4LastStage(dt / 6.0), alpha, beta, a),
         };
     }
 
     /// <summary>The fused loop: X' = alpha + beta X, moments, RK4 update; 8 particles per iteration (two vectors).</summary>
     private static Moments Loop<TForce, TStage>(TForce force, TStage update, double alpha, double beta, in Arrays arr)
-        where TForce : struct, IForce1D where TStage : struct, IStageUpdate
+        where TForce : struct, IForce1D where TStage : struct, IRk4StageUpdate
     {
         int n = arr.Count;
         if ((uint)n > (uint)arr.X.Length || n > arr.B.Length || n > arr.A.Length)
@@ -349,76 +349,6 @@ internal static class ComponentStageKernel
     {
         var w = u + v;
         return (w.GetElement(0) + w.GetElement(1)) + (w.GetElement(2) + w.GetElement(3));
-    }
-
-    // ---- RK4 update (x = stage position, b = step start X0, a = accumulator) ----
-
-    private interface IStageUpdate
-    {
-        void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd);
-        void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd);
-    }
-
-    private readonly struct FirstStage(double h) : IStageUpdate
-    {
-        private readonly double _h = h;
-        private readonly Vector256<double> _hv = Vector256.Create(h);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            xd.StoreUnsafe(ref a, i);
-            (xs + _hv * xd).StoreUnsafe(ref x, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            Unsafe.Add(ref a, i) = xd;
-            Unsafe.Add(ref x, i) = xs + _h * xd;
-        }
-    }
-
-    private readonly struct MiddleStage(double w, double h) : IStageUpdate
-    {
-        private readonly double _w = w, _h = h;
-        private readonly Vector256<double> _wv = Vector256.Create(w), _hv = Vector256.Create(h);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            (Vector256.LoadUnsafe(ref a, i) + _wv * xd).StoreUnsafe(ref a, i);
-            (Vector256.LoadUnsafe(ref b, i) + _hv * xd).StoreUnsafe(ref x, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            Unsafe.Add(ref a, i) += _w * xd;
-            Unsafe.Add(ref x, i) = Unsafe.Add(ref b, i) + _h * xd;
-        }
-    }
-
-    private readonly struct LastStage(double sixth) : IStageUpdate
-    {
-        private readonly double _s = sixth;
-        private readonly Vector256<double> _sv = Vector256.Create(sixth);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            var xn = Vector256.LoadUnsafe(ref b, i) + _sv * (Vector256.LoadUnsafe(ref a, i) + xd);
-            xn.StoreUnsafe(ref x, i);
-            xn.StoreUnsafe(ref b, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            double xn = Unsafe.Add(ref b, i) + _s * (Unsafe.Add(ref a, i) + xd);
-            Unsafe.Add(ref x, i) = xn;
-            Unsafe.Add(ref b, i) = xn;
-        }
     }
 
     // ---- the force f(x) of one component ----

@@ -109,15 +109,15 @@ internal static class DeformationStageKernel2D
         double h = Rk4.NextStageFactor(stage) * dt;
         return stage switch
         {
-            0 => Loop(force, new FirstStage(h), k, a),
-            1 or 2 => Loop(force, new MiddleStage(Rk4.Weight(stage), h), k, a),
-            _ => Loop(force, new LastStage(dt / 6.0), k, a),
+            0 => Loop(force, new Rk4FirstStage(h), k, a),
+            1 or 2 => Loop(force, new Rk4MiddleStage(Rk4.Weight(stage), h), k, a),
+            _ => Loop(force, new Rk4LastStage(dt / 6.0), k, a),
         };
     }
 
     /// <summary>The fused particle loop: kinematics, moments and the RK4 update, 4 particles per iteration.</summary>
     private static Moments Loop<TForce, TStage>(TForce force, TStage update, in Coefficients k, in Arrays arr)
-        where TForce : struct, IForce2D where TStage : struct, IStageUpdate
+        where TForce : struct, IForce2D where TStage : struct, IRk4StageUpdate
     {
         int n = arr.Count;
         // One check up front (the loop itself indexes without bounds checks).
@@ -182,79 +182,6 @@ internal static class DeformationStageKernel2D
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Sum(Vector256<double> v) =>
         (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
-
-    // ---- RK4 update of one component (x = stage position, b = step start X0, a = accumulator) ----
-
-    private interface IStageUpdate
-    {
-        void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd);
-        void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd);
-    }
-
-    /// <summary>Stage 0: a = xd; x = X0 + h xd, with X0 == x (between steps), so X0 is not read.</summary>
-    private readonly struct FirstStage(double h) : IStageUpdate
-    {
-        private readonly double _h = h;
-        private readonly Vector256<double> _hv = Vector256.Create(h);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            xd.StoreUnsafe(ref a, i);
-            (xs + _hv * xd).StoreUnsafe(ref x, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            Unsafe.Add(ref a, i) = xd;
-            Unsafe.Add(ref x, i) = xs + _h * xd;
-        }
-    }
-
-    /// <summary>Stages 1, 2: a += w xd; x = X0 + h xd.</summary>
-    private readonly struct MiddleStage(double w, double h) : IStageUpdate
-    {
-        private readonly double _w = w, _h = h;
-        private readonly Vector256<double> _wv = Vector256.Create(w), _hv = Vector256.Create(h);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            (Vector256.LoadUnsafe(ref a, i) + _wv * xd).StoreUnsafe(ref a, i);
-            (Vector256.LoadUnsafe(ref b, i) + _hv * xd).StoreUnsafe(ref x, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            Unsafe.Add(ref a, i) += _w * xd;
-            Unsafe.Add(ref x, i) = Unsafe.Add(ref b, i) + _h * xd;
-        }
-    }
-
-    /// <summary>Stage 3: x = X0 = X0 + (dt/6) (a + xd).</summary>
-    private readonly struct LastStage(double sixth) : IStageUpdate
-    {
-        private readonly double _s = sixth;
-        private readonly Vector256<double> _sv = Vector256.Create(sixth);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, Vector256<double> xs, Vector256<double> xd)
-        {
-            var xn = Vector256.LoadUnsafe(ref b, i) + _sv * (Vector256.LoadUnsafe(ref a, i) + xd);
-            xn.StoreUnsafe(ref x, i);
-            xn.StoreUnsafe(ref b, i);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref double x, ref double b, ref double a, nuint i, double xs, double xd)
-        {
-            double xn = Unsafe.Add(ref b, i) + _s * (Unsafe.Add(ref a, i) + xd);
-            Unsafe.Add(ref x, i) = xn;
-            Unsafe.Add(ref b, i) = xn;
-        }
-    }
 
     // ---- the external force f(x) = F1(x) + k(x) ----
 
