@@ -26,7 +26,7 @@ public static class ActorRuntime
     }
 
     /// <summary>The HOCON of a local actor system: no remoting, no open port, top-level failures reported, Akka's log to the logger factory.</summary>
-    public static Config LocalConfig { get; } = ConfigurationFactory.ParseString("""
+    private static Config LocalConfig { get; } = ConfigurationFactory.ParseString("""
         akka {
           loglevel = WARNING
           stdout-loglevel = OFF
@@ -46,14 +46,11 @@ public static class ActorRuntime
         """);
 
     /// <summary>
-    /// A local actor system (the embedded default: in process, no remoting, nothing to install).
+    /// A local actor system (the embedded default: in process, no remoting, nothing to install) with ActorSim's state attached.
     /// </summary>
     /// <param name="name">The system's name (letters, digits, '-' and '_').</param>
     /// <param name="logs">Where actors' and Akka's log lines go; default: nowhere.</param>
-    public static ActorSystem CreateLocal(string name, ILoggerFactory? logs = null) => Create(name, LocalConfig, logs);
-
-    /// <summary>An actor system with <paramref name="config"/> (falling back to <see cref="LocalConfig"/>) and ActorSim's state attached.</summary>
-    public static ActorSystem Create(string name, Config config, ILoggerFactory? logs = null)
+    public static ActorSystem CreateLocal(string name, ILoggerFactory? logs = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var state = new State(logs ?? NullLoggerFactory.Instance);
@@ -63,7 +60,7 @@ public static class ActorRuntime
         for (int n = 2; !Pending.TryAdd(actual, state); n++) actual = $"{name}-{n}";
         try
         {
-            var system = ActorSystem.Create(actual, ReferenceEquals(config, LocalConfig) ? config : config.WithFallback(LocalConfig));
+            var system = ActorSystem.Create(actual, LocalConfig);
             States.AddOrUpdate(system, state);
             return system;
         }
@@ -88,14 +85,10 @@ public static class ActorRuntime
         await system.Terminate().ConfigureAwait(false);
     }));
 
-    internal static State StateOf(ActorSystem system)
-    {
-        if (States.TryGetValue(system, out var s)) return s;
-        if (Pending.TryGetValue(system.Name, out s)) return s;
-        return Fallback;
-    }
-
-    private static readonly State Fallback = new(NullLoggerFactory.Instance);
+    /// <summary>The state of <paramref name="system"/>: the one made at its creation here (found by name while it starts),
+    /// or, for a system made elsewhere (a test kit's), one of its own with a null logger factory.</summary>
+    internal static State StateOf(ActorSystem system) =>
+        States.GetValue(system, static s => Pending.TryGetValue(s.Name, out var starting) ? starting : new State(NullLoggerFactory.Instance));
 
     /// <summary>The logger factory <paramref name="system"/> was created with (a null factory for systems not made here).</summary>
     public static ILoggerFactory LoggerFactoryOf(ActorSystem system) => StateOf(system).Logs;

@@ -261,7 +261,7 @@ public class SweepCommandTests
         var stops = new List<Task>();
         var options = new ActorSim.Simulation.Runtime.RunOptions(dir.File("out")) { DeferShutdown = stops.Add };
         var result = await ActorSim.Simulation.Runtime.LocalRunner.RunAsync(scenario, options);
-        Assert.Single(stops);
+        _ = Assert.Single(stops);
         // The outputs are complete when the run returns, whether or not its actor system has stopped yet.
         var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
         Assert.Equal("completed", (string?)run["status"]);

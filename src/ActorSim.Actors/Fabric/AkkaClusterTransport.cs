@@ -148,7 +148,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
         // A node id must be unique among the members of this cluster.
         var self = AkkaCluster.Get(system).SelfMember;
         var clash = AkkaCluster.Get(system).State.Members.FirstOrDefault(m => m.Address != self.Address && m.Roles.Contains(fingerprint)
-            && NodeIdentity.Of(m.Roles) == context.NodeId && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp);
+            && NodeIdentity.Of(m.Roles) == context.NodeId && IsLive(m));
         if (clash is not null)
         {
             await AkkaCluster.Get(system).LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -205,19 +205,30 @@ public sealed class AkkaClusterTransport : IClusterTransport
         }
     }
 
+    /// <summary>A member that counts: joining, weakly up or up (not leaving, exiting, down or removed).</summary>
+    private static bool IsLive(Member m) => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp;
+
     /// <summary>
     /// A member the peer watcher has not been told about yet (its events are handled one after the other, while a new
-    /// member's first frame — its greeting — can arrive before them): looked up in the cluster state itself.
+    /// member's first frame — its greeting — can arrive before them): looked up in the cluster state itself, and learnt.
     /// </summary>
-    private bool TryLearnPeer(string id, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Peer? peer)
+    private bool LearnFromClusterState(Func<Member, bool> match)
     {
-        peer = null;
         if (_system is null) return false;
         var state = AkkaCluster.Get(_system).State;
         foreach (var m in state.Members)
-            if (m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp && m.Roles.Contains(_fingerprint) && NodeIdentity.Of(m.Roles) == id)
+            if (IsLive(m) && m.Roles.Contains(_fingerprint) && match(m))
+            {
                 OnMember(m, true, !state.Unreachable.Contains(m));
-        return _peers.TryGetValue(id, out peer);
+                return true;
+            }
+        return false;
+    }
+
+    private bool TryLearnPeer(string id, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Peer? peer)
+    {
+        peer = null;
+        return LearnFromClusterState(m => NodeIdentity.Of(m.Roles) == id) && _peers.TryGetValue(id, out peer);
     }
 
     /// <summary>Sends to one peer; returns whether <paramref name="owner"/> was handed over (disposed later by the link).</summary>
@@ -257,16 +268,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
         if (hash < 0 || !long.TryParse(peer.AsSpan(hash + 1), out long uid)) return false;
         foreach (var p in _peers.Values)
             if (p.Uid == uid) return true;
-        // Not known to the peer watcher yet: a member that is joining right now is in the cluster state already.
-        if (_system is null) return false;
-        var state = AkkaCluster.Get(_system).State;
-        foreach (var m in state.Members)
-            if (m.UniqueAddress.Uid == uid && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp && m.Roles.Contains(_fingerprint))
-            {
-                OnMember(m, true, !state.Unreachable.Contains(m));
-                return true;
-            }
-        return false;
+        return LearnFromClusterState(m => m.UniqueAddress.Uid == uid);
     }
 
     /// <summary>Hands one inbound frame to the node; frames from all links and the Akka inbox one at a time. Never throws.</summary>
@@ -370,14 +372,14 @@ public sealed class AkkaClusterTransport : IClusterTransport
             // A joining member can already receive messages: it may greet us before the gossip has marked it Up here.
             Receive<ClusterEvent.CurrentClusterState>(s =>
             {
-                foreach (var m in s.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp))
+                foreach (var m in s.Members.Where(IsLive))
                     _transport.OnMember(m, true, !s.Unreachable.Contains(m));
             });
             Receive<ClusterEvent.MemberJoined>(e => _transport.OnMember(e.Member, true, true));
             Receive<ClusterEvent.MemberWeaklyUp>(e => _transport.OnMember(e.Member, true, true));
             Receive<ClusterEvent.MemberUp>(e => _transport.OnMember(e.Member, true, true));
-            Receive<ClusterEvent.UnreachableMember>(e => { if (e.Member.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp) _transport.OnMember(e.Member, true, false); });
-            Receive<ClusterEvent.ReachableMember>(e => { if (e.Member.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp) _transport.OnMember(e.Member, true, true); });
+            Receive<ClusterEvent.UnreachableMember>(e => { if (IsLive(e.Member)) _transport.OnMember(e.Member, true, false); });
+            Receive<ClusterEvent.ReachableMember>(e => { if (IsLive(e.Member)) _transport.OnMember(e.Member, true, true); });
             Receive<ClusterEvent.MemberRemoved>(e => _transport.OnMember(e.Member, false, false));
             Receive<ClusterEvent.MemberExited>(e => _transport.OnMember(e.Member, false, false));
             Receive<ClusterEvent.MemberDowned>(e => _transport.OnMember(e.Member, false, false));

@@ -83,22 +83,18 @@ internal sealed class FrameLinks : IAsyncDisposable
     /// </summary>
     public void Send(string peerId, string host, int port, ReadOnlyMemory<byte> frame, IDisposable? owner)
     {
-        Send(peerId, host, port, new Pending(frame, owner));
-    }
-
-    private void Send(string peerId, string host, int port, Pending frame)
-    {
-        var link = _links.GetOrAdd(peerId, static (id, s) => new Link(s.self, id, s.host, s.port), (self: this, host, port));
-        if (link.Host == host && link.Port == port && link.TryEnqueue(frame)) return;
+        var pending = new Pending(frame, owner);
+        if (_links.TryGetValue(peerId, out var link) && link.TryEnqueue(host, port, pending)) return;
         lock (_links)
         {
-            // The member restarted on another port, or the old link failed: one fresh link (one, so frames keep their order).
+            // No link yet, the member restarted on another port, or the old link failed: one fresh link (one, so frames
+            // keep their order).
             var current = _links.GetValueOrDefault(peerId);
-            if (current is not null && current.Host == host && current.Port == port && current.TryEnqueue(frame)) return;
+            if (current is not null && current.TryEnqueue(host, port, pending)) return;
             var fresh = new Link(this, peerId, host, port);
             _links[peerId] = fresh;
             current?.Close();
-            if (!fresh.TryEnqueue(frame)) frame.Owner?.Dispose();
+            if (!fresh.TryEnqueue(host, port, pending)) owner?.Dispose();
         }
     }
 
@@ -257,7 +253,8 @@ internal sealed class FrameLinks : IAsyncDisposable
         public string Host { get; }
         public int Port { get; }
 
-        public bool TryEnqueue(Pending frame) => !_failed && _queue.Writer.TryWrite(frame);
+        /// <summary>Queues the frame if this link goes to host:port and has not failed.</summary>
+        public bool TryEnqueue(string host, int port, Pending frame) => Host == host && Port == port && !_failed && _queue.Writer.TryWrite(frame);
 
         public void Close()
         {

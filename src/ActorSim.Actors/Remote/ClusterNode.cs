@@ -117,7 +117,7 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
     internal void PublishDeadLetter(object message, IActorRef? sender, IActorRef recipient, string? reason = null)
     {
         System.DeadLetters.Tell(new Akka.Event.DeadLetter(message, sender ?? System.DeadLetters, recipient), sender ?? ActorRefs.NoSender);
-        if (sender is not null && sender is not (RemoteActorRef or LocalPathRef) && !sender.IsNobody() && sender.Path.Elements is ["temp", ..])
+        if (sender is not (null or RemoteActorRef or LocalPathRef) && !sender.IsNobody() && sender.Path.Elements is ["temp", ..])
             sender.Tell(new Status.Failure(new InvalidOperationException(
                 $"{TypeNames.Of(message.GetType())} could not be delivered to {recipient.Path}" + (reason is null ? "" : $": {reason}"))));
     }
