@@ -1,3 +1,4 @@
+using ActorSim.Numerics.Tests.Muscle;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -99,7 +100,7 @@ public sealed class MuscleBenchmark : IBenchmark
         // the path every constraint without a fast kernel takes, and the product path before the stage kernel).
         driver = null;
         GC.Collect();
-        var legacyModel = model with { Constraint = new PerParticleView((DeformationConstraint2D)model.Constraint) };
+        var legacyModel = model with { Constraint = new PerParticleView(model.Constraint) };
         var fast = new SequentialMuscleDriver(model, ParticleSampling.SampleRange(new UniformBoxSampler(1, [-1, -1], [1, 1]), 0, n), y0, v0);
         var legacy = new SequentialMuscleDriver(legacyModel, ParticleSampling.SampleRange(new UniformBoxSampler(1, [-1, -1], [1, 1]), 0, n), y0, v0);
         legacy.Step(dt); fast.Step(dt);
@@ -152,24 +153,6 @@ public sealed class MuscleBenchmark : IBenchmark
         }
         GC.KeepAlive(a);
         return 3.0 * 8.0 * elements / best;
-    }
-
-    /// <summary>
-    /// Forwards the deformation constraint's closed forms (g, Jacobians, Kinematics, Project) through the
-    /// <see cref="ParticleConstraint"/> interface without being a <see cref="DeformationConstraint2D"/>, so the block
-    /// evaluates it particle by particle through virtual calls.
-    /// </summary>
-    private sealed class PerParticleView(DeformationConstraint2D inner) : ParticleConstraint(2, inner.Ny)
-    {
-        public override void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> g) => inner.Evaluate(x, y, g);
-        public override void JacobianX(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> gx) => inner.JacobianX(x, y, gx);
-        public override void JacobianY(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> gy) => inner.JacobianY(x, y, gy);
-        public override void SecondDerivative(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> r)
-            => inner.SecondDerivative(x, y, a, b, r);
-        public override void Kinematics(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
-            Span<double> phi, Span<double> xdot, Span<double> omega) => inner.Kinematics(x, y, ydot, phi, xdot, omega);
-        public override int Project(Span<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> target, double tolerance = 1e-15, int maxIterations = 20)
-            => inner.Project(x, y, target, tolerance, maxIterations);
     }
 
     private static void MeshBenchmark(int n, int nodes, int targets)

@@ -1,3 +1,4 @@
+using ActorSim.Numerics.Tests.Muscle;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -39,20 +40,6 @@ public sealed class PeerLinearBenchmark : IBenchmark
     /// written once at the end). The per-particle path moves at least the stretch kernel's 18.
     /// </summary>
     public const double StretchBytesPerComponentStep = 18 * 8, LinearBytesPerComponentStep = 6 * 8;
-
-    /// <summary>Forwards the closed forms but hides the constraint's type: the block takes the per-particle path (the "before").</summary>
-    private sealed class PerParticleView(ParticleConstraint inner) : ParticleConstraint(inner.Nx, inner.Ny)
-    {
-        public override void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> g) => inner.Evaluate(x, y, g);
-        public override void JacobianX(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> gx) => inner.JacobianX(x, y, gx);
-        public override void JacobianY(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> gy) => inner.JacobianY(x, y, gy);
-        public override void SecondDerivative(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> r)
-            => inner.SecondDerivative(x, y, a, b, r);
-        public override void Kinematics(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
-            Span<double> phi, Span<double> xdot, Span<double> omega) => inner.Kinematics(x, y, ydot, phi, xdot, omega);
-        public override (double Determinant, double MinSingularValue) JacobianXConditioning(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-            => inner.JacobianXConditioning(x, y);
-    }
 
     private sealed record Options(int[] Ns, int Blocks, double Dt, int Reps, int KernelN, bool SkipProcess, bool SkipKernels)
     {
