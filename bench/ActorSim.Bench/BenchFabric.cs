@@ -9,17 +9,26 @@ internal sealed class BenchFabric : IDisposable
 {
     private readonly int _seedPort = FreePort();
 
-    /// <param name="name"><c>akka</c>: frames over direct TCP links between the members (the default);
-    /// <c>akka-remote</c>: frames over Akka.Remote (how it was before the links, kept for side-by-side figures).</param>
+    /// <param name="name"><c>akka</c>: frames over direct TCP links between the members (the default; on loopback the
+    /// links are trusted and the frames unsigned); <c>akka-signed</c>: the same links with every frame HMAC-signed (as
+    /// between hosts without TLS); <c>akka-tls</c>: the links and Akka.Remote with mutual TLS (certificates made with
+    /// cluster-config/make-certs.sh into a temporary directory; needs openssl); <c>akka-remote</c>: frames over
+    /// Akka.Remote (how it was before the links, kept for side-by-side figures).</param>
     public BenchFabric(string name)
     {
-        if (name is not ("akka" or "akka-remote"))
-            throw new ArgumentException($"unknown fabric {name}: akka or akka-remote (the RabbitMQ fabric was retired)");
+        if (name is not ("akka" or "akka-signed" or "akka-tls" or "akka-remote"))
+            throw new ArgumentException($"unknown fabric {name}: akka, akka-signed, akka-tls or akka-remote (the RabbitMQ fabric was retired)");
         Name = name;
-        Direct = name == "akka";
+        Direct = name != "akka-remote";
+        Signed = name == "akka-signed";
+        if (name == "akka-tls") _tls = MakeCertificates();
         Description = $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over " +
-            (Direct ? "direct TCP links" : "Akka.Remote");
+            (Direct ? "direct TCP links" : "Akka.Remote") + (Signed ? ", every frame HMAC-signed" : "") + (_tls is null ? "" : ", mutual TLS");
     }
+
+    private readonly Actors.Fabric.TlsSettings? _tls;
+    private string? _certificateDirectory;
+    private bool Signed { get; }
 
     public string Name { get; }
     public string Description { get; }
@@ -30,9 +39,38 @@ internal sealed class BenchFabric : IDisposable
         new Actors.Fabric.AkkaClusterTransport(new Actors.Fabric.FabricSettings("unset", "127.0.0.1", seed ? _seedPort : 0, [$"127.0.0.1:{_seedPort}"], [])
         {
             DirectFrameLinks = Direct,
+            SignFramesOnLinks = Signed,
+            Tls = _tls,
         }, submitter);
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (_certificateDirectory is not null)
+            try { Directory.Delete(_certificateDirectory, true); } catch (IOException) { }
+    }
+
+    /// <summary>A cluster CA and one node certificate (every node of the bench uses it; links check the chain to the CA).</summary>
+    private Actors.Fabric.TlsSettings MakeCertificates()
+    {
+        _certificateDirectory = Directory.CreateTempSubdirectory("actorsim-bench-tls-").FullName;
+        string script = Path.Combine(RepoRoot(), "cluster-config", "make-certs.sh");
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script, _certificateDirectory, "node"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"make-certs.sh failed ({p.ExitCode}): {err}");
+        return new Actors.Fabric.TlsSettings(Path.Combine(_certificateDirectory, "node.pfx"), "actorsim", Path.Combine(_certificateDirectory, "ca.pem"));
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ActorSim.sln"))) return dir.FullName;
+        throw new InvalidOperationException("the repository root (ActorSim.sln) was not found above " + AppContext.BaseDirectory);
+    }
 
     private static int FreePort()
     {

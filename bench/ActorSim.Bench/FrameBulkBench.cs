@@ -17,7 +17,7 @@ namespace ActorSim.Bench;
 public sealed class FrameBulkBenchmark : IBenchmark
 {
     public string Name => "frame-bulk";
-    public string Description => "cluster frames node to node: GB/s of double[] 8 KB..8 MB, direct TCP links vs Akka.Remote";
+    public string Description => "cluster frames node to node: GB/s of double[] 8 KB..8 MB, direct TCP links (unsigned, signed, TLS) vs Akka.Remote";
 
     private sealed class Sink(int batch) : Actor
     {
@@ -32,29 +32,43 @@ public sealed class FrameBulkBenchmark : IBenchmark
     public int Run(string[] args)
     {
         double megabytes = 512;
+        string[] fabrics = ["akka", "akka-signed", "akka-tls", "akka-remote"];
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--mb") megabytes = double.Parse(args[++i], CultureInfo.InvariantCulture);
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: frame-bulk [--mb M]"); return 2; }
+            else if (args[i] == "--fabric") fabrics = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: frame-bulk [--mb M] [--fabric akka,akka-signed,akka-tls,akka-remote]"); return 2; }
         }
-        return RunAsync(megabytes).GetAwaiter().GetResult();
+        return RunAsync(megabytes, fabrics).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(double megabytes)
+    private static async Task<int> RunAsync(double megabytes, string[] fabrics)
     {
-        Console.WriteLine($"two cluster nodes on loopback, {megabytes:0} MB per measurement; memory bandwidth for scale: run 'triad'");
-        Console.WriteLine($"{"array",8} {"TCP links GB/s",15} {"Akka.Remote GB/s",17}");
-        await using var links = await Pair.StartAsync("akka");
-        await using var remote = await Pair.StartAsync("akka-remote");
-        foreach (int bytes in new[] { 8 << 10, 64 << 10, 512 << 10, 1 << 20, 8 << 20 })
+        Console.WriteLine($"two cluster nodes on loopback, {megabytes:0} MB per measurement, GB/s of payload; memory bandwidth for scale: run 'triad'");
+        Console.WriteLine("akka: links, unsigned frames (trusted loopback links); akka-signed: links, HMAC per frame; " +
+            "akka-tls: links with mutual TLS, unsigned frames; akka-remote: Akka.Remote, HMAC per frame");
+        Console.WriteLine($"{"array",8} " + string.Join(" ", fabrics.Select(f => $"{f,12}")));
+        var pairs = new List<Pair>();
+        try
         {
-            int batch = Math.Clamp((16 << 20) / bytes, 1, 64);
-            int count = Math.Max(batch, (int)(megabytes * (1 << 20) / bytes) / batch * batch);
-            var data = Enumerable.Range(0, bytes / 8).Select(i => i * 0.5).ToArray();
-            double direct = await links.MeasureAsync(data, count, batch);
-            double akka = await remote.MeasureAsync(data, count, batch);
-            Console.WriteLine($"{(bytes >= 1 << 20 ? $"{bytes >> 20} MB" : $"{bytes >> 10} KB"),8} " +
-                $"{count * (double)bytes / direct / 1e9,15:F2} {count * (double)bytes / akka / 1e9,17:F2}");
+            foreach (var f in fabrics) pairs.Add(await Pair.StartAsync(f));
+            foreach (int bytes in new[] { 8 << 10, 64 << 10, 512 << 10, 1 << 20, 8 << 20 })
+            {
+                int batch = Math.Clamp((16 << 20) / bytes, 1, 64);
+                int count = Math.Max(batch, (int)(megabytes * (1 << 20) / bytes) / batch * batch);
+                var data = Enumerable.Range(0, bytes / 8).Select(i => i * 0.5).ToArray();
+                var line = $"{(bytes >= 1 << 20 ? $"{bytes >> 20} MB" : $"{bytes >> 10} KB"),8}";
+                foreach (var pair in pairs)
+                {
+                    double seconds = await pair.MeasureAsync(data, count, batch);
+                    line += $" {count * (double)bytes / seconds / 1e9,12:F2}";
+                }
+                Console.WriteLine(line);
+            }
+        }
+        finally
+        {
+            foreach (var p in pairs) await p.DisposeAsync();
         }
         return 0;
     }
@@ -64,12 +78,14 @@ public sealed class FrameBulkBenchmark : IBenchmark
         private static readonly ClusterSecret Secret = ClusterSecret.FromString("frame-bulk-bench-secret-0123456789");
         private readonly ActorSystem[] _systems;
         private readonly ClusterNode[] _nodes;
+        private readonly BenchFabric _fabric;
         private int _sinks;
 
-        private Pair(ActorSystem[] systems, ClusterNode[] nodes)
+        private Pair(ActorSystem[] systems, ClusterNode[] nodes, BenchFabric fabric)
         {
             _systems = systems;
             _nodes = nodes;
+            _fabric = fabric;
         }
 
         public static async Task<Pair> StartAsync(string fabricName)
@@ -82,7 +98,7 @@ public sealed class FrameBulkBenchmark : IBenchmark
             nodes[1] = await ClusterNode.StartAsync(systems[1], new ClusterOptions(cluster, "b", Secret) { LeaderCandidate = false },
                 fabric.Create(seed: false), WireRegistry.CreateDefault());
             while (nodes[0].Members.Count < 2 || nodes[1].Members.Count < 2) await Task.Delay(50);
-            return new Pair(systems, nodes);
+            return new Pair(systems, nodes, fabric);
         }
 
         /// <summary>Seconds to move <paramref name="count"/> arrays from a to b, acknowledged every <paramref name="batch"/>.</summary>
@@ -107,6 +123,7 @@ public sealed class FrameBulkBenchmark : IBenchmark
         {
             foreach (var n in _nodes) await n.DisposeAsync();
             foreach (var s in _systems) await s.ShutdownAsync(TimeSpan.FromSeconds(10));
+            _fabric.Dispose();
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class StartupBenchmark : IBenchmark
     private sealed record Config(string Label, string Dll);
 
     private static readonly string[] Phases =
-        ["main", "command line parsed", "scenario loaded and checked", "run: actor system ready", "run: completed", "run: actor system shut down", "command done"];
+        ["main", "command line parsed", "scenario loaded and checked", "run: actor system ready", "run: completed", "actor system stopped", "command done"];
 
     public int Run(string[] args)
     {

@@ -111,7 +111,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
             if (_settings.DirectFrameLinks)
             {
                 // Frames go over direct TCP links; the port is chosen now and advertised in the member's roles.
-                _links = new FrameLinks(context.NodeId, settings.Host, settings.FramesPort, settings.Tls, settings.MaximumFrameSize,
+                _links = new FrameLinks(context.NodeId, settings.Host, settings.FramesPort, settings.Tls, context.Secret, settings.MaximumFrameSize,
                     (bytes, source, peer) => DeliverFromLink(context, bytes, source, peer), _log);
                 settings = settings with { Roles = settings.Roles.Append(FrameLinks.RolePrefix + _links.Port).ToArray() };
             }
@@ -239,9 +239,13 @@ public sealed class AkkaClusterTransport : IClusterTransport
             _links.Send(id, host, port, bytes, owner);
             return true;
         }
-        peer.Inbox.Tell(new FrameMessage(bytes.ToArray()), ActorRefs.NoSender);
+        // Akka.Remote does not authenticate the frame's sender to ActorSim: an unsigned frame gets its HMAC here.
+        peer.Inbox.Tell(new FrameMessage(FrameCodec.SignedCopy(bytes.Span, _context!.Secret!)), ActorRefs.NoSender);
         return false;
     }
+
+    /// <inheritdoc />
+    public bool AuthenticatesLinks => _links is { Trusted: true } && !_settings.SignFramesOnLinks;
 
     /// <summary>
     /// A frame from a direct link: delivered only while the member that opened the link (its greeting: Akka address and
@@ -257,7 +261,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
                     context.NodeId, peer, source);
             return;
         }
-        Deliver(context, bytes, source);
+        Deliver(context, bytes, source, authenticatedLink: _links!.Trusted);
     }
 
     private readonly ConcurrentDictionary<string, byte> _refusedLinks = new(StringComparer.Ordinal);
@@ -272,11 +276,11 @@ public sealed class AkkaClusterTransport : IClusterTransport
     }
 
     /// <summary>Hands one inbound frame to the node; frames from all links and the Akka inbox one at a time. Never throws.</summary>
-    private void Deliver(TransportContext context, ReadOnlyMemory<byte> bytes, string source)
+    private void Deliver(TransportContext context, ReadOnlyMemory<byte> bytes, string source, bool authenticatedLink = false)
     {
         try
         {
-            lock (_deliverGate) context.OnFrame(new InboundFrame(bytes, source, Redelivered: false));
+            lock (_deliverGate) context.OnFrame(new InboundFrame(bytes, source, Redelivered: false, authenticatedLink));
         }
         catch (Exception ex)
         {

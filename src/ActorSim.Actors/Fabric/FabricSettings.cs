@@ -53,6 +53,13 @@ public sealed record FabricSettings(string NodeId, string Host, int Port, IReadO
     /// </summary>
     public bool DirectFrameLinks { get; init; } = true;
 
+    /// <summary>
+    /// Sign every frame with the cluster secret's HMAC even on links that authenticate both ends (mutual TLS, or loopback
+    /// links opened with the secret's challenge), where the HMAC is redundant. Off by default; for comparison benchmarks.
+    /// Links between hosts without TLS always carry signed frames.
+    /// </summary>
+    public bool SignFramesOnLinks { get; init; }
+
     /// <summary>The TCP port of this node's frame links (on <see cref="Host"/>); 0 picks a free one. Members learn it from
     /// each other's roles (<c>frames:PORT</c>), so only a firewall needs it fixed.</summary>
     public int FramesPort { get; init; }

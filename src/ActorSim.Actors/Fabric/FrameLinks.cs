@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -21,14 +22,23 @@ namespace ActorSim.Actors.Fabric;
 /// <remarks>
 /// A link that fails (peer gone, reset) drops what it had queued, as Akka.Remote does with an unreachable member: the
 /// frames' own layer (epochs, recovery from checkpoints) handles lost nodes. The next frame to that peer connects anew.
-/// Frames are HMAC-signed by the layer above, so a connection from a stranger can only deliver frames that are refused.
+/// <para>
+/// Every link is authenticated when it opens: the accepting node sends a fresh 32-byte challenge, the opening node
+/// answers with its greeting and HMAC-SHA256(cluster secret, challenge, greeting); a wrong answer closes the link before
+/// any frame is read. On a <see cref="Trusted"/> link (mutual TLS, or both ends on loopback, where nobody can sit in the
+/// middle) that makes the frames' own HMAC redundant, and the layer above sends them unsigned; between hosts without
+/// TLS the frames stay signed, because plain TCP does not stop a man in the middle from changing them after the
+/// challenge.
+/// </para>
 /// </remarks>
 internal sealed class FrameLinks : IAsyncDisposable
 {
     /// <summary>The member role that advertises a node's frame port, e.g. <c>frames:40123</c>.</summary>
     public const string RolePrefix = "frames:";
 
-    private const int HeaderBytes = 4;
+    private const int HeaderBytes = 4, ChallengeBytes = 32;
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static ReadOnlySpan<byte> ChallengeLabel => "actorsim-frame-link-1\0"u8;
     private readonly TcpListener _listener;
     private readonly Action<ReadOnlyMemory<byte>, string, string> _onFrame;
     private byte[] _hello = [];
@@ -36,14 +46,17 @@ internal sealed class FrameLinks : IAsyncDisposable
     private readonly string _nodeId;
     private readonly long _maxFrameBytes;
     private readonly X509Certificate2? _certificate, _ca;
+    private readonly Remote.ClusterSecret _secret;
     private readonly ConcurrentDictionary<string, Link> _links = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Socket, byte> _accepted = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
 
-    public FrameLinks(string nodeId, string host, int port, TlsSettings? tls, long maxFrameBytes, Action<ReadOnlyMemory<byte>, string, string> onFrame, ILogger log)
+    public FrameLinks(string nodeId, string host, int port, TlsSettings? tls, Remote.ClusterSecret? secret, long maxFrameBytes,
+        Action<ReadOnlyMemory<byte>, string, string> onFrame, ILogger log)
     {
         _nodeId = nodeId;
+        _secret = secret ?? throw new ArgumentNullException(nameof(secret), "frame links are opened with the cluster secret's challenge");
         _onFrame = onFrame;
         _log = log;
         _maxFrameBytes = maxFrameBytes;
@@ -53,10 +66,29 @@ internal sealed class FrameLinks : IAsyncDisposable
         _listener = new TcpListener(address, port);
         _listener.Start(64);
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        Trusted = tls is not null || IPAddress.IsLoopback(address);
     }
 
     /// <summary>The port this node accepts frame links on (advertised as the role <c>frames:PORT</c>).</summary>
     public int Port { get; }
+
+    /// <summary>
+    /// True if the links both authenticate the other end and protect what they carry: mutual TLS, or this node bound to
+    /// loopback (so every link is between two processes of this machine, past the secret's challenge).
+    /// </summary>
+    public bool Trusted { get; }
+
+    /// <summary>The answer to a link's challenge: HMAC-SHA256(secret, label, challenge, greeting).</summary>
+    private byte[] Answer(ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> greeting)
+    {
+        var data = new byte[ChallengeLabel.Length + challenge.Length + greeting.Length];
+        ChallengeLabel.CopyTo(data);
+        challenge.CopyTo(data.AsSpan(ChallengeLabel.Length));
+        greeting.CopyTo(data.AsSpan(ChallengeLabel.Length + challenge.Length));
+        var mac = new byte[Remote.ClusterSecret.MacBytes];
+        _secret.ComputeMac(data, mac);
+        return mac;
+    }
 
     /// <summary>The frame port a member advertises in its roles, or null.</summary>
     public static int? PortOf(IEnumerable<string> roles)
@@ -167,17 +199,33 @@ internal sealed class FrameLinks : IAsyncDisposable
             await using var _ = stream.ConfigureAwait(false);
             var reader = new BufferedStream(stream, 1 << 16);
             var header = new byte[HeaderBytes];
-            // The link's first message says who opened it.
-            if (!await ReadExactlyOrEndAsync(reader, header).ConfigureAwait(false)) return;
-            int helloLength = BinaryPrimitives.ReadInt32LittleEndian(header);
-            if (helloLength is <= 0 or > 4096)
+            // The challenge, then the link's first message: who opened it, and the answer that proves the secret.
+            var challenge = RandomNumberGenerator.GetBytes(ChallengeBytes);
+            byte[] helloBytes, answer;
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
-                _log.LogWarning("Node '{NodeId}': closed the frame link from {Source}: no greeting", _nodeId, source);
+                handshake.CancelAfter(HandshakeTimeout);
+                await stream.WriteAsync(challenge, handshake.Token).ConfigureAwait(false);
+                await stream.FlushAsync(handshake.Token).ConfigureAwait(false);
+                if (!await ReadExactlyOrEndAsync(reader, header).ConfigureAwait(false)) return;
+                int helloLength = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (helloLength is <= 0 or > 4096)
+                {
+                    _log.LogWarning("Node '{NodeId}': closed the frame link from {Source}: no greeting", _nodeId, source);
+                    return;
+                }
+                helloBytes = new byte[helloLength];
+                answer = new byte[Remote.ClusterSecret.MacBytes];
+                await reader.ReadExactlyAsync(helloBytes, handshake.Token).ConfigureAwait(false);
+                await reader.ReadExactlyAsync(answer, handshake.Token).ConfigureAwait(false);
+            }
+            string peer = System.Text.Encoding.UTF8.GetString(helloBytes);
+            if (!CryptographicOperations.FixedTimeEquals(answer, Answer(challenge, helloBytes)))
+            {
+                _log.LogWarning("Node '{NodeId}': refused the frame link from {Source} (greeting '{Peer}'): its answer to the challenge " +
+                    "does not match the cluster secret (a node with another secret, or not an ActorSim node)", _nodeId, source, peer);
                 return;
             }
-            var helloBytes = new byte[helloLength];
-            await reader.ReadExactlyAsync(helloBytes, _stop.Token).ConfigureAwait(false);
-            string peer = System.Text.Encoding.UTF8.GetString(helloBytes);
             while (!_stop.IsCancellationRequested)
             {
                 if (!await ReadExactlyOrEndAsync(reader, header).ConfigureAwait(false)) return;
@@ -289,11 +337,14 @@ internal sealed class FrameLinks : IAsyncDisposable
                     }, _abort.Token).ConfigureAwait(false);
                     stream = tls;
                 }
+                var challenge = new byte[ChallengeBytes];
+                await stream.ReadExactlyAsync(challenge, _abort.Token).ConfigureAwait(false);
                 var writer = new BufferedStream(stream, 1 << 16);
                 var header = new byte[HeaderBytes];
                 BinaryPrimitives.WriteInt32LittleEndian(header, _owner._hello.Length);
                 await writer.WriteAsync(header, _abort.Token).ConfigureAwait(false);
                 await writer.WriteAsync(_owner._hello, _abort.Token).ConfigureAwait(false);
+                await writer.WriteAsync(_owner.Answer(challenge, _owner._hello), _abort.Token).ConfigureAwait(false);
                 var reader = _queue.Reader;
                 while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
                 {

@@ -20,7 +20,7 @@ public sealed partial class ClusterNode
         WireEnvelope envelope;
         try
         {
-            envelope = FrameCodec.Decode(frame.Bytes, _options.Secret);
+            envelope = FrameCodec.Decode(frame.Bytes, _options.Secret, frame.AuthenticatedLink);
         }
         catch (ForgedFrameException)
         {

@@ -60,7 +60,7 @@ public sealed partial class ClusterNode
         var writer = new WireWriter(message is double[] d ? d.Length * 8 + 512 : 512, this);
         try
         {
-            FrameCodec.Encode(writer, header, _options.Secret, (contract, message), static (s, w) => s.contract.EncodeObject(s.message, w));
+            FrameCodec.Encode(writer, header, _options.Secret, !_transport.AuthenticatesLinks, (contract, message), static (s, w) => s.contract.EncodeObject(s.message, w));
             return writer;
         }
         catch (Exception ex)

@@ -15,6 +15,9 @@ public sealed class ClusterSecret
     /// <summary>Minimum secret length in bytes (UTF-8).</summary>
     public const int MinimumLength = 16;
 
+    /// <summary>Bytes of a MAC (HMAC-SHA256).</summary>
+    public const int MacBytes = 32;
+
     private readonly byte[] _key;
 
     private ClusterSecret(byte[] key) => _key = key;

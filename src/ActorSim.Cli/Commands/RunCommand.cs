@@ -61,7 +61,9 @@ public static class RunCommand
             if (!otlp.TryStart(parse, "actorsim-run", out var telemetry)) return ExitCodes.BadInput;
             using var telemetryScope = telemetry;
 
-            var options = new RunOptions(outDir, parse.GetValue(forceOption), logs) { Prestart = prestart };
+            // The actor system stops (a cluster submitter leaves the cluster) while the summary and the plots are made.
+            var stopping = new List<Task>();
+            var options = new RunOptions(outDir, parse.GetValue(forceOption), logs) { Prestart = prestart, DeferShutdown = stopping.Add };
             string? clusterConfig = parse.GetValue(clusterOption);
             ClusterRunOptions? clusterOptions = null;
             if (clusterConfig is not null)
@@ -79,6 +81,7 @@ public static class RunCommand
                         Force = options.Force,
                         MinWorkers = minWorkers,
                         LoggerFactory = logs,
+                        DeferShutdown = stopping.Add,
                     };
                 }
                 catch (ClusterConfigurationException e)
@@ -136,6 +139,11 @@ public static class RunCommand
                 Console.Error.WriteLine($"Outputs written so far, and the error, are in {outDir}/run.json.");
                 await LingerAsync(server, linger, cancellation);
                 return ExitCodes.RunFailed;
+            }
+            finally
+            {
+                await Task.WhenAll(stopping);
+                StartupTrace.Mark("actor system stopped");
             }
         });
         return command;

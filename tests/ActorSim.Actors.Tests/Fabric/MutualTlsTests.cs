@@ -84,9 +84,10 @@ public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var logs = new ActorSim.Actors.TestKit.CapturingLoggerFactory();
         var log = logs.CreateLogger("links");
         var received = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
-        await using var a = new FrameLinks("a", "127.0.0.1", 0, Tls(cluster, "a"), 1 << 20, (bytes, _, peer) => { if (peer == "b") received.Writer.TryWrite(bytes.ToArray()); }, log);
-        await using var b = new FrameLinks("b", "127.0.0.1", 0, Tls(cluster, "b"), 1 << 20, (_, _, _) => { }, log);
-        await using var evil = new FrameLinks("evil", "127.0.0.1", 0, Tls(foreign, "evil"), 1 << 20, (_, _, _) => { }, log);
+        var secret = ActorSim.Actors.Remote.ClusterSecret.FromString("links-test-secret-0123456789");
+        await using var a = new FrameLinks("a", "127.0.0.1", 0, Tls(cluster, "a"), secret, 1 << 20, (bytes, _, peer) => { if (peer == "b") received.Writer.TryWrite(bytes.ToArray()); }, log);
+        await using var b = new FrameLinks("b", "127.0.0.1", 0, Tls(cluster, "b"), secret, 1 << 20, (_, _, _) => { }, log);
+        await using var evil = new FrameLinks("evil", "127.0.0.1", 0, Tls(foreign, "evil"), secret, 1 << 20, (_, _, _) => { }, log);
         a.Start("a");
         b.Start("b");
         evil.Start("evil");
@@ -100,6 +101,32 @@ public sealed class MutualTlsTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         b.Send("a", "127.0.0.1", a.Port, new byte[] { 4 }, null); // a is still serving the cluster's nodes
         Assert.Equal(new byte[] { 4 }, await received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(received.Reader.TryRead(out _), "the foreign node's frame must not arrive");
+    }
+
+    [Fact]
+    public async Task A_frame_link_is_opened_only_with_the_cluster_secret_and_a_loopback_one_is_trusted()
+    {
+        var logs = new ActorSim.Actors.TestKit.CapturingLoggerFactory();
+        var log = logs.CreateLogger("links");
+        var secret = ActorSim.Actors.Remote.ClusterSecret.FromString("links-test-secret-0123456789");
+        var other = ActorSim.Actors.Remote.ClusterSecret.FromString("another-secret-0123456789abc");
+        var received = System.Threading.Channels.Channel.CreateUnbounded<(byte[] Bytes, string Peer)>();
+        await using var a = new FrameLinks("a", "127.0.0.1", 0, null, secret, 1 << 20,
+            (bytes, _, peer) => received.Writer.TryWrite((bytes.ToArray(), peer)), log);
+        await using var b = new FrameLinks("b", "127.0.0.1", 0, null, secret, 1 << 20, (_, _, _) => { }, log);
+        await using var stranger = new FrameLinks("stranger", "127.0.0.1", 0, null, other, 1 << 20, (_, _, _) => { }, log);
+        a.Start("a");
+        b.Start("b");
+        stranger.Start("b"); // claims to be b, without b's secret
+        Assert.True(a.Trusted, "both ends on loopback, opened with the secret's challenge");
+
+        stranger.Send("a", "127.0.0.1", a.Port, new byte[] { 6, 6, 6 }, null);
+        logs.WaitFor(e => e.Message.Contains("does not match the cluster secret"), TimeSpan.FromSeconds(10));
+        b.Send("a", "127.0.0.1", a.Port, new byte[] { 1, 2, 3 }, null);
+        var first = await received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new byte[] { 1, 2, 3 }, first.Bytes);
+        Assert.Equal("b", first.Peer);
+        Assert.False(received.Reader.TryRead(out _), "the stranger's frame must not arrive");
     }
 
     public new void Dispose()

@@ -12,11 +12,12 @@ public sealed class WireCodecTests
     private static WireEnvelope Header(int contract = RemoteTestContracts.PingId, int version = 1) =>
         new(contract, version, "cluster-1", "run-7", 3, "node-a", "/user/sender", "node-b", "/user/target", 42, default);
 
-    private static byte[] Frame(object message, WireRegistry registry, ClusterSecret? secret = null, int? versionOverride = null, int? idOverride = null)
+    private static byte[] Frame(object message, WireRegistry registry, ClusterSecret? secret = null, int? versionOverride = null, int? idOverride = null,
+        bool sign = true)
     {
         var contract = registry.ForType(message.GetType());
         using var writer = new WireWriter();
-        FrameCodec.Encode(writer, Header(idOverride ?? contract.Id, versionOverride ?? contract.Version), secret ?? Secret,
+        FrameCodec.Encode(writer, Header(idOverride ?? contract.Id, versionOverride ?? contract.Version), secret ?? Secret, sign,
             (contract, message), static (s, w) => s.contract.EncodeObject(s.message, w));
         return writer.ToArray();
     }
@@ -210,6 +211,27 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void An_unsigned_frame_is_read_only_from_an_authenticated_link_and_signs_to_the_same_frame()
+    {
+        var registry = RemoteTestContracts.CreateRegistry();
+        var unsigned = Frame(new Ping(7), registry, sign: false);
+        var signedFrame = Frame(new Ping(7), registry);
+
+        FrameCodec.IsUnsigned(unsigned).Should().BeTrue();
+        unsigned.Length.Should().Be(signedFrame.Length - FrameCodec.MacLength, "the unsigned format only drops the HMAC");
+        FluentActions.Invoking(() => FrameCodec.Decode(unsigned, Secret)).Should().Throw<ForgedFrameException>()
+            .WithMessage("The frame is unsigned, but it did not come over a link*");
+        var envelope = FrameCodec.Decode(unsigned, Secret, authenticatedLink: true);
+        registry.Decode(envelope.ContractId, envelope.ContractVersion, envelope.Payload.Span).Should().Be(new Ping(7));
+
+        var resigned = FrameCodec.SignedCopy(unsigned, Secret);
+        resigned.Should().Equal(signedFrame, "signing an unsigned frame gives the frame a signing encoder writes");
+        FrameCodec.Decode(resigned, Secret).ContractId.Should().Be(RemoteTestContracts.PingId);
+        var forged = FrameCodec.SignedCopy(unsigned, ClusterSecret.FromString("another-secret-0123456789abcdef"));
+        FluentActions.Invoking(() => FrameCodec.Decode(forged, Secret)).Should().Throw<ForgedFrameException>();
+    }
+
+    [Fact]
     public void A_frame_of_a_newer_frame_format_or_garbage_is_a_clear_error()
     {
         var registry = RemoteTestContracts.CreateRegistry();
@@ -217,7 +239,7 @@ public sealed class WireCodecTests
         frame[4] = 9;
 
         FluentActions.Invoking(() => FrameCodec.Decode(frame, Secret)).Should().Throw<WireFormatException>()
-            .WithMessage("The frame uses format version 9, but this node only reads version 1; upgrade this node.");
+            .WithMessage("The frame uses format version 9, but this node only reads versions 1 and 2; upgrade this node.");
         FluentActions.Invoking(() => FrameCodec.Decode(new byte[100], Secret)).Should().Throw<WireFormatException>()
             .WithMessage("Not an ActorSim frame*");
     }

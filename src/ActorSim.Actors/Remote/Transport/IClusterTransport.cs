@@ -9,7 +9,7 @@ namespace ActorSim.Actors.Remote.Transport;
 /// <see cref="Fabric.AkkaClusterTransport"/> (nodes anywhere: an Akka.NET cluster, frames node to node over Akka.Remote).</remarks>
 public interface IClusterTransport : IAsyncDisposable
 {
-    /// <summary>A short name for logs, e.g. "rabbitmq".</summary>
+    /// <summary>A short name for logs, e.g. "akka".</summary>
     string Name { get; }
 
     /// <summary>
@@ -37,6 +37,12 @@ public interface IClusterTransport : IAsyncDisposable
     /// judgment (Akka's failure detector) says 1.
     /// </summary>
     int AbsencesBeforeCrash => 2;
+
+    /// <summary>
+    /// True if every frame to another node goes over a link that authenticates both ends and protects what it carries
+    /// (and the transport signs any frame it has to send another way): the node then leaves its frames unsigned.
+    /// </summary>
+    bool AuthenticatesLinks => false;
 
     /// <summary>Stops receiving and disconnects; this node's inbox disappears and its leadership (if any) passes on.</summary>
     Task StopAsync();

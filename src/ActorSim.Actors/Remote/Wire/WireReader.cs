@@ -211,7 +211,7 @@ public ref struct WireReader
         var size = Marshal.SizeOf<T>();
         if (bytes.Length % size != 0)
             throw new WireFormatException($"Field {Field}: {bytes.Length} bytes is not a whole number of {what} ({size} bytes each).");
-        var result = new T[bytes.Length / size];
+        var result = GC.AllocateUninitializedArray<T>(bytes.Length / size); // every element is written below
         var target = MemoryMarshal.AsBytes(result.AsSpan());
         bytes.CopyTo(target);
         if (!BitConverter.IsLittleEndian)

@@ -62,6 +62,13 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// </summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>
+    /// When set, the run returns as soon as its outputs and run.json are written, and the submitter's leaving of the
+    /// cluster (a few gossip rounds) and the stop of its actor system are handed to this callback instead of being
+    /// awaited: the caller draws plots meanwhile and awaits the task before the process ends. Default: awaited.
+    /// </summary>
+    public Action<Task>? DeferShutdown { get; init; }
+
     /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
     public string? SeedNodes { get; init; }
 
@@ -136,6 +143,7 @@ public static class ClusterRunner
             {
                 throw new RunFailedException($"cannot join cluster '{options.ClusterId}': {e.Message}", e);
             }
+            StartupTrace.Mark("cluster: joined");
             clusterInfo["transport"] = node.TransportName;
             var monitor = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m => events.Writer.TryWrite(m))), "monitor");
             node.Subscribe(monitor);
@@ -173,6 +181,7 @@ public static class ClusterRunner
                 };
                 accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
                     first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
+                StartupTrace.Mark("cluster: accepted (blocks placed)");
                 clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
                 clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
                 clusterInfo["epoch"] = epoch;
@@ -219,6 +228,7 @@ public static class ClusterRunner
                 var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, history, log);
                 if (end.Completed is { } c)
                 {
+                    StartupTrace.Mark("cluster: run completed");
                     completed = c;
                     break;
                 }
@@ -251,9 +261,19 @@ public static class ClusterRunner
         }
         finally
         {
-            if (node is not null) await node.DisposeAsync();
-            await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+            var leave = LeaveAsync(node, system);
+            if (options.DeferShutdown is { } defer) defer(leave);
+            else await leave;
         }
+    }
+
+    /// <summary>The submitter leaves the cluster (its links flushed first), then its actor system stops.</summary>
+    private static async Task LeaveAsync(ClusterNode? node, ActorSystem system)
+    {
+        if (node is not null) await node.DisposeAsync();
+        StartupTrace.Mark("cluster: left");
+        await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+        StartupTrace.Mark("cluster: actor system shut down");
     }
 
     /// <summary>Submits; a recovery (epoch &gt; 0) tries again a few times, since the cluster may still be settling after the loss.</summary>
