@@ -20,6 +20,7 @@ public static class BenchmarkRegistry
         new RecoveryBenchmark(),
         new RemoteBulkBenchmark(),
         new FrameBulkBenchmark(),
+        new ClusterJoinBenchmark(),
         new VirusPdeBenchmark(),
         new KineticBenchmark(),
         new CheckpointBenchmark(),

@@ -87,11 +87,11 @@ public static class FabricConfig
                 roles = {{List(roles)}}
                 log-info = off
                 # Membership changes settle in a fraction of a second instead of seconds: a submitter joins, and a
-                # leaving node is removed, within about half a second (Akka's defaults are 1 s each).
-                gossip-interval = 200ms
-                leader-actions-interval = 200ms
+                # leaving node is removed, within a few of these rounds (Akka's defaults are 1 s each).
+                gossip-interval = {{Duration(settings.GossipInterval)}}
+                leader-actions-interval = {{Duration(settings.GossipInterval)}}
                 unreachable-nodes-reaper-interval = 250ms
-                periodic-tasks-initial-delay = 200ms
+                periodic-tasks-initial-delay = {{Duration(settings.GossipInterval)}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = keep-majority

@@ -18,6 +18,12 @@ public sealed record FabricSettings(string NodeId, string Host, int Port, IReadO
     /// <summary>The address other nodes use to reach this one, if it differs from <see cref="Host"/> (NAT, docker).</summary>
     public string? PublicHost { get; init; }
 
+    /// <summary>
+    /// Akka.Cluster's gossip and leader-action interval: how fast a joining member becomes Up and a leaving one is
+    /// removed (a few rounds each). Default 100 ms (Akka's default is 1 s; a submitter joins and leaves once per run).
+    /// </summary>
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often a node sends heartbeats to the nodes that monitor it. Default 250 ms.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
