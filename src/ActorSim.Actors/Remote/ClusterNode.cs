@@ -267,6 +267,26 @@ public sealed partial class ClusterNode : IWireRefContext, IAsyncDisposable
     /// <summary>The live local actor at <paramref name="path"/> (under /user, /system or /temp), or null.</summary>
     internal IActorRef? ResolveLocalTarget(string path)
     {
+        // Frames name their target by path; resolving parses it and walks the actor tree, so live actors outside /temp
+        // (an Ask's one-shot actors) are remembered. A remembered actor that stopped is resolved anew.
+        if (_resolved.TryGetValue(path, out var known))
+        {
+            if (known is Akka.Actor.IInternalActorRef { IsTerminated: false }) return known;
+            _resolved.TryRemove(path, out _);
+        }
+        var resolved = Resolve(path);
+        if (resolved is not null && !path.StartsWith("/temp/", StringComparison.Ordinal))
+        {
+            if (_resolved.Count >= 4096) _resolved.Clear(); // actors of runs long gone, never asked for again
+            _resolved[path] = resolved;
+        }
+        return resolved;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IActorRef> _resolved = new(StringComparer.Ordinal);
+
+    private IActorRef? Resolve(string path)
+    {
         IActorRef found;
         try
         {
