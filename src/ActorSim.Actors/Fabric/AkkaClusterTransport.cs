@@ -112,7 +112,7 @@ public sealed class AkkaClusterTransport : IClusterTransport
             {
                 // Frames go over direct TCP links; the port is chosen now and advertised in the member's roles.
                 _links = new FrameLinks(context.NodeId, settings.Host, settings.FramesPort, settings.Tls, context.Secret, settings.MaximumFrameSize,
-                    (bytes, source, peer) => DeliverFromLink(context, bytes, source, peer), _log);
+                    (bytes, source, peer) => DeliverFromLink(context, bytes, source, peer), _log, settings.InlineFrameSends);
                 settings = settings with { Roles = settings.Roles.Append(FrameLinks.RolePrefix + _links.Port).ToArray() };
             }
             system = FabricSystem.CreateClusterNode(settings);
