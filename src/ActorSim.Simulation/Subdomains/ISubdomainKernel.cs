@@ -36,6 +36,14 @@ public interface ISubdomainKernel
     /// <summary>Fills the ghost layers at <paramref name="port"/> by the physical boundary rule.</summary>
     void ApplyBoundary(int port);
 
+    /// <summary>
+    /// Whether the exchange about to happen (before the next stage of the step, or before the bounds when no step is
+    /// in progress) must fill the ghost layers at <paramref name="port"/>: false when the next stage does not read them
+    /// (a stage of a directional split reads only its own axis). A skipped port's halo is neither sent nor awaited —
+    /// on a cluster a message hop less per stage — and the answer must be the same on both sides of a link.
+    /// </summary>
+    bool NeedsHalo(int port) => true;
+
     /// <summary>This block's partial step bounds (halos current), reduced by the coordinator in block order.</summary>
     double[] ComputeBounds();
 

@@ -82,7 +82,7 @@ public sealed class SubdomainActor : Actor
         if (_waiting is not null) throw new InvalidOperationException($"block {_kernel.Block}: exchange ({step}, {exchange}) started while ({_waiting}) is open");
         foreach (var link in _kernel.Links)
         {
-            if (link.IsBoundary) continue;
+            if (link.IsBoundary || !_kernel.NeedsHalo(link.Port)) continue;
             var buffer = new double[_kernel.HaloLength(link.Port)];
             _kernel.ExtractHalo(link.Port, buffer);
             _neighbours[link.NeighbourBlock].Tell(new Halo(step, exchange, link.NeighbourPort, buffer), Self);
@@ -95,13 +95,13 @@ public sealed class SubdomainActor : Actor
     {
         if (_waiting is not { } w) return;
         foreach (var link in _kernel.Links)
-            if (!link.IsBoundary && !_early.ContainsKey((w.Step, w.Exchange, link.Port))) return;
+            if (!link.IsBoundary && _kernel.NeedsHalo(link.Port) && !_early.ContainsKey((w.Step, w.Exchange, link.Port))) return;
 
         _waiting = null;
         foreach (var link in _kernel.Links)
         {
             if (link.IsBoundary) _kernel.ApplyBoundary(link.Port);
-            else
+            else if (_kernel.NeedsHalo(link.Port))
             {
                 var key = (w.Step, w.Exchange, link.Port);
                 _kernel.ApplyHalo(link.Port, _early[key]);

@@ -195,6 +195,21 @@ public sealed class VirusSubdomain
         }
     }
 
+    /// <summary>
+    /// Whether what comes next reads the ghost layers beyond <paramref name="side"/>: between steps (bounds, then stage
+    /// 1) every side; inside a 2D step only the sides of the next stage's axis — an x stage of the Strang split reads
+    /// cells i±1, i±2 of its own row only (diffusion, taxis and the MUSCL slopes are along the axis, reactions and
+    /// sources are pointwise), so the y ghosts may stay stale until the y substep's exchange refills them. A halo
+    /// exchange may skip the other sides; the result is the same, bit for bit.
+    /// </summary>
+    public bool NextStageReads(Side side)
+    {
+        if (_plan is not { } plan || _dim == 1) return true;
+        int k = _next, sx = plan.StagesX, sy = plan.StagesY;
+        int axis = k > sx && k <= sx + sy ? 1 : 0;
+        return side.Axis() == axis;
+    }
+
     /// <summary>Fills the ghost layers of a physical (Neumann, no-flux) side by mirroring the interior.</summary>
     public void ApplyPhysicalBoundary(Side side)
     {
