@@ -210,6 +210,90 @@ internal static class ComponentStageKernel
         return m;
     }
 
+    /// <summary>
+    /// Stage <paramref name="stage"/> (0..6) of an adaptive Dormand–Prince step for the linear constraint (the uniform
+    /// path of <see cref="ParticleBlock.AdaptiveStage"/>): X' = G y' is the same for every particle, so the stage
+    /// velocities are one number per component (<paramref name="k"/>[s n_x + c]) and the stage positions X0 + delta are
+    /// never stored. Stages 0..5 read X0 only for the harmonic force sum (nothing per particle without W1); stage 6
+    /// writes X = X0 + delta_6 (the 5th-order solution) and returns the block's sum of squared scaled errors, e being
+    /// uniform per component but the scale atol + rtol max(|X0|, |X|) per particle. Between steps X == X0.
+    /// The force sum at stage 6 has the same association as stage 0 at the new X0, so reusing stage 6 as the next
+    /// step's stage 0 (FSAL) gives the same bits as evaluating it afresh (after a restart).
+    /// </summary>
+    public static double AdaptiveLinear(LinearConstraint lin, HarmonicParticlePotential? h, int stage, double step,
+        ReadOnlySpan<double> ydot, double[][] x, double[][] x0, double[] k, int count, double rtol, double atol, StagePartials output)
+    {
+        int nx = lin.Nx, ny = lin.Ny;
+        ReadOnlySpan<double> g = lin.Coupling;
+        output.Clear();
+        var mass = output.Mass;
+        var force = output.Force;
+        double err = 0.0;
+        for (int r = 0; r < nx; r++)
+        {
+            double v = 0.0;
+            for (int c = 0; c < ny; c++) v += g[r * ny + c] * ydot[c];
+            k[stage * nx + r] = v;
+            double delta = Dp45.Increment(stage, step, k, nx, r);
+            double f;
+            if (stage < Dp45.Stages - 1)
+                f = h is null ? 0.0 : ShiftMoments(new HarmonicForce(h.Stiffness(r), h.Rest(r)), x0[r], delta, count, shift: stage > 0).F;
+            else
+            {
+                double e = Dp45.Error(step, k, nx, r);
+                (f, double er) = h is null
+                    ? AdaptiveFinal(new NoForce(), x[r], x0[r], delta, e, rtol, atol, count)
+                    : AdaptiveFinal(new HarmonicForce(h.Stiffness(r), h.Rest(r)), x[r], x0[r], delta, e, rtol, atol, count);
+                err += er;
+            }
+            for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * f;
+        }
+        for (int a = 0; a < ny; a++)
+            for (int b = 0; b <= a; b++)
+            {
+                double s = 0.0;
+                for (int r = 0; r < nx; r++) s += g[r * ny + a] * g[r * ny + b];
+                mass[a * ny + b] = count * s;
+                mass[b * ny + a] = count * s;
+            }
+        return err;
+    }
+
+    /// <summary>Adaptive stage 6: X = X0 + delta, force sum at X (as <see cref="ShiftMoments{TForce}"/> at X), scaled error squares.</summary>
+    private static (double F, double Err) AdaptiveFinal<TForce>(TForce force, double[] x, double[] x0, double delta, double e,
+        double rtol, double atol, int n) where TForce : struct, IForce1D
+    {
+        if ((uint)n > (uint)x.Length || n > x0.Length) throw new InvalidOperationException("particle arrays shorter than the block");
+        ref double a = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double b = ref MemoryMarshal.GetArrayDataReference(x0);
+        var dv = Vector256.Create(delta); var ev = Vector256.Create(e);
+        var rv = Vector256.Create(rtol); var av = Vector256.Create(atol);
+        var sf = Vector256<double>.Zero; var sf2 = Vector256<double>.Zero;
+        var se = Vector256<double>.Zero; var se2 = Vector256<double>.Zero;
+        nuint len = (nuint)n, vlen = len & ~(nuint)7, i = 0;
+        for (; i < vlen; i += 8)
+        {
+            var p = Vector256.LoadUnsafe(ref b, i);
+            var p2 = Vector256.LoadUnsafe(ref b, i + 4);
+            var xn = p + dv; var xn2 = p2 + dv;
+            if (force.Active) { sf += force.Force(xn); sf2 += force.Force(xn2); }
+            var q = ev / (av + rv * Vector256.Max(Vector256.Abs(p), Vector256.Abs(xn)));
+            var q2 = ev / (av + rv * Vector256.Max(Vector256.Abs(p2), Vector256.Abs(xn2)));
+            se += q * q; se2 += q2 * q2;
+            xn.StoreUnsafe(ref a, i); xn2.StoreUnsafe(ref a, i + 4);
+        }
+        double f = Sum(sf, sf2), err = Sum(se, se2);
+        for (; i < len; i++)
+        {
+            double p = Unsafe.Add(ref b, i);
+            double xn = p + delta;
+            if (force.Active) f += force.Force(xn);
+            err += Dp45.ScaledSquare(e, p, xn, rtol, atol);
+            Unsafe.Add(ref a, i) = xn;
+        }
+        return (f, err);
+    }
+
     /// <summary>Moments of f at X0 + delta (or at X0 when <paramref name="shift"/> is false), reading X0 only.</summary>
     private static Moments ShiftMoments<TForce>(TForce force, double[] x0, double delta, int n, bool shift) where TForce : struct, IForce1D
     {
