@@ -321,7 +321,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     {
         _tEnd = tEnd;
         _consecutiveRejected = 0;
-        if (!_fsalValid || _projectPending)
+        if (!_fsalValid)
         {
             _stage = 0; _dt = 0.0;
             _dp!.PrepareStage(0, 0.0);
@@ -371,6 +371,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             Time = _tNext;
             _steps++;
             _projectPending = _s.Project;
+            if (_s.Project) _fsalValid = false; // the projection moves the particles: stage 0 is evaluated afresh
             return null;
         }
         _commit = -1;
