@@ -252,7 +252,20 @@ public sealed class ParticleBlock
     public void WriteState(Span<double> destination)
     {
         int nx = _model.Nx, k = 0;
-        for (int c = 0; c < nx; c++) { _x[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
+        if (_adaptive is { Pending: true } ad)
+        {
+            // at a step barrier the last adaptive step was accepted, but the uniform linear path writes it with the
+            // next round: save it as that will (X0 + delta_6, the same bits)
+            for (int c = 0; c < nx; c++)
+            {
+                double delta = ad.Uniform[Dp45.Stages * nx + 3 * c];
+                var x0 = _x0[c];
+                for (int i = 0; i < Count; i++) destination[k + i] = x0[i] + delta;
+                k += Count;
+            }
+        }
+        else
+            for (int c = 0; c < nx; c++) { _x[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
         for (int c = 0; c < nx; c++) { _ref[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
     }
 
@@ -267,7 +280,7 @@ public sealed class ParticleBlock
         for (int c = 0; c < nx; c++) { source.Slice(k, Count).CopyTo(_ref[c]); k += Count; }
         for (int c = 0; c < nx; c++) Array.Clear(_acc[c]);
         Array.Clear(_uniform);
-        if (_adaptive is not null) _adaptive.At = 0;
+        if (_adaptive is not null) { _adaptive.At = 0; _adaptive.Pending = false; }
     }
 
     // ---- adaptive steps (Dormand–Prince 5(4), see Dp45) ----------------------------------------------------------
@@ -275,12 +288,14 @@ public sealed class ParticleBlock
     /// <summary>Per-block Dormand–Prince storage: the stage velocities, per particle or (linear constraint) uniform.</summary>
     private sealed class AdaptiveState(int nx)
     {
-        /// <summary>Uniform stage velocities k[s * n_x + c] (linear constraint without interaction).</summary>
-        public readonly double[] Uniform = new double[Dp45.Stages * nx];
+        /// <summary>Uniform stage velocities and position sums (linear constraint without interaction, see ComponentStageKernel.AdaptiveLinear).</summary>
+        public readonly double[] Uniform = new double[ComponentStageKernel.AdaptiveLinearStatePerComponent * nx];
         /// <summary>Per-particle stage velocities K[s][c][i] (every other case; allocated on first use).</summary>
         public double[][][]? K;
         /// <summary>The stage whose positions X holds in the step under way (0: X == X0).</summary>
         public int At;
+        /// <summary>Uniform path: stage 6 evaluated, X = X0 + delta_6 not yet written (waiting for accept / reject).</summary>
+        public bool Pending;
     }
 
     /// <summary>True when the adaptive step of this block takes the uniform linear path (no per-particle stage storage).</summary>
@@ -347,8 +362,12 @@ public sealed class ParticleBlock
         var con = _model.Constraint;
         var w1 = _model.ParticlePotential;
         if (AdaptiveUniform(field))
+        {
+            var u = Adaptive(true);
+            u.Pending = stage == Dp45.Stages - 1;
             return ComponentStageKernel.AdaptiveLinear((LinearConstraint)con, w1 as HarmonicParticlePotential, stage, h, ydot,
-                _x, _x0, Adaptive(true).Uniform, Count, rtol, atol, output);
+                _x0, u.Uniform, Count, rtol, atol, output);
+        }
         if (stage > 0) AdaptiveAdvance(stage, h, field);
         var k = Adaptive(false).K!;
         int nx = con.Nx, ny = con.Ny;
@@ -399,22 +418,26 @@ public sealed class ParticleBlock
     /// <summary>
     /// Ends the adaptive step under way: accepted, X0 = X (the 5th-order solution) and k_0 = k_6 (FSAL); rejected,
     /// X = X0. Either way the block is between steps (X == X0) afterwards. Does nothing when no step is under way.
+    /// The uniform linear path never moved X during the step: accepted, it writes X = X0 = X0 + delta_6 in one pass;
+    /// rejected, nothing.
     /// </summary>
     public void AdaptiveCommit(bool accept)
     {
         var ad = _adaptive;
         if (ad is null) return;
         int nx = _model.Nx, last = Dp45.Stages - 1;
+        if (ad.K is null)
+        {
+            if (accept && ad.Pending) ComponentStageKernel.AdaptiveLinearCommit(nx, _x, _x0, ad.Uniform, Count);
+            ad.At = 0; ad.Pending = false;
+            return;
+        }
         for (int c = 0; c < nx; c++)
         {
             if (accept) _x[c].AsSpan(0, Count).CopyTo(_x0[c]);
             else _x0[c].AsSpan(0, Count).CopyTo(_x[c]);
         }
-        if (accept)
-        {
-            Array.Copy(ad.Uniform, last * nx, ad.Uniform, 0, nx);
-            if (ad.K is { } k) (k[0], k[last]) = (k[last], k[0]);
-        }
+        if (accept) (ad.K[0], ad.K[last]) = (ad.K[last], ad.K[0]);
         ad.At = 0;
     }
 }
