@@ -10,7 +10,7 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>peer-linear [--n 16000,1600000] [--blocks B] [--dt 0.5] [--tol 1e-5,1e-6] [--reps R] [--kernel-n N] [--skip-process] [--skip-kernels]</c>:
+/// <c>peer-linear [--n 16000,1600000] [--blocks B] [--dt 0.5] [--tol 1e-5,1e-6] [--reps R] [--kernel-n N] [--skip-process] [--skip-kernels] [--skip-before]</c>:
 /// the seed author's linear example (issue 14) as the product runs it: a heavy spring (m_r = 20, k_r = 1) and n light
 /// springs of total mass 10 and total stiffness 1 under q_j + r = const, r(0) = 1, r'(0) = 0, to t = 60 — the
 /// <c>muscle-1d</c> model with <c>constraint = "linear"</c>, G = −1, M = 20, m = 10, k0 = 1, k1 = 1, x* = y_rest = 0,
@@ -44,7 +44,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
     /// </summary>
     public const double StretchBytesPerComponentStep = 18 * 8, LinearBytesPerComponentStep = 6 * 8;
 
-    private sealed record Options(int[] Ns, int Blocks, double Dt, double[] Tols, int Reps, int KernelN, bool SkipProcess, bool SkipKernels)
+    private sealed record Options(int[] Ns, int Blocks, double Dt, double[] Tols, int Reps, int KernelN, bool SkipProcess, bool SkipKernels, bool SkipBefore = false)
     {
         public static Options? Parse(string[] args)
         {
@@ -52,7 +52,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
             int blocks = 1, reps = 2, kernelN = 10_000_000;
             double dt = 0.5;
             double[] tols = [1e-5, 1e-6];
-            bool skipProcess = false, skipKernels = false;
+            bool skipProcess = false, skipKernels = false, skipBefore = false;
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -66,10 +66,11 @@ public sealed class PeerLinearBenchmark : IBenchmark
                     case "--kernel-n": kernelN = (int)double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip-process": skipProcess = true; break;
                     case "--skip-kernels": skipKernels = true; break;
+                    case "--skip-before": skipBefore = true; break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}"); return null;
                 }
             }
-            return new Options(ns, blocks, dt, tols, reps, kernelN, skipProcess, skipKernels);
+            return new Options(ns, blocks, dt, tols, reps, kernelN, skipProcess, skipKernels, skipBefore);
         }
     }
 
@@ -188,6 +189,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
             ("steps, block kernel (after)", model),
             ("steps, per-particle path (before)", model with { Constraint = new PerParticleView(model.Constraint) }),
         };
+        if (o.SkipBefore) configs = configs[..1];
         var times = new double[configs.Length];
         for (int c = 0; c < configs.Length; c++)
         {
@@ -213,7 +215,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{configs[c].Name,-48} {best,8:F3} s  {best / (4.0 * steps * n) * 1e9,6:F2} ns per particle-stage  max |y - r(t)| at steps {err:E2}  {allocated / (double)steps:F0} B allocated per step"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steps: per-particle path / block kernel = {times[1] / times[0]:F2}x"));
+        if (times.Length > 1) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steps: per-particle path / block kernel = {times[1] / times[0]:F2}x"));
         return failures;
     }
 
