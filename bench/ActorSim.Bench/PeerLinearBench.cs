@@ -10,7 +10,7 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>peer-linear [--n 16000,1600000] [--blocks B] [--dt 0.5] [--reps R] [--kernel-n N] [--skip-process] [--skip-kernels]</c>:
+/// <c>peer-linear [--n 16000,1600000] [--blocks B] [--dt 0.5] [--tol 1e-5,1e-6] [--reps R] [--kernel-n N] [--skip-process] [--skip-kernels] [--skip-before]</c>:
 /// the seed author's linear example (issue 14) as the product runs it: a heavy spring (m_r = 20, k_r = 1) and n light
 /// springs of total mass 10 and total stiffness 1 under q_j + r = const, r(0) = 1, r'(0) = 0, to t = 60 — the
 /// <c>muscle-1d</c> model with <c>constraint = "linear"</c>, G = −1, M = 20, m = 10, k0 = 1, k1 = 1, x* = y_rest = 0,
@@ -24,7 +24,10 @@ namespace ActorSim.Bench;
 /// and stage and as % of the bandwidth bound (bytes the step must move / vectorised triad bandwidth measured in the
 /// same run; per position component and RK4 step 18 doubles for the stretch, 6 for the linear constraint, see
 /// <see cref="StretchBytesPerComponentStep"/>; the "before" column is held to the same count), with bytes allocated per step.
-/// Adaptive steps do not exist yet (issue 14, item 2): only fixed steps are measured.
+/// Adaptive steps (issue 14, item 2): for each tolerance of <c>--tol</c> (rtol = atol) the same case with
+/// <c>time.rtol</c> / <c>time.atol</c> instead of <c>time.dt</c> (Dormand–Prince 5(4), error control over r, r' and every
+/// q_j): the whole process, <see cref="LocalRunner"/> and the stepping alone (the model's rounds driven in this thread),
+/// each with the error against the closed form, accepted and rejected steps and stage rounds.
 /// </summary>
 public sealed class PeerLinearBenchmark : IBenchmark
 {
@@ -41,14 +44,15 @@ public sealed class PeerLinearBenchmark : IBenchmark
     /// </summary>
     public const double StretchBytesPerComponentStep = 18 * 8, LinearBytesPerComponentStep = 6 * 8;
 
-    private sealed record Options(int[] Ns, int Blocks, double Dt, int Reps, int KernelN, bool SkipProcess, bool SkipKernels)
+    private sealed record Options(int[] Ns, int Blocks, double Dt, double[] Tols, int Reps, int KernelN, bool SkipProcess, bool SkipKernels, bool SkipBefore = false)
     {
         public static Options? Parse(string[] args)
         {
             int[] ns = [16_000, 1_600_000];
             int blocks = 1, reps = 2, kernelN = 10_000_000;
             double dt = 0.5;
-            bool skipProcess = false, skipKernels = false;
+            double[] tols = [1e-5, 1e-6];
+            bool skipProcess = false, skipKernels = false, skipBefore = false;
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -57,14 +61,16 @@ public sealed class PeerLinearBenchmark : IBenchmark
                     case "--n": ns = Next().Split(',').Select(v => (int)double.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                     case "--blocks": blocks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--dt": dt = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--tol": tols = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                     case "--reps": reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--kernel-n": kernelN = (int)double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip-process": skipProcess = true; break;
                     case "--skip-kernels": skipKernels = true; break;
+                    case "--skip-before": skipBefore = true; break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}"); return null;
                 }
             }
-            return new Options(ns, blocks, dt, reps, kernelN, skipProcess, skipKernels);
+            return new Options(ns, blocks, dt, tols, reps, kernelN, skipProcess, skipKernels, skipBefore);
         }
     }
 
@@ -75,13 +81,17 @@ public sealed class PeerLinearBenchmark : IBenchmark
         double bw0 = MuscleBenchmark.VectorTriadBytesPerSecond();
         Console.WriteLine($"vectorised triad, 1 thread: {bw0 / 1e9:F2} GB/s");
         int failures = 0;
-        foreach (int n in o.Ns) failures += PeerCase(o, n);
+        foreach (int n in o.Ns)
+        {
+            failures += PeerCase(o, n);
+            foreach (double tol in o.Tols) failures += AdaptiveCase(o, n, tol);
+        }
         if (!o.SkipKernels) KernelCases(o, bw0);
         return failures == 0 ? 0 : 1;
     }
 
-    /// <summary>The scenario text of the linear example with n light springs.</summary>
-    public static string ScenarioText(int n, double dt, int blocks) => new JsonObject
+    /// <summary>The scenario text of the linear example with n light springs; adaptive (rtol = atol = tol, no dt) when tol is given.</summary>
+    public static string ScenarioText(int n, double dt, int blocks, double? tol = null) => new JsonObject
     {
         ["model"] = "muscle-1d",
         ["description"] = "issue 14's linear example: heavy spring m_r = 20, k_r = 1; n light springs of total mass 10 and total stiffness 1; q_j + r = const",
@@ -92,7 +102,9 @@ public sealed class PeerLinearBenchmark : IBenchmark
             ["density"] = "uniform", ["x_lo"] = 0.0, ["x_hi"] = 1.0, ["sampling"] = "quantile", ["w1"] = "off",
         },
         ["initial"] = new JsonObject { ["y"] = R0, ["ydot"] = 0.0 },
-        ["time"] = new JsonObject { ["end"] = TEnd, ["output_interval"] = 1.0, ["dt"] = dt },
+        ["time"] = tol is { } e
+            ? new JsonObject { ["end"] = TEnd, ["output_interval"] = 1.0, ["rtol"] = e, ["atol"] = e }
+            : new JsonObject { ["end"] = TEnd, ["output_interval"] = 1.0, ["dt"] = dt },
         ["run"] = new JsonObject { ["blocks"] = blocks, ["seed"] = 1 },
     }.ToJsonString();
 
@@ -177,6 +189,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
             ("steps, block kernel (after)", model),
             ("steps, per-particle path (before)", model with { Constraint = new PerParticleView(model.Constraint) }),
         };
+        if (o.SkipBefore) configs = configs[..1];
         var times = new double[configs.Length];
         for (int c = 0; c < configs.Length; c++)
         {
@@ -202,7 +215,113 @@ public sealed class PeerLinearBenchmark : IBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{configs[c].Name,-48} {best,8:F3} s  {best / (4.0 * steps * n) * 1e9,6:F2} ns per particle-stage  max |y - r(t)| at steps {err:E2}  {allocated / (double)steps:F0} B allocated per step"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steps: per-particle path / block kernel = {times[1] / times[0]:F2}x"));
+        if (times.Length > 1) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steps: per-particle path / block kernel = {times[1] / times[0]:F2}x"));
+        return failures;
+    }
+
+    /// <summary>The adaptive rows of one n and tolerance: whole process, LocalRunner, stepping alone.</summary>
+    private static int AdaptiveCase(Options o, int n, double tol)
+    {
+        string text = ScenarioText(n, o.Dt, o.Blocks, tol);
+        var scenario = ScenarioLoader.Parse(text, "peer-linear-adaptive.json");
+        var q0 = ParticleSampling.SampleRange(Muscle1DDefinition.Sampler(scenario, scenario.Run.Seed, n), 0, n)[0];
+        var exact = ClosedForm(q0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\n== linear example, n = {n:N0}, adaptive Dormand-Prince 5(4), rtol = atol = {tol:G3}, outputs every 1 to t = {TEnd}, {o.Blocks} block(s)"));
+        var scratch = Directory.CreateTempSubdirectory("actorsim-bench-peer-").FullName;
+        int failures = 0;
+        try
+        {
+            string file = Path.Combine(scratch, "peer-linear-adaptive.json");
+            File.WriteAllText(file, text);
+            string dll = Path.Combine(AppContext.BaseDirectory, "actorsim.dll");
+            if (!o.SkipProcess && File.Exists(dll))
+            {
+                double best = double.MaxValue, err = double.NaN;
+                string counters = "";
+                var load = CpuLoad.Start();
+                for (int r = 0; r < o.Reps + 1; r++)
+                {
+                    string outDir = Path.Combine(scratch, "process");
+                    var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                    foreach (var a in new[] { dll, "run", file, "--out", outDir, "--force", "--quiet" }) psi.ArgumentList.Add(a);
+                    var clock = Stopwatch.StartNew();
+                    using var p = Process.Start(psi)!;
+                    string stderr = p.StandardError.ReadToEnd();
+                    p.StandardOutput.ReadToEnd();
+                    p.WaitForExit();
+                    double t = clock.Elapsed.TotalSeconds;
+                    if (p.ExitCode != 0) { Console.WriteLine($"actorsim run failed ({p.ExitCode}): {stderr}"); failures++; break; }
+                    if (r > 0) best = Math.Min(best, t);
+                    err = TimeseriesError(Path.Combine(outDir, "timeseries.csv"), exact);
+                    var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!["integrator"]!;
+                    counters = $"{run["accepted_steps"]} steps, {run["rejected_steps"]} rejected, {run["rhs_evaluations"]} stage rounds";
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"whole process (dotnet actorsim.dll run --quiet)   {best,8:F3} s  max |y - r(t)| at outputs {err:E2}  {counters}  (best of {o.Reps}; others {load.OthersCores():F2} cores)"));
+            }
+            {
+                double best = double.MaxValue, err = double.NaN;
+                string sha = "";
+                StepCounters? counters = null;
+                var load = CpuLoad.Start();
+                for (int r = 0; r < o.Reps + 1; r++)
+                {
+                    string outDir = Path.Combine(scratch, "local");
+                    var clock = Stopwatch.StartNew();
+                    var result = LocalRunner.RunAsync(scenario, new RunOptions(outDir, Force: true)).GetAwaiter().GetResult();
+                    double t = clock.Elapsed.TotalSeconds;
+                    if (result.Status != RunStatus.Completed) { Console.WriteLine($"run failed: {result.Reason}"); failures++; break; }
+                    if (r > 0) best = Math.Min(best, t);
+                    err = TimeseriesError(Path.Combine(outDir, "timeseries.csv"), exact);
+                    sha = result.ResultsSha256;
+                    counters = result.Counters;
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"in process, actor runtime (LocalRunner.RunAsync) {best,8:F3} s  max |y - r(t)| at outputs {err:E2}  {counters?.Accepted} steps, {counters?.Rejected} rejected  results_sha256 {sha[..16]}…  (others {load.OthersCores():F2} cores)"));
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(scratch, true); } catch (IOException) { }
+        }
+        // stepping alone: the model's rounds in this thread, blocks in block order, no outputs but the step ends at every output time
+        {
+            double best = double.MaxValue, err = 0.0;
+            long allocated = long.MaxValue;
+            StepCounters counters = new(0, 0, 0);
+            var setup = Muscle1DDefinition.ParticleSetup(scenario, n, scenario.Run.Seed);
+            for (int r = 0; r < Math.Max(1, o.Reps) + 1; r++)
+            {
+                var run = new MuscleParticleRun(setup);
+                var kernels = Enumerable.Range(0, run.BlockCount).Select(run.CreateKernel).ToArray();
+                var replies = new double[kernels.Length][];
+                err = 0.0;
+                long a0 = GC.GetAllocatedBytesForCurrentThread();
+                long t0 = Stopwatch.GetTimestamp();
+                for (int k = 1; k <= (int)TEnd; k++)
+                {
+                    double tEnd = k;
+                    while (tEnd - run.Time > 1e-12 * tEnd)
+                    {
+                        var round = run.BeginStep(tEnd);
+                        while (round is not null)
+                        {
+                            for (int b = 0; b < kernels.Length; b++) replies[b] = kernels[b].Handle(round);
+                            round = run.Continue(replies);
+                        }
+                    }
+                    err = Math.Max(err, Math.Abs(run.Y[0] - exact(run.Time)));
+                }
+                double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                if (r == 0) continue;
+                best = Math.Min(best, elapsed);
+                counters = run.Counters;
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - a0);
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{"steps alone (model rounds, this thread)",-48} {best,8:F3} s  {best / ((double)counters.RhsEvaluations * n) * 1e9,6:F2} ns per particle-stage  max |y - r(t)| at outputs {err:E2}  {counters.Accepted} steps, {counters.Rejected} rejected, {counters.RhsEvaluations} stage rounds  {allocated / (double)Math.Max(1, counters.RhsEvaluations):F0} B allocated per round (the round record)"));
+        }
         return failures;
     }
 

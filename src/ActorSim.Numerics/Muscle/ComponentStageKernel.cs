@@ -210,6 +210,126 @@ internal static class ComponentStageKernel
         return m;
     }
 
+    /// <summary>Doubles of per-block state the adaptive linear path keeps per position component.</summary>
+    public const int AdaptiveLinearStatePerComponent = Dp45.Stages + 3;
+
+    /// <summary>
+    /// Stage <paramref name="stage"/> (0..6) of an adaptive Dormand–Prince step for the linear constraint (the uniform
+    /// path of <see cref="ParticleBlock.AdaptiveStage"/>): X' = G y' is the same for every particle, so the stage
+    /// velocities are one number per component and the stage positions X0 + delta are never stored; the harmonic force
+    /// is affine in X, so its sum at X0 + delta is −k (S + n (delta − x*)) with S = sum X0, kept per component. Per step
+    /// this reads the positions twice: stage 0 (first step, or after a restart or projection) sums X0, stage 6 reads X0
+    /// for the error norm (the scale atol + rtol max(|X0|, |X1|) is per particle) and the sum of X1 = X0 + delta_6, and
+    /// <see cref="AdaptiveLinearCommit"/> writes X = X0 = X1 once. Stage 6's force uses that sum exactly as stage 0 at the
+    /// new X0 would, so reusing stage 6 as the next stage 0 (FSAL) gives the same bits as evaluating it afresh.
+    /// <paramref name="state"/> per component c (<see cref="AdaptiveLinearStatePerComponent"/> each): k_0..k_6 at
+    /// [s n_x + c], then at 7 n_x + 3c: delta_6, S, S1. Returns the block's sum of squared scaled errors (stage 6) or 0.
+    /// </summary>
+    public static double AdaptiveLinear(LinearConstraint lin, HarmonicParticlePotential? h, int stage, double step,
+        ReadOnlySpan<double> ydot, double[][] x0, double[] state, int count, double rtol, double atol, StagePartials output)
+    {
+        int nx = lin.Nx, ny = lin.Ny;
+        ReadOnlySpan<double> g = lin.Coupling;
+        output.Clear();
+        var mass = output.Mass;
+        var force = output.Force;
+        double err = 0.0;
+        int last = Dp45.Stages - 1;
+        for (int r = 0; r < nx; r++)
+        {
+            double v = 0.0;
+            for (int c = 0; c < ny; c++) v += g[r * ny + c] * ydot[c];
+            state[stage * nx + r] = v;
+            double delta = Dp45.Increment(stage, step, state, nx, r);
+            int o = Dp45.Stages * nx + 3 * r;
+            if (stage == 0) state[o + 1] = SumAndError(x0[r], 0.0, 0.0, 0.0, 1.0, count, error: false).Sum;
+            else if (stage == last)
+            {
+                var (sum, e) = SumAndError(x0[r], delta, Dp45.Error(step, state, nx, r), rtol, atol, count, error: true);
+                state[o] = delta; state[o + 2] = sum;
+                err += e;
+            }
+            double f = 0.0;
+            if (h is not null)
+            {
+                // at stage 6 the force at X1 from S1, written as stage 0 would write it at X0 = X1 (delta = 0)
+                double sumX = stage == last ? state[o + 2] : state[o + 1], d = stage == last ? 0.0 : delta;
+                f = -h.Stiffness(r) * (sumX + count * (d - h.Rest(r)));
+            }
+            for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * f;
+        }
+        for (int a = 0; a < ny; a++)
+            for (int b = 0; b <= a; b++)
+            {
+                double s = 0.0;
+                for (int r = 0; r < nx; r++) s += g[r * ny + a] * g[r * ny + b];
+                mass[a * ny + b] = count * s;
+                mass[b * ny + a] = count * s;
+            }
+        return err;
+    }
+
+    /// <summary>Accepts the step of the adaptive linear path: X = X0 = X0 + delta_6 (one pass), S = S1, k_0 = k_6.</summary>
+    public static void AdaptiveLinearCommit(int nx, double[][] x, double[][] x0, double[] state, int count)
+    {
+        for (int r = 0; r < nx; r++)
+        {
+            int o = Dp45.Stages * nx + 3 * r;
+            double delta = state[o];
+            double[] a = x[r], b = x0[r];
+            if ((uint)count > (uint)a.Length || count > b.Length) throw new InvalidOperationException("particle arrays shorter than the block");
+            ref double ra = ref MemoryMarshal.GetArrayDataReference(a);
+            ref double rb = ref MemoryMarshal.GetArrayDataReference(b);
+            var dv = Vector256.Create(delta);
+            nuint len = (nuint)count, vlen = len & ~(nuint)3, i = 0;
+            for (; i < vlen; i += 4)
+            {
+                var xn = Vector256.LoadUnsafe(ref rb, i) + dv;
+                xn.StoreUnsafe(ref ra, i); xn.StoreUnsafe(ref rb, i);
+            }
+            for (; i < len; i++) { double xn = Unsafe.Add(ref rb, i) + delta; Unsafe.Add(ref ra, i) = xn; Unsafe.Add(ref rb, i) = xn; }
+            state[o + 1] = state[o + 2];
+            state[r] = state[(Dp45.Stages - 1) * nx + r];
+        }
+    }
+
+    /// <summary>
+    /// One read of X0: the sum of X1 = X0 + delta (the same bits for delta = 0 as a plain sum of X0) and, if asked, the
+    /// sum of (e / (atol + rtol max(|X0|, |X1|)))^2.
+    /// </summary>
+    private static (double Sum, double Err) SumAndError(double[] x0, double delta, double e, double rtol, double atol, int n, bool error)
+    {
+        if ((uint)n > (uint)x0.Length) throw new InvalidOperationException("particle arrays shorter than the block");
+        ref double b = ref MemoryMarshal.GetArrayDataReference(x0);
+        var dv = Vector256.Create(delta); var ev = Vector256.Create(e);
+        var rv = Vector256.Create(rtol); var av = Vector256.Create(atol);
+        var s1 = Vector256<double>.Zero; var s2 = Vector256<double>.Zero;
+        var se = Vector256<double>.Zero; var se2 = Vector256<double>.Zero;
+        nuint len = (nuint)n, vlen = len & ~(nuint)7, i = 0;
+        for (; i < vlen; i += 8)
+        {
+            var p = Vector256.LoadUnsafe(ref b, i);
+            var p2 = Vector256.LoadUnsafe(ref b, i + 4);
+            var xn = p + dv; var xn2 = p2 + dv;
+            s1 += xn; s2 += xn2;
+            if (error)
+            {
+                var q = ev / (av + rv * Vector256.Max(Vector256.Abs(p), Vector256.Abs(xn)));
+                var q2 = ev / (av + rv * Vector256.Max(Vector256.Abs(p2), Vector256.Abs(xn2)));
+                se += q * q; se2 += q2 * q2;
+            }
+        }
+        double sum = Sum(s1, s2), err = Sum(se, se2);
+        for (; i < len; i++)
+        {
+            double p = Unsafe.Add(ref b, i);
+            double xn = p + delta;
+            sum += xn;
+            if (error) err += Dp45.ScaledSquare(e, p, xn, rtol, atol);
+        }
+        return (sum, err);
+    }
+
     /// <summary>Moments of f at X0 + delta (or at X0 when <paramref name="shift"/> is false), reading X0 only.</summary>
     private static Moments ShiftMoments<TForce>(TForce force, double[] x0, double delta, int n, bool shift) where TForce : struct, IForce1D
     {

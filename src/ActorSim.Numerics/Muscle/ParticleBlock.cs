@@ -25,6 +25,7 @@ public sealed class ParticleBlock
     private readonly MuscleModel _model;
     private readonly double[][] _x, _x0, _acc, _ref;
     private readonly double[] _uniform; // per component: stage offset and RK4 accumulator when X' is the same for every particle
+    private AdaptiveState? _adaptive;   // Dormand–Prince stages; allocated by the first adaptive call only (fixed steps never pay)
 
     /// <param name="model">The model.</param>
     /// <param name="blockIndex">Block index b (fixes the reduction order).</param>
@@ -251,7 +252,20 @@ public sealed class ParticleBlock
     public void WriteState(Span<double> destination)
     {
         int nx = _model.Nx, k = 0;
-        for (int c = 0; c < nx; c++) { _x[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
+        if (_adaptive is { Pending: true } ad)
+        {
+            // at a step barrier the last adaptive step was accepted, but the uniform linear path writes it with the
+            // next round: save it as that will (X0 + delta_6, the same bits)
+            for (int c = 0; c < nx; c++)
+            {
+                double delta = ad.Uniform[Dp45.Stages * nx + 3 * c];
+                var x0 = _x0[c];
+                for (int i = 0; i < Count; i++) destination[k + i] = x0[i] + delta;
+                k += Count;
+            }
+        }
+        else
+            for (int c = 0; c < nx; c++) { _x[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
         for (int c = 0; c < nx; c++) { _ref[c].AsSpan().CopyTo(destination.Slice(k, Count)); k += Count; }
     }
 
@@ -266,5 +280,164 @@ public sealed class ParticleBlock
         for (int c = 0; c < nx; c++) { source.Slice(k, Count).CopyTo(_ref[c]); k += Count; }
         for (int c = 0; c < nx; c++) Array.Clear(_acc[c]);
         Array.Clear(_uniform);
+        if (_adaptive is not null) { _adaptive.At = 0; _adaptive.Pending = false; }
+    }
+
+    // ---- adaptive steps (Dormand–Prince 5(4), see Dp45) ----------------------------------------------------------
+
+    /// <summary>Per-block Dormand–Prince storage: the stage velocities, per particle or (linear constraint) uniform.</summary>
+    private sealed class AdaptiveState(int nx)
+    {
+        /// <summary>Uniform stage velocities and position sums (linear constraint without interaction, see ComponentStageKernel.AdaptiveLinear).</summary>
+        public readonly double[] Uniform = new double[ComponentStageKernel.AdaptiveLinearStatePerComponent * nx];
+        /// <summary>Per-particle stage velocities K[s][c][i] (every other case; allocated on first use).</summary>
+        public double[][][]? K;
+        /// <summary>The stage whose positions X holds in the step under way (0: X == X0).</summary>
+        public int At;
+        /// <summary>Uniform path: stage 6 evaluated, X = X0 + delta_6 not yet written (waiting for accept / reject).</summary>
+        public bool Pending;
+    }
+
+    /// <summary>True when the adaptive step of this block takes the uniform linear path (no per-particle stage storage).</summary>
+    public bool AdaptiveUniform(IInteractionField? field) =>
+        _model.Constraint is LinearConstraint && ComponentStageKernel.Handles(_model.Constraint, _model.ParticlePotential, field);
+
+    /// <summary>
+    /// Per-particle bytes the adaptive step adds to the fixed-step storage: 0 for the uniform linear path, else the
+    /// seven stage velocities (7 n_x doubles).
+    /// </summary>
+    public long AdaptiveBytesPerParticle(IInteractionField? field) => AdaptiveUniform(field) ? 0 : 7L * 8 * _model.Nx;
+
+    private AdaptiveState Adaptive(bool uniform)
+    {
+        var a = _adaptive ??= new AdaptiveState(_model.Nx);
+        if (!uniform && a.K is null)
+        {
+            a.K = new double[Dp45.Stages][][];
+            for (int s = 0; s < Dp45.Stages; s++) a.K[s] = Alloc(_model.Nx, Count);
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// Moves the positions to stage <paramref name="stage"/> of the step of size h under way,
+    /// X = X0 + h sum_{j&lt;s} A[s][j] k_j (idempotent within a stage; stage 0 is X0). Call before gathering stage
+    /// positions for an interaction field; <see cref="AdaptiveStage"/> calls it itself.
+    /// </summary>
+    public void AdaptiveAdvance(int stage, double h, IInteractionField? field)
+    {
+        bool uniform = AdaptiveUniform(field);
+        var ad = Adaptive(uniform);
+        if (uniform || ad.At == stage) return;
+        if (stage == 0) throw new InvalidOperationException("stage 0 starts from X0: commit or roll back the previous step first");
+        var k = ad.K!;
+        var a = Dp45.A[stage];
+        int nx = _model.Nx, n = Count;
+        for (int c = 0; c < nx; c++)
+        {
+            double[] x = _x[c], x0 = _x0[c];
+            if (x.Length < n || x0.Length < n) throw new InvalidOperationException("particle arrays shorter than the block");
+            for (int i = 0; i < n; i++)
+            {
+                double inc = 0.0;
+                for (int j = 0; j < a.Length; j++) inc += a[j] * k[j][c][i];
+                x[i] = x0[i] + h * inc;
+            }
+        }
+        ad.At = stage;
+    }
+
+    /// <summary>
+    /// Stage <paramref name="stage"/> (0..6) of an adaptive step of size h at the broadcast stage state (y, ydot):
+    /// moves the positions to the stage (<see cref="AdaptiveAdvance"/>), records the particles' stage velocities and
+    /// writes the block's partial sums into <paramref name="output"/>. Stage 0 is evaluated at X0 (the first step,
+    /// and after a restart or a projection; otherwise the coordinator reuses stage 6 of the previous step). Stage 6 is
+    /// the 5th-order solution X1; it returns the block's partial error norm, the sum over its particles and components
+    /// of (e / (atol + rtol max(|X0|, |X1|)))^2 with e = h sum_j E[j] k_j (0 for other stages). Allocates nothing.
+    /// </summary>
+    public double AdaptiveStage(int stage, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> ydot,
+        IInteractionField? field, double rtol, double atol, StagePartials output)
+    {
+        if ((uint)stage >= Dp45.Stages) throw new ArgumentOutOfRangeException(nameof(stage));
+        var con = _model.Constraint;
+        var w1 = _model.ParticlePotential;
+        if (AdaptiveUniform(field))
+        {
+            var u = Adaptive(true);
+            u.Pending = stage == Dp45.Stages - 1;
+            return ComponentStageKernel.AdaptiveLinear((LinearConstraint)con, w1 as HarmonicParticlePotential, stage, h, ydot,
+                _x0, u.Uniform, Count, rtol, atol, output);
+        }
+        if (stage > 0) AdaptiveAdvance(stage, h, field);
+        var k = Adaptive(false).K!;
+        int nx = con.Nx, ny = con.Ny;
+        double m = _model.ParticleMass;
+        Span<double> x = stackalloc double[nx];
+        Span<double> phi = stackalloc double[nx * ny];
+        Span<double> xdot = stackalloc double[nx];
+        Span<double> omega = stackalloc double[nx];
+        Span<double> f = stackalloc double[nx];
+        output.Clear();
+        Span<double> mass = output.Mass;
+        Span<double> force = output.Force;
+        var ks = k[stage];
+        double err = 0.0;
+        for (int i = 0; i < Count; i++)
+        {
+            for (int c = 0; c < nx; c++) x[c] = _x[c][i];
+            con.Kinematics(x, y, ydot, phi, xdot, omega);
+            if (w1 is null) f.Clear(); else w1.Force(x, f);
+            field?.AddForce(x, f);
+            for (int r = 0; r < nx; r++) f[r] -= m * omega[r];
+            for (int a = 0; a < ny; a++)
+            {
+                double fa = 0.0;
+                for (int r = 0; r < nx; r++) fa += phi[r * ny + a] * f[r];
+                force[a] += fa;
+                for (int b = 0; b <= a; b++)
+                {
+                    double s = 0.0;
+                    for (int r = 0; r < nx; r++) s += phi[r * ny + a] * phi[r * ny + b];
+                    mass[a * ny + b] += s;
+                }
+            }
+            for (int c = 0; c < nx; c++) ks[c][i] = xdot[c];
+            if (stage == Dp45.Stages - 1)
+                for (int c = 0; c < nx; c++)
+                {
+                    double e = 0.0;
+                    for (int j = 0; j < Dp45.Stages; j++) e += Dp45.E[j] * k[j][c][i];
+                    err += Dp45.ScaledSquare(h * e, _x0[c][i], x[c], rtol, atol);
+                }
+        }
+        for (int a = 0; a < ny; a++)
+            for (int b = a + 1; b < ny; b++) mass[a * ny + b] = mass[b * ny + a];
+        return err;
+    }
+
+    /// <summary>
+    /// Ends the adaptive step under way: accepted, X0 = X (the 5th-order solution) and k_0 = k_6 (FSAL); rejected,
+    /// X = X0. Either way the block is between steps (X == X0) afterwards. Does nothing when no step is under way.
+    /// The uniform linear path never moved X during the step: accepted, it writes X = X0 = X0 + delta_6 in one pass;
+    /// rejected, nothing.
+    /// </summary>
+    public void AdaptiveCommit(bool accept)
+    {
+        var ad = _adaptive;
+        if (ad is null) return;
+        int nx = _model.Nx, last = Dp45.Stages - 1;
+        if (ad.K is null)
+        {
+            if (accept && ad.Pending) ComponentStageKernel.AdaptiveLinearCommit(nx, _x, _x0, ad.Uniform, Count);
+            ad.At = 0; ad.Pending = false;
+            return;
+        }
+        for (int c = 0; c < nx; c++)
+        {
+            if (accept) _x[c].AsSpan(0, Count).CopyTo(_x0[c]);
+            else _x0[c].AsSpan(0, Count).CopyTo(_x[c]);
+        }
+        if (accept) (ad.K[0], ad.K[last]) = (ad.K[last], ad.K[0]);
+        ad.At = 0;
     }
 }

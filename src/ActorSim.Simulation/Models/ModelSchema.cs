@@ -103,9 +103,9 @@ public static class ModelSchema
         {
             ["end"] = Number("end time [T]"),
             ["output_interval"] = Number("a row of timeseries.csv (and fields) every this much time [T]; default end / 100"),
-            ["dt"] = Number("step: ODE first trial step, PDE upper bound, fixed step of the particle models [T]"),
-            ["rtol"] = Number("relative tolerance of the adaptive ODE integrator; default 1e-8"),
-            ["atol"] = Number("absolute tolerance of the adaptive ODE integrator; default 1e-10"),
+            ["dt"] = Number("step: ODE first trial step, PDE upper bound, fixed step of the particle models (muscle particle models: dt or rtol/atol) [T]"),
+            ["rtol"] = Number("relative tolerance of the adaptive ODE integrator and of adaptive muscle particle steps (given instead of dt); default 1e-8"),
+            ["atol"] = Number("absolute tolerance of the adaptive ODE integrator and of adaptive muscle particle steps (given instead of dt); default 1e-10"),
         },
     };
 

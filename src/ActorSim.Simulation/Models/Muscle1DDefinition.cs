@@ -68,8 +68,9 @@ public sealed class Muscle1DDefinition : IModelDefinition
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {
-        MuscleScenarioSpecs.RequireDt(s, Name, error);
         bool particles = s.Choice("method") == "particles";
+        if (particles) MuscleScenarioSpecs.CheckParticleTime(s, Name, error);
+        else MuscleScenarioSpecs.RequireDt(s, Name, error);
         if (particles) MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
         else MuscleScenarioSpecs.CheckBlocks(s, s.Count("cells") / MeanFieldSlab1D.GhostCells, $"every slab needs {MeanFieldSlab1D.GhostCells} cells: blocks <= cells / {MeanFieldSlab1D.GhostCells}", error);
         string density = s.Choice("density");
@@ -238,7 +239,7 @@ public sealed class Muscle1DDefinition : IModelDefinition
         Y0 = [s.Init("y")],
         V0 = [s.Init("ydot")],
         Blocks = s.Choice("method") == "meanfield" ? s.Run.Blocks : 1,
-        DtMax = s.Time.Dt!.Value,
+        DtMax = s.Time.Dt ?? double.PositiveInfinity,
         Cfl = s.P("cfl"),
     };
 
@@ -250,7 +251,8 @@ public sealed class Muscle1DDefinition : IModelDefinition
         Y0 = [s.Init("y")],
         V0 = [s.Init("ydot")],
         Sampler = Sampler(s, seed, particles),
-        Dt = s.Time.Dt!.Value,
+        Dt = MuscleScenarioSpecs.ParticleDt(s),
+        Tolerances = MuscleScenarioSpecs.Tolerances(s),
         Project = MuscleScenarioSpecs.On(s, "project"),
         Snapshot = MuscleScenarioSpecs.SnapshotOf(s),
         HistogramBins = s.Count("hist_bins"),

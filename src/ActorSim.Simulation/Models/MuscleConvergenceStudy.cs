@@ -41,7 +41,9 @@ public static class MuscleConvergenceStudy
             throw new ArgumentException($"{s.SourceFile}: converge needs a scenario of model muscle-1d (the 1D particle model and its mean-field PDE), not {s.Model}");
         if (seeds < 1) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "need at least one seed");
         if (particleCounts.Count == 0 || particleCounts.Any(n => n < 1)) throw new ArgumentException("particle counts must be whole numbers >= 1");
-        double T = s.Time.End, dt = s.Time.Dt!.Value;
+        if (s.Time.Dt is null)
+            throw new ArgumentException($"{s.SourceFile}: converge runs fixed RK4 steps and needs time.dt (adaptive time.rtol / time.atol are for run)");
+        double T = s.Time.End, dt = s.Time.Dt.Value;
 
         // mean-field reference
         var mf = Muscle1DDefinition.MeanFieldSetup(s);

@@ -77,7 +77,7 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
         string map = s.Choice("map");
         if (map == "expression" && s.Count("ny") > 4) { error("$.parameters.ny", $"{s.Count("ny")} is not allowed: map expression takes 1 to 4 variables y0 .. y3"); return; }
         int ny = Ny(s);
-        MuscleScenarioSpecs.RequireDt(s, Name, error);
+        MuscleScenarioSpecs.CheckParticleTime(s, Name, error);
         CheckExpressionMap(s, ny, error);
         MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
         MuscleScenarioSpecs.CheckMesh(s, 2, s.P("a") * Math.Sqrt(2), error);
@@ -179,7 +179,8 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
             Y0 = Enumerable.Range(0, ny).Select(k => s.Init($"y{k}")).ToArray(),
             V0 = Enumerable.Range(0, ny).Select(k => s.Init($"ydot{k}")).ToArray(),
             Sampler = new ReferenceBoxSampler(s.Run.Seed, a, f, Enumerable.Range(0, ny).Select(k => s.Init($"y{k}")).ToArray()),
-            Dt = s.Time.Dt!.Value,
+            Dt = MuscleScenarioSpecs.ParticleDt(s),
+            Tolerances = MuscleScenarioSpecs.Tolerances(s),
             Interaction = interaction,
             Mesh = interaction == MuscleInteraction.Mesh ? MuscleScenarioSpecs.MeshGrid(s, 2) : null,
             Project = MuscleScenarioSpecs.On(s, "project"),

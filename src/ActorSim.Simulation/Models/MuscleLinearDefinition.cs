@@ -56,7 +56,7 @@ public sealed class MuscleLinearDefinition : IModelDefinition
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {
-        MuscleScenarioSpecs.RequireDt(s, Name, error);
+        MuscleScenarioSpecs.CheckParticleTime(s, Name, error);
         MuscleScenarioSpecs.CheckBlocks(s, s.Count("N"), "every block needs a particle: blocks <= N", error);
         MuscleScenarioSpecs.CheckMesh(s, 2, s.P("a"), error);
         if (s.P("k0") + s.P("k1") * (s.P("G1") * s.P("G1") + s.P("G2") * s.P("G2")) <= 0)
@@ -87,7 +87,8 @@ public sealed class MuscleLinearDefinition : IModelDefinition
             Y0 = [s.Init("y")],
             V0 = [s.Init("ydot")],
             Sampler = new UniformBoxSampler(s.Run.Seed, [-a, -a], [a, a]),
-            Dt = s.Time.Dt!.Value,
+            Dt = MuscleScenarioSpecs.ParticleDt(s),
+            Tolerances = MuscleScenarioSpecs.Tolerances(s),
             Interaction = MuscleScenarioSpecs.InteractionOf(s),
             Mesh = MuscleScenarioSpecs.InteractionOf(s) == MuscleInteraction.Mesh ? MuscleScenarioSpecs.MeshGrid(s, 2) : null,
             Project = MuscleScenarioSpecs.On(s, "project"),

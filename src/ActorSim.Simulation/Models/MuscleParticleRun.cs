@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ActorSim.Numerics.Muscle;
+using ActorSim.Numerics.Ode;
 using ActorSim.Numerics.Transport;
 using ActorSim.Simulation.Particles;
 using ActorSim.Simulation.Subdomains;
@@ -31,8 +32,17 @@ public sealed record MuscleParticleSetup
     public required double[] V0 { get; init; }
     public required IParticleSampler Sampler { get; init; }
 
-    /// <summary>Largest RK4 step; every output interval is cut into equal steps no longer than this.</summary>
+    /// <summary>
+    /// Largest RK4 step; every output interval is cut into equal steps no longer than this. With
+    /// <see cref="Tolerances"/> set it only bounds the mean-field reference's steps (+infinity: no bound).
+    /// </summary>
     public required double Dt { get; init; }
+
+    /// <summary>
+    /// If set: adaptive Dormand–Prince 5(4) steps with error control over y, y' and every particle position (RelTol,
+    /// AbsTol, InitialStep; MaxStep and MaxSteps are not used) instead of fixed RK4 steps of <see cref="Dt"/>.
+    /// </summary>
+    public OdeTolerances? Tolerances { get; init; }
 
     /// <summary>Direct summation or particle mesh (ignored when the model has no pair potential).</summary>
     public MuscleInteraction Interaction { get; init; } = MuscleInteraction.Direct;
@@ -73,7 +83,10 @@ public sealed record MuscleParticleSetup
 /// </summary>
 public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableModel
 {
-    internal const int KindGather = 1, KindStage = 2, KindDiagnostics = 3;
+    internal const int KindGather = 1, KindStage = 2, KindDiagnostics = 3, KindAdaptiveStage = 4;
+
+    /// <summary>Consecutive rejected attempts after which an adaptive run gives up.</summary>
+    public const int MaxConsecutiveRejections = 60;
 
     private enum Phase { GatherForStage, Stage, GatherForOutput, Diagnostics }
 
@@ -100,6 +113,15 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     private bool _projectPending;
     private long _steps, _stageRounds;
 
+    // adaptive steps (null / unused with fixed steps)
+    private readonly MacroDp45? _dp;
+    private readonly AdaptiveStepController? _ctl;
+    private double _tEnd;
+    private bool _fsalValid;
+    private int _commit;          // to ride on the next round: 1 accept, -1 reject the step the blocks hold
+    private long _rejected;
+    private int _consecutiveRejected;
+
     // output state
     private MuscleDiagnostics? _lastDiag;
     private double _angular, _w1, _yMeanField;
@@ -116,6 +138,13 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         if (setup.Y0.Length != _ny || setup.V0.Length != _ny) throw new ArgumentException($"y and y' need {_ny} components");
         if (_blocks < 1 || _blocks > _n) throw new ArgumentException($"blocks must be in 1..N = {_n}");
         _macro = new MacroRk4(setup.Y0, setup.V0);
+        if (setup.Tolerances is { } tol)
+        {
+            if (!(tol.RelTol > 0 && tol.RelTol < 1) || !(tol.AbsTol > 0))
+                throw new ArgumentException($"adaptive steps need 0 < rtol < 1 and atol > 0 (got {tol.RelTol}, {tol.AbsTol})");
+            _dp = new MacroDp45(setup.Y0, setup.V0);
+            _ctl = new AdaptiveStepController();
+        }
         _partials = new StagePartials[_blocks];
         _diag = new DiagnosticPartials[_blocks];
         for (int b = 0; b < _blocks; b++) { _partials[b] = new StagePartials(_ny); _diag[b] = new DiagnosticPartials(); }
@@ -152,7 +181,8 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         return a;
     }
 
-    internal static int HeaderLength(int ny) => 3 + 3 * ny;
+    /// <summary>[0] project flag, [1..1+n_y) y to project on, [1+n_y] stage, [2+n_y] step, stage y, stage y', then the adaptive commit flag.</summary>
+    internal static int HeaderLength(int ny) => 4 + 3 * ny;
 
     internal bool NeedsPositions => _s.Snapshot == ParticleSnapshotKind.Positions || _s.MeanField is not null;
 
@@ -161,14 +191,24 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     public MuscleParticleSetup Setup => _s;
     public int BlockCount => _blocks;
     public double Time { get; private set; }
-    public StepCounters Counters => new(_steps, 0, _stageRounds);
+    public StepCounters Counters => new(_steps, _rejected, _stageRounds);
+
+    /// <summary>True when the run takes adaptive Dormand–Prince steps.</summary>
+    public bool Adaptive => _dp is not null;
+
+    /// <summary>The adaptive step-size proposal for the next attempt (0 before the first step; NaN with fixed steps).</summary>
+    public double StepProposal => _ctl?.H ?? double.NaN;
+
+    /// <summary>The accepted y and y' (between steps), whichever integrator holds them.</summary>
+    private ReadOnlySpan<double> MacroY => _dp is null ? _macro.Y : _dp.Y;
+    private ReadOnlySpan<double> MacroV => _dp is null ? _macro.Velocity : _dp.Velocity;
     public IReadOnlyList<string> Columns { get; }
 
     /// <summary>Current y (between steps).</summary>
-    public ReadOnlySpan<double> Y => _macro.Y;
+    public ReadOnlySpan<double> Y => MacroY;
 
     /// <summary>Current y'.</summary>
-    public ReadOnlySpan<double> Velocity => _macro.Velocity;
+    public ReadOnlySpan<double> Velocity => MacroV;
 
     private IReadOnlyList<string> BuildColumns()
     {
@@ -194,14 +234,16 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     {
         var h = _header;
         h[0] = _projectPending ? 1.0 : 0.0;
-        if (_projectPending) _macro.Y.CopyTo(h.AsSpan(1, _ny));
+        if (_projectPending) MacroY.CopyTo(h.AsSpan(1, _ny));
         _projectPending = false;
         h[1 + _ny] = _stage;
         h[2 + _ny] = _dt;
-        var y = kind == KindStage ? _macro.StageY : _macro.Y;
-        var v = kind == KindStage ? _macro.StageVelocity : _macro.Velocity;
+        var y = kind == KindStage ? _macro.StageY : kind == KindAdaptiveStage ? _dp!.StageY : MacroY;
+        var v = kind == KindStage ? _macro.StageVelocity : kind == KindAdaptiveStage ? _dp!.StageVelocity : MacroV;
         y.CopyTo(h.AsSpan(3 + _ny, _ny));
         v.CopyTo(h.AsSpan(3 + 2 * _ny, _ny));
+        h[3 + 3 * _ny] = _commit;
+        _commit = 0;
         return new ParticleRound(kind, h, bulk);
     }
 
@@ -214,14 +256,17 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
 
     public ParticleRound BeginStep(double tEnd)
     {
+        if (_dp is not null) return BeginAdaptiveStep(tEnd);
         (_dt, _tNext) = StepPlanner.Next(Time, tEnd, _s.Dt);
         _stage = 0;
         return NextStageRound();
     }
 
+    private int StageKind => _dp is null ? KindStage : KindAdaptiveStage;
+
     private ParticleRound NextStageRound()
     {
-        if (_s.EffectiveInteraction == MuscleInteraction.None) { _phase = Phase.Stage; return Round(KindStage, null); }
+        if (_s.EffectiveInteraction == MuscleInteraction.None) { _phase = Phase.Stage; return Round(StageKind, null); }
         _phase = Phase.GatherForStage;
         return Round(KindGather, null);
     }
@@ -241,11 +286,13 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             case Phase.GatherForStage:
                 BuildField(replies);
                 _phase = Phase.Stage;
-                return Round(KindStage, FieldBulk);
+                return Round(StageKind, FieldBulk);
             case Phase.GatherForOutput:
                 BuildField(replies);
                 _phase = Phase.Diagnostics;
                 return Round(KindDiagnostics, FieldBulk);
+            case Phase.Stage when _dp is not null:
+                return ContinueAdaptive(replies);
             case Phase.Stage:
                 for (int b = 0; b < _blocks; b++) replies[b].AsSpan(0, _partials[b].Values.Length).CopyTo(_partials[b].Values);
                 MuscleReduction.Reduce(_partials, _total);
@@ -260,6 +307,94 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
                 ReduceOutput(replies);
                 return null;
         }
+    }
+
+    // ---- adaptive steps -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// An adaptive step: [stage 0 at the accepted state when its derivatives are not known (first step, after a
+    /// restart or a projection)], then attempts of stages 1..6 (stage 6 at the 5th-order solution, reused as the next
+    /// stage 0) until the error norm — over y, y' and every particle position, the blocks' partial sums added in block
+    /// order — is at most 1. Rejected attempts are just more rounds; the blocks learn accept / reject on the next round.
+    /// </summary>
+    private ParticleRound BeginAdaptiveStep(double tEnd)
+    {
+        _tEnd = tEnd;
+        _consecutiveRejected = 0;
+        if (!_fsalValid)
+        {
+            _stage = 0; _dt = 0.0;
+            _dp!.PrepareStage(0, 0.0);
+            return NextStageRound();
+        }
+        return StartAttempt();
+    }
+
+    private ParticleRound StartAttempt()
+    {
+        (_dt, _tNext) = _ctl!.Plan(Time, _tEnd);
+        _stage = 1;
+        _dp!.PrepareStage(1, _dt);
+        return NextStageRound();
+    }
+
+    private ParticleRound? ContinueAdaptive(IReadOnlyList<double[]> replies)
+    {
+        var dp = _dp!;
+        int plen = _partials[0].Values.Length;
+        for (int b = 0; b < _blocks; b++) replies[b].AsSpan(0, plen).CopyTo(_partials[b].Values);
+        MuscleReduction.Reduce(_partials, _total);
+        MuscleReduction.SolveAcceleration(_model, _n, dp.StageY, _total, _accel);
+        _stageRounds++;
+        dp.CompleteStage(_stage, _accel);
+        var tol = _s.Tolerances!;
+        if (_stage == 0)
+        {
+            _fsalValid = true;
+            if (!(_ctl!.H > 0)) _ctl.Start(tol.InitialStep ?? InitialStepGuess(tol));
+            return StartAttempt();
+        }
+        if (_stage < Dp45.Stages - 1)
+        {
+            _stage++;
+            dp.PrepareStage(_stage, _dt);
+            return NextStageRound();
+        }
+        double sum = 0.0;
+        for (int b = 0; b < _blocks; b++) sum += replies[b][plen];
+        sum += dp.ErrorSquares(_dt, tol.RelTol, tol.AbsTol);
+        double err = Math.Sqrt(sum / (2.0 * _ny + (double)_n * _nx));
+        if (_ctl!.Decide(err, _dt))
+        {
+            dp.Accept();
+            _commit = 1;
+            Time = _tNext;
+            _steps++;
+            _projectPending = _s.Project;
+            if (_s.Project) _fsalValid = false; // the projection moves the particles: stage 0 is evaluated afresh
+            return null;
+        }
+        _commit = -1;
+        _rejected++;
+        if (++_consecutiveRejected >= MaxConsecutiveRejections)
+            throw new InvalidOperationException(FormattableString.Invariant(
+                $"adaptive step at t = {Time:R}: {_consecutiveRejected} attempts in a row failed the error test (last error norm {err:G3}, step {_dt:G3}); the tolerances (rtol = {tol.RelTol:G3}, atol = {tol.AbsTol:G3}) cannot be met"));
+        return StartAttempt();
+    }
+
+    /// <summary>Hairer's first guess from the macroscopic state and its derivative (the particles follow y'), within the output interval.</summary>
+    private double InitialStepGuess(OdeTolerances tol)
+    {
+        double d0 = 0.0, d1 = 0.0;
+        var y = _dp!.Y; var v = _dp.Velocity; var a = _dp.Acceleration;
+        for (int k = 0; k < _ny; k++)
+        {
+            double sy = tol.AbsTol + tol.RelTol * Math.Abs(y[k]), sv = tol.AbsTol + tol.RelTol * Math.Abs(v[k]);
+            d0 += (y[k] / sy) * (y[k] / sy) + (v[k] / sv) * (v[k] / sv);
+            d1 += (v[k] / sy) * (v[k] / sy) + (a[k] / sv) * (a[k] / sv);
+        }
+        d0 = Math.Sqrt(d0 / (2 * _ny)); d1 = Math.Sqrt(d1 / (2 * _ny));
+        return AdaptiveStepController.InitialGuess(d0, d1, _tEnd - Time);
     }
 
     private void BuildField(IReadOnlyList<double[]> replies)
@@ -286,7 +421,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     private void ReduceOutput(IReadOnlyList<double[]> replies)
     {
         for (int b = 0; b < _blocks; b++) replies[b].AsSpan(0, 4).CopyTo(_diag[b].Values);
-        _lastDiag = MuscleReduction.ReduceDiagnostics(_model, _n, _macro.Y, _macro.Velocity, _diag);
+        _lastDiag = MuscleReduction.ReduceDiagnostics(_model, _n, MacroY, MacroV, _diag);
         double micro = 0.0;
         Array.Clear(_sumX);
         if (_histogram is not null) Array.Clear(_histogram);
@@ -305,7 +440,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
                 for (int c = 0; c < _nx; c++) r.AsSpan(k + c * count, count).CopyTo(_snapshotPositions[c].AsSpan(start, count));
             }
         }
-        if (_s.AngularMomentum is { } macro) _angular = macro(_macro.Y, _macro.Velocity) + _model.ParticleMass * micro / _n;
+        if (_s.AngularMomentum is { } macro) _angular = macro(MacroY, MacroV) + _model.ParticleMass * micro / _n;
         if (_s.ClosedForm is { } cf && !_closedFormReady)
         {
             var mean = new double[_nx];
@@ -334,8 +469,8 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     {
         var d = _lastDiag!;
         int k = 0;
-        foreach (double y in _macro.Y) row[k++] = y;
-        foreach (double v in _macro.Velocity) row[k++] = v;
+        foreach (double y in MacroY) row[k++] = y;
+        foreach (double v in MacroV) row[k++] = v;
         row[k++] = d.TotalEnergy;
         row[k++] = d.MaxConstraintDrift;
         if (double.IsNaN(_e0)) _e0 = d.TotalEnergy;
@@ -351,7 +486,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         {
             var (ye, ve) = cf.Evaluate(Time);
             row[k++] = ye; row[k++] = ve;
-            _maxClosedFormError = Math.Max(_maxClosedFormError, Math.Max(Math.Abs(_macro.Y[0] - ye), Math.Abs(_macro.Velocity[0] - ve)));
+            _maxClosedFormError = Math.Max(_maxClosedFormError, Math.Max(Math.Abs(MacroY[0] - ye), Math.Abs(MacroV[0] - ve)));
         }
         if (_meanField is not null)
         {
@@ -410,7 +545,9 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
 
     /// <summary>
     /// The coordinator state at a step barrier: t, counters, the pending projection, the running diagnostics, y, y',
-    /// the particles' mean position the closed form was fitted to, and the mean-field reference's state.
+    /// the particles' mean position the closed form was fitted to, [adaptive: the step-size controller (proposal,
+    /// error memory, rejection flag) and the rejected count,] and the mean-field reference's state. The FSAL stage is
+    /// not saved: a resumed adaptive run evaluates stage 0 afresh at the saved state, which gives the same bits.
     /// </summary>
     public double[] SaveCoordinatorState()
     {
@@ -419,9 +556,16 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             Time, _steps, _stageRounds, _projectPending ? 1 : 0, _e0, _l0, _maxEnergyError, _maxDrift, _maxAngularError,
             _maxClosedFormError, _maxW1, _closedFormReady ? 1 : 0,
         };
-        state.AddRange(_macro.Y.ToArray());
-        state.AddRange(_macro.Velocity.ToArray());
+        state.AddRange(MacroY.ToArray());
+        state.AddRange(MacroV.ToArray());
         if (_closedFormReady) state.AddRange(_closedFormMean);
+        if (_ctl is not null)
+        {
+            var c = new double[AdaptiveStepController.StateLength];
+            _ctl.Save(c);
+            state.AddRange(c);
+            state.Add(_rejected);
+        }
         if (_meanField is not null)
         {
             var mf = new double[_meanField.StateLength];
@@ -433,7 +577,8 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
 
     public void LoadCoordinatorState(ReadOnlySpan<double> state)
     {
-        int expected = FixedState + 2 * _ny + (state.Length > 11 && state[11] != 0 ? _nx : 0) + (_meanField?.StateLength ?? 0);
+        int expected = FixedState + 2 * _ny + (state.Length > 11 && state[11] != 0 ? _nx : 0)
+            + (_ctl is null ? 0 : AdaptiveStepController.StateLength + 1) + (_meanField?.StateLength ?? 0);
         if (state.Length != expected) throw new ArgumentException($"a muscle particle coordinator state has {expected} values here, not {state.Length}", nameof(state));
         Time = state[0];
         _steps = (long)state[1];
@@ -443,12 +588,21 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         _maxClosedFormError = state[9]; _maxW1 = state[10]; _closedFormReady = state[11] != 0;
         int k = FixedState;
         _macro.Reset(state.Slice(k, _ny), state.Slice(k + _ny, _ny));
+        _dp?.Reset(state.Slice(k, _ny), state.Slice(k + _ny, _ny));
         k += 2 * _ny;
         if (_closedFormReady)
         {
             _closedFormMean = state.Slice(k, _nx).ToArray();
             _s.ClosedForm!.Initialize(_closedFormMean, _s.Y0[0], _s.V0[0]);
             k += _nx;
+        }
+        if (_ctl is not null)
+        {
+            _ctl.Load(state.Slice(k, AdaptiveStepController.StateLength));
+            k += AdaptiveStepController.StateLength;
+            _rejected = (long)state[k++];
+            _fsalValid = false;
+            _commit = 0;
         }
         _meanField?.LoadState(state[k..]);
     }
@@ -468,6 +622,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         private readonly DiagnosticPartials _diag = new();
         private readonly double[] _gather;
         private readonly double[] _diagReply;
+        private readonly double[] _adaptiveReply;   // stage partials, then the partial error norm (adaptive only)
 
         public MuscleParticleKernel(MuscleParticleRun run, int block)
         {
@@ -493,6 +648,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
                     _gather = [];
                     break;
             }
+            _adaptiveReply = _s.Tolerances is null ? [] : new double[_partials.Values.Length + 1];
             _diagReply = new double[DiagFixed + _nx + run.HistogramLength + (run.NeedsPositions ? _nx * count : 0)];
         }
 
@@ -510,12 +666,15 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         public double[] Handle(ParticleRound round)
         {
             var h = round.Header;
+            double commit = h[3 + 3 * _ny];
+            if (commit != 0.0) _block.AdaptiveCommit(commit > 0);
             if (h[0] != 0.0) _block.Project(h.AsSpan(1, _ny));
             var y = h.AsSpan(3 + _ny, _ny);
             var v = h.AsSpan(3 + 2 * _ny, _ny);
             switch (round.Kind)
             {
                 case KindGather:
+                    if (_s.Tolerances is not null && h[1 + _ny] >= 1) _block.AdaptiveAdvance((int)h[1 + _ny], h[2 + _ny], Field);
                     if (_direct is not null)
                         for (int c = 0; c < _nx; c++) _block.Position(c).CopyTo(_gather.AsSpan(c * _block.Count, _block.Count));
                     else
@@ -527,12 +686,22 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
                 case KindStage:
                     _block.EvaluateStage((int)h[1 + _ny], h[2 + _ny], y, v, LoadField(round.Bulk), _partials);
                     return _partials.Values;
+                case KindAdaptiveStage:
+                {
+                    var tol = _s.Tolerances!;
+                    double err = _block.AdaptiveStage((int)h[1 + _ny], h[2 + _ny], y, v, LoadField(round.Bulk), tol.RelTol, tol.AbsTol, _partials);
+                    _partials.Values.CopyTo(_adaptiveReply, 0);
+                    _adaptiveReply[^1] = err;
+                    return _adaptiveReply;
+                }
                 case KindDiagnostics:
                     return Diagnostics(y, v, LoadField(round.Bulk));
                 default:
                     throw new InvalidOperationException($"muscle block {Block}: unknown round kind {round.Kind}");
             }
         }
+
+        private IInteractionField? Field => _direct is not null ? _direct : _mesh;
 
         private IInteractionField? LoadField(double[][]? bulk)
         {

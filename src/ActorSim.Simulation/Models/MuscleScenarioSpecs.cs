@@ -55,9 +55,43 @@ internal static class MuscleScenarioSpecs
     /// <summary>The fixed RK4 step: time.dt, required for the fixed-step muscle models.</summary>
     public static void RequireDt(Scenario s, string model, Action<string, string> error)
     {
-        if (s.Time.Dt is null)
+        if (AdaptiveRequested(s))
+            error(TolerancePath(s), $"not available for model {model}{(model == "muscle-1d" ? " with method \"meanfield\"" : "")}: " +
+                "its finite-volume steps are bounded by the CFL condition, give time.dt (the largest step) instead");
+        else if (s.Time.Dt is null)
             error("$.time.dt", $"required for model {model}: the largest RK4 step (each output interval is cut into equal steps no longer than dt)");
     }
+
+    /// <summary>True when the scenario gives time.rtol or time.atol.</summary>
+    public static bool AdaptiveRequested(Scenario s) =>
+        s.Document["time"] is System.Text.Json.Nodes.JsonObject t && (t.ContainsKey("rtol") || t.ContainsKey("atol"));
+
+    private static string TolerancePath(Scenario s) =>
+        s.Document["time"] is System.Text.Json.Nodes.JsonObject t && t.ContainsKey("rtol") ? "$.time.rtol" : "$.time.atol";
+
+    /// <summary>
+    /// The time stepping of the muscle particle runs: <c>time.dt</c> alone gives fixed RK4 steps (each output interval cut
+    /// into equal steps no longer than dt, as always); <c>time.rtol</c> and/or <c>time.atol</c> without <c>time.dt</c>
+    /// give adaptive Dormand–Prince 5(4) steps under error control over y, y' and the particle positions (the one not
+    /// given takes the ODE default, rtol 1e-8 / atol 1e-10; the first step is chosen automatically). Both at once, or
+    /// neither, is an error naming the field.
+    /// </summary>
+    public static void CheckParticleTime(Scenario s, string model, Action<string, string> error)
+    {
+        bool adaptive = AdaptiveRequested(s);
+        if (adaptive && s.Time.Dt is not null)
+            error("$.time.dt", $"conflicts with {TolerancePath(s)[2..]}: model {model} takes either time.dt (fixed RK4 steps) or " +
+                "time.rtol / time.atol (adaptive Dormand-Prince steps with error control), not both");
+        else if (!adaptive && s.Time.Dt is null)
+            error("$.time.dt", $"required for model {model}: give time.dt (the largest fixed RK4 step) or time.rtol / time.atol (adaptive steps)");
+    }
+
+    /// <summary>The tolerances of an adaptive particle run (null: fixed steps of time.dt).</summary>
+    public static Numerics.Ode.OdeTolerances? Tolerances(Scenario s) =>
+        AdaptiveRequested(s) ? new Numerics.Ode.OdeTolerances(s.Time.RelTol, s.Time.AbsTol) : null;
+
+    /// <summary>The fixed step of a particle run (+infinity, i.e. no bound, for an adaptive run).</summary>
+    public static double ParticleDt(Scenario s) => AdaptiveRequested(s) ? double.PositiveInfinity : s.Time.Dt!.Value;
 
     public static void CheckBlocks(Scenario s, long units, string what, Action<string, string> error)
     {

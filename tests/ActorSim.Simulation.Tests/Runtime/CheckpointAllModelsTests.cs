@@ -46,6 +46,7 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
     {
         "may-nowak-ode", "huxley-zahalak", "muscle-1d-particles", "muscle-1d-meanfield", "muscle-linear", "muscle-deformation-2d",
         "huxley-particles", "virus-kinetic-2d", "virus-kinetic-mc", "huxley-pde-load-clamp", "muscle-1d-expression", "huxley-zahalak-load-clamp",
+        "muscle-linear-adaptive", "muscle-deformation-2d-adaptive",
     };
 
     /// <summary>Checkpoint interval (steps) of each kind: a small fraction of the run's steps.</summary>
@@ -58,6 +59,8 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
         "huxley-particles" => 40,
         "virus-kinetic-2d" => 20,
         "virus-kinetic-mc" => 10,
+        "muscle-linear-adaptive" => 8,
+        "muscle-deformation-2d-adaptive" => 5,
         _ => 15,
     };
 
@@ -138,6 +141,19 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
                   "grid_min": 0.0, "grid_max": 5.0, "project": "on" },
                   "initial": { "y": 1.0, "ydot": 0.0 }, "time": { "end": 2.0, "output_interval": 0.05, "dt": 0.01 },
                   "run": { "blocks": 3, "seed": 5 {{cp}} } }
+                """,
+            // adaptive steps (time.rtol / time.atol, no dt): the checkpoint carries the step-size proposal
+            "muscle-linear-adaptive" => $$"""
+                { "model": "muscle-linear", "parameters": { "N": 2000, "M": 1.0, "m": 0.5, "G1": 1.0, "G2": 2.0,
+                  "k0": 2.0, "y_rest": 0.0, "k1": 1.0, "x1_star": 0.3, "x2_star": -0.2, "a": 1.0 },
+                  "initial": { "y": 0.7, "ydot": -0.3 }, "time": { "end": 6.0, "output_interval": 0.05, "rtol": 1e-9, "atol": 1e-9 },
+                  "run": { "blocks": 3, "seed": 1 {{cp}} } }
+                """,
+            "muscle-deformation-2d-adaptive" => $$"""
+                { "model": "muscle-deformation-2d", "parameters": { "map": "affine", "N": 600, "M": 1.0, "m": 0.5, "k0": 1.0, "k1x": 1.0, "k1y": 1.0, "a": 1.0,
+                  "pair": "gaussian", "pair_amplitude": 0.5, "pair_width": 0.5, "interaction": "mesh", "mesh_nodes": 16, "mesh_extent": 3.0, "project": "on" },
+                  "initial": { "y0": 0.05, "y1": 0.02, "y2": -0.03, "y3": 0.04, "ydot0": 0.124, "ydot1": -0.882, "ydot2": 0.86, "ydot3": 0.096 },
+                  "time": { "end": 2.0, "output_interval": 0.05, "rtol": 1e-8, "atol": 1e-8 }, "run": { "blocks": 2, "seed": 7 {{cp}} } }
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
