@@ -52,7 +52,9 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         }
     }
 
-    private sealed record Row(string Name, double Bytes, double After, double Before, long AllocAfter, long AllocBefore, bool Identical, double Others);
+    private sealed record Row(string Name, double Bytes, double After, double Before, long AllocAfter, long AllocBefore, bool Identical, double Others, double CpuAfter, double CpuBefore);
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     public int Run(string[] args)
     {
@@ -66,12 +68,12 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         double bw1 = MuscleBenchmark.VectorTriadBytesPerSecond();
         double bw = Math.Max(bw0, bw1);
         Console.WriteLine($"vectorised triad, 1 thread: {bw0 / 1e9:F2} GB/s before, {bw1 / 1e9:F2} GB/s after the kernels; bound uses {bw / 1e9:F2} GB/s");
-        Console.WriteLine($"{"kernel",-34} {"B/p-step",8} {"after ns/p",11} {"% bound",8} {"before ns/p",12} {"% bound",8} {"speed-up",9} {"B alloc/step after, before",27} {"bits",5} {"others",7}");
+        Console.WriteLine($"{"kernel",-34} {"B/p-step",8} {"after ns/p",11} {"% bound",8} {"before ns/p",12} {"% bound",8} {"speed-up",9} {"B alloc/step after, before",27} {"bits",5} {"others",7} {"cpu-time ns/p after, before",28} {"% bound by cpu-time",20}");
         foreach (var r in rows)
         {
             double bound = r.Bytes / bw * 1e9;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-34} {r.Bytes,8:F0} {r.After,11:F3} {100 * bound / r.After,7:F1}% {r.Before,12:F3} {100 * bound / r.Before,7:F1}% {r.Before / r.After,8:F1}x {r.AllocAfter,13} {r.AllocBefore,13} {(r.Identical ? "same" : "DIFF"),5} {r.Others,7:F2}"));
+                $"{r.Name,-34} {r.Bytes,8:F0} {r.After,11:F3} {100 * bound / r.After,7:F1}% {r.Before,12:F3} {100 * bound / r.Before,7:F1}% {r.Before / r.After,8:F1}x {r.AllocAfter,13} {r.AllocBefore,13} {(r.Identical ? "same" : "DIFF"),5} {r.Others,7:F2} {r.CpuAfter,13:F3} {r.CpuBefore,14:F3} {100 * bound / r.CpuAfter,9:F1}% {100 * bound / r.CpuBefore,9:F1}%"));
         }
         return rows.All(r => r.Identical) ? 0 : 1;
     }
@@ -96,7 +98,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         { var w = Make(4096); for (ulong k = 0; k < 200; k++) { w.Step(seed, k, dt, v, m); w.StepReference(seed, k, dt, v); w.MomentPartials(m); } }
         var after = Make(n);
         var before = Make(n);
-        double tAfter = double.MaxValue, tBefore = double.MaxValue;
+        double tAfter = double.MaxValue, tBefore = double.MaxValue, cAfter = double.MaxValue, cBefore = double.MaxValue;
         long aAfter = long.MaxValue, aBefore = long.MaxValue;
         ulong step = 0;
         var mAfter = new double[3]; var mBefore = new double[3];
@@ -106,15 +108,19 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         {
             ulong s0 = step;
             long a0 = GC.GetAllocatedBytesForCurrentThread();
+            double c0 = Cpu();
             long t0 = Stopwatch.GetTimestamp();
             for (int k = 0; k < o.Steps; k++) after.Step(seed, s0 + (ulong)k, dt, v, mAfter);
             double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            cAfter = Math.Min(cAfter, Cpu() - c0);
             aAfter = Math.Min(aAfter, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
             tAfter = Math.Min(tAfter, t);
             a0 = GC.GetAllocatedBytesForCurrentThread();
+            c0 = Cpu();
             t0 = Stopwatch.GetTimestamp();
             for (int k = 0; k < o.Steps; k++) { before.StepReference(seed, s0 + (ulong)k, dt, v); before.MomentPartials(mBefore); }
             t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            cBefore = Math.Min(cBefore, Cpu() - c0);
             aBefore = Math.Min(aBefore, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
             tBefore = Math.Min(tBefore, t);
             step += (ulong)o.Steps;
@@ -125,7 +131,8 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         foreach (bool a in after.Attached) if (a) attached++;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"after {tAfter / o.Steps:F4} s per step, before {tBefore / o.Steps:F4} s; attached {attached:N0} of {n:N0}; state after {step} steps bit for bit {(same ? "equal" : "DIFFERENT")}"));
-        return new Row("huxley-particles (fused step+moments)", HuxleyBytesPerBridgeStep, tAfter / o.Steps / n * 1e9, tBefore / o.Steps / n * 1e9, aAfter, aBefore, same, load.OthersCores());
+        return new Row("huxley-particles (fused step+moments)", HuxleyBytesPerBridgeStep, tAfter / o.Steps / n * 1e9, tBefore / o.Steps / n * 1e9, aAfter, aBefore, same, load.OthersCores(),
+            cAfter / o.Steps / n * 1e9, cBefore / o.Steps / n * 1e9);
     }
 
     /// <summary>virus-kinetic-mc: the shipped scenario's parameters with more particles, one slab, from its initial state.</summary>
@@ -144,7 +151,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         double dt = Math.Min(model.MaxDt, mc.MaxTimeStep);
         Console.WriteLine($"\n== virus-kinetic-mc: scenarios/virus-kinetic-mc.json with particles = {o.McParticles:N0}, one slab on one core, " +
             $"{o.Steps} steps (dt = {dt:G4}) from the initial state after 2 warm-up steps, best of {o.Reps} rounds; a step = deposit, halos, react and move, accept, partial masses");
-        double tAfter = double.MaxValue, tBefore = double.MaxValue;
+        double tAfter = double.MaxValue, tBefore = double.MaxValue, cAfter = double.MaxValue, cBefore = double.MaxValue;
         long aAfter = long.MaxValue, aBefore = long.MaxValue;
         double particleSteps = 0;
         var load = CpuLoad.Start();
@@ -154,6 +161,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         {
             particleSteps = 0;
             long a0 = GC.GetAllocatedBytesForCurrentThread();
+            double c0 = Cpu();
             long t0 = Stopwatch.GetTimestamp();
             for (int k = 0; k < o.Steps; k++)
             {
@@ -162,9 +170,11 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
                 for (int s = 0; s < 3; s++) sink += mc.Subdomains[0].PartialMass(s); // the bounds each step asks for
             }
             double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            cAfter = Math.Min(cAfter, (Cpu() - c0) / particleSteps);
             aAfter = Math.Min(aAfter, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
             tAfter = Math.Min(tAfter, t / particleSteps);
             a0 = GC.GetAllocatedBytesForCurrentThread();
+            c0 = Cpu();
             t0 = Stopwatch.GetTimestamp();
             double before = 0;
             for (int k = 0; k < o.Steps; k++)
@@ -174,6 +184,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
                 for (int s = 0; s < 3; s++) sink += legacy.Subdomains[0].PartialMass(s);
             }
             t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            cBefore = Math.Min(cBefore, (Cpu() - c0) / before);
             aBefore = Math.Min(aBefore, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
             tBefore = Math.Min(tBefore, t / before);
         }
@@ -185,7 +196,8 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"particles u, v, w now {mc.ParticleCount(0):N0}, {mc.ParticleCount(1):N0}, {mc.ParticleCount(2):N0}; after {tAfter * 1e9:F2} ns, before {tBefore * 1e9:F2} ns per particle-step; particles bit for bit {(same ? "equal" : "DIFFERENT")} (checksum {sink:G6})"));
-        return new Row("virus-kinetic-mc (step + masses)", McBytesPerParticleStep, tAfter * 1e9, tBefore * 1e9, aAfter, aBefore, same, load.OthersCores());
+        return new Row("virus-kinetic-mc (step + masses)", McBytesPerParticleStep, tAfter * 1e9, tBefore * 1e9, aAfter, aBefore, same, load.OthersCores(),
+            cAfter * 1e9, cBefore * 1e9);
     }
 
     private static string RepoRootPath()

@@ -134,71 +134,58 @@ public sealed class HuxleyParticleBlock
         0x01000000, 0x01000001, 0x01000100, 0x01000101, 0x01010000, 0x01010001, 0x01010100, 0x01010101,
     ];
 
-    /// <summary>Bridges [0, 8 ⌊Count / 8⌋) eight at a time; returns the first bridge not done.</summary>
+    private const int Chunk = 256;
+
+    /// <summary>
+    /// Bridges [0, 16 ⌊Count / 16⌋) four at a time, their uniforms generated ahead per chunk of 256 bridges (two
+    /// groups of four Philox blocks at once, <see cref="Philox4x32.FillUniforms16"/>); returns the first bridge not done.
+    /// </summary>
     private int StepVector(ulong seed, uint step, double dt, double v, ref Sums acc)
     {
-        int n8 = _x.Length & ~7;
+        int n16 = _x.Length & ~15;
         double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
         var r = Rates;
         var vHalf = Vector256.Create(half); var vShift = Vector256.Create(shift);
         var vF1 = Vector256.Create(r.F1); var vG1 = Vector256.Create(r.G1); var vG2 = Vector256.Create(r.G2); var vH = Vector256.Create(r.H);
+        // f1 x / h and g1 x / h: for h a power of two (the standard h = 1) the division is the exact multiplication by 1 / h
+        double invH = 1.0 / r.H;
+        bool exactInverse = double.IsNormal(r.H) && BitConverter.DoubleToInt64Bits(r.H) << 12 == 0 && double.IsNormal(invH);
+        var vInvH = Vector256.Create(invH);
         var vDtUp = Vector256.Create(dt * (1.0 + 1e-9)); var vDt = Vector256.Create(dt);
         var vHalfDt = Vector256.Create(0.5 * dt); var vLowMargin = Vector256.Create(1.0 - 1e-9);
         var vXMin = Vector256.Create(XMin); var vHi = Vector256.Create(hi); var vL = Vector256.Create(Length);
         var one = Vector256<double>.One; var zero = Vector256<double>.Zero;
-        var vScale = Vector256.Create(1.0 / 9007199254740992.0);
-        var c1 = Vector256<ulong>.Zero; // counter word 1: Philox block >> 32, 0 for blocks below 2^33 bridges
-        var c2 = Vector256.Create((ulong)step); var c3 = Vector256.Create((ulong)(uint)BlockIndex);
-        var lane = Vector256.Create(0UL, 1UL, 2UL, 3UL);
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
+        uint k0 = (uint)seed, k1 = (uint)(seed >> 32), lane = (uint)BlockIndex;
         double c = acc.C, s1 = acc.S1, s2 = acc.S2;
         ref double x0 = ref MemoryMarshal.GetArrayDataReference(_x);
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
-        var flagBytes = FlagBytes;
-        for (int i = 0; i < n8; i += 8)
+        ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
+        Span<double> uniforms = stackalloc double[Chunk];
+        ref double u0 = ref MemoryMarshal.GetReference(uniforms);
+        for (int start = 0; start < n16; start += Chunk)
         {
-            // uniforms of bridges i..i+7: Philox blocks i/2 .. i/2 + 3, words (0, 1) for the even bridge, (2, 3) for the odd
-            var w0 = Vector256.Create((ulong)(i >> 1)) + lane;
-            var w1 = c1; var w2 = c2; var w3 = c3;
-            Philox4x32.Generate4(ref w0, ref w1, ref w2, ref w3, k0, k1);
-            var even = Vector256.ConvertToDouble(((w0 << 21) | (w1 >> 11)).AsInt64()) * vScale;
-            var odd = Vector256.ConvertToDouble(((w2 << 21) | (w3 >> 11)).AsInt64()) * vScale;
-            var lo = Avx.UnpackLow(even, odd); var hiPairs = Avx.UnpackHigh(even, odd);
-            var u0 = Avx.Permute2x128(lo, hiPairs, 0x20); var u1 = Avx.Permute2x128(lo, hiPairs, 0x31);
-            for (int h = 0; h < 2; h++)
+            int end = Math.Min(start + Chunk, n16);
+            for (int i = start; i < end; i += 16)
+                Philox4x32.FillUniforms16((ulong)(i >> 1), step, lane, k0, k1, ref Unsafe.Add(ref u0, i - start));
+            for (int j = start; j < end; j += 4)
             {
-                int j = i + 4 * h;
-                var u = h == 0 ? u0 : u1;
+                var u = Vector256.LoadUnsafe(ref Unsafe.Add(ref u0, j - start));
                 ref double xr = ref Unsafe.Add(ref x0, j);
                 var x = Vector256.LoadUnsafe(ref xr);
                 uint flags = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref a0, j));
                 var att = ~Vector256.Equals(Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(flags).AsByte()), Vector256<long>.Zero).AsDouble();
                 var xm = x + vHalf;
                 var pos = Vector256.GreaterThanOrEqual(xm, zero);
-                var f = Vector256.ConditionalSelect(pos & Vector256.LessThanOrEqual(xm, vH), vF1 * xm / vH, zero);
-                var g = Vector256.ConditionalSelect(pos, vG1 * xm / vH, vG2);
+                var f1x = vF1 * xm; var g1x = vG1 * xm;
+                if (exactInverse) { f1x *= vInvH; g1x *= vInvH; } else { f1x /= vH; g1x /= vH; }
+                var f = Vector256.ConditionalSelect(pos & Vector256.LessThanOrEqual(xm, vH), f1x, zero);
+                var g = Vector256.ConditionalSelect(pos, g1x, vG2);
                 var rate = Vector256.ConditionalSelect(att, g, f);
                 var s = f + g;
-                var rdt = rate * vDt;
-                var sure = Vector256.LessThan(u, rdt * (one - vHalfDt * s) * vLowMargin);
+                var sure = Vector256.LessThan(u, rate * vDt * (one - vHalfDt * s) * vLowMargin);
                 var maybe = Vector256.LessThan(u, rate * vDtUp) & ~sure;
                 var flip = sure;
-                if (maybe != zero)
-                {
-                    uint bits = Vector256.ExtractMostSignificantBits(maybe);
-                    uint exact = 0;
-                    for (int k = 0; k < 4; k++)
-                    {
-                        if ((bits & (1u << k)) == 0) continue;
-                        double xk = xm.GetElement(k);
-                        double fk = r.Attach(xk), gk = r.Detach(xk), sk = fk + gk;
-                        double p = HuxleySteadyState.OneMinusExpNeg(sk * dt) / sk;
-                        bool ak = (flags >> (8 * k) & 0xFF) != 0;
-                        if (u.GetElement(k) < (ak ? gk : fk) * p) exact |= 1u << k;
-                    }
-                    flip |= Vector256.Create(
-                        (exact & 1) != 0 ? -1L : 0L, (exact & 2) != 0 ? -1L : 0L, (exact & 4) != 0 ? -1L : 0L, (exact & 8) != 0 ? -1L : 0L).AsDouble();
-                }
+                if (maybe != zero) flip |= ExactFlips(maybe, xm, u, flags, dt);
                 var xn = x + vShift;
                 var below = Vector256.LessThan(xn, vXMin);
                 var above = Vector256.GreaterThanOrEqual(xn, vHi);
@@ -206,17 +193,39 @@ public sealed class HuxleyParticleBlock
                 var attNew = (att ^ flip) & ~(below | above);
                 xn.StoreUnsafe(ref xr);
                 uint attBits = Vector256.ExtractMostSignificantBits(attNew);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), flagBytes[(int)attBits]);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), Unsafe.Add(ref flagBytes, (int)attBits));
                 // moment sums in bridge order, as MomentPartials adds them (+0.0 for a detached bridge changes no bit)
                 var xa = Vector256.ConditionalSelect(attNew, xn, zero);
                 var xa2 = xa * xa;
                 c += BitOperations.PopCount(attBits);
-                s1 += xa.GetElement(0); s1 += xa.GetElement(1); s1 += xa.GetElement(2); s1 += xa.GetElement(3);
-                s2 += xa2.GetElement(0); s2 += xa2.GetElement(1); s2 += xa2.GetElement(2); s2 += xa2.GetElement(3);
+                var xlo = xa.GetLower(); var xhi = xa.GetUpper(); var qlo = xa2.GetLower(); var qhi = xa2.GetUpper();
+                s1 += xlo.ToScalar(); s2 += qlo.ToScalar();
+                s1 += xlo.GetElement(1); s2 += qlo.GetElement(1);
+                s1 += xhi.ToScalar(); s2 += qhi.ToScalar();
+                s1 += xhi.GetElement(1); s2 += qhi.GetElement(1);
             }
         }
         acc.C = c; acc.S1 = s1; acc.S2 = s2;
-        return n8;
+        return n16;
+    }
+
+    /// <summary>The exact test u &lt; r (1 − e^{−s dt}) / s of the per-bridge loop for the lanes of <paramref name="maybe"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Vector256<double> ExactFlips(Vector256<double> maybe, Vector256<double> xm, Vector256<double> u, uint flags, double dt)
+    {
+        uint bits = Vector256.ExtractMostSignificantBits(maybe);
+        Span<long> flip = stackalloc long[4];
+        var r = Rates;
+        for (int k = 0; k < 4; k++)
+        {
+            if ((bits & (1u << k)) == 0) continue;
+            double xk = xm.GetElement(k);
+            double fk = r.Attach(xk), gk = r.Detach(xk), sk = fk + gk;
+            double p = HuxleySteadyState.OneMinusExpNeg(sk * dt) / sk;
+            bool ak = (flags >> (8 * k) & 0xFF) != 0;
+            if (u.GetElement(k) < (ak ? gk : fk) * p) flip[k] = -1L;
+        }
+        return Vector256.Create(flip[0], flip[1], flip[2], flip[3]).AsDouble();
     }
 
     /// <summary>
