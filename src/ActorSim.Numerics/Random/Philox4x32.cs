@@ -91,6 +91,48 @@ public static class Philox4x32
                Vector256.ConvertToDouble(((b2 << 21) | (b3 >> 11)).AsInt64()) * scale, ref Unsafe.Add(ref destination, 8));
     }
 
+    /// <summary>
+    /// As <see cref="FillUniforms16"/> for sixteen consecutive Philox blocks (32 uniforms) with 512-bit vectors (AVX-512F
+    /// and DQ; callers check <see cref="Avx512F.IsSupported"/> and <see cref="Avx512DQ.IsSupported"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FillUniforms32(ulong first, uint step, uint lane, uint k0, uint k1, ref double destination)
+    {
+        var m0 = Vector512.Create((ulong)M0).AsUInt32();
+        var m1 = Vector512.Create((ulong)M1).AsUInt32();
+        var low = Vector512.Create(0xFFFF_FFFFUL);
+        var idx = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
+        var a0 = Vector512.Create(first & 0xFFFF_FFFF) + idx; var a1 = Vector512.Create(first >> 32);
+        var b0 = a0 + Vector512.Create(8UL); var b1 = a1;
+        var a2 = Vector512.Create((ulong)step); var a3 = Vector512.Create((ulong)lane);
+        var b2 = a2; var b3 = a3;
+        for (int round = 0; round < 10; round++)
+        {
+            if (round > 0) { k0 += W0; k1 += W1; }
+            var kk0 = Vector512.Create((ulong)k0); var kk1 = Vector512.Create((ulong)k1);
+            var p0 = Avx512F.Multiply(a0.AsUInt32(), m0); var q0 = Avx512F.Multiply(b0.AsUInt32(), m0);
+            var p1 = Avx512F.Multiply(a2.AsUInt32(), m1); var q1 = Avx512F.Multiply(b2.AsUInt32(), m1);
+            var n0 = (p1 >>> 32) ^ a1 ^ kk0; var o0 = (q1 >>> 32) ^ b1 ^ kk0;
+            var n2 = (p0 >>> 32) ^ a3 ^ kk1; var o2 = (q0 >>> 32) ^ b3 ^ kk1;
+            a0 = n0; a1 = p1 & low; a2 = n2; a3 = p0 & low;
+            b0 = o0; b1 = q1 & low; b2 = o2; b3 = q0 & low;
+        }
+        var scale = Vector512.Create(1.0 / 9007199254740992.0);
+        Store16(Vector512.ConvertToDouble(((a0 << 21) | (a1 >>> 11)).AsInt64()) * scale,
+                Vector512.ConvertToDouble(((a2 << 21) | (a3 >>> 11)).AsInt64()) * scale, ref destination);
+        Store16(Vector512.ConvertToDouble(((b0 << 21) | (b1 >>> 11)).AsInt64()) * scale,
+                Vector512.ConvertToDouble(((b2 << 21) | (b3 >>> 11)).AsInt64()) * scale, ref Unsafe.Add(ref destination, 16));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(Vector512<double> even, Vector512<double> odd, ref double destination)
+    {
+        var first = Vector512.Create(0L, 8L, 1L, 9L, 2L, 10L, 3L, 11L);
+        var second = Vector512.Create(4L, 12L, 5L, 13L, 6L, 14L, 7L, 15L);
+        Avx512F.PermuteVar8x64x2(even, first, odd).StoreUnsafe(ref destination);
+        Avx512F.PermuteVar8x64x2(even, second, odd).StoreUnsafe(ref Unsafe.Add(ref destination, 8));
+    }
+
     /// <summary>Even draws (lanes = blocks) and odd draws to 8 doubles in draw order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store8(Vector256<double> even, Vector256<double> odd, ref double destination)

@@ -136,6 +136,7 @@ public class HuxleyTests
     [InlineData(517, 0.05, 2.0, 0x1_0000_0005UL, 1)]
     [InlineData(8, 0.5, -3.0, 11UL, 2)]
     [InlineData(7, 0.01, 0.0, 5UL, 0)]
+    [InlineData(51, 0.05, -1.0, 3UL, 1)]
     public void Vectorised_fused_step_equals_the_per_bridge_loop_bit_for_bit(int n, double dt, double v, ulong seed, int block)
     {
         var rates = new HuxleyRates(4.0, 1.0, 20.0, 1.0);
@@ -159,5 +160,33 @@ public class HuxleyTests
             for (int i = 0; i < n; i++) if (before[i] != reference.Attached[i]) flips++;
         }
         if (dt >= 1e-3) flips.Should().BeGreaterThan(0, "the states must change for the comparison to mean something");
+    }
+
+    /// <summary>The vectorised uniform generators give the scalar stream's draws, in order, bit for bit.</summary>
+    [Fact]
+    public void Vectorised_uniforms_are_the_counter_stream_draws()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
+        ulong seed = 0x1234_5678_9ABCUL;
+        var stream = new ActorSim.Numerics.Random.CounterRandom(seed, 7, 99);
+        var expected = new double[96];
+        for (int i = 0; i < expected.Length; i++) expected[i] = stream.NextDouble();
+        var got = new double[96];
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(0, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[0]);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms32(8, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[16]);
+        else
+        {
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms16(8, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[16]);
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms16(16, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[32]);
+        }
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(24, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[48]);
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(32, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[64]);
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(40, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[80]);
+        TestData.BitEqual(got, expected).Should().BeTrue();
+        var buffered = new ActorSim.Numerics.Random.BufferedCounterRandom();
+        buffered.Reset(seed, 7, 99);
+        var again = new ActorSim.Numerics.Random.CounterRandom(seed, 7, 99);
+        for (int i = 0; i < 1000; i++) buffered.NextUInt32().Should().Be(again.NextUInt32());
     }
 }
