@@ -131,15 +131,17 @@ public class HuxleyTests
     /// series branch of 1 − e^{−z}) to 0.5 (where the exponential decides most transitions).
     /// </summary>
     [Theory]
-    [InlineData(1003, 2e-3, -1.0, 2024UL, 0)]
-    [InlineData(4096, 1e-7, 0.3, 7UL, 3)]
-    [InlineData(517, 0.05, 2.0, 0x1_0000_0005UL, 1)]
-    [InlineData(8, 0.5, -3.0, 11UL, 2)]
-    [InlineData(7, 0.01, 0.0, 5UL, 0)]
-    [InlineData(51, 0.05, -1.0, 3UL, 1)]
-    public void Vectorised_fused_step_equals_the_per_bridge_loop_bit_for_bit(int n, double dt, double v, ulong seed, int block)
+    [InlineData(1003, 2e-3, -1.0, 2024UL, 0, 1.0)]
+    [InlineData(4096, 1e-7, 0.3, 7UL, 3, 1.0)]
+    [InlineData(517, 0.05, 2.0, 0x1_0000_0005UL, 1, 1.0)]
+    [InlineData(8, 0.5, -3.0, 11UL, 2, 1.0)]
+    [InlineData(7, 0.01, 0.0, 5UL, 0, 1.0)]
+    [InlineData(51, 0.05, -1.0, 3UL, 1, 1.0)]
+    [InlineData(1003, 0.01, -1.0, 13UL, 2, 0.7)]   // h not a power of two: the divisions stay divisions
+    [InlineData(1003, 0.01, 1.0, 13UL, 2, 0.5)]
+    public void Vectorised_fused_step_equals_the_per_bridge_loop_bit_for_bit(int n, double dt, double v, ulong seed, int block, double h)
     {
-        var rates = new HuxleyRates(4.0, 1.0, 20.0, 1.0);
+        var rates = new HuxleyRates(4.0, 1.0, 20.0, h);
         var x = new double[n];
         for (int i = 0; i < n; i++) { double u = 0.3 + i * 0.6180339887498949; x[i] = -1.0 + 2.5 * (u - Math.Floor(u)); }
         var fast = new HuxleyParticleBlock(rates, block, -1.0, 2.5, x);
