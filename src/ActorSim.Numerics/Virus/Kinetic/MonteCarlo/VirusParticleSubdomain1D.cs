@@ -454,9 +454,12 @@ public sealed class VirusParticleSubdomain1D
         while (true)
         {
             double u = rng.NextDoubleOpenZero();
-            double tau = u < noTumble ? double.PositiveInfinity : -Math.Log(u) / rate; // NextExponential, log only if needed
-            noTumble = 0.0;
             double remaining = duration - elapsed;
+            // NextExponential, its logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
+            // (a full step's first flight) or, for any flight, below (1 − rate·remaining)(1 − 1e-9) ≤ e^{−rate·remaining}
+            // (1 − 0.9e-9) for rate·remaining ≤ 1, the time −ln u / rate exceeds the remaining time beyond rounding
+            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -Math.Log(u) / rate;
+            noTumble = 0.0;
             double flight = tau < remaining ? tau : remaining;
             double velocity = k == 0 ? speed : -speed;
             if (capture && captureAt <= elapsed + flight)
