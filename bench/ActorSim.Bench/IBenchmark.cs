@@ -29,5 +29,6 @@ public static class BenchmarkRegistry
         new PeerLinearBenchmark(),
         new KineticApBenchmark(),
         new StartupBenchmark(),
+        new ParticleKernelsBenchmark(),
     ];
 }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ActorSim.Numerics.Random;
 
@@ -27,6 +29,118 @@ public static class Philox4x32
         }
         return (c0, c1, c2, c3);
     }
+
+    /// <summary>
+    /// Four Philox blocks at once (AVX2; callers check <see cref="Avx2.IsSupported"/>): lane j of c0..c3 holds the
+    /// 32-bit counter words of block j in its low half, and on return its four output words, bit for bit what
+    /// <see cref="Generate"/> gives for that counter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Generate4(ref Vector256<ulong> c0, ref Vector256<ulong> c1, ref Vector256<ulong> c2, ref Vector256<ulong> c3, uint k0, uint k1)
+    {
+        var m0 = Vector256.Create((ulong)M0).AsUInt32();
+        var m1 = Vector256.Create((ulong)M1).AsUInt32();
+        var low = Vector256.Create(0xFFFF_FFFFUL);
+        var a0 = c0; var a1 = c1; var a2 = c2; var a3 = c3;
+        for (int round = 0; round < 10; round++)
+        {
+            if (round > 0) { k0 += W0; k1 += W1; }
+            var p0 = Avx2.Multiply(a0.AsUInt32(), m0);
+            var p1 = Avx2.Multiply(a2.AsUInt32(), m1);
+            var n0 = Avx2.ShiftRightLogical(p1, 32) ^ a1 ^ Vector256.Create((ulong)k0);
+            var n1 = p1 & low;
+            var n2 = Avx2.ShiftRightLogical(p0, 32) ^ a3 ^ Vector256.Create((ulong)k1);
+            var n3 = p0 & low;
+            a0 = n0; a1 = n1; a2 = n2; a3 = n3;
+        }
+        c0 = a0; c1 = a1; c2 = a2; c3 = a3;
+    }
+
+    /// <summary>
+    /// Eight uniforms in [0, 1) (53 bits, as <see cref="CounterRandom.NextDouble"/>) of four consecutive Philox blocks
+    /// first, first + 1, … of the stream with counter words (block, step, lane) and key (k0, k1), in stream order,
+    /// written to <paramref name="destination"/>[0..8): block j gives draws 2j (words 0, 1) and 2j + 1 (words 2, 3).
+    /// Two such groups are computed together so the ten dependent rounds of one hide those of the other.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FillUniforms16(ulong first, uint step, uint lane, uint k0, uint k1, ref double destination)
+    {
+        var m0 = Vector256.Create((ulong)M0).AsUInt32();
+        var m1 = Vector256.Create((ulong)M1).AsUInt32();
+        var low = Vector256.Create(0xFFFF_FFFFUL);
+        var idx = Vector256.Create(0UL, 1UL, 2UL, 3UL);
+        var a0 = Vector256.Create(first & 0xFFFF_FFFF) + idx; var a1 = Vector256.Create(first >> 32);
+        var b0 = a0 + Vector256.Create(4UL); var b1 = a1;
+        var a2 = Vector256.Create((ulong)step); var a3 = Vector256.Create((ulong)lane);
+        var b2 = a2; var b3 = a3;
+        for (int round = 0; round < 10; round++)
+        {
+            if (round > 0) { k0 += W0; k1 += W1; }
+            var kk0 = Vector256.Create((ulong)k0); var kk1 = Vector256.Create((ulong)k1);
+            var p0 = Avx2.Multiply(a0.AsUInt32(), m0); var q0 = Avx2.Multiply(b0.AsUInt32(), m0);
+            var p1 = Avx2.Multiply(a2.AsUInt32(), m1); var q1 = Avx2.Multiply(b2.AsUInt32(), m1);
+            var n0 = Avx2.ShiftRightLogical(p1, 32) ^ a1 ^ kk0; var o0 = Avx2.ShiftRightLogical(q1, 32) ^ b1 ^ kk0;
+            var n2 = Avx2.ShiftRightLogical(p0, 32) ^ a3 ^ kk1; var o2 = Avx2.ShiftRightLogical(q0, 32) ^ b3 ^ kk1;
+            a0 = n0; a1 = p1 & low; a2 = n2; a3 = p0 & low;
+            b0 = o0; b1 = q1 & low; b2 = o2; b3 = q0 & low;
+        }
+        var scale = Vector256.Create(1.0 / 9007199254740992.0);
+        Store8(Vector256.ConvertToDouble(((a0 << 21) | (a1 >> 11)).AsInt64()) * scale,
+               Vector256.ConvertToDouble(((a2 << 21) | (a3 >> 11)).AsInt64()) * scale, ref destination);
+        Store8(Vector256.ConvertToDouble(((b0 << 21) | (b1 >> 11)).AsInt64()) * scale,
+               Vector256.ConvertToDouble(((b2 << 21) | (b3 >> 11)).AsInt64()) * scale, ref Unsafe.Add(ref destination, 8));
+    }
+
+    /// <summary>
+    /// As <see cref="FillUniforms16"/> for sixteen consecutive Philox blocks (32 uniforms) with 512-bit vectors (AVX-512F
+    /// and DQ; callers check <see cref="Avx512F.IsSupported"/> and <see cref="Avx512DQ.IsSupported"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FillUniforms32(ulong first, uint step, uint lane, uint k0, uint k1, ref double destination)
+    {
+        var m0 = Vector512.Create((ulong)M0).AsUInt32();
+        var m1 = Vector512.Create((ulong)M1).AsUInt32();
+        var low = Vector512.Create(0xFFFF_FFFFUL);
+        var idx = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
+        var a0 = Vector512.Create(first & 0xFFFF_FFFF) + idx; var a1 = Vector512.Create(first >> 32);
+        var b0 = a0 + Vector512.Create(8UL); var b1 = a1;
+        var a2 = Vector512.Create((ulong)step); var a3 = Vector512.Create((ulong)lane);
+        var b2 = a2; var b3 = a3;
+        for (int round = 0; round < 10; round++)
+        {
+            if (round > 0) { k0 += W0; k1 += W1; }
+            var kk0 = Vector512.Create((ulong)k0); var kk1 = Vector512.Create((ulong)k1);
+            var p0 = Avx512F.Multiply(a0.AsUInt32(), m0); var q0 = Avx512F.Multiply(b0.AsUInt32(), m0);
+            var p1 = Avx512F.Multiply(a2.AsUInt32(), m1); var q1 = Avx512F.Multiply(b2.AsUInt32(), m1);
+            var n0 = (p1 >>> 32) ^ a1 ^ kk0; var o0 = (q1 >>> 32) ^ b1 ^ kk0;
+            var n2 = (p0 >>> 32) ^ a3 ^ kk1; var o2 = (q0 >>> 32) ^ b3 ^ kk1;
+            a0 = n0; a1 = p1 & low; a2 = n2; a3 = p0 & low;
+            b0 = o0; b1 = q1 & low; b2 = o2; b3 = q0 & low;
+        }
+        var scale = Vector512.Create(1.0 / 9007199254740992.0);
+        Store16(Vector512.ConvertToDouble(((a0 << 21) | (a1 >>> 11)).AsInt64()) * scale,
+                Vector512.ConvertToDouble(((a2 << 21) | (a3 >>> 11)).AsInt64()) * scale, ref destination);
+        Store16(Vector512.ConvertToDouble(((b0 << 21) | (b1 >>> 11)).AsInt64()) * scale,
+                Vector512.ConvertToDouble(((b2 << 21) | (b3 >>> 11)).AsInt64()) * scale, ref Unsafe.Add(ref destination, 16));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(Vector512<double> even, Vector512<double> odd, ref double destination)
+    {
+        var first = Vector512.Create(0L, 8L, 1L, 9L, 2L, 10L, 3L, 11L);
+        var second = Vector512.Create(4L, 12L, 5L, 13L, 6L, 14L, 7L, 15L);
+        Avx512F.PermuteVar8x64x2(even, first, odd).StoreUnsafe(ref destination);
+        Avx512F.PermuteVar8x64x2(even, second, odd).StoreUnsafe(ref Unsafe.Add(ref destination, 8));
+    }
+
+    /// <summary>Even draws (lanes = blocks) and odd draws to 8 doubles in draw order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8(Vector256<double> even, Vector256<double> odd, ref double destination)
+    {
+        var lo = Avx.UnpackLow(even, odd); var hi = Avx.UnpackHigh(even, odd);
+        Avx.Permute2x128(lo, hi, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(lo, hi, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 4));
+    }
 }
 
 /// <summary>
@@ -47,6 +161,18 @@ public struct CounterRandom
         if (step > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(step), step, "step must fit in 32 bits");
         _k0 = (uint)seed; _k1 = (uint)(seed >> 32); _step = (uint)step; _block = block;
         _counter = 0; _b1 = _b2 = _b3 = 0; _buffered = 0;
+    }
+
+    /// <summary>
+    /// The stream (seed, block, step) positioned at Philox block <paramref name="philoxBlock"/>: its next word is word
+    /// 4 <paramref name="philoxBlock"/> of the stream, so its next <see cref="NextDouble"/> is draw 2 philoxBlock of a
+    /// stream that draws only doubles. Lets a vectorised kernel finish a range with the scalar stream.
+    /// </summary>
+    public static CounterRandom AtBlock(ulong seed, uint block, ulong step, ulong philoxBlock)
+    {
+        var r = new CounterRandom(seed, block, step);
+        r._counter = philoxBlock;
+        return r;
     }
 
     /// <summary>Next uniformly distributed 32-bit word.</summary>

@@ -235,8 +235,7 @@ public sealed class HuxleyParticleRun : IParticleModel, Runtime.ICheckpointableM
             var h = round.Header;
             if (round.Kind == KindStep)
             {
-                _block.Step(_s.Seed, (ulong)h[0], h[1], h[2]);
-                _block.MomentPartials(_stepReply);
+                _block.Step(_s.Seed, (ulong)h[0], h[1], h[2], _stepReply); // the moments come out of the same pass
                 return _stepReply;
             }
             var r = _outputReply;

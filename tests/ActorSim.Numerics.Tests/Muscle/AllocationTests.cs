@@ -53,5 +53,8 @@ public class AllocationTests
         var m = new double[3];
         ulong step = 0;
         Allocated(() => { hux.Step(1, step++, 1e-3, -1.0); hux.MomentPartials(m); }).Should().Be(0);
+        // the fused, vectorised pass (issue 14), with bridges left for the scalar tail and a step that needs the exact test
+        var fused = new HuxleyParticleBlock(HuxleyRates.Standard, 1, -1, 2.5, Enumerable.Range(0, 1003).Select(i => -1 + 0.0024 * i).ToArray());
+        Allocated(() => { for (int k = 0; k < 4; k++) fused.Step(1, step++, 0.05, -1.0, m); }).Should().Be(0);
     }
 }

@@ -124,4 +124,71 @@ public class HuxleyTests
         TestData.BitEqual(new[] { ma.Q0, ma.Q1, ma.Q2 }, new[] { mb.Q0, mb.Q1, mb.Q2 }).Should().BeTrue();
         ma.Q0.Should().BeGreaterThan(0.1);
     }
+    /// <summary>
+    /// The fused, vectorised step (issue 14) against the per-bridge loop it replaced, followed by the separate moment
+    /// pass: positions, attachment states and partial moments bit for bit, over scattered (not lattice) positions, a
+    /// count that is not a multiple of the vector width, either direction of sliding and time steps from 1e-7 (the
+    /// series branch of 1 − e^{−z}) to 0.5 (where the exponential decides most transitions).
+    /// </summary>
+    [Theory]
+    [InlineData(1003, 2e-3, -1.0, 2024UL, 0, 1.0)]
+    [InlineData(4096, 1e-7, 0.3, 7UL, 3, 1.0)]
+    [InlineData(517, 0.05, 2.0, 0x1_0000_0005UL, 1, 1.0)]
+    [InlineData(8, 0.5, -3.0, 11UL, 2, 1.0)]
+    [InlineData(7, 0.01, 0.0, 5UL, 0, 1.0)]
+    [InlineData(51, 0.05, -1.0, 3UL, 1, 1.0)]
+    [InlineData(1003, 0.01, -1.0, 13UL, 2, 0.7)]   // h not a power of two: the divisions stay divisions
+    [InlineData(1003, 0.01, 1.0, 13UL, 2, 0.5)]
+    public void Vectorised_fused_step_equals_the_per_bridge_loop_bit_for_bit(int n, double dt, double v, ulong seed, int block, double h)
+    {
+        var rates = new HuxleyRates(4.0, 1.0, 20.0, h);
+        var x = new double[n];
+        for (int i = 0; i < n; i++) { double u = 0.3 + i * 0.6180339887498949; x[i] = -1.0 + 2.5 * (u - Math.Floor(u)); }
+        var fast = new HuxleyParticleBlock(rates, block, -1.0, 2.5, x);
+        var reference = new HuxleyParticleBlock(rates, block, -1.0, 2.5, x);
+        Func<double, double> p0 = p => 0.5 * (1 + Math.Sin(3 * p));
+        fast.Randomize(p0, seed, uint.MaxValue); reference.Randomize(p0, seed, uint.MaxValue);
+        var mf = new double[3]; var mr = new double[3];
+        int flips = 0;
+        for (ulong k = 0; k < 60; k++)
+        {
+            var before = reference.Attached.ToArray();
+            fast.Step(seed, k, dt, v, mf);
+            reference.StepReference(seed, k, dt, v);
+            reference.MomentPartials(mr);
+            TestData.BitEqual(fast.Positions.ToArray(), reference.Positions.ToArray()).Should().BeTrue($"positions after step {k}");
+            fast.Attached.ToArray().Should().Equal(reference.Attached.ToArray(), $"attachment after step {k}");
+            TestData.BitEqual(mf, mr).Should().BeTrue($"moments after step {k}");
+            for (int i = 0; i < n; i++) if (before[i] != reference.Attached[i]) flips++;
+        }
+        if (dt >= 1e-3) flips.Should().BeGreaterThan(0, "the states must change for the comparison to mean something");
+    }
+
+    /// <summary>The vectorised uniform generators give the scalar stream's draws, in order, bit for bit.</summary>
+    [Fact]
+    public void Vectorised_uniforms_are_the_counter_stream_draws()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
+        ulong seed = 0x1234_5678_9ABCUL;
+        var stream = new ActorSim.Numerics.Random.CounterRandom(seed, 7, 99);
+        var expected = new double[96];
+        for (int i = 0; i < expected.Length; i++) expected[i] = stream.NextDouble();
+        var got = new double[96];
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(0, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[0]);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms32(8, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[16]);
+        else
+        {
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms16(8, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[16]);
+            ActorSim.Numerics.Random.Philox4x32.FillUniforms16(16, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[32]);
+        }
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(24, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[48]);
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(32, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[64]);
+        ActorSim.Numerics.Random.Philox4x32.FillUniforms16(40, 99, 7, (uint)seed, (uint)(seed >> 32), ref got[80]);
+        TestData.BitEqual(got, expected).Should().BeTrue();
+        var buffered = new ActorSim.Numerics.Random.BufferedCounterRandom();
+        buffered.Reset(seed, 7, 99);
+        var again = new ActorSim.Numerics.Random.CounterRandom(seed, 7, 99);
+        for (int i = 0; i < 1000; i++) buffered.NextUInt32().Should().Be(again.NextUInt32());
+    }
 }

@@ -44,6 +44,15 @@ public sealed class VirusParticleSubdomain1D
     private readonly double[] _gradient;           // ∂x v, index i+1 = owned cell i, i = −1..n
     private readonly bool _leftWall, _rightWall, _periodic;
     private bool _deposited, _leftGhost, _rightGhost;
+    // issue 14: the step's stream generated ahead; per-step tables of the full-step factors (the same expressions the
+    // per-particle path evaluates, so the same bits); running partial masses kept by the step and the accept methods
+    private readonly BufferedCounterRandom _rng = new();
+    private double _stepDt = double.NaN;
+    private readonly double[] _decayDt = new double[S], _integralDt = new double[S], _noTumbleDt = new double[S];
+    private readonly double[][] _uNu, _uLoss, _uDecayDt, _uIntegralDt; // [k][local cell]
+    private readonly double[] _mass = new double[S], _keptMass = new double[S];
+    private readonly int[] _kept = new int[S];
+    private bool _massValid;
 
     /// <summary>
     /// Creates an empty slab. <paramref name="nominalWeights"/> holds ω₀ of u, v, w: the weight of newborn
@@ -75,6 +84,8 @@ public sealed class VirusParticleSubdomain1D
         for (int s = 0; s < S; s++) _density[s] = new double[_n];
         _virusByVelocity = [new double[_n], new double[_n]];
         _vExt = new double[_n + 4];
+        _uNu = [new double[_n], new double[_n]]; _uLoss = [new double[_n], new double[_n]];
+        _uDecayDt = [new double[_n], new double[_n]]; _uIntegralDt = [new double[_n], new double[_n]];
         _gradient = new double[_n + 2];
         _periodic = grid.Boundary == KineticBoundary.Periodic;
         _leftWall = !_periodic && firstCell == 0;
@@ -108,13 +119,23 @@ public sealed class VirusParticleSubdomain1D
     /// <summary>Number of owned particles of one species.</summary>
     public int ParticleCount(int species) => _particles[species].Count;
 
-    /// <summary>Total weight of the owned particles of one species, summed in storage order.</summary>
+    /// <summary>
+    /// Total weight of the owned particles of one species, summed in storage order. After <see cref="ReactAndMove"/> and
+    /// the accept methods it is the running sum they kept while writing the particles (the same additions in the same
+    /// order, so the same bits, without another pass; issue 14); after any other change (<see cref="Add"/>,
+    /// <see cref="SampleCells"/>, <see cref="LoadState"/>, <see cref="InvalidateMass"/>) a pass over the weights. Code
+    /// that writes weights through <see cref="Particles"/> must call <see cref="InvalidateMass"/>.
+    /// </summary>
     public double PartialMass(int species)
     {
+        if (_massValid) return _mass[species];
         double m = 0;
         foreach (double w in _particles[species].Weight) m += w;
         return m;
     }
+
+    /// <summary>Makes <see cref="PartialMass"/> sum the stored weights again (after writing them through <see cref="Particles"/>).</summary>
+    public void InvalidateMass() => _massValid = false;
 
     /// <summary>Adds one particle (position inside the slab's cells, velocity 0: +c, 1: −c, weight &gt; 0).</summary>
     public void Add(int species, double x, byte velocity, double weight)
@@ -124,6 +145,7 @@ public sealed class VirusParticleSubdomain1D
         if (velocity > 1) throw new ArgumentOutOfRangeException(nameof(velocity), velocity, "velocity index must be 0 or 1");
         _particles[species].Add(x, velocity, weight);
         _deposited = false;
+        _massValid = false;
     }
 
     /// <summary>Block id of the initial-sampling streams: species s samples global cell i with CounterRandom(seed, InitializationBlock − s, i).</summary>
@@ -155,6 +177,7 @@ public sealed class VirusParticleSubdomain1D
             }
         }
         _deposited = false;
+        _massValid = false;
     }
 
     /// <summary>Deposits the owned particles on the owned cells: densities per length of u, v, w and f3 per velocity (weights summed in storage order).</summary>
@@ -167,12 +190,19 @@ public sealed class VirusParticleSubdomain1D
             var store = _particles[s];
             double[] xs = store.RawX, ws = store.RawWeight, d = _density[s];
             byte[] vs = store.RawVelocity;
-            for (int q = 0; q < store.Count; q++)
+            if (s == 2)
             {
-                int local = LocalCell(xs[q]);
-                d[local] += ws[q];
-                if (s == 2) _virusByVelocity[vs[q]][local] += ws[q];
+                double[] f0 = _virusByVelocity[0], f1 = _virusByVelocity[1];
+                for (int q = 0; q < store.Count; q++)
+                {
+                    int local = LocalCell(xs[q]);
+                    double w = ws[q];
+                    d[local] += w;
+                    (vs[q] == 0 ? f0 : f1)[local] += w;
+                }
             }
+            else
+                for (int q = 0; q < store.Count; q++) d[LocalCell(xs[q])] += ws[q];
             for (int i = 0; i < _n; i++) d[i] *= _invDx;
         }
         for (int k = 0; k < K; k++) for (int i = 0; i < _n; i++) _virusByVelocity[k][i] *= _invDx;
@@ -223,11 +253,13 @@ public sealed class VirusParticleSubdomain1D
         if (!(dt > 0) || dt > MaxTimeStep * (1 + 1e-12)) throw new ArgumentOutOfRangeException(nameof(dt), dt, $"need 0 < dt <= eps dx / max c = {MaxTimeStep:G6}");
         for (int i = -1; i <= _n; i++) _gradient[i + 1] = (_vExt[i + 3] - _vExt[i + 1]) * (0.5 * _invDx);
         for (int s = 0; s < S; s++) { _left[s].Clear(); _right[s].Clear(); }
-        var rng = new CounterRandom(seed, (uint)BlockIndex, step);
+        var rng = _rng;
+        rng.Reset(seed, (uint)BlockIndex, step);
+        PrepareStep(dt);
         int startV = _particles[1].Count, startW = _particles[2].Count;
-        Sweep(ref rng, 0, dt, _particles[0].Count);
-        Sweep(ref rng, 1, dt, startV);
-        Sweep(ref rng, 2, dt, startW);
+        Sweep(rng, 0, dt, _particles[0].Count);
+        Sweep(rng, 1, dt, startV);
+        Sweep(rng, 2, dt, startW);
         // source r of healthy cells: mass r Δx Δt per cell produced uniformly in time, space and velocity
         double r = _p.Rates.R;
         if (r > 0)
@@ -241,12 +273,50 @@ public sealed class VirusParticleSubdomain1D
                     double birth = rng.NextDouble() * dt;
                     double x = (FirstCell + i + rng.NextDouble()) * _dx;
                     int k = (int)(rng.NextUInt32() & 1);
-                    Live(ref rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
+                    Live(rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
                     if (alive) Place(0, x, k, w, append: true);
                 }
             }
         }
+        // the partial masses: survivors (summed by the sweeps as they were written), then everything appended behind them
+        for (int s = 0; s < S; s++)
+        {
+            var ws = _particles[s].RawWeight;
+            double m = _keptMass[s];
+            for (int q = _kept[s]; q < _particles[s].Count; q++) m += ws[q];
+            _mass[s] = m;
+        }
+        _massValid = true;
         _deposited = false;
+    }
+
+    /// <summary>
+    /// The full-step factors of this step, as the per-particle path computes them for a particle that lives the whole
+    /// step: per species e^{−λΔt} and ∫₀^Δt e^{−λs} ds for the constant rates of v and w, per velocity and owned cell
+    /// the infection rate ν = β K f3_k, λ = d1 + ν and both factors for u, and the no-tumble thresholds
+    /// e^{−σΔt/ε²}(1 − 1e-9): a uniform below it gives a flight time −ln U / rate above Δt with a margin far beyond
+    /// the rounding of the logarithm, so its logarithm is not needed.
+    /// </summary>
+    private void PrepareStep(double dt)
+    {
+        var rates = _p.Rates;
+        _stepDt = dt;
+        for (int s = 0; s < S; s++)
+        {
+            double loss = s == 1 ? rates.D2 : rates.D3;
+            _decayDt[s] = Math.Exp(-loss * dt);
+            _integralDt[s] = Integral(loss, dt);
+            _noTumbleDt[s] = Math.Exp(-_tumbleRate[s] * dt) * (1.0 - 1e-9);
+        }
+        for (int k = 0; k < K; k++)
+            for (int i = 0; i < _n; i++)
+            {
+                double nu = rates.Beta * K * _virusByVelocity[k][i];
+                double loss = rates.D1 + nu;
+                _uNu[k][i] = nu; _uLoss[k][i] = loss;
+                _uDecayDt[k][i] = Math.Exp(-loss * dt);
+                _uIntegralDt[k][i] = Integral(loss, dt);
+            }
     }
 
     /// <summary>
@@ -254,26 +324,29 @@ public sealed class VirusParticleSubdomain1D
     /// place (compacted) or leave through an outbox. Particles appended beyond <paramref name="start"/>
     /// (offspring of an earlier species, already complete) are moved behind the survivors.
     /// </summary>
-    private void Sweep(ref CounterRandom rng, int species, double dt, int start)
+    private void Sweep(BufferedCounterRandom rng, int species, double dt, int start)
     {
         var store = _particles[species];
         double[] xs = store.RawX, ws = store.RawWeight;
         byte[] vs = store.RawVelocity;
         int kept = 0;
+        double mass = 0;
         for (int p = 0; p < start; p++)
         {
             double x = xs[p];
             int k = vs[p];
-            Live(ref rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
+            Live(rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
             if (!alive) continue;
             int cell = CellOf(x);
             if (cell >= FirstCell && cell < FirstCell + _n)
             {
                 xs[kept] = x; vs[kept] = (byte)k; ws[kept] = w;
                 kept++;
+                mass += w;
             }
             else Place(species, x, k, w, append: false);
         }
+        _kept[species] = kept; _keptMass[species] = mass;
         // Live() appends only to the stores of later species, so the arrays above stay valid; offspring
         // appended to this store by an earlier species' sweep sit at [start, Count): move them down.
         int tail = store.Count - start;
@@ -295,16 +368,17 @@ public sealed class VirusParticleSubdomain1D
     /// D − s; it runs for D (<see cref="Fly"/>), its weight becomes weight·e^{−λD}, and below ω₀/2 it plays
     /// Russian roulette. Offspring are placed at once (kept or sent to an outbox).
     /// </summary>
-    private void Live(ref CounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
+    private void Live(BufferedCounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
     {
         var rates = _p.Rates;
         double loss, nu = 0;
-        int offspring = -1;
+        int offspring = -1, local = -1;
         switch (species)
         {
             case 0:
-                nu = rates.Beta * K * _virusByVelocity[k][LocalCell(x)];
-                loss = rates.D1 + nu;
+                local = LocalCell(x);
+                nu = _uNu[k][local];
+                loss = _uLoss[k][local];
                 offspring = 1;
                 break;
             case 1:
@@ -320,19 +394,22 @@ public sealed class VirusParticleSubdomain1D
         double birth = -1;
         if (nu > 0)
         {
-            double produced = weight * nu * Integral(loss, duration);
+            double integral = duration != _stepDt ? Integral(loss, duration) : species == 0 ? _uIntegralDt[k][local] : _integralDt[species];
+            double produced = weight * nu * integral;
             born = (int)Math.Floor(produced / _nominal[offspring] + rng.NextDouble());
             if (born > 0) birth = BirthTime(loss, duration, rng.NextDouble());
         }
-        Fly(ref rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
+        int k0 = k;
+        Fly(rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
         for (int q = 0; q < born; q++)
         {
             double xo = xb;
             int ko = kb;
-            Live(ref rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
+            Live(rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
             if (aliveOffspring) Place(offspring, xo, ko, wo, append: true);
         }
-        w = weight * Math.Exp(-loss * duration);
+        double decay = duration != _stepDt ? Math.Exp(-loss * duration) : species == 0 ? _uDecayDt[k0][local] : _decayDt[species];
+        w = weight * decay;
         alive = true;
         double w0 = _nominal[species];
         if (w < 0.5 * w0)
@@ -366,8 +443,9 @@ public sealed class VirusParticleSubdomain1D
     /// clamped taxis bias for healthy cells, 0 otherwise), specular walls. If 0 ≤ <paramref name="captureAt"/>
     /// ≤ duration, the state at that time is returned in (<paramref name="xc"/>, <paramref name="kc"/>).
     /// </summary>
-    private void Fly(ref CounterRandom rng, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
+    private void Fly(BufferedCounterRandom rng, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
     {
+        double noTumble = duration == _stepDt ? _noTumbleDt[species] : 0.0; // only the first flight starts at 0
         double speed = _runSpeed[species], rate = _tumbleRate[species];
         double bias = species == 0 ? _biasScale : 0.0;
         double elapsed = 0;
@@ -375,8 +453,13 @@ public sealed class VirusParticleSubdomain1D
         xc = x; kc = k;
         while (true)
         {
-            double tau = rng.NextExponential(rate);
+            double u = rng.NextDoubleOpenZero();
             double remaining = duration - elapsed;
+            // NextExponential, its logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
+            // (a full step's first flight) or, for any flight, below (1 − rate·remaining)(1 − 1e-9) ≤ e^{−rate·remaining}
+            // (1 − 0.9e-9) for rate·remaining ≤ 1, the time −ln u / rate exceeds the remaining time beyond rounding
+            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -Math.Log(u) / rate;
+            noTumble = 0.0;
             double flight = tau < remaining ? tau : remaining;
             double velocity = k == 0 ? speed : -speed;
             if (capture && captureAt <= elapsed + flight)
@@ -492,7 +575,9 @@ public sealed class VirusParticleSubdomain1D
             if (!(c >= 0) || c != Math.Floor(c) || o + 3 * c > buffer.Length) throw new ArgumentException("malformed migrant buffer", nameof(buffer));
             var store = _particles[s];
             store.EnsureCapacity(store.Count + (int)c);
-            for (int q = 0; q < (int)c; q++, o += 3) store.Add(buffer[o], (byte)buffer[o + 1], buffer[o + 2]);
+            double m = _mass[s];
+            for (int q = 0; q < (int)c; q++, o += 3) { store.Add(buffer[o], (byte)buffer[o + 1], buffer[o + 2]); m += buffer[o + 2]; }
+            _mass[s] = m;
         }
         _deposited = false;
     }
@@ -551,13 +636,21 @@ public sealed class VirusParticleSubdomain1D
         }
         if (o != state.Length) throw new ArgumentException("state too long", nameof(state));
         _deposited = false;
+        _massValid = false;
         _leftGhost = _rightGhost = false;
     }
 
     /// <summary>Appends the outboxes of <paramref name="side"/> of a neighbouring slab (the sequential driver's direct path; same order as <see cref="AcceptMigrants"/>).</summary>
     public void AcceptFrom(VirusParticleSubdomain1D neighbour, HaloSide side)
     {
-        for (int s = 0; s < S; s++) _particles[s].AppendFrom(neighbour.Outbox(side, s));
+        for (int s = 0; s < S; s++)
+        {
+            var box = neighbour.Outbox(side, s);
+            double m = _mass[s];
+            foreach (double w in box.Weight) m += w;
+            _mass[s] = m;
+            _particles[s].AppendFrom(box);
+        }
         _deposited = false;
     }
 }
