@@ -119,6 +119,13 @@ public class MuscleCommandsTests
             D(row["huxley_force_at_v"]).Should().BeApproximately(D(row["load"]), 3e-3);
             D(row["order"]).Should().BeInRange(0.9, 1.1);
         }
+        // the clamps ran as a sweep: per load one run at the scenario's grid and one at half dx, each recording its speed
+        var members = Csv(dir.File("out/fv/load-clamps/sweep.csv"));
+        members.Select(m => m["parameters.cells_per_h"]).Should().Equal("100", "200", "100", "200");
+        members.Should().OnlyContain(m => m["status"] == "completed");
+        D(members[0]["analysis.V_final"]).Should().Be(D(rows[0]["v"]));
+        D(members[3]["analysis.V_final"]).Should().Be(D(rows[1]["v_half"]));
+        D(members[0]["analysis.V_final"]).Should().Be(-D(members[0]["last.v"]), "the speed of the last step");
         var bad = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/huxley-pde-load-clamp.json", "--loads", "0.5,1.2");
         bad.ExitCode.Should().Be(2, bad.ToString());
         bad.StdErr.Should().Contain("--loads: \"1.2\" is not allowed");

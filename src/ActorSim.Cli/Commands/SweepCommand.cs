@@ -33,10 +33,13 @@ public static class SweepCommand
         var clusterOption = new Option<string?>("--cluster") { Description = "Run the members on the cluster described by this config file (see cluster-config/README.md), each an independent cluster run placed on the least busy workers; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: each member waits (up to the config's submit_timeout_s) until at least this many worker nodes have joined.", DefaultValueFactory = _ => 1 };
         var forceSizeOption = SizeCheck.ForceOption();
+        var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard of the sweep (a web page on 127.0.0.1 by default: every member with its swept values, status, progress and wall time) while it runs; the URL is printed." };
+        var dashboard = new DashboardOptions(Dashboard.DashboardSettings.DefaultPort);
         var command = new Command("sweep", "Run a parameter sweep or an ensemble (the product of --set axes, or --zip) in process or on a cluster (--cluster), members in parallel, into one directory with a sweep.csv table.")
         {
-            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, minWorkersOption, forceSizeOption,
+            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, minWorkersOption, forceSizeOption, dashboardOption,
         };
+        foreach (var o in dashboard.All) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
             int? jobs = parse.GetValue(jobsOption);
@@ -58,7 +61,16 @@ public static class SweepCommand
             var plan = Prepare(path, parse.GetValue(setOption) ?? [], parse.GetValue(zipOption),
                 sizeCheck: (dir, jobs ?? Environment.ProcessorCount, parse.GetValue(forceSizeOption), LocalMemory: cluster is null));
             if (plan is null) return ExitCodes.BadInput;
-            return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            Dashboard.DashboardSettings? settings = null;
+            if (parse.GetValue(dashboardOption) && (settings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
+            if (settings is null) return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            // The dashboard reads the sweep directory (the plan, each member's run.json and monitor.jsonl).
+            await using var source = new Dashboard.SweepMonitorSource(dir);
+            await using var server = await Dashboard.DashboardServer.StartAsync(source, settings, cancellation);
+            DashboardOptions.PrintUrl(server, settings);
+            int exit = await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            source.Refresh();
+            return exit;
         });
         return command;
     }
