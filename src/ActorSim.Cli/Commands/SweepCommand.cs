@@ -61,6 +61,7 @@ public static class SweepCommand
             var plan = Prepare(path, parse.GetValue(setOption) ?? [], parse.GetValue(zipOption),
                 sizeCheck: (dir, jobs ?? Environment.ProcessorCount, parse.GetValue(forceSizeOption), LocalMemory: cluster is null));
             if (plan is null) return ExitCodes.BadInput;
+            StartupTrace.Mark($"sweep: plan of {plan.Members.Count} members checked");
             Dashboard.DashboardSettings? settings = null;
             if (parse.GetValue(dashboardOption) && (settings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
             if (settings is null) return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
@@ -98,7 +99,11 @@ public static class SweepCommand
     }
 
     /// <summary>A checked sweep: the scenario's text and file name, the axes and the members.</summary>
-    internal sealed record Plan(string File, string Text, IReadOnlyList<string> AxisTexts, bool Zip, IReadOnlyList<string> AxisKeys, IReadOnlyList<SweepMember> Members);
+    internal sealed record Plan(string File, string Text, IReadOnlyList<string> AxisTexts, bool Zip, IReadOnlyList<string> AxisKeys, IReadOnlyList<SweepMember> Members)
+    {
+        /// <summary>Each member's scenario as validated by <see cref="Prepare"/> (by member name): a member runs it as it is.</summary>
+        public IReadOnlyDictionary<string, Scenario> Scenarios { get; init; } = new Dictionary<string, Scenario>();
+    }
 
     /// <summary>The plan of a sweep with every member's scenario validated, or null after printing why not.</summary>
     internal static Plan? Prepare(string path, IReadOnlyList<string> sets, bool zip, string? text = null,
@@ -141,7 +146,10 @@ public static class SweepCommand
                 return null;
             }
             if (sizeCheck is { } size && !SizeCheck.FitsSweep(scenarios, size.Jobs, size.Dir, size.Force, size.LocalMemory)) return null;
-            return new Plan(path, text, sets.ToList(), zip, axes.Select(a => a.Key).ToList(), members);
+            return new Plan(path, text, sets.ToList(), zip, axes.Select(a => a.Key).ToList(), members)
+            {
+                Scenarios = scenarios.ToDictionary(x => x.Name, x => x.Scenario, StringComparer.Ordinal),
+            };
         }
         catch (ScenarioException e)
         {
@@ -240,17 +248,19 @@ public static class SweepCommand
         var tableLock = new object();
         var rows = plan.Members.ToDictionary(m => m.Name, m => SweepTable.Read(Path.Combine(dir, m.Name)));
         var sinceWrite = Stopwatch.StartNew();
-        void WriteTable(SweepMember? ended = null, bool now = true)
+        // While members run only sweep.csv is rewritten; sweep.parquet (slower to write) when the sweep ends or stops.
+        void WriteTable(SweepMember? ended = null, bool now = true, bool parquet = false)
         {
             lock (tableLock)
             {
                 if (ended is not null) rows[ended.Name] = SweepTable.Read(Path.Combine(dir, ended.Name));
                 if (!now && sinceWrite.Elapsed < TimeSpan.FromSeconds(1)) return;
-                SweepTable.Write(dir, plan.AxisKeys, plan.Members, m => rows[m.Name]);
+                SweepTable.Write(dir, plan.AxisKeys, plan.Members, m => rows[m.Name], parquet);
                 sinceWrite.Restart();
             }
         }
         WriteTable();
+        StartupTrace.Mark("sweep: plan and first table written");
 
         bool cancelled = false;
         int failed = 0;
@@ -265,12 +275,15 @@ public static class SweepCommand
         async Task RunMember(SweepMember m)
         {
             string memberDir = Path.Combine(dir, m.Name);
+            StartupTrace.Mark($"sweep: {m.Name} starts");
             progress.Started();
             string status;
             var clock = Stopwatch.StartNew();
             try
             {
-                var scenario = ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
+                // Validated once by Prepare; parsed again only for a plan made without them.
+                var scenario = plan.Scenarios.TryGetValue(m.Name, out var validated) ? validated
+                    : ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
                 var result = balancer is null
                     ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { DeferShutdown = Stopping }, null, cancellation))
                     : await balancer.RunAsync(scenario, cluster!, memberDir, logs, cancellation);
@@ -293,8 +306,10 @@ public static class SweepCommand
             }
             if (status == "failed") Interlocked.Increment(ref failed);
             if (status == "cancelled") cancelled = true;
+            StartupTrace.Mark($"sweep: {m.Name} returned");
             progress.Finished(status, clock.Elapsed.TotalSeconds);
             WriteTable(m, now: false);
+            StartupTrace.Mark($"sweep: {m.Name} row read");
         }
         try
         {
@@ -313,13 +328,16 @@ public static class SweepCommand
                 running.RemoveAll(t => t.IsCompleted);
             }
             await Task.WhenAll(running);
+            StartupTrace.Mark("sweep: members ended");
         }
         finally
         {
             Task[] stops;
             lock (stopping) stops = stopping.ToArray();
             await Task.WhenAll(stops);
-            WriteTable();
+            StartupTrace.Mark("sweep: actor systems stopped");
+            WriteTable(parquet: true);
+            StartupTrace.Mark("sweep: table written");
             progress.End();
         }
         cancelled |= cancellation.IsCancellationRequested;
