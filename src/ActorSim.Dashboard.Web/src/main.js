@@ -365,6 +365,8 @@ async function start() {
   $('source').textContent = snap.source;
   showNodes(snap.nodes);
   showSweep(snap.sweep);
+  // A sweep's page (sweep --dashboard, dashboard --sweep) has no run of its own: only the members' table is shown.
+  if (snap.sweep && snap.runs.length === 0) document.body.classList.add('sweep-only');
   const run = snap.runs[snap.runs.length - 1];
   if (run) {
     showInfo(run.info, run.status);

@@ -1,15 +1,18 @@
-using System.Net;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ActorSim.Cli.Dashboard;
+using ActorSim.Cli.Tests.Cluster;
+using Xunit.Abstractions;
 
 namespace ActorSim.Cli.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard of a sweep (<see cref="SweepMonitorSource"/>): a real sweep directory served by the real web server on
 /// a free loopback port lists every member with its swept values, status, progress and wall time, and pushes the
-/// changed list as the server-sent event <c>sweep</c>.
+/// changed list as the server-sent event <c>sweep</c>; in headless chromium, <c>actorsim dashboard --sweep DIR</c> shows
+/// the members' table.
 /// </summary>
-public sealed class SweepDashboardTests
+public sealed class SweepDashboardTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task The_dashboard_lists_a_sweeps_members_with_values_status_progress_and_wall_time()
@@ -57,6 +60,44 @@ public sealed class SweepDashboardTests
         Assert.Equal("running", (string?)running["status"]);
         Assert.Equal(0.5, (double)running["progress"]!);
         Assert.Equal(0.25, (double)running["wall_s"]!);
+    }
+
+    [SkippableFact]
+    public async Task A_browser_sees_the_members_of_a_sweep_directory_with_their_values_and_status()
+    {
+        DashboardTests.RequireBrowser();
+        using var dir = new ScratchDir();
+        var sweep = ActorsimProcess.Run(dir.Path, "sweep", "scenarios/may-nowak-ode.json", "--out", "out/s", "-q",
+            "--set", "parameters.beta=0.001,0.002", "--set", "run.seed=1:2:1", "--set", "time.end=5");
+        Assert.True(sweep.ExitCode == 0, sweep.ToString());
+        using var served = LiveProcess.Actorsim("dashboard", ["dashboard", "--sweep", "out/s", "--port", "0"], new Dictionary<string, string>(), dir.Path);
+        var line = await served.WaitForLineAsync(l => l.StartsWith("Dashboard: http", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        string url = line["Dashboard: ".Length..].Split(' ')[0];
+        string results = Path.Combine(RepoRoot.Path, "tests", "ActorSim.Cli.Tests", "TestResults");
+        Directory.CreateDirectory(results);
+        string screenshot = Path.Combine(results, "dashboard-sweep.png");
+        if (File.Exists(screenshot)) File.Delete(screenshot);
+
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Path.Combine(RepoRoot.Path, "tests", "ActorSim.Cli.Tests", "browser") };
+        foreach (var a in new[] { "sweep-check.mjs", url, screenshot, "4", "completed", "60" }) psi.ArgumentList.Add(a);
+        using var node = Process.Start(psi)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine($"browser: {await stdout}{await stderr}");
+        Assert.True(node.ExitCode == 0, $"the browser check failed:\n{await stdout}\n{await stderr}\n--- actorsim\n{served.StdOut}\n{served.StdErr}");
+        var seen = JsonNode.Parse((await stdout).Trim().Split('\n')[^1])!;
+        Assert.EndsWith("4/4 done, 0 running, 0 failed", (string?)seen["summary"]);
+        var members = seen["members"]!.AsArray().Select(m => m!.AsObject()).ToList();
+        Assert.Equal(["parameters.beta=0.001, run.seed=1", "parameters.beta=0.001, run.seed=2", "parameters.beta=0.002, run.seed=1",
+            "parameters.beta=0.002, run.seed=2"], members.Select(m => (string?)m["values"]));
+        Assert.All(members, m => Assert.Equal("100 %", (string?)m["progress"]));
+        Assert.All(members, m => Assert.Matches(@"^[0-9.]+ (ms|s)$", (string?)m["wall"]));
+        Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
+
+        served.Terminate();
+        Assert.Equal(0, await served.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
