@@ -54,11 +54,9 @@ internal static class SweepClusterBenchmark
                     $"{nodes} nodes {wallK:F2} s ({members / wallK:F2} members/s, summed {sumK:F1} s, others {othersK:F2} cores): " +
                     $"throughput ratio {ratio:F2} (ideal {nodes}, target >= {0.85 * nodes:F2}; the machine allows {ideal:F2}: {ratio / ideal:F2} of it)"));
             }
-            ratios.Sort();
-            allowed.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"throughput({nodes} nodes) / throughput(1 node): median {ratios[ratios.Count / 2]:F2}, best {ratios[^1]:F2} (target >= {0.85 * nodes:F2}); " +
-                $"as a share of what the free cores allow: median {allowed[allowed.Count / 2]:F2}"));
+                $"throughput({nodes} nodes) / throughput(1 node): median {Median(ratios):F2}, best {ratios.Max():F2} (target >= {0.85 * nodes:F2}); " +
+                $"as a share of what the free cores allow: median {Median(allowed):F2}"));
             return 0;
         }
         finally
@@ -67,6 +65,12 @@ internal static class SweepClusterBenchmark
             one.Stop();
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
     /// <summary>(total wall, other processes' cores (not this one, not the cluster's nodes), sum of the members' run times).</summary>
