@@ -192,7 +192,9 @@ public static class SweepCommand
     /// <paramref name="cluster"/>, <paramref name="jobs"/> at a time (null: the number of cores, or of the cluster's
     /// workers); the exit code.
     /// </summary>
-    internal static async Task<int> RunAsync(Plan plan, string dir, int? jobs, bool force, bool quiet, CancellationToken cancellation, ClusterTarget? cluster = null)
+    /// <remarks><paramref name="summary"/> false leaves out the closing line naming the table (a directory about to be removed).</remarks>
+    internal static async Task<int> RunAsync(Plan plan, string dir, int? jobs, bool force, bool quiet, CancellationToken cancellation, ClusterTarget? cluster = null,
+        bool summary = true)
     {
         string planFile = Path.Combine(dir, PlanFileName);
         string planText = PlanJson(plan).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
@@ -342,7 +344,7 @@ public static class SweepCommand
         }
         cancelled |= cancellation.IsCancellationRequested;
         int done = plan.Members.Count(m => IsCompleted(Path.Combine(dir, m.Name)));
-        if (!quiet)
+        if (!quiet && summary)
             Console.Out.WriteLine($"Sweep {(cancelled ? "stopped" : "finished")}: {done} of {plan.Members.Count} members completed ({kept} kept from before), {failed} failed; " +
                 $"table {Path.Combine(dir, SweepTable.FileName)}" + (cancelled || failed > 0 ? $"; run the same command again (or 'actorsim resume {dir}') to finish it" : ""));
         return cancelled ? ExitCodes.Cancelled : failed > 0 ? ExitCodes.RunFailed : ExitCodes.Ok;

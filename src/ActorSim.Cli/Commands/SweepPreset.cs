@@ -62,7 +62,7 @@ internal sealed class SweepPreset
             var plan = SweepCommand.Prepare(path, axes, zip: true);
             if (plan is null) return new Outcome(ExitCodes.BadInput, []);
             // force: the sweep directory belongs to the study; one of a different study there is replaced.
-            int exit = await SweepCommand.RunAsync(plan, dir, jobs, force: true, quiet: false, cancellation, cluster);
+            int exit = await SweepCommand.RunAsync(plan, dir, jobs, force: true, quiet: false, cancellation, cluster, summary: !temporary);
             if (exit != ExitCodes.Ok) return new Outcome(exit, []);
             return new Outcome(ExitCodes.Ok, plan.Members.Select(m => SweepTable.Read(Path.Combine(dir, m.Name))).ToList());
         }
