@@ -10,6 +10,8 @@ namespace ActorSim.Bench;
 /// J members at a time. Reported per round: the sweep's total wall time beside the ideal, the sum of the members' own
 /// run times (<c>wall_time_s</c> in sweep.csv) / J; their ratio is the sweep's overhead and imbalance (target ≤ 1.2 for
 /// 64 members on 2 cores). A first sweep warms up the JIT and is not counted.
+/// <c>sweep --cluster [--nodes 3] [--members 48] [--particles N] [--end T]</c>: the cluster figure
+/// (<see cref="SweepClusterBenchmark"/>).
 /// </summary>
 public sealed class SweepBenchmark : IBenchmark
 {
@@ -18,13 +20,18 @@ public sealed class SweepBenchmark : IBenchmark
 
     public int Run(string[] args)
     {
-        int members = 64, jobs = Environment.ProcessorCount, reps = 3;
+        int members = 64, jobs = Environment.ProcessorCount, reps = 3, nodes = 3;
         double end = 400;
+        bool cluster = false;
+        int? particles = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
+                case "--cluster": cluster = true; break;
+                case "--nodes": nodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--particles": particles = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--members": members = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--jobs": jobs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--reps": reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -32,6 +39,8 @@ public sealed class SweepBenchmark : IBenchmark
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
+        if (cluster)
+            return SweepClusterBenchmark.Run(args.Contains("--members") ? members : 48, nodes, args.Contains("--end") ? end : 1.5, particles ?? 20000, reps);
         string scenario = Path.Combine(RepoRoot(), "scenarios", "may-nowak-ode.json");
         string root = Directory.CreateTempSubdirectory("actorsim-sweep-bench-").FullName;
         Console.WriteLine($"\n== actorsim sweep: {members} members of may-nowak-ode (run.seed=1:{members}:1, time.end = {end}), --jobs {jobs}, {reps} rounds after a warm-up");
@@ -74,7 +83,7 @@ public sealed class SweepBenchmark : IBenchmark
         return (wall, times.Sum(), times.Max());
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "ActorSim.sln"))) return d.FullName;

@@ -37,6 +37,38 @@ public class MuscleCommandsTests
     }
 
     [Fact]
+    public void Converge_runs_its_particle_runs_as_a_sweep_whose_members_record_W1_and_y_errors_and_resumes()
+    {
+        using var dir = new ScratchDir();
+        string[] args = ["converge", "scenarios/muscle-meanfield-1d.json", "--n", "50,200", "--seeds", "2", "--jobs", "2", "--out", "out/conv"];
+        var r = ActorsimProcess.Run(dir.Path, args);
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.StdErr.Should().Contain("sweep: 4/4 done", "one progress line for the study's runs");
+        File.Exists(dir.File("out/conv/sweep/sweep.json")).Should().BeTrue();
+        File.Exists(dir.File("out/conv/sweep/sweep.parquet")).Should().BeTrue();
+        var members = Csv(dir.File("out/conv/sweep/sweep.csv"));
+        members.Select(m => m["parameters.N"]).Should().Equal("50", "50", "200", "200");
+        members.Should().OnlyContain(m => m["status"] == "completed" && m["parameters.method"] == "particles" && m["parameters.w1"] == "meanfield");
+        foreach (var m in members)
+        {
+            D(m["analysis.w1_final"]).Should().Be(D(m["last.w1"]), "W1(T) is the last row's w1");
+            D(m["analysis.y_error_final"]).Should().BeApproximately(Math.Abs(D(m["last.y"]) - D(m["last.y_meanfield"])), 1e-15);
+            D(m["analysis.w1_initial"]).Should().BeGreaterThan(0);
+        }
+        // the table is the mean over each N's members
+        var rows = Csv(dir.File("out/conv/converge.csv"));
+        D(rows[0]["w1_final"]).Should().BeApproximately((D(members[0]["analysis.w1_final"]) + D(members[1]["analysis.w1_final"])) / 2, 1e-15);
+        D(rows[1]["y_error"]).Should().BeApproximately((D(members[2]["analysis.y_error_final"]) + D(members[3]["analysis.y_error_final"])) / 2, 1e-15);
+        string before = File.ReadAllText(dir.File("out/conv/converge.csv"));
+
+        // the same study again keeps the completed runs and writes the same table
+        var again = ActorsimProcess.Run(dir.Path, args);
+        again.ExitCode.Should().Be(0, again.ToString());
+        again.StdOut.Should().Contain("4 of 4 members completed earlier are kept; running 0");
+        File.ReadAllText(dir.File("out/conv/converge.csv")).Should().Be(before);
+    }
+
+    [Fact]
     public void Converge_rejects_bad_counts_and_scenarios_of_other_models()
     {
         using var dir = new ScratchDir();
@@ -87,6 +119,13 @@ public class MuscleCommandsTests
             D(row["huxley_force_at_v"]).Should().BeApproximately(D(row["load"]), 3e-3);
             D(row["order"]).Should().BeInRange(0.9, 1.1);
         }
+        // the clamps ran as a sweep: per load one run at the scenario's grid and one at half dx, each recording its speed
+        var members = Csv(dir.File("out/fv/load-clamps/sweep.csv"));
+        members.Select(m => m["parameters.cells_per_h"]).Should().Equal("100", "200", "100", "200");
+        members.Should().OnlyContain(m => m["status"] == "completed");
+        D(members[0]["analysis.V_final"]).Should().Be(D(rows[0]["v"]));
+        D(members[3]["analysis.V_final"]).Should().Be(D(rows[1]["v_half"]));
+        D(members[0]["analysis.V_final"]).Should().Be(-D(members[0]["last.v"]), "the speed of the last step");
         var bad = ActorsimProcess.Run(dir.Path, "force-velocity", "scenarios/huxley-pde-load-clamp.json", "--loads", "0.5,1.2");
         bad.ExitCode.Should().Be(2, bad.ToString());
         bad.StdErr.Should().Contain("--loads: \"1.2\" is not allowed");

@@ -10,7 +10,8 @@ namespace ActorSim.Cli.Commands;
 /// <summary>
 /// <c>actorsim converge &lt;scenario&gt; --n 100,1000,… [--seeds K] [--out dir]</c>: the particle model against its
 /// mean-field limit for several N (several seeds each): W1 at t = 0 and at T and |y_N − y| with fitted log-log
-/// slopes, as a table, a CSV and an SVG plot.
+/// slopes, as a table, a CSV and an SVG plot. The runs (every N with every seed) are the members of a sweep
+/// (<see cref="SweepPreset"/>: OUT/sweep, --jobs, --cluster, resumed when run again).
 /// </summary>
 public static class ConvergeCommand
 {
@@ -19,27 +20,36 @@ public static class ConvergeCommand
         var scenarioArg = new Argument<string>("scenario") { Description = "A muscle-1d scenario (e.g. scenarios/muscle-meanfield-1d.json): its parameters, end time and dt define both the particle model and the mean-field PDE." };
         var nOption = new Option<string>("--n") { Description = "Comma-separated particle counts.", DefaultValueFactory = _ => "100,1000,10000" };
         var seedsOption = new Option<int>("--seeds") { Description = "Independent samples (seeds) per particle count.", DefaultValueFactory = _ => 8 };
-        var outOption = new Option<string?>("--out", "-o") { Description = "Directory for converge.csv, converge-fit.csv and converge.svg (created if missing; these files are replaced)." };
+        var outOption = new Option<string?>("--out", "-o") { Description = "Directory for converge.csv, converge-fit.csv and converge.svg (created if missing; these files are replaced) and the runs, a sweep in OUT/sweep (running the same study again keeps its completed runs)." };
         var command = new Command("converge", "Particle model versus mean-field PDE: W1 and |y_N - y| for several N with fitted N^-1/2 slopes.") { scenarioArg, nOption, seedsOption, outOption };
-        command.SetAction(parse =>
+        var preset = SweepPreset.Options(command, "Particle runs");
+        command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
             if (!TryParseCounts(parse.GetValue(nOption)!, out var counts, out string? why)) { Console.Error.WriteLine($"--n: {why}"); return ExitCodes.BadInput; }
             int seeds = parse.GetValue(seedsOption);
             if (seeds < 1 || seeds > 10_000) { Console.Error.WriteLine($"--seeds: {seeds} is not allowed: must be a whole number from 1 to 10000"); return ExitCodes.BadInput; }
             if (CliScenario.Load(path) is not { } scenario) return ExitCodes.BadInput;
-            ConvergenceResult result;
+            IReadOnlyList<string> axes;
             try
             {
-                result = MuscleConvergenceStudy.Run(scenario, counts, seeds, msg => Console.Error.WriteLine(msg));
+                axes = MuscleConvergenceStudy.MemberAxes(scenario, counts, seeds);
             }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine(e.Message);
                 return ExitCodes.BadInput;
             }
+            // Every (N, seed) is a member of a sweep (OUT/sweep with --out); its run.json holds W1(0), W1(T), |y_N - y|.
+            string? dir = parse.GetValue(outOption);
+            var outcome = await preset.RunAsync(parse, path, axes, dir, "sweep", cancellation);
+            if (outcome.Exit != ExitCodes.Ok) return outcome.Exit;
+            var members = outcome.Rows.Select((row, i) => new MuscleConvergenceStudy.Member(counts[i / seeds],
+                SweepPreset.Value(row, "analysis.w1_initial"), SweepPreset.Value(row, "analysis.w1_final"),
+                SweepPreset.Value(row, "analysis.y_error_final"), SweepPreset.Value(row, "analysis.y_meanfield_final"), row.WallSeconds ?? 0)).ToList();
+            var result = MuscleConvergenceStudy.FromMembers(scenario, counts, seeds, members);
             Print(result);
-            if (parse.GetValue(outOption) is { } dir) Write(result, dir);
+            if (dir is not null) Write(result, dir);
             return ExitCodes.Ok;
         });
         return command;

@@ -19,9 +19,10 @@ public static class ForceVelocityCommand
         var velocitiesOption = new Option<string>("--velocities") { Description = "Comma-separated shortening speeds V >= 0 (L/T).", DefaultValueFactory = _ => "0,0.25,0.5,1,2,4,8" };
         var particlesOption = new Option<int>("--particles") { Description = "Also run this many stochastic bridges per speed (0: no particles).", DefaultValueFactory = _ => 0 };
         var outOption = new Option<string?>("--out", "-o") { Description = "Directory for force-velocity.csv and force-velocity.svg (created if missing; these files are replaced)." };
-        var loadsOption = new Option<string?>("--loads") { Description = "Also run load clamps (huxley-pde only): comma-separated loads P/F0 in [0, 1); each settles at a speed that must land on the curve (force-velocity-loads.csv)." };
+        var loadsOption = new Option<string?>("--loads") { Description = "Also run load clamps (huxley-pde only): comma-separated loads P/F0 in [0, 1); each settles at a speed that must land on the curve (force-velocity-loads.csv). The clamps are the members of a sweep (OUT/load-clamps with --out; run again, the completed ones are kept)." };
         var command = new Command("force-velocity", "Huxley's force-velocity relation from the PDE (and moments, particles, load clamps) against the closed form.") { scenarioArg, velocitiesOption, particlesOption, outOption, loadsOption };
-        command.SetAction(parse =>
+        var preset = SweepPreset.Options(command, "Load-clamp runs");
+        command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetRequiredValue(scenarioArg);
             var velocities = new List<double>();
@@ -50,19 +51,30 @@ public static class ForceVelocityCommand
             if (CliScenario.Load(path) is not { } scenario) return ExitCodes.BadInput;
             IReadOnlyList<ForceVelocityPoint> points;
             IReadOnlyList<LoadClampPoint> clamps = [];
+            IReadOnlyList<string> clampAxes = [];
             try
             {
+                if (loads.Count > 0) clampAxes = HuxleyForceVelocityStudy.LoadClampAxes(scenario, loads);
                 points = HuxleyForceVelocityStudy.Run(scenario, velocities, particles, msg => Console.Error.WriteLine(msg));
-                if (loads.Count > 0) clamps = HuxleyForceVelocityStudy.FromLoads(scenario, loads, msg => Console.Error.WriteLine(msg));
             }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine(e.Message);
                 return ExitCodes.BadInput;
             }
+            string? dir = parse.GetValue(outOption);
+            if (loads.Count > 0)
+            {
+                // Each load clamp (at the scenario's grid and at half the cell size) is a member of a sweep
+                // (OUT/load-clamps with --out); its run.json holds the speed it reached.
+                var outcome = await preset.RunAsync(parse, path, clampAxes, dir, "load-clamps", cancellation);
+                if (outcome.Exit != ExitCodes.Ok) return outcome.Exit;
+                clamps = loads.Select((p, i) => HuxleyForceVelocityStudy.LoadClampPoint(scenario, p,
+                    SweepPreset.Value(outcome.Rows[2 * i], "analysis.V_final"), SweepPreset.Value(outcome.Rows[2 * i + 1], "analysis.V_final"))).ToList();
+            }
             Print(points, particles);
             if (clamps.Count > 0) PrintClamps(clamps);
-            if (parse.GetValue(outOption) is { } dir)
+            if (dir is not null)
             {
                 Write(points, v => HuxleyForceVelocityStudy.ClosedForm(scenario, v), dir);
                 if (clamps.Count > 0) WriteClamps(clamps, dir);

@@ -33,10 +33,13 @@ public static class SweepCommand
         var clusterOption = new Option<string?>("--cluster") { Description = "Run the members on the cluster described by this config file (see cluster-config/README.md), each an independent cluster run placed on the least busy workers; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: each member waits (up to the config's submit_timeout_s) until at least this many worker nodes have joined.", DefaultValueFactory = _ => 1 };
         var forceSizeOption = SizeCheck.ForceOption();
+        var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard of the sweep (a web page on 127.0.0.1 by default: every member with its swept values, status, progress and wall time) while it runs; the URL is printed." };
+        var dashboard = new DashboardOptions(Dashboard.DashboardSettings.DefaultPort);
         var command = new Command("sweep", "Run a parameter sweep or an ensemble (the product of --set axes, or --zip) in process or on a cluster (--cluster), members in parallel, into one directory with a sweep.csv table.")
         {
-            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, minWorkersOption, forceSizeOption,
+            scenarioArg, outOption, setOption, zipOption, jobsOption, forceOption, quietOption, clusterOption, minWorkersOption, forceSizeOption, dashboardOption,
         };
+        foreach (var o in dashboard.All) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
         {
             int? jobs = parse.GetValue(jobsOption);
@@ -58,7 +61,17 @@ public static class SweepCommand
             var plan = Prepare(path, parse.GetValue(setOption) ?? [], parse.GetValue(zipOption),
                 sizeCheck: (dir, jobs ?? Environment.ProcessorCount, parse.GetValue(forceSizeOption), LocalMemory: cluster is null));
             if (plan is null) return ExitCodes.BadInput;
-            return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            StartupTrace.Mark($"sweep: plan of {plan.Members.Count} members checked");
+            Dashboard.DashboardSettings? settings = null;
+            if (parse.GetValue(dashboardOption) && (settings = dashboard.Read(parse)) is null) return ExitCodes.BadInput;
+            if (settings is null) return await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            // The dashboard reads the sweep directory (the plan, each member's run.json and monitor.jsonl).
+            await using var source = new Dashboard.SweepMonitorSource(dir);
+            await using var server = await Dashboard.DashboardServer.StartAsync(source, settings, cancellation);
+            DashboardOptions.PrintUrl(server, settings);
+            int exit = await RunAsync(plan, dir, jobs, parse.GetValue(forceOption), parse.GetValue(quietOption), cancellation, cluster);
+            source.Refresh();
+            return exit;
         });
         return command;
     }
@@ -86,7 +99,11 @@ public static class SweepCommand
     }
 
     /// <summary>A checked sweep: the scenario's text and file name, the axes and the members.</summary>
-    internal sealed record Plan(string File, string Text, IReadOnlyList<string> AxisTexts, bool Zip, IReadOnlyList<string> AxisKeys, IReadOnlyList<SweepMember> Members);
+    internal sealed record Plan(string File, string Text, IReadOnlyList<string> AxisTexts, bool Zip, IReadOnlyList<string> AxisKeys, IReadOnlyList<SweepMember> Members)
+    {
+        /// <summary>Each member's scenario as validated by <see cref="Prepare"/> (by member name): a member runs it as it is.</summary>
+        public IReadOnlyDictionary<string, Scenario> Scenarios { get; init; } = new Dictionary<string, Scenario>();
+    }
 
     /// <summary>The plan of a sweep with every member's scenario validated, or null after printing why not.</summary>
     internal static Plan? Prepare(string path, IReadOnlyList<string> sets, bool zip, string? text = null,
@@ -129,7 +146,10 @@ public static class SweepCommand
                 return null;
             }
             if (sizeCheck is { } size && !SizeCheck.FitsSweep(scenarios, size.Jobs, size.Dir, size.Force, size.LocalMemory)) return null;
-            return new Plan(path, text, sets.ToList(), zip, axes.Select(a => a.Key).ToList(), members);
+            return new Plan(path, text, sets.ToList(), zip, axes.Select(a => a.Key).ToList(), members)
+            {
+                Scenarios = scenarios.ToDictionary(x => x.Name, x => x.Scenario, StringComparer.Ordinal),
+            };
         }
         catch (ScenarioException e)
         {
@@ -172,7 +192,9 @@ public static class SweepCommand
     /// <paramref name="cluster"/>, <paramref name="jobs"/> at a time (null: the number of cores, or of the cluster's
     /// workers); the exit code.
     /// </summary>
-    internal static async Task<int> RunAsync(Plan plan, string dir, int? jobs, bool force, bool quiet, CancellationToken cancellation, ClusterTarget? cluster = null)
+    /// <remarks><paramref name="summary"/> false leaves out the closing line naming the table (a directory about to be removed).</remarks>
+    internal static async Task<int> RunAsync(Plan plan, string dir, int? jobs, bool force, bool quiet, CancellationToken cancellation, ClusterTarget? cluster = null,
+        bool summary = true)
     {
         string planFile = Path.Combine(dir, PlanFileName);
         string planText = PlanJson(plan).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
@@ -228,17 +250,19 @@ public static class SweepCommand
         var tableLock = new object();
         var rows = plan.Members.ToDictionary(m => m.Name, m => SweepTable.Read(Path.Combine(dir, m.Name)));
         var sinceWrite = Stopwatch.StartNew();
-        void WriteTable(SweepMember? ended = null, bool now = true)
+        // While members run only sweep.csv is rewritten; sweep.parquet (slower to write) when the sweep ends or stops.
+        void WriteTable(SweepMember? ended = null, bool now = true, bool parquet = false)
         {
             lock (tableLock)
             {
                 if (ended is not null) rows[ended.Name] = SweepTable.Read(Path.Combine(dir, ended.Name));
                 if (!now && sinceWrite.Elapsed < TimeSpan.FromSeconds(1)) return;
-                SweepTable.Write(dir, plan.AxisKeys, plan.Members, m => rows[m.Name]);
+                SweepTable.Write(dir, plan.AxisKeys, plan.Members, m => rows[m.Name], parquet);
                 sinceWrite.Restart();
             }
         }
         WriteTable();
+        StartupTrace.Mark("sweep: plan and first table written");
 
         bool cancelled = false;
         int failed = 0;
@@ -253,12 +277,15 @@ public static class SweepCommand
         async Task RunMember(SweepMember m)
         {
             string memberDir = Path.Combine(dir, m.Name);
+            StartupTrace.Mark($"sweep: {m.Name} starts");
             progress.Started();
             string status;
             var clock = Stopwatch.StartNew();
             try
             {
-                var scenario = ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
+                // Validated once by Prepare; parsed again only for a plan made without them.
+                var scenario = plan.Scenarios.TryGetValue(m.Name, out var validated) ? validated
+                    : ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
                 var result = balancer is null
                     ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { DeferShutdown = Stopping }, null, cancellation))
                     : await balancer.RunAsync(scenario, cluster!, memberDir, logs, cancellation);
@@ -281,8 +308,10 @@ public static class SweepCommand
             }
             if (status == "failed") Interlocked.Increment(ref failed);
             if (status == "cancelled") cancelled = true;
+            StartupTrace.Mark($"sweep: {m.Name} returned");
             progress.Finished(status, clock.Elapsed.TotalSeconds);
             WriteTable(m, now: false);
+            StartupTrace.Mark($"sweep: {m.Name} row read");
         }
         try
         {
@@ -301,18 +330,21 @@ public static class SweepCommand
                 running.RemoveAll(t => t.IsCompleted);
             }
             await Task.WhenAll(running);
+            StartupTrace.Mark("sweep: members ended");
         }
         finally
         {
             Task[] stops;
             lock (stopping) stops = stopping.ToArray();
             await Task.WhenAll(stops);
-            WriteTable();
+            StartupTrace.Mark("sweep: actor systems stopped");
+            WriteTable(parquet: true);
+            StartupTrace.Mark("sweep: table written");
             progress.End();
         }
         cancelled |= cancellation.IsCancellationRequested;
         int done = plan.Members.Count(m => IsCompleted(Path.Combine(dir, m.Name)));
-        if (!quiet)
+        if (!quiet && summary)
             Console.Out.WriteLine($"Sweep {(cancelled ? "stopped" : "finished")}: {done} of {plan.Members.Count} members completed ({kept} kept from before), {failed} failed; " +
                 $"table {Path.Combine(dir, SweepTable.FileName)}" + (cancelled || failed > 0 ? $"; run the same command again (or 'actorsim resume {dir}') to finish it" : ""));
         return cancelled ? ExitCodes.Cancelled : failed > 0 ? ExitCodes.RunFailed : ExitCodes.Ok;

@@ -37,12 +37,7 @@ internal static class SweepTable
         string csv = Path.Combine(directory, "timeseries.csv");
         if (File.Exists(csv))
         {
-            string? header = null, last = null;
-            foreach (string line in File.ReadLines(csv))
-            {
-                if (line.Length == 0) continue;
-                if (header is null) header = line; else last = line;
-            }
+            var (header, last) = HeaderAndLastLine(csv);
             if (header is not null && last is not null)
             {
                 string[] names = header.Split(','), values = last.Split(',');
@@ -51,6 +46,28 @@ internal static class SweepTable
         }
         if (run["analysis"] is JsonObject analysis) Flatten("analysis", analysis, summary);
         return new Row((string?)run["status"] ?? "unknown", (double?)run["wall_time_seconds"], (string?)run["results_sha256"], summary);
+    }
+
+    /// <summary>The first and the last non-empty line of a text file (the last read from the file's end).</summary>
+    private static (string? Header, string? Last) HeaderAndLastLine(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        string? header;
+        using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true))
+            header = reader.ReadLine();
+        if (header is null || header.Length == 0) return (null, null);
+        long headerEnd = Encoding.UTF8.GetByteCount(header) + 1;
+        for (int window = 4096; ; window *= 4)
+        {
+            long from = Math.Max(headerEnd, stream.Length - window);
+            stream.Seek(from, SeekOrigin.Begin);
+            var bytes = new byte[stream.Length - from];
+            stream.ReadExactly(bytes);
+            string[] lines = Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            // The first line of a window that starts mid-file may be cut: only a window from the header's end is whole.
+            if (lines.Length > (from > headerEnd ? 1 : 0)) return (header, lines[^1].TrimEnd('\r'));
+            if (from == headerEnd) return (header, null);
+        }
     }
 
     private static void Flatten(string prefix, JsonNode? node, List<KeyValuePair<string, string>> into)
@@ -75,7 +92,8 @@ internal static class SweepTable
         Write(sweepDirectory, axisKeys, members, m => Read(Path.Combine(sweepDirectory, m.Name)));
 
     /// <summary>Writes the table with each member's row from <paramref name="row"/> (e.g. rows read once, when the member ended).</summary>
-    public static void Write(string sweepDirectory, IReadOnlyList<string> axisKeys, IReadOnlyList<SweepMember> members, Func<SweepMember, Row> rowOf)
+    public static void Write(string sweepDirectory, IReadOnlyList<string> axisKeys, IReadOnlyList<SweepMember> members, Func<SweepMember, Row> rowOf,
+        bool parquet = true)
     {
         var rows = members.Select(m => (Member: m, Row: rowOf(m))).ToList();
         var summaryColumns = new List<string>();
@@ -106,9 +124,10 @@ internal static class SweepTable
         string path = Path.Combine(sweepDirectory, FileName);
         File.WriteAllText(path + ".tmp", text.ToString());
         File.Move(path + ".tmp", path, overwrite: true);
-        string parquet = Path.Combine(sweepDirectory, ParquetFileName);
-        using (var stream = File.Create(parquet + ".tmp")) WriteParquetAsync(stream, header, table).GetAwaiter().GetResult();
-        File.Move(parquet + ".tmp", parquet, overwrite: true);
+        if (!parquet) return;
+        string parquetPath = Path.Combine(sweepDirectory, ParquetFileName);
+        using (var stream = File.Create(parquetPath + ".tmp")) WriteParquetAsync(stream, header, table).GetAwaiter().GetResult();
+        File.Move(parquetPath + ".tmp", parquetPath, overwrite: true);
     }
 
     public const string ParquetFileName = "sweep.parquet";

@@ -5,7 +5,12 @@ namespace ActorSim.Cli.Dashboard;
 
 /// <summary>What the dashboard and <c>actorsim status</c> show: the nodes and the runs' monitors.</summary>
 /// <param name="Source">Where it comes from (e.g. "in-process run" or "cluster 'c1' (leader node-1)").</param>
-public sealed record MonitorView(string Source, IReadOnlyList<NodeStatus> Nodes, IReadOnlyList<RunMonitorSnapshot> Runs);
+public sealed record MonitorView(string Source, IReadOnlyList<NodeStatus> Nodes, IReadOnlyList<RunMonitorSnapshot> Runs)
+{
+    /// <summary>A sweep's members (<see cref="SweepMonitorSource"/>); absent for a run or a cluster.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SweepView? Sweep { get; init; }
+}
 
 /// <summary>A source of monitoring data: a snapshot for a late viewer, and live updates (SSE event name and payload).</summary>
 public interface IMonitorSource : IAsyncDisposable
@@ -13,7 +18,8 @@ public interface IMonitorSource : IAsyncDisposable
     MonitorView Snapshot(int maxRecords = 0);
 
     /// <summary>Live updates: <c>record</c> (<see cref="StepRecord"/>), <c>event</c> (<see cref="RunEvent"/>), <c>field</c>
-    /// (<see cref="FieldPreview"/>), <c>info</c> (<see cref="RunInfo"/>), <c>nodes</c> (the node list).</summary>
+    /// (<see cref="FieldPreview"/>), <c>info</c> (<see cref="RunInfo"/>), <c>nodes</c> (the node list), <c>sweep</c>
+    /// (<see cref="SweepView"/>).</summary>
     IDisposable Subscribe(Action<string, object> onUpdate);
 }
 

@@ -223,6 +223,27 @@ function showNodes(nodes) {
   }
 }
 
+// A sweep's members: one row each (swept values, status, progress, wall time); the heading counts them.
+function showSweep(sw) {
+  if (!sw) return;
+  $('sweep-view').hidden = false;
+  $('sweep-summary').textContent = `${sw.directory}: ${sw.done}/${sw.total} done, ${sw.running} running, ${sw.failed} failed`;
+  const body = $('sweep-members').querySelector('tbody');
+  body.innerHTML = '';
+  for (const m of sw.members) {
+    const tr = document.createElement('tr');
+    tr.className = 'member';
+    tr.dataset.member = m.name;
+    tr.dataset.status = m.status;
+    tr.innerHTML = '<td class="name"></td><td class="values"></td><td class="status"></td>' +
+      `<td><progress max="1" value="${m.progress ?? 0}"></progress> ${m.progress === null ? '–' : `${(100 * m.progress).toFixed(0)} %`}</td><td>${seconds(m.wall_s)}</td>`;
+    tr.querySelector('.name').textContent = m.name;
+    tr.querySelector('.values').textContent = m.values.join(', ');
+    tr.querySelector('.status').textContent = m.status;
+    body.appendChild(tr);
+  }
+}
+
 // Viridis at 9 stops, interpolated.
 const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
 function viridis(s) {
@@ -343,6 +364,9 @@ async function start() {
   const snap = await response.json();
   $('source').textContent = snap.source;
   showNodes(snap.nodes);
+  showSweep(snap.sweep);
+  // A sweep's page (sweep --dashboard, dashboard --sweep) has no run of its own: only the members' table is shown.
+  if (snap.sweep && snap.runs.length === 0) document.body.classList.add('sweep-only');
   const run = snap.runs[snap.runs.length - 1];
   if (run) {
     showInfo(run.info, run.status);
@@ -361,6 +385,7 @@ async function start() {
   stream.addEventListener('event', (m) => { const e = JSON.parse(m.data); if (!runId || e.run_id === runId) { addEvent(e); scheduleRedraw(); } });
   stream.addEventListener('field', (m) => { const f = JSON.parse(m.data); if (!runId || f.run_id === runId) showField(f); });
   stream.addEventListener('nodes', (m) => showNodes(JSON.parse(m.data)));
+  stream.addEventListener('sweep', (m) => showSweep(JSON.parse(m.data)));
   stream.addEventListener('info', (m) => { const i = JSON.parse(m.data); if (!runId || i.run_id === runId) showInfo(i, null); });
 }
 

@@ -88,10 +88,7 @@ public static class HuxleyForceVelocityStudy
     /// </summary>
     public static IReadOnlyList<LoadClampPoint> FromLoads(Scenario s, IReadOnlyList<double> loads, Action<string>? progress = null)
     {
-        if (s.Model != "huxley-pde")
-            throw new ArgumentException($"{s.SourceFile}: force-velocity from load clamps needs a huxley-pde scenario, not {s.Model}");
-        if (loads.Count == 0 || loads.Any(p => !(p >= 0 && p < 1)))
-            throw new ArgumentException("loads must be numbers from 0 (inclusive) to 1 (exclusive), relative to the isometric force F0");
+        CheckLoads(s, loads);
         var r = HuxleyScenarioSpecs.RatesOf(s);
         int perH = s.Count("cells_per_h");
         double q1Iso = HuxleySteadyState.FirstMoment(r, 0.0), top = s.P("x_min") + s.P("length"), dxCoarse = r.H / perH;
@@ -99,7 +96,7 @@ public static class HuxleyForceVelocityStudy
         foreach (double p in loads)
         {
             double exactV = HuxleySteadyState.SpeedAtForce(r, p);
-            double lo = Math.Min(s.P("x_min"), -Math.Ceiling(20.0 * exactV / r.G2 / dxCoarse) * dxCoarse);
+            double lo = LoadWindowMin(s, r, p, dxCoarse);
             double v1 = SettledSpeed(r, s.P("kappa"), p, lo, top - lo, perH, s.P("cfl"));
             double v2 = SettledSpeed(r, s.P("kappa"), p, lo, top - lo, 2 * perH, s.P("cfl"));
             var solver = new HuxleyUpwindSolver(r, lo, dxCoarse, (int)Math.Round((top - lo) / dxCoarse));
@@ -112,6 +109,70 @@ public static class HuxleyForceVelocityStudy
         }
         return result;
     }
+
+    /// <summary>How long each load-clamp run of <see cref="LoadClampAxes"/> lasts: v has settled to round-off long before.</summary>
+    public const double LoadClampEnd = 40;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> (naming what is wrong) unless load clamps of <paramref name="s"/> can run.</summary>
+    public static void CheckLoads(Scenario s, IReadOnlyList<double> loads)
+    {
+        if (s.Model != "huxley-pde")
+            throw new ArgumentException($"{s.SourceFile}: force-velocity from load clamps needs a huxley-pde scenario, not {s.Model}");
+        if (loads.Count == 0 || loads.Any(p => !(p >= 0 && p < 1)))
+            throw new ArgumentException("loads must be numbers from 0 (inclusive) to 1 (exclusive), relative to the isometric force F0");
+    }
+
+    /// <summary>
+    /// <see cref="FromLoads"/> as sweep members (zipped axes, <c>KEY=VALUES</c>): per load two runs of the scenario,
+    /// at its grid and at half the cell size, each a load clamp from the isometric state to the load at t = 0
+    /// (<c>protocol = load</c>, <c>load_steps = "0: P"</c>) on the window extended for the load's speed, to
+    /// t = <see cref="LoadClampEnd"/>; run.json's analysis holds the speed reached (<c>V_final</c>).
+    /// </summary>
+    public static IReadOnlyList<string> LoadClampAxes(Scenario s, IReadOnlyList<double> loads)
+    {
+        CheckLoads(s, loads);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var r = HuxleyScenarioSpecs.RatesOf(s);
+        int perH = s.Count("cells_per_h");
+        double top = s.P("x_min") + s.P("length"), dxCoarse = r.H / perH;
+        List<string> steps = [], cells = [], xMin = [], length = [];
+        foreach (double p in loads)
+        {
+            double lo = LoadWindowMin(s, r, p, dxCoarse);
+            foreach (int c in new[] { perH, 2 * perH })
+            {
+                steps.Add("0: " + p.ToString("R", inv));
+                cells.Add(c.ToString(inv));
+                xMin.Add(lo.ToString("R", inv));
+                length.Add((top - lo).ToString("R", inv));
+            }
+        }
+        return ["parameters.protocol=load", "parameters.load_steps=" + string.Join(',', steps), "parameters.cells_per_h=" + string.Join(',', cells),
+            "parameters.x_min=" + string.Join(',', xMin), "parameters.length=" + string.Join(',', length), "initial.state=isometric",
+            "time.end=" + LoadClampEnd.ToString("R", inv), "time.output_interval=1"];
+    }
+
+    /// <summary>
+    /// The point of load <paramref name="load"/> from the speeds its two runs reached (<paramref name="v"/> at the
+    /// scenario's grid, <paramref name="vHalf"/> at half the cell size): as <see cref="FromLoads"/> reports it.
+    /// </summary>
+    public static LoadClampPoint LoadClampPoint(Scenario s, double load, double v, double vHalf)
+    {
+        var r = HuxleyScenarioSpecs.RatesOf(s);
+        int perH = s.Count("cells_per_h");
+        double q1Iso = HuxleySteadyState.FirstMoment(r, 0.0), top = s.P("x_min") + s.P("length"), dxCoarse = r.H / perH;
+        double exactV = HuxleySteadyState.SpeedAtForce(r, load);
+        double lo = LoadWindowMin(s, r, load, dxCoarse);
+        var solver = new HuxleyUpwindSolver(r, lo, dxCoarse, (int)Math.Round((top - lo) / dxCoarse));
+        solver.SolveSteadyState(-v);
+        double e1 = Math.Abs(v - exactV), e2 = Math.Abs(vHalf - exactV);
+        return new LoadClampPoint(load, v, vHalf, exactV, HuxleySteadyState.RelativeForce(r, v), solver.Moment(1) / q1Iso,
+            e1 > 1e-13 && e2 > 1e-13 ? Math.Log2(e1 / e2) : double.NaN);
+    }
+
+    /// <summary>The lower end of the window at load P: x_min, extended to where the steady tail at V(P) is below e^-20.</summary>
+    private static double LoadWindowMin(Scenario s, HuxleyRates r, double load, double dxCoarse) =>
+        Math.Min(s.P("x_min"), -Math.Ceiling(20.0 * HuxleySteadyState.SpeedAtForce(r, load) / r.G2 / dxCoarse) * dxCoarse);
 
     private static double SettledSpeed(HuxleyRates r, double kappa, double load, double xMin, double length, int perH, double cfl)
     {

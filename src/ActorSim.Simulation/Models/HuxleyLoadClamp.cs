@@ -167,6 +167,10 @@ public sealed class HuxleyLoadClampModel : ICoordinatorModel, Runtime.ICheckpoin
             ["load_steps"] = steps,
             ["dx"] = _solver.Dx,
             ["cells"] = _solver.Cells,
+            // Where the run ended (what a force-velocity study from load clamps reads): the shortening speed V = -v
+            // of the last step and the load then carried, relative to F0.
+            ["V_final"] = _applied > 0 ? -_v : 0.0,
+            ["relative_force_final"] = _kappa * _solver.Moment(1) / (_kappa * _q1Iso),
         };
     }
 }

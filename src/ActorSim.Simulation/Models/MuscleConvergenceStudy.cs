@@ -37,13 +37,8 @@ public static class MuscleConvergenceStudy
     /// <summary>Runs the study for a <c>muscle-1d</c> scenario. Seeds run in parallel; results do not depend on that.</summary>
     public static ConvergenceResult Run(Scenario s, IReadOnlyList<int> particleCounts, int seeds, Action<string>? progress = null)
     {
-        if (s.Model != "muscle-1d")
-            throw new ArgumentException($"{s.SourceFile}: converge needs a scenario of model muscle-1d (the 1D particle model and its mean-field PDE), not {s.Model}");
-        if (seeds < 1) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "need at least one seed");
-        if (particleCounts.Count == 0 || particleCounts.Any(n => n < 1)) throw new ArgumentException("particle counts must be whole numbers >= 1");
-        if (s.Time.Dt is null)
-            throw new ArgumentException($"{s.SourceFile}: converge runs fixed RK4 steps and needs time.dt (adaptive time.rtol / time.atol are for run)");
-        double T = s.Time.End, dt = s.Time.Dt.Value;
+        Check(s, particleCounts, seeds);
+        double T = s.Time.End, dt = s.Time.Dt!.Value;
 
         // mean-field reference
         var mf = Muscle1DDefinition.MeanFieldSetup(s);
@@ -61,7 +56,7 @@ public static class MuscleConvergenceStudy
             var w0 = new double[seeds]; var wT = new double[seeds]; var dy = new double[seeds];
             Parallel.For(0, seeds, k =>
             {
-                ulong seed = unchecked(s.Run.Seed * 1_000_003UL + (ulong)k * 7919UL + (ulong)n);
+                ulong seed = SampleSeed(s, n, k);
                 var setup = Muscle1DDefinition.ParticleSetup(s, n, seed);
                 var x0 = ParticleSampling.SampleRange(setup.Sampler, 0, n);
                 var sorted0 = (double[])x0[0].Clone();
@@ -91,6 +86,66 @@ public static class MuscleConvergenceStudy
             points.Count > 1 ? LogLogSlope(logN, points.Select(p => p.W1Final).ToList()) : double.NaN,
             points.Count > 1 ? LogLogSlope(logN, points.Select(p => p.YError).ToList()) : double.NaN,
             T, yT, mf.Grid.Cells, s.Choice("constraint"), W1SamplingConstant.Of(Muscle1DDefinition.Rho0(s)));
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> (naming what is wrong) unless a study of <paramref name="s"/> can run.</summary>
+    public static void Check(Scenario s, IReadOnlyList<int> particleCounts, int seeds)
+    {
+        if (s.Model != "muscle-1d")
+            throw new ArgumentException($"{s.SourceFile}: converge needs a scenario of model muscle-1d (the 1D particle model and its mean-field PDE), not {s.Model}");
+        if (seeds < 1) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "need at least one seed");
+        if (particleCounts.Count == 0 || particleCounts.Any(n => n < 1)) throw new ArgumentException("particle counts must be whole numbers >= 1");
+        if (s.Time.Dt is null)
+            throw new ArgumentException($"{s.SourceFile}: converge runs fixed RK4 steps and needs time.dt (adaptive time.rtol / time.atol are for run)");
+    }
+
+    /// <summary>The seed of sample <paramref name="k"/> at N = <paramref name="n"/> (the same as <see cref="Run"/> draws).</summary>
+    public static ulong SampleSeed(Scenario s, int n, int k) => unchecked(s.Run.Seed * 1_000_003UL + (ulong)k * 7919UL + (ulong)n);
+
+    /// <summary>
+    /// The study as sweep members (zipped axes, <c>KEY=VALUES</c>): every N with every seed, each a particle run of
+    /// the scenario with the mean-field reference alongside (<c>parameters.w1 = meanfield</c>), whose run.json analysis
+    /// holds W1(0), W1(T) and |y_N(T) - y(T)| (<see cref="MuscleParticleRun.Analysis"/>). The members sample exactly the
+    /// particles <see cref="Run"/> samples.
+    /// </summary>
+    public static IReadOnlyList<string> MemberAxes(Scenario s, IReadOnlyList<int> particleCounts, int seeds)
+    {
+        Check(s, particleCounts, seeds);
+        var ns = new List<string>();
+        var seedList = new List<string>();
+        foreach (int n in particleCounts)
+            for (int k = 0; k < seeds; k++)
+            {
+                ns.Add(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                seedList.Add(SampleSeed(s, n, k).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        return ["parameters.method=particles", "parameters.w1=meanfield", "parameters.N=" + string.Join(',', ns), "run.seed=" + string.Join(',', seedList)];
+    }
+
+    /// <summary>What one member of the study recorded (its run.json analysis and wall time).</summary>
+    public sealed record Member(int N, double W1Initial, double W1Final, double YError, double YMeanField, double Seconds);
+
+    /// <summary>
+    /// The study from its members (<see cref="MemberAxes"/>, in that order): per N the means and standard deviations
+    /// over the seeds, the seconds the members of that N ran (summed), the fitted slopes and the reference y(T).
+    /// </summary>
+    public static ConvergenceResult FromMembers(Scenario s, IReadOnlyList<int> particleCounts, int seeds, IReadOnlyList<Member> members)
+    {
+        if (members.Count != particleCounts.Count * seeds)
+            throw new ArgumentException($"a study of {particleCounts.Count} particle counts and {seeds} seeds has {particleCounts.Count * seeds} members, not {members.Count}");
+        var points = new List<ConvergencePoint>();
+        for (int i = 0; i < particleCounts.Count; i++)
+        {
+            var group = members.Skip(i * seeds).Take(seeds).ToList();
+            double[] w0 = group.Select(m => m.W1Initial).ToArray(), wT = group.Select(m => m.W1Final).ToArray(), dy = group.Select(m => m.YError).ToArray();
+            points.Add(new ConvergencePoint(particleCounts[i], seeds, Mean(w0), Sd(w0), Mean(wT), Sd(wT), Mean(dy), Sd(dy), group.Sum(m => m.Seconds)));
+        }
+        var logN = points.Select(p => (double)p.N).ToList();
+        return new ConvergenceResult(points,
+            points.Count > 1 ? LogLogSlope(logN, points.Select(p => p.W1Initial).ToList()) : double.NaN,
+            points.Count > 1 ? LogLogSlope(logN, points.Select(p => p.W1Final).ToList()) : double.NaN,
+            points.Count > 1 ? LogLogSlope(logN, points.Select(p => p.YError).ToList()) : double.NaN,
+            s.Time.End, members[0].YMeanField, Muscle1DDefinition.Grid(s).Cells, s.Choice("constraint"), W1SamplingConstant.Of(Muscle1DDefinition.Rho0(s)));
     }
 
     private static double Mean(double[] a) => a.Average();

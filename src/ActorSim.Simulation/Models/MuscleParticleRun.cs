@@ -125,6 +125,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     // output state
     private MuscleDiagnostics? _lastDiag;
     private double _angular, _w1, _yMeanField;
+    private double _w1Initial = double.NaN;   // W1 at the first output (t = 0), for run.json's analysis
     private double _e0 = double.NaN, _l0 = double.NaN, _maxEnergyError, _maxDrift, _maxAngularError, _maxClosedFormError, _maxW1;
     private bool _closedFormReady;
     private double[] _closedFormMean = [];
@@ -492,6 +493,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         {
             row[k++] = _yMeanField; row[k++] = _w1;
             _maxW1 = Math.Max(_maxW1, _w1);
+            if (double.IsNaN(_w1Initial)) _w1Initial = _w1;
         }
         var fields = new List<FieldSnapshot>();
         if (_histogram is not null)
@@ -535,7 +537,16 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             a["closed_form"] = cf.Describe();
             a["max_closed_form_error"] = _maxClosedFormError;
         }
-        if (_meanField is not null) a["max_w1_to_meanfield"] = _maxW1;
+        if (_meanField is not null)
+        {
+            a["max_w1_to_meanfield"] = _maxW1;
+            // What a convergence study (actorsim converge) reads from each member: W1 at t = 0 and at the end, and
+            // |y_N - y| against the mean-field reference at the end.
+            a["w1_initial"] = double.IsNaN(_w1Initial) ? null : _w1Initial;
+            a["w1_final"] = _w1;
+            a["y_meanfield_final"] = _yMeanField;
+            a["y_error_final"] = Math.Abs(_macro.Y[0] - _yMeanField);
+        }
         return a;
     }
 
@@ -571,6 +582,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             var mf = new double[_meanField.StateLength];
             _meanField.SaveState(mf);
             state.AddRange(mf);
+            state.Add(_w1Initial);
         }
         return state.ToArray();
     }
@@ -579,6 +591,9 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
     {
         int expected = FixedState + 2 * _ny + (state.Length > 11 && state[11] != 0 ? _nx : 0)
             + (_ctl is null ? 0 : AdaptiveStepController.StateLength + 1) + (_meanField?.StateLength ?? 0);
+        // With a mean-field reference, W1 at t = 0 follows its state (checkpoints written before it was kept lack it).
+        bool hasW1Initial = _meanField is not null && state.Length == expected + 1;
+        if (hasW1Initial) expected++;
         if (state.Length != expected) throw new ArgumentException($"a muscle particle coordinator state has {expected} values here, not {state.Length}", nameof(state));
         Time = state[0];
         _steps = (long)state[1];
@@ -604,7 +619,11 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             _fsalValid = false;
             _commit = 0;
         }
-        _meanField?.LoadState(state[k..]);
+        if (_meanField is not null)
+        {
+            _meanField.LoadState(state.Slice(k, _meanField.StateLength));
+            _w1Initial = hasW1Initial ? state[^1] : double.NaN;
+        }
     }
 
     // ---- block side -------------------------------------------------------------------------------------

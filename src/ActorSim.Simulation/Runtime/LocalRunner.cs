@@ -39,7 +39,10 @@ public static class LocalRunner
         IModelDefinition definition = ModelCatalog.Find(scenario.Model)
             ?? throw new InvalidOperationException($"model {scenario.Model} is not in the catalog");
         OutputDirectory.Prepare(options.OutputDirectory, options.Force);
-        return RunModelAsync(scenario, definition.Create(scenario), options, onProgress, cancellation);
+        StartupTrace.Mark("run: output directory prepared");
+        var model = definition.Create(scenario);
+        StartupTrace.Mark("run: model created");
+        return RunModelAsync(scenario, model, options, onProgress, cancellation);
     }
 
     /// <summary>Runs an already created <paramref name="model"/> of <paramref name="scenario"/> into a prepared output directory.</summary>
@@ -117,6 +120,7 @@ public static class LocalRunner
         using var monitorLog = Monitoring.MonitorLog.Attach(monitor, Path.Combine(options.OutputDirectory, Monitoring.MonitorLog.FileName), append: resume is not null);
         monitor.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Started, DateTimeOffset.UtcNow, resume?.Checkpoint.Manifest.Step ?? 0, resume?.Checkpoint.Manifest.T ?? 0,
             resume is null ? $"run {monitor.RunId} started in process" : $"run {monitor.RunId} resumed from {resume.Checkpoint.Folder}"));
+        StartupTrace.Mark("run: run.json and monitor.jsonl started");
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         var system = options.Prestart is { } prestart ? await prestart.TakeAsync() : ActorRuntime.CreateLocal("actorsim", options.LoggerFactory);
@@ -163,13 +167,18 @@ public static class LocalRunner
                 model.Columns.Select((name, i) => (name, c.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
                 c.Counters, c.Rows, c.ResultsSha256, clock.Elapsed, model.Analysis());
             record.WriteCompleted(result);
+            StartupTrace.Mark("run: run.json written");
             monitor.AddEvent(new Monitoring.RunEvent(c.Status == RunStatus.Completed ? Monitoring.RunEventKinds.Completed : Monitoring.RunEventKinds.Cancelled,
                 DateTimeOffset.UtcNow, c.Counters.Accepted, c.T, c.Status == RunStatus.Completed ? "run completed" : $"run cancelled: {c.Reason}"));
             return result;
         }
         finally
         {
-            if (options.DeferShutdown is { } defer) defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+            if (options.DeferShutdown is { } defer)
+            {
+                defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+                StartupTrace.Mark("run: actor system stopping");
+            }
             else
             {
                 await system.ShutdownAsync(TimeSpan.FromSeconds(10));

@@ -84,4 +84,38 @@ public sealed class SweepClusterProcessTests(ITestOutputHelper output) : IDispos
 
         await nodes.StopAsync();
     }
+
+    [Fact]
+    public async Task Converge_on_three_node_processes_runs_its_members_there_and_gives_the_in_process_table()
+    {
+        string[] study = ["converge", "scenarios/muscle-meanfield-1d.json", "--n", "50,100", "--seeds", "2"];
+        var local = ActorsimProcess.Run(_dir.Path, [.. study, "--out", _dir.File("local")]);
+        Assert.True(local.ExitCode == 0, local.ToString());
+
+        var (config, environment) = NodeProcesses.Setup("converge", _dir.File("checkpoints"), Secret, failureTimeoutMs: 5000);
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        using (var submit = LiveProcess.Actorsim("converge", [.. study, "--out", _dir.File("cluster"), "--cluster", nodes.ConfigFile, "--min-workers", "3"],
+                   environment, _dir.Path))
+        {
+            int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+            Assert.True(submit.StdOut.Contains("4 of 4 members completed (0 kept from before), 0 failed"), submit.Describe());
+        }
+        var inProcess = Table(_dir.File("local/sweep/sweep.csv"));
+        var cluster = Table(_dir.File("cluster/sweep/sweep.csv"));
+        Assert.Equal(inProcess.Keys.Order(), cluster.Keys.Order());
+        foreach (var (member, row) in cluster)
+        {
+            Assert.Equal(inProcess[member]["results_sha256"], row["results_sha256"]);
+            foreach (string column in new[] { "analysis.w1_initial", "analysis.w1_final", "analysis.y_error_final", "analysis.y_meanfield_final" })
+                Assert.Equal(inProcess[member][column], row[column]);
+            Assert.Equal("cluster", (string?)JsonNode.Parse(File.ReadAllText(_dir.File($"cluster/sweep/{member}/run.json")))!["runtime"]);
+        }
+        // The study's table from the cluster's members is the in-process one, but for the run times.
+        static IEnumerable<string> WithoutSeconds(string file) => File.ReadAllLines(file).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 8)));
+        Assert.Equal(WithoutSeconds(_dir.File("local/converge.csv")), WithoutSeconds(_dir.File("cluster/converge.csv")));
+        Assert.Equal(File.ReadAllText(_dir.File("local/converge-fit.csv")), File.ReadAllText(_dir.File("cluster/converge-fit.csv")));
+
+        await nodes.StopAsync();
+    }
 }

@@ -192,6 +192,10 @@ public sealed class CheckpointAllModelsTests(CheckpointReferences references) : 
         var record = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!;
         ((string?)record["status"]).Should().Be("completed");
         ((string?)record["results_sha256"]).Should().Be(reference.Result.ResultsSha256);
+        // What converge reads from a particle run with the mean-field reference survives a resume (W1 at t = 0 is in the checkpoint).
+        foreach (string key in new[] { "w1_initial", "w1_final", "y_error_final" })
+            if (reference.Result.Analysis[key] is { } value)
+                ((double?)record["analysis"]?[key]).Should().Be((double)value!, key);
     }
 
     [Theory]
