@@ -10,28 +10,28 @@ internal sealed class BenchFabric : IDisposable
     private readonly int _seedPort = FreePort();
 
     /// <param name="name"><c>akka</c>: frames over direct TCP links between the members (the default; on loopback the
-    /// links are trusted and the frames unsigned; a small frame is written by its sender when the link is idle);
-    /// <c>akka-queued</c>: the same, every frame written by the link's task; <c>akka-signed</c>: the same links with every frame HMAC-signed (as
+    /// links are trusted and the frames unsigned, every frame written by the link's task);
+    /// <c>akka-inline</c>: the same, a small frame written by its sender when the link is idle; <c>akka-signed</c>: the same links with every frame HMAC-signed (as
     /// between hosts without TLS); <c>akka-tls</c>: the links and Akka.Remote with mutual TLS (certificates made with
     /// cluster-config/make-certs.sh into a temporary directory; needs openssl); <c>akka-remote</c>: frames over
     /// Akka.Remote (how it was before the links, kept for side-by-side figures).</param>
     public BenchFabric(string name)
     {
-        if (name is not ("akka" or "akka-queued" or "akka-signed" or "akka-tls" or "akka-remote"))
-            throw new ArgumentException($"unknown fabric {name}: akka, akka-queued, akka-signed, akka-tls or akka-remote (the RabbitMQ fabric was retired)");
-        Queued = name == "akka-queued";
+        if (name is not ("akka" or "akka-inline" or "akka-signed" or "akka-tls" or "akka-remote"))
+            throw new ArgumentException($"unknown fabric {name}: akka, akka-inline, akka-signed, akka-tls or akka-remote (the RabbitMQ fabric was retired)");
+        Inline = name == "akka-inline";
         Name = name;
         Direct = name != "akka-remote";
         Signed = name == "akka-signed";
         if (name == "akka-tls") _tls = MakeCertificates();
         Description = $"Akka.NET cluster on loopback (seed 127.0.0.1:{_seedPort}), frames node to node over " +
-            (Direct ? "direct TCP links" : "Akka.Remote") + (Signed ? ", every frame HMAC-signed" : "") + (Queued ? ", every frame written by the link's task" : "") + (_tls is null ? "" : ", mutual TLS");
+            (Direct ? "direct TCP links" : "Akka.Remote") + (Signed ? ", every frame HMAC-signed" : "") + (Inline ? ", small frames written by their sender when the link is idle" : "") + (_tls is null ? "" : ", mutual TLS");
     }
 
     private readonly Actors.Fabric.TlsSettings? _tls;
     private string? _certificateDirectory;
     private bool Signed { get; }
-    private bool Queued { get; }
+    private bool Inline { get; }
 
     public string Name { get; }
     public string Description { get; }
@@ -43,7 +43,7 @@ internal sealed class BenchFabric : IDisposable
         {
             DirectFrameLinks = Direct,
             SignFramesOnLinks = Signed,
-            InlineFrameSends = !Queued,
+            InlineFrameSends = Inline,
             Tls = _tls,
         }, submitter);
 

@@ -36,7 +36,7 @@ public sealed class ClusterBenchmark : IBenchmark
             if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--only") only = args[++i];
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs] [--fabric akka,akka-queued,akka-signed,akka-tls,akka-remote]"); return 2; }
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--rounds N] [--only rounds|runs] [--fabric akka,akka-inline,akka-signed,akka-tls,akka-remote]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
         foreach (var fabric in fabrics)

@@ -54,7 +54,7 @@ internal sealed class FrameLinks : IAsyncDisposable
     private Task? _acceptLoop;
 
     public FrameLinks(string nodeId, string host, int port, TlsSettings? tls, Remote.ClusterSecret? secret, long maxFrameBytes,
-        Action<ReadOnlyMemory<byte>, string, string> onFrame, ILogger log, bool inlineSends = true)
+        Action<ReadOnlyMemory<byte>, string, string> onFrame, ILogger log, bool inlineSends = false)
     {
         _inlineSends = inlineSends;
         _nodeId = nodeId;
@@ -282,10 +282,9 @@ internal sealed class FrameLinks : IAsyncDisposable
     }
 
     /// <summary>
-    /// One outbound connection and its queue, written in order by one drainer at a time. On a plain TCP link a small
-    /// frame that finds the link idle is written by the sending thread itself, without blocking (the socket is
-    /// non-blocking: what the kernel does not take at once goes on asynchronously) — one thread hop less per message.
-    /// Large frames, TLS links and a link that is busy are drained by a task.
+    /// One outbound connection and its queue, written in order by one drainer at a time: the link's drain task, or
+    /// (option <c>inlineSends</c>, plain TCP only) the sending thread itself for a small frame that finds the link idle,
+    /// without blocking (the socket is then non-blocking: what the kernel does not take at once goes on asynchronously).
     /// </summary>
     private sealed class Link
     {
