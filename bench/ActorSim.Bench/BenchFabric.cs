@@ -76,7 +76,7 @@ internal sealed class BenchFabric : IDisposable
         throw new InvalidOperationException("the repository root (ActorSim.sln) was not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();

@@ -42,7 +42,7 @@ public sealed class ClusterJoinBenchmark : IBenchmark
         {
             foreach (int ms in gossipMs)
             {
-                int port = FreePort();
+                int port = BenchFabric.FreePort();
                 var system = ActorRuntime.CreateLocal("seed");
                 var node = await ClusterNode.StartAsync(system, new ClusterOptions($"join-{ms}", "seed", Secret),
                     new AkkaClusterTransport(Settings("seed", port, port, ms)), WireRegistry.CreateDefault());
@@ -92,14 +92,5 @@ public sealed class ClusterJoinBenchmark : IBenchmark
     {
         var sorted = v.Order().ToList();
         return FormattableString.Invariant($"{sorted[sorted.Count / 2]:F3} ({sorted[0]:F3})");
-    }
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }
