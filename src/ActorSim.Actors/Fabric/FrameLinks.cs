@@ -340,7 +340,14 @@ internal sealed class FrameLinks : IAsyncDisposable
             while (!_failed && (!_queue.IsEmpty || Volatile.Read(ref _draining) != 0 || !_ready) && DateTime.UtcNow < deadline)
                 await Task.Delay(1).ConfigureAwait(false);
             _abort.Cancel();
-            if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                // Flushes what a drain task left buffered; the link may have failed or the peer gone meanwhile.
+                if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsLinkFailure(e))
+            {
+            }
             _socket?.Dispose();
             DropQueued();
         }
