@@ -34,7 +34,8 @@ public sealed class PeerLinearBenchmark : IBenchmark
     public string Name => "peer-linear";
     public string Description => "issue 14's linear example (heavy spring + n light springs) at n = 16,000 and 1.6e6: time and error vs closed form; 1D/2D particle-stage kernels vs bandwidth";
 
-    private const double Mr = 20.0, Kr = 1.0, MassQ = 10.0, StiffQ = 1.0, R0 = 1.0, TEnd = 60.0;
+    private const double Mr = PeerLinearExample.Mr, Kr = PeerLinearExample.Kr, MassQ = PeerLinearExample.MassQ,
+        StiffQ = PeerLinearExample.StiffQ, R0 = PeerLinearExample.R0, TEnd = 60.0;
 
     /// <summary>
     /// Bytes one RK4 step must move per position component (write-allocate not counted, as in STREAM): the stretch
@@ -108,15 +109,18 @@ public sealed class PeerLinearBenchmark : IBenchmark
         ["run"] = new JsonObject { ["blocks"] = blocks, ["seed"] = 1 },
     }.ToJsonString();
 
-    /// <summary>The closed form r(t) for initial light-spring positions q0.</summary>
-    private static Func<double, double> ClosedForm(double[] q0)
+    /// <summary>One whole <c>actorsim run --quiet</c> process: wall seconds, exit code, standard error.</summary>
+    private static (double Seconds, int ExitCode, string Stderr) RunProcess(string dll, string file, string outDir)
     {
-        int n = q0.Length;
-        double kq = StiffQ / n, mq = MassQ / n, sumC = 0.0;
-        foreach (double q in q0) sumC += q + R0;
-        double rStar = kq * sumC / (Kr + n * kq);
-        double omega = Math.Sqrt((Kr + n * kq) / (Mr + n * mq));
-        return t => rStar + (R0 - rStar) * Math.Cos(omega * t);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "run", file, "--out", outDir, "--force", "--quiet" }) psi.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string stderr = p.StandardError.ReadToEnd();
+        stdout.Wait();
+        p.WaitForExit();
+        return (clock.Elapsed.TotalSeconds, p.ExitCode, stderr);
     }
 
     private static int PeerCase(Options o, int n)
@@ -124,7 +128,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
         string text = ScenarioText(n, o.Dt, o.Blocks);
         var scenario = ScenarioLoader.Parse(text, "peer-linear.json");
         var q0 = ParticleSampling.SampleRange(Muscle1DDefinition.Sampler(scenario, scenario.Run.Seed, n), 0, n)[0];
-        var exact = ClosedForm(q0);
+        var exact = PeerLinearExample.ClosedForm(q0);
         int steps = (int)Math.Round(TEnd / o.Dt);
         Console.WriteLine($"\n== linear example, n = {n:N0}, dt = {o.Dt} ({steps} RK4 steps to t = {TEnd}), {o.Blocks} block(s); q_j(0) uniform quantiles on [0, 1]");
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-peer-").FullName;
@@ -142,15 +146,8 @@ public sealed class PeerLinearBenchmark : IBenchmark
                 for (int r = 0; r < o.Reps + 1; r++) // the first run warms the page cache, not counted
                 {
                     string outDir = Path.Combine(scratch, "process");
-                    var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                    foreach (var a in new[] { dll, "run", file, "--out", outDir, "--force", "--quiet" }) psi.ArgumentList.Add(a);
-                    var clock = Stopwatch.StartNew();
-                    using var p = Process.Start(psi)!;
-                    string stderr = p.StandardError.ReadToEnd();
-                    p.StandardOutput.ReadToEnd();
-                    p.WaitForExit();
-                    double t = clock.Elapsed.TotalSeconds;
-                    if (p.ExitCode != 0) { Console.WriteLine($"actorsim run failed ({p.ExitCode}): {stderr}"); failures++; break; }
+                    var (t, exitCode, stderr) = RunProcess(dll, file, outDir);
+                    if (exitCode != 0) { Console.WriteLine($"actorsim run failed ({exitCode}): {stderr}"); failures++; break; }
                     if (r > 0) best = Math.Min(best, t);
                     err = TimeseriesError(Path.Combine(outDir, "timeseries.csv"), exact);
                 }
@@ -225,7 +222,7 @@ public sealed class PeerLinearBenchmark : IBenchmark
         string text = ScenarioText(n, o.Dt, o.Blocks, tol);
         var scenario = ScenarioLoader.Parse(text, "peer-linear-adaptive.json");
         var q0 = ParticleSampling.SampleRange(Muscle1DDefinition.Sampler(scenario, scenario.Run.Seed, n), 0, n)[0];
-        var exact = ClosedForm(q0);
+        var exact = PeerLinearExample.ClosedForm(q0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"\n== linear example, n = {n:N0}, adaptive Dormand-Prince 5(4), rtol = atol = {tol:G3}, outputs every 1 to t = {TEnd}, {o.Blocks} block(s)"));
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-peer-").FullName;
@@ -243,15 +240,8 @@ public sealed class PeerLinearBenchmark : IBenchmark
                 for (int r = 0; r < o.Reps + 1; r++)
                 {
                     string outDir = Path.Combine(scratch, "process");
-                    var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                    foreach (var a in new[] { dll, "run", file, "--out", outDir, "--force", "--quiet" }) psi.ArgumentList.Add(a);
-                    var clock = Stopwatch.StartNew();
-                    using var p = Process.Start(psi)!;
-                    string stderr = p.StandardError.ReadToEnd();
-                    p.StandardOutput.ReadToEnd();
-                    p.WaitForExit();
-                    double t = clock.Elapsed.TotalSeconds;
-                    if (p.ExitCode != 0) { Console.WriteLine($"actorsim run failed ({p.ExitCode}): {stderr}"); failures++; break; }
+                    var (t, exitCode, stderr) = RunProcess(dll, file, outDir);
+                    if (exitCode != 0) { Console.WriteLine($"actorsim run failed ({exitCode}): {stderr}"); failures++; break; }
                     if (r > 0) best = Math.Min(best, t);
                     err = TimeseriesError(Path.Combine(outDir, "timeseries.csv"), exact);
                     var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!["integrator"]!;

@@ -12,7 +12,8 @@ namespace ActorSim.Numerics.Tests.Muscle;
 /// </summary>
 public sealed class DormandPrinceParticleTests(ITestOutputHelper output)
 {
-    private const double Mr = 20.0, Kr = 1.0, MassQ = 10.0, StiffQ = 1.0, R0 = 1.0;
+    private const double Mr = PeerLinearExample.Mr, Kr = PeerLinearExample.Kr, MassQ = PeerLinearExample.MassQ,
+        StiffQ = PeerLinearExample.StiffQ, R0 = PeerLinearExample.R0;
 
     private static MuscleModel Peer(bool perParticle)
     {
@@ -25,16 +26,6 @@ public sealed class DormandPrinceParticleTests(ITestOutputHelper output)
     }
 
     private static double[] Quantiles(int n) => Enumerable.Range(0, n).Select(i => (i + 0.5) / n).ToArray();
-
-    private static Func<double, double> ClosedForm(double[] q0)
-    {
-        int n = q0.Length;
-        double kq = StiffQ / n, mq = MassQ / n, sumC = 0.0;
-        foreach (double q in q0) sumC += q + R0;
-        double rStar = kq * sumC / (Kr + n * kq);
-        double omega = Math.Sqrt((Kr + n * kq) / (Mr + n * mq));
-        return t => rStar + (R0 - rStar) * Math.Cos(omega * t);
-    }
 
     /// <summary>The coordinator's part, sequentially: blocks in block order, as MuscleParticleRun does it.</summary>
     private sealed class Harness
@@ -96,7 +87,7 @@ public sealed class DormandPrinceParticleTests(ITestOutputHelper output)
     {
         const double T = 12.0;
         var q0 = Quantiles(1000);
-        var exact = ClosedForm(q0);
+        var exact = PeerLinearExample.ClosedForm(q0);
         foreach (bool perParticle in new[] { false, true })
         {
             var hs = new List<double>();

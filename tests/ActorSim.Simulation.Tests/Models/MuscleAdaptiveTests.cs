@@ -9,6 +9,7 @@ using ActorSim.Simulation.Tests.Cluster;
 using ActorSim.Simulation.Tests.Output;
 using FluentAssertions;
 using Xunit.Abstractions;
+using ActorSim.Numerics.Tests.Muscle;
 using static ActorSim.Simulation.Tests.Particles.ParticleTestSupport;
 
 namespace ActorSim.Simulation.Tests.Models;
@@ -24,7 +25,8 @@ public sealed class MuscleAdaptiveTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const double Mr = 20.0, Kr = 1.0, MassQ = 10.0, StiffQ = 1.0, R0 = 1.0;
+    private const double Mr = PeerLinearExample.Mr, Kr = PeerLinearExample.Kr, MassQ = PeerLinearExample.MassQ,
+        StiffQ = PeerLinearExample.StiffQ, R0 = PeerLinearExample.R0;
 
     /// <summary>The peer's linear example (bench peer-linear) with n light springs, adaptive (tol) or fixed (dt).</summary>
     public static string PeerText(int n, double end, double? tol, double? dt = null, int blocks = 1) => new JsonObject
@@ -42,17 +44,6 @@ public sealed class MuscleAdaptiveTests(ITestOutputHelper output) : IDisposable
             : new JsonObject { ["end"] = end, ["output_interval"] = end / 4, ["dt"] = dt },
         ["run"] = new JsonObject { ["blocks"] = blocks, ["seed"] = 1 },
     }.ToJsonString();
-
-    /// <summary>r(t) of the linear example for initial light-spring positions q0 (as in the bench).</summary>
-    private static Func<double, double> ClosedForm(double[] q0)
-    {
-        int n = q0.Length;
-        double kq = StiffQ / n, mq = MassQ / n, sumC = 0.0;
-        foreach (double q in q0) sumC += q + R0;
-        double rStar = kq * sumC / (Kr + n * kq);
-        double omega = Math.Sqrt((Kr + n * kq) / (Mr + n * mq));
-        return t => rStar + (R0 - rStar) * Math.Cos(omega * t);
-    }
 
     /// <summary>Drives a particle model through its rounds in this thread (blocks in block order) up to tEnd.</summary>
     public static void Advance(IParticleModel model, IParticleKernel[] kernels, double tEnd)
@@ -78,7 +69,7 @@ public sealed class MuscleAdaptiveTests(ITestOutputHelper output) : IDisposable
         var run = new MuscleParticleRun(setup);
         var kernels = Enumerable.Range(0, run.BlockCount).Select(run.CreateKernel).ToArray();
         var q0 = ParticleSampling.SampleRange(setup.Sampler, 0, n)[0];
-        return (run, kernels, ClosedForm(q0));
+        return (run, kernels, PeerLinearExample.ClosedForm(q0));
     }
 
     [Fact]
