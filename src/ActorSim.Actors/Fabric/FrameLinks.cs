@@ -252,8 +252,7 @@ internal sealed class FrameLinks : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
-                                      or AuthenticationException or EndOfStreamException)
+        catch (Exception e) when (IsLinkFailure(e))
         {
             if (!_stop.IsCancellationRequested)
                 _log.LogDebug("Node '{NodeId}': the frame link from {Source} ended: {Error}", _nodeId, source, e.Message);
@@ -264,6 +263,10 @@ internal sealed class FrameLinks : IAsyncDisposable
             socket.Dispose();
         }
     }
+
+    /// <summary>How a link ends: the peer gone or reset, the link closed, TLS refused (end of stream is an IOException).</summary>
+    private static bool IsLinkFailure(Exception e) =>
+        e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or AuthenticationException;
 
     private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer)
     {
@@ -299,6 +302,7 @@ internal sealed class FrameLinks : IAsyncDisposable
         private Socket? _socket;
         private Stream? _stream;     // what the drain task writes to: the socket's stream, or TLS over it, buffered
         private volatile bool _ready, _failed, _closed;
+        private bool _inline;        // small frames written by their sender (plain TCP with inline sends on)
         private int _draining;       // 1 while one thread owns the writing side
         private Pending? _current;   // the frame being written (owned by the drainer) ...
         private int _sent;           // ... and how many of its bytes (header first) are out
@@ -328,9 +332,8 @@ internal sealed class FrameLinks : IAsyncDisposable
         public void Close()
         {
             _closed = true;
-            _abort.Cancel();
+            _abort.Cancel(); // a pending connect fails and a drainer stops; either drops what is queued (Fail)
             _socket?.Dispose();
-            if (Volatile.Read(ref _draining) == 0 && !_ready) DropQueued();
         }
 
         public async Task CloseAndFlushAsync(TimeSpan timeout)
@@ -381,13 +384,13 @@ internal sealed class FrameLinks : IAsyncDisposable
                 _owner.Answer(challenge, _owner._hello).CopyTo(hello, HeaderBytes + _owner._hello.Length);
                 await stream.WriteAsync(hello, _abort.Token).ConfigureAwait(false);
                 await stream.FlushAsync(_abort.Token).ConfigureAwait(false);
-                if (tls || !_owner._inlineSends) _stream = new BufferedStream(stream, 1 << 16);
-                else
+                _inline = !tls && _owner._inlineSends;
+                if (_inline)
                 {
                     socket.Blocking = false; // inline sends take what the kernel takes now and never wait
                     _stream = stream;
                 }
-                _inline = !tls && _owner._inlineSends;
+                else _stream = new BufferedStream(stream, 1 << 16);
                 _ready = true;
                 Kick();
             }
@@ -397,10 +400,6 @@ internal sealed class FrameLinks : IAsyncDisposable
             }
         }
 
-        private bool _inline;
-
-        private static bool IsLinkFailure(Exception e) =>
-            e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or AuthenticationException;
 
         /// <summary>Starts writing unless another thread does (it sees the new frame: it checks the queue before it lets go).</summary>
         private void Kick()
