@@ -57,7 +57,7 @@ internal sealed class BenchFabric : IDisposable
     private Actors.Fabric.TlsSettings MakeCertificates()
     {
         _certificateDirectory = Directory.CreateTempSubdirectory("actorsim-bench-tls-").FullName;
-        string script = Path.Combine(RepoRoot(), "cluster-config", "make-certs.sh");
+        string script = SubdomainRunTiming.FindRepoFile(Path.Combine("cluster-config", "make-certs.sh"));
         using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script, _certificateDirectory, "node"])
         {
             RedirectStandardOutput = true,
@@ -67,13 +67,6 @@ internal sealed class BenchFabric : IDisposable
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"make-certs.sh failed ({p.ExitCode}): {err}");
         return new Actors.Fabric.TlsSettings(Path.Combine(_certificateDirectory, "node.pfx"), "actorsim", Path.Combine(_certificateDirectory, "ca.pem"));
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ActorSim.sln"))) return dir.FullName;
-        throw new InvalidOperationException("the repository root (ActorSim.sln) was not found above " + AppContext.BaseDirectory);
     }
 
     internal static int FreePort()

@@ -138,7 +138,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
     /// <summary>virus-kinetic-mc: the shipped scenario's parameters with more particles, one slab, from its initial state.</summary>
     private static Row MonteCarlo(Options o)
     {
-        string path = Path.Combine(RepoRootPath(), "scenarios", "virus-kinetic-mc.json");
+        string path = SubdomainRunTiming.FindRepoFile(Path.Combine("scenarios", "virus-kinetic-mc.json"));
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         node["parameters"]!["particles"] = o.McParticles;
         node["run"]!["blocks"] = 1;
@@ -205,12 +205,5 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
             $"particles u, v, w now {mc.ParticleCount(0):N0}, {mc.ParticleCount(1):N0}, {mc.ParticleCount(2):N0}; after {tAfter * 1e9:F2} ns, before {tBefore * 1e9:F2} ns per particle-step; particles bit for bit {(same ? "equal" : "DIFFERENT")} (checksum {sink:G6})"));
         return new Row("virus-kinetic-mc (step + masses)", McBytesPerParticleStep, tAfter * 1e9, tBefore * 1e9, aAfter, aBefore, same, load.OthersCores(),
             cAfter * 1e9, cBefore * 1e9);
-    }
-
-    private static string RepoRootPath()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !Directory.Exists(Path.Combine(d.FullName, "scenarios"))) d = d.Parent;
-        return d?.FullName ?? throw new DirectoryNotFoundException("scenarios/ not found above the bench binary");
     }
 }
