@@ -134,23 +134,7 @@ public sealed class ParticleBlock
 
         for (int i = 0; i < Count; i++)
         {
-            for (int c = 0; c < nx; c++) x[c] = _x[c][i];
-            con.Kinematics(x, y, ydot, phi, xdot, omega);
-            if (w1 is null) f.Clear(); else w1.Force(x, f);
-            field?.AddForce(x, f);
-            for (int r = 0; r < nx; r++) f[r] -= m * omega[r];
-            for (int a = 0; a < ny; a++)
-            {
-                double fa = 0.0;
-                for (int r = 0; r < nx; r++) fa += phi[r * ny + a] * f[r];
-                force[a] += fa;
-                for (int b = 0; b <= a; b++)
-                {
-                    double s = 0.0;
-                    for (int r = 0; r < nx; r++) s += phi[r * ny + a] * phi[r * ny + b];
-                    mass[a * ny + b] += s;
-                }
-            }
+            AddParticle(i, con, w1, field, m, y, ydot, x, phi, xdot, omega, f, force, mass);
             // RK4 update of this particle (its velocity needs only the stage state, not y'').
             switch (stage)
             {
@@ -384,23 +368,7 @@ public sealed class ParticleBlock
         double err = 0.0;
         for (int i = 0; i < Count; i++)
         {
-            for (int c = 0; c < nx; c++) x[c] = _x[c][i];
-            con.Kinematics(x, y, ydot, phi, xdot, omega);
-            if (w1 is null) f.Clear(); else w1.Force(x, f);
-            field?.AddForce(x, f);
-            for (int r = 0; r < nx; r++) f[r] -= m * omega[r];
-            for (int a = 0; a < ny; a++)
-            {
-                double fa = 0.0;
-                for (int r = 0; r < nx; r++) fa += phi[r * ny + a] * f[r];
-                force[a] += fa;
-                for (int b = 0; b <= a; b++)
-                {
-                    double s = 0.0;
-                    for (int r = 0; r < nx; r++) s += phi[r * ny + a] * phi[r * ny + b];
-                    mass[a * ny + b] += s;
-                }
-            }
+            AddParticle(i, con, w1, field, m, y, ydot, x, phi, xdot, omega, f, force, mass);
             for (int c = 0; c < nx; c++) ks[c][i] = xdot[c];
             if (stage == Dp45.Stages - 1)
                 for (int c = 0; c < nx; c++)
@@ -413,6 +381,34 @@ public sealed class ParticleBlock
         for (int a = 0; a < ny; a++)
             for (int b = a + 1; b < ny; b++) mass[a * ny + b] = mass[b * ny + a];
         return err;
+    }
+
+    /// <summary>
+    /// The per-particle path's work for particle <paramref name="i"/> at a stage: its position into <paramref name="x"/>,
+    /// its kinematics (phi, x', omega), and its share of the partial sums (force, lower triangle of the mass matrix).
+    /// </summary>
+    private void AddParticle(int i, ParticleConstraint con, IParticlePotential? w1, IInteractionField? field, double m,
+        ReadOnlySpan<double> y, ReadOnlySpan<double> ydot, Span<double> x, Span<double> phi, Span<double> xdot,
+        Span<double> omega, Span<double> f, Span<double> force, Span<double> mass)
+    {
+        int nx = con.Nx, ny = con.Ny;
+        for (int c = 0; c < nx; c++) x[c] = _x[c][i];
+        con.Kinematics(x, y, ydot, phi, xdot, omega);
+        if (w1 is null) f.Clear(); else w1.Force(x, f);
+        field?.AddForce(x, f);
+        for (int r = 0; r < nx; r++) f[r] -= m * omega[r];
+        for (int a = 0; a < ny; a++)
+        {
+            double fa = 0.0;
+            for (int r = 0; r < nx; r++) fa += phi[r * ny + a] * f[r];
+            force[a] += fa;
+            for (int b = 0; b <= a; b++)
+            {
+                double s = 0.0;
+                for (int r = 0; r < nx; r++) s += phi[r * ny + a] * phi[r * ny + b];
+                mass[a * ny + b] += s;
+            }
+        }
     }
 
     /// <summary>
