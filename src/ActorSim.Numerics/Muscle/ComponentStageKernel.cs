@@ -67,14 +67,7 @@ internal static class ComponentStageKernel
             var mom = UniformComponent(h, r, stage, dt, v, x[r], x0[r], ref uniform[2 * r], ref uniform[2 * r + 1], count);
             for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * mom.F;
         }
-        for (int a = 0; a < ny; a++)
-            for (int b = 0; b <= a; b++)
-            {
-                double s = 0.0;
-                for (int r = 0; r < nx; r++) s += g[r * ny + a] * g[r * ny + b];
-                mass[a * ny + b] = count * s;
-                mass[b * ny + a] = count * s;
-            }
+        UniformMass(g, nx, ny, count, mass);
         return true;
     }
 
@@ -258,6 +251,13 @@ internal static class ComponentStageKernel
             }
             for (int a = 0; a < ny; a++) force[a] += g[r * ny + a] * f;
         }
+        UniformMass(g, nx, ny, count, mass);
+        return err;
+    }
+
+    /// <summary>The mass matrix of <paramref name="count"/> particles with one constant Jacobian g (linear constraint): count g^T g.</summary>
+    private static void UniformMass(ReadOnlySpan<double> g, int nx, int ny, int count, Span<double> mass)
+    {
         for (int a = 0; a < ny; a++)
             for (int b = 0; b <= a; b++)
             {
@@ -266,7 +266,6 @@ internal static class ComponentStageKernel
                 mass[a * ny + b] = count * s;
                 mass[b * ny + a] = count * s;
             }
-        return err;
     }
 
     /// <summary>Accepts the step of the adaptive linear path: X = X0 = X0 + delta_6 (one pass), S = S1, k_0 = k_6.</summary>
