@@ -106,7 +106,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
         public void ExtractHalo(int port, Span<double> buffer) => sub.ExtractHalo((Side)port, buffer);
         public void ApplyHalo(int port, ReadOnlySpan<double> buffer) => sub.ApplyHalo((Side)port, buffer);
         public void ApplyBoundary(int port) => sub.ApplyPhysicalBoundary((Side)port);
-        public bool NeedsHalo(int port) => sub.NextStageReads((Side)port);
+        public bool NeedsHalo(int port) => sub.HaloNeeded((Side)port);
 
         public double[] ComputeBounds()
         {

@@ -12,24 +12,19 @@ namespace ActorSim.Numerics.Virus.Spatial;
 public sealed class SequentialDriver
 {
     private readonly VirusSubdomain[] _blocks;
-    private readonly double[] _halo;
+    private double[] _halo = [];
 
     /// <summary>Creates the blocks of <paramref name="layout"/> with all fields 0 at time <paramref name="t0"/>.</summary>
-    public SequentialDriver(VirusPdeProblem problem, BlockLayout layout, StepSettings? settings = null, double t0 = 0.0)
+    /// <param name="haloDepth">The blocks' halo depth (<see cref="VirusSubdomain"/>); results do not depend on it.</param>
+    public SequentialDriver(VirusPdeProblem problem, BlockLayout layout, StepSettings? settings = null, double t0 = 0.0,
+        int haloDepth = VirusSubdomain.DefaultHaloDepth)
     {
         Problem = problem;
         Layout = layout;
         Settings = settings ?? StepSettings.Default;
         Time = t0;
         _blocks = new VirusSubdomain[layout.BlockCount];
-        int maxHalo = 0;
-        for (int b = 0; b < _blocks.Length; b++)
-        {
-            _blocks[b] = new VirusSubdomain(problem, layout, b);
-            foreach (var side in SideExtensions.For(problem.Grid.Dimension))
-                maxHalo = Math.Max(maxHalo, _blocks[b].HaloLength(side));
-        }
-        _halo = new double[maxHalo];
+        for (int b = 0; b < _blocks.Length; b++) _blocks[b] = new VirusSubdomain(problem, layout, b, haloDepth);
     }
 
     /// <summary>The problem being solved.</summary>
@@ -91,7 +86,12 @@ public sealed class SequentialDriver
         }
     }
 
-    /// <summary>Fills every ghost layer: from the neighbouring block (periodic wrap included) or by the physical boundary rule.</summary>
+    /// <summary>
+    /// Fills the ghost layers the next stage (or the bounds) reads, as the actors do: across a side facing a block
+    /// (periodic wrap included) <see cref="VirusSubdomain.HaloWidth"/> layers from the neighbour when
+    /// <see cref="VirusSubdomain.HaloNeeded"/> (otherwise the block computed them itself), across a wall by the
+    /// physical boundary rule.
+    /// </summary>
     public void ExchangeHalos()
     {
         var sides = SideExtensions.For(Problem.Grid.Dimension);
@@ -104,7 +104,10 @@ public sealed class SequentialDriver
                     _blocks[b].ApplyPhysicalBoundary(side);
                     continue;
                 }
-                var buf = _halo.AsSpan(0, _blocks[b].HaloLength(side));
+                if (!_blocks[b].HaloNeeded(side)) continue;
+                int length = _blocks[b].HaloLength(side);
+                if (_halo.Length < length) _halo = new double[length];
+                var buf = _halo.AsSpan(0, length);
                 _blocks[nb].ExtractHalo(side.Opposite(), buf);
                 _blocks[b].ApplyHalo(side, buf);
             }

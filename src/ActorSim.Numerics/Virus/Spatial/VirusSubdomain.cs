@@ -39,8 +39,14 @@ namespace ActorSim.Numerics.Virus.Spatial;
 /// </summary>
 public sealed class VirusSubdomain
 {
-    /// <summary>Ghost layers per side (MUSCL needs two cells on each side of a face).</summary>
+    /// <summary>Ghost layers a stage reads per side (MUSCL needs two cells on each side of a face).</summary>
     public const int GhostWidth = 2;
+
+    /// <summary>
+    /// Default deepest halo (ghost layers) along an axis that crosses block boundaries: one exchange then serves up to
+    /// <c>depth / 2</c> stages of a substep (see <see cref="HaloWidth"/>).
+    /// </summary>
+    public const int DefaultHaloDepth = 8;
 
     private readonly VirusPdeProblem _problem;
     private readonly PatchLayout _p;
@@ -49,6 +55,9 @@ public sealed class VirusSubdomain
     private readonly double _du, _dv, _dw, _chi, _d1, _d2, _d3, _beta, _k;
     private readonly SlopeLimiter _limiter;
     private readonly double[] _xc, _yc;
+    private readonly double[] _xs, _ys; // cell-centre coordinates of every stored column and row (ghosts included)
+    private readonly int _depthX, _depthY; // ghost layers stored per axis (GhostWidth unless the axis crosses blocks)
+    private readonly bool _nbXLow, _nbXHigh, _nbYLow, _nbYHigh; // a neighbouring block (not a wall) across each side
 
     // State and work arrays (ghosted). _u,_v,_w is the current state (= Y0 during a step); _a*, _b* are work
     // arrays whose roles rotate during the RKL2 stages; _l* hold F(Y0); _f* hold F(Y_{j-1}).
@@ -57,7 +66,7 @@ public sealed class VirusSubdomain
     private readonly double[] _lu, _lv, _lw;
     private readonly double[] _faceLo, _faceHi; // taxis face fluxes of one row of faces (x: faces 0..Nx of a row; y: a face row)
     // Sources: a constant value (ConstantSource, or 0 for an absent source) or, for any other source, its values at
-    // the current stage time (interior, row-major).
+    // the current stage time (every stored cell, in storage order: stages also compute ghost cells).
     private readonly double _su, _sv, _sw;
     private readonly double[]? _ru, _rv, _rw;
 
@@ -67,22 +76,35 @@ public sealed class VirusSubdomain
     private double[] _qu = null!, _qv = null!, _qw = null!; // Y_{j-2}
     private StepPlan? _plan;
     private int _next;
+    private int _extension; // ghost cells the running stage computes beyond each side of its axis that faces a block
     private double _cPrev, _cPrev2; // stage times c_{j-1}, c_{j-2} (fractions of the substep)
     // Reaction budget: cumulative, and the RKL2 recursion of the current step (per species: stage j-1, j-2, F(Y0)).
     private double _budgetU, _budgetV, _budgetW;
     private double _pbU, _pbV, _pbW, _qbU, _qbV, _qbW, _lbU, _lbV, _lbW;
 
     /// <summary>Creates the kernel of block <paramref name="block"/> of <paramref name="layout"/>; all fields start at 0.</summary>
-    public VirusSubdomain(VirusPdeProblem problem, BlockLayout layout, int block)
+    /// <param name="problem">The problem.</param>
+    /// <param name="layout">The block decomposition.</param>
+    /// <param name="block">This block's index.</param>
+    /// <param name="haloDepth">Deepest halo along an axis that crosses block boundaries (even, ≥ 2; capped by the
+    /// narrowest patch along that axis): with depth 2m one exchange serves m stages of a substep. Results do not depend
+    /// on it, bit for bit; only the number of exchanges (and the ghost cells computed twice) does.</param>
+    public VirusSubdomain(VirusPdeProblem problem, BlockLayout layout, int block, int haloDepth = DefaultHaloDepth)
     {
+        if (haloDepth < GhostWidth || haloDepth % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(haloDepth), haloDepth, $"the halo depth must be even and at least {GhostWidth}");
         if (!ReferenceEquals(problem.Grid, layout.Grid) && problem.Grid != layout.Grid)
             throw new ArgumentException("layout and problem use different grids");
         _problem = problem;
         Layout = layout;
         Block = block;
         var g = problem.Grid;
-        _p = layout.Patch(block, GhostWidth);
-        _dim = g.Dimension; _nx = _p.Nx; _ny = _p.Ny; _stride = _p.Stride;
+        _depthX = AxisDepth(layout, 0, haloDepth);
+        _depthY = g.Dimension == 2 ? AxisDepth(layout, 1, haloDepth) : 0;
+        _p = layout.Patch(block, GhostWidth) with { GhostX = _depthX, GhostY = _depthY };
+        _dim = g.Dimension;
+        _nbXLow = layout.Neighbour(block, Side.XLow) >= 0; _nbXHigh = layout.Neighbour(block, Side.XHigh) >= 0;
+        if (_dim == 2) { _nbYLow = layout.Neighbour(block, Side.YLow) >= 0; _nbYHigh = layout.Neighbour(block, Side.YHigh) >= 0; } _nx = _p.Nx; _ny = _p.Ny; _stride = _p.Stride;
         _hx = g.Hx; _hy = g.Hy; _vol = g.CellVolume;
         var pr = problem.Parameters;
         _du = pr.Du; _dv = pr.Dv; _dw = pr.Dw; _chi = pr.Chi;
@@ -93,18 +115,40 @@ public sealed class VirusSubdomain
         for (int i = 0; i < _nx; i++) _xc[i] = g.XCentre(_p.I0 + i);
         _yc = new double[_ny];
         for (int j = 0; j < _ny; j++) _yc[j] = g.YCentre(_p.J0 + j);
+        // Ghost columns and rows stand for cells of a neighbour (wrapped around a periodic axis): the same global
+        // index, hence the same coordinate and the same source value as where that cell is interior.
+        _xs = new double[_p.Stride];
+        for (int i = 0; i < _xs.Length; i++) _xs[i] = g.XCentre(Wrap(_p.I0 + i - _depthX, g.Nx, g.BoundaryX));
+        _ys = new double[_p.Rows];
+        for (int j = 0; j < _ys.Length; j++) _ys[j] = _dim == 2 ? g.YCentre(Wrap(_p.J0 + j - _depthY, g.Ny, g.BoundaryY)) : 0.0;
 
         int n = _p.Length;
         _u = new double[n]; _v = new double[n]; _w = new double[n];
         _au = new double[n]; _av = new double[n]; _aw = new double[n];
         _bu = new double[n]; _bv = new double[n]; _bw = new double[n];
         _lu = new double[n]; _lv = new double[n]; _lw = new double[n];
-        _faceLo = new double[_nx + 1]; _faceHi = new double[_nx + 1];
-        (_su, _ru) = SourceStorage(problem.SourceU, _p.InteriorCount);
-        (_sv, _rv) = SourceStorage(problem.SourceV, _p.InteriorCount);
-        (_sw, _rw) = SourceStorage(problem.SourceW, _p.InteriorCount);
+        _faceLo = new double[_p.Stride + 1]; _faceHi = new double[_p.Stride + 1];
+        (_su, _ru) = SourceStorage(problem.SourceU, n);
+        (_sv, _rv) = SourceStorage(problem.SourceV, n);
+        (_sw, _rw) = SourceStorage(problem.SourceW, n);
         _hu = _u; _hv = _v; _hw = _w;
     }
+
+    /// <summary>
+    /// Ghost layers stored along <paramref name="axis"/>: <see cref="GhostWidth"/> when no block boundary crosses the
+    /// axis (walls only), else the requested depth capped by the narrowest patch along the axis (a halo is cut from the
+    /// neighbour's interior) — the same for every block.
+    /// </summary>
+    private static int AxisDepth(BlockLayout layout, int axis, int haloDepth)
+    {
+        var g = layout.Grid;
+        int blocks = axis == 0 ? layout.BlocksX : layout.BlocksY, cells = axis == 0 ? g.Nx : g.Ny;
+        if (blocks == 1 && g.Boundary(axis) != BoundaryKind.Periodic) return GhostWidth;
+        return Math.Max(GhostWidth, Math.Min(haloDepth, cells / blocks) & ~1);
+    }
+
+    private static int Wrap(int index, int n, BoundaryKind boundary) =>
+        boundary == BoundaryKind.Periodic ? ((index % n) + n) % n : index;
 
     /// <summary>The block decomposition this subdomain belongs to.</summary>
     public BlockLayout Layout { get; }
@@ -158,21 +202,89 @@ public sealed class VirusSubdomain
 
     // ---------------------------------------------------------------- halos
 
-    /// <summary>Doubles in the halo message across <paramref name="side"/> (3 species × ghost layers × side length).</summary>
-    public int HaloLength(Side side) => 3 * _p.HaloValues(side);
+    /// <summary>Doubles in the halo message across <paramref name="side"/> now (3 species × <see cref="HaloWidth"/> × side length).</summary>
+    public int HaloLength(Side side) => 3 * HaloWidth(side) * Along(side);
+
+    /// <summary>
+    /// Ghost layers the halo exchange about to happen fills across <paramref name="side"/> — the same on every block.
+    /// Between steps (before the bounds and stage 1): the x axis gets its whole depth (the first substep runs along x),
+    /// the y axis <see cref="GhostWidth"/>. Inside a step, before the first stage of a substep: 2·min(m, s) layers along
+    /// the substep's axis (s its stages, 2m the axis's depth), so that its first min(m, s) stages run without another
+    /// exchange — each computes the ghost cells the later ones read, as the neighbour computes them, bit for bit; later
+    /// stages of a long substep exchange <see cref="GhostWidth"/> layers each. Sides not read next get
+    /// <see cref="GhostWidth"/> (an exchange there is harmless and, by <see cref="HaloNeeded"/>, skippable).
+    /// </summary>
+    public int HaloWidth(Side side)
+    {
+        int axis = side.Axis();
+        if (axis >= _dim) throw new ArgumentException("no such side in this dimension", nameof(side));
+        int needed = ExchangeWidth(axis);
+        return needed > 0 ? needed : GhostWidth;
+    }
+
+    /// <summary>
+    /// Whether what comes next reads ghost layers across <paramref name="side"/> that are not already current: between
+    /// steps (bounds, then stage 1) every side; inside a step only the sides of the next stage's axis, and only before
+    /// the first stage of a substep or a stage past its first <c>depth / 2</c> (an x stage of the Strang split reads cells
+    /// i±1, i±2 of its own row only — diffusion, taxis and the MUSCL slopes are along the axis, reactions and sources are
+    /// pointwise — and the stages after a substep's first compute on ghost cells filled by its first exchange). A halo
+    /// exchange may skip the other sides; the result is the same, bit for bit.
+    /// </summary>
+    public bool HaloNeeded(Side side)
+    {
+        int axis = side.Axis();
+        if (axis >= _dim) throw new ArgumentException("no such side in this dimension", nameof(side));
+        return ExchangeWidth(axis) > 0;
+    }
+
+    /// <summary>Layers to exchange along <paramref name="axis"/> before what comes next, or 0 when its ghosts are current.</summary>
+    private int ExchangeWidth(int axis)
+    {
+        int depth = axis == 0 ? _depthX : _depthY;
+        if (_plan is not { } plan) return axis == 0 ? depth : GhostWidth;
+        var (stageAxis, s, j) = SubstepOf(plan, _next);
+        if (stageAxis != axis) return 0;
+        int m = depth / 2;
+        if (j == 1) return 2 * Math.Min(m, s);
+        return j > m ? GhostWidth : 0;
+    }
+
+    /// <summary>
+    /// Ghost cells stage <paramref name="k"/> computes beyond each side of its axis that faces a neighbouring block:
+    /// what the stages after it, up to the substep's next exchange, read there.
+    /// </summary>
+    private int Extension(StepPlan plan, int k)
+    {
+        var (axis, s, j) = SubstepOf(plan, k);
+        int m = (axis == 0 ? _depthX : _depthY) / 2;
+        return j > m ? 0 : 2 * (Math.Min(m, s) - j);
+    }
+
+    /// <summary>The axis of stage <paramref name="k"/>, its substep's stage count and its index j (1-based) in that substep.</summary>
+    private (int Axis, int Stages, int J) SubstepOf(StepPlan plan, int k)
+    {
+        if (_dim == 1) return (0, plan.StagesX, k);
+        int sx = plan.StagesX, sy = plan.StagesY;
+        if (k <= sx) return (0, sx, k);
+        if (k <= sx + sy) return (1, sy, k - sx);
+        return (0, sx, k - sx - sy);
+    }
+
+    private int Along(Side side) => side.Axis() == 0 ? _ny : _nx;
 
     /// <summary>
     /// Writes the interior layers next to <paramref name="side"/> of the field the next stage reads, as
-    /// [species u,v,w][layer 0 = adjacent to the side .. G−1][position along the side].
+    /// [species u,v,w][layer 0 = adjacent to the side .. width−1][position along the side], width =
+    /// <see cref="HaloWidth"/> (the buffer holds <see cref="HaloLength"/> values).
     /// </summary>
     public void ExtractHalo(Side side, Span<double> buffer)
     {
-        int along = CheckHalo(side, buffer.Length);
+        var (along, width) = CheckHalo(side, buffer.Length);
         int o = 0;
         for (int s = 0; s < 3; s++)
         {
             var f = HaloField(s);
-            for (int l = 0; l < GhostWidth; l++)
+            for (int l = 0; l < width; l++)
                 for (int m = 0; m < along; m++, o++)
                     buffer[o] = f[InteriorIndex(side, l, m)];
         }
@@ -184,30 +296,15 @@ public sealed class VirusSubdomain
     /// </summary>
     public void ApplyHalo(Side side, ReadOnlySpan<double> buffer)
     {
-        int along = CheckHalo(side, buffer.Length);
+        var (along, width) = CheckHalo(side, buffer.Length);
         int o = 0;
         for (int s = 0; s < 3; s++)
         {
             var f = HaloField(s);
-            for (int l = 0; l < GhostWidth; l++)
+            for (int l = 0; l < width; l++)
                 for (int m = 0; m < along; m++, o++)
                     f[GhostIndex(side, l, m)] = buffer[o];
         }
-    }
-
-    /// <summary>
-    /// Whether what comes next reads the ghost layers beyond <paramref name="side"/>: between steps (bounds, then stage
-    /// 1) every side; inside a 2D step only the sides of the next stage's axis — an x stage of the Strang split reads
-    /// cells i±1, i±2 of its own row only (diffusion, taxis and the MUSCL slopes are along the axis, reactions and
-    /// sources are pointwise), so the y ghosts may stay stale until the y substep's exchange refills them. A halo
-    /// exchange may skip the other sides; the result is the same, bit for bit.
-    /// </summary>
-    public bool NextStageReads(Side side)
-    {
-        if (_plan is not { } plan || _dim == 1) return true;
-        int k = _next, sx = plan.StagesX, sy = plan.StagesY;
-        int axis = k > sx && k <= sx + sy ? 1 : 0;
-        return side.Axis() == axis;
     }
 
     /// <summary>Fills the ghost layers of a physical (Neumann, no-flux) side by mirroring the interior.</summary>
@@ -216,7 +313,7 @@ public sealed class VirusSubdomain
         if (side.Axis() >= _dim) throw new ArgumentException("no such side in this dimension", nameof(side));
         if (_problem.Grid.Boundary(side.Axis()) != BoundaryKind.Neumann)
             throw new InvalidOperationException("periodic sides have no physical boundary; exchange with the neighbour");
-        int along = _p.HaloValues(side) / GhostWidth;
+        int along = Along(side);
         for (int s = 0; s < 3; s++)
         {
             var f = HaloField(s);
@@ -244,12 +341,12 @@ public sealed class VirusSubdomain
 
     private double[] HaloField(int species) => species == 0 ? _hu : species == 1 ? _hv : _hw;
 
-    private int CheckHalo(Side side, int length)
+    private (int Along, int Width) CheckHalo(Side side, int length)
     {
-        if (side.Axis() >= _dim) throw new ArgumentException("no such side in this dimension", nameof(side));
-        int per = _p.HaloValues(side);
-        if (length != 3 * per) throw new ArgumentException($"halo buffer must hold {3 * per} values");
-        return per / GhostWidth;
+        int width = HaloWidth(side), along = Along(side);
+        if (length != 3 * width * along)
+            throw new ArgumentException($"halo buffer across {side} must hold {3 * width * along} values (3 species × {width} layers × {along}), not {length}");
+        return (along, width);
     }
 
     // ---------------------------------------------------------------- partial reductions
@@ -342,6 +439,7 @@ public sealed class VirusSubdomain
             rate = 0.5;
             weight = 0.5;
         }
+        _extension = Extension(plan, k);
         RklStage(axis, s, j, tau, t0, rate, weight);
 
         if (k == plan.StageCount)
@@ -428,9 +526,9 @@ public sealed class VirusSubdomain
 
     private void FillSources(double t)
     {
-        if (_ru is not null) _problem.SourceU.Fill(t, _xc, _yc, _ru);
-        if (_rv is not null) _problem.SourceV!.Fill(t, _xc, _yc, _rv);
-        if (_rw is not null) _problem.SourceW!.Fill(t, _xc, _yc, _rw);
+        if (_ru is not null) _problem.SourceU.Fill(t, _xs, _ys, _ru);
+        if (_rv is not null) _problem.SourceV!.Fill(t, _xs, _ys, _rv);
+        if (_rw is not null) _problem.SourceW!.Fill(t, _xs, _ys, _rw);
     }
 
     // ---------------------------------------------------------------- the stage kernel
@@ -467,18 +565,28 @@ public sealed class VirusSubdomain
         };
         var sums = new Sums();
         double[] lo = _faceLo, hi = _faceHi;
-        if (axis == 1) FaceRow(yu, yv, _p.Index(0, 0), _stride, _nx, _hy, lo); // face row 0 (below row 0)
-        for (int j = 0; j < _ny; j++)
+        // Cells computed: the interior plus _extension ghost cells beyond each side of the axis that faces a block
+        // (they stand for the neighbour's cells, computed as the neighbour computes them); only interior cells enter
+        // the sums, in row-major order.
+        int e = _extension;
+        if (axis == 0)
         {
-            if (axis == 0)
+            int i0 = _nbXLow ? -e : 0, i1 = _nx + (_nbXHigh ? e : 0);
+            for (int j = 0; j < _ny; j++)
             {
-                FaceRow(yu, yv, _p.Index(0, j), 1, _nx + 1, _hx, lo); // faces 0..Nx of row j: cell i has faces i, i+1
-                Row(j, in k, ref sums, lo, 0, lo, 1, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+                // faces i0..i1 of row j: cell i has faces i, i+1, at lo[i - i0] and lo[i - i0 + 1]
+                FaceRow(yu, yv, _p.Index(i0, j), 1, i1 - i0 + 1, _hx, lo);
+                Row(j, i0, i1, in k, ref sums, lo, -i0, lo, 1 - i0, yu, yv, yw, xu, xv, xw, ou, ov, ow);
             }
-            else
+        }
+        else
+        {
+            int j0 = _nbYLow ? -e : 0, j1 = _ny + (_nbYHigh ? e : 0);
+            FaceRow(yu, yv, _p.Index(0, j0), _stride, _nx, _hy, lo); // the face row below row j0
+            for (int j = j0; j < j1; j++)
             {
                 FaceRow(yu, yv, _p.Index(0, j + 1), _stride, _nx, _hy, hi); // face row j+1 (above row j)
-                Row(j, in k, ref sums, lo, 0, hi, 0, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+                Row(j, 0, _nx, in k, ref sums, lo, 0, hi, 0, yu, yv, yw, xu, xv, xw, ou, ov, ow);
                 (lo, hi) = (hi, lo);
             }
         }
@@ -497,12 +605,26 @@ public sealed class VirusSubdomain
         public double H, Weight, Cu, Cv, Cw, M, Mu, Nu, Omn, Mt, Gt;
     }
 
-    /// <summary>The cells of row <paramref name="j"/>; cell i's taxis fluxes are lo[loOff + i] (low face) and hi[hiOff + i] (high face).</summary>
-    private void Row(int j, in RowConstants k, ref Sums sums, double[] lo, int loOff, double[] hi, int hiOff,
+    /// <summary>
+    /// The cells i0 ≤ i &lt; i1 of row <paramref name="j"/> (ghost cells allowed); cell i's taxis fluxes are lo[loOff + i]
+    /// (low face) and hi[hiOff + i] (high face). Only the interior cells of an interior row enter the sums.
+    /// </summary>
+    private void Row(int j, int i0, int i1, in RowConstants k, ref Sums sums, double[] lo, int loOff, double[] hi, int hiOff,
         double[] yu, double[] yv, double[] yw, double[] xu, double[] xv, double[] xw, double[] ou, double[] ov, double[] ow)
     {
-        int nx = _nx, c0 = _p.Index(0, j), r0 = j * nx, off = k.Off;
-        if ((uint)(c0 - off) > (uint)yu.Length || c0 + off + nx > yu.Length || loOff + nx > lo.Length || hiOff + nx > hi.Length)
+        bool interiorRow = j >= 0 && j < _ny;
+        if (i0 < 0) Cells(j, i0, 0, false, in k, ref sums, lo, loOff, hi, hiOff, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+        Cells(j, 0, _nx, interiorRow, in k, ref sums, lo, loOff, hi, hiOff, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+        if (i1 > _nx) Cells(j, _nx, i1, false, in k, ref sums, lo, loOff, hi, hiOff, yu, yv, yw, xu, xv, xw, ou, ov, ow);
+    }
+
+    /// <summary>Cells i0 ≤ i &lt; i1 of row <paramref name="j"/>; <paramref name="sum"/>: add their reaction parts to the sums, in order.</summary>
+    private void Cells(int j, int i0, int i1, bool sum, in RowConstants k, ref Sums sums, double[] lo, int loOff, double[] hi, int hiOff,
+        double[] yu, double[] yv, double[] yw, double[] xu, double[] xv, double[] xw, double[] ou, double[] ov, double[] ow)
+    {
+        int nx = i1 - i0, c0 = _p.Index(i0, j), r0 = c0, off = k.Off;
+        loOff += i0; hiOff += i0;
+        if (c0 - off < 0 || c0 + off + nx > yu.Length || loOff < 0 || hiOff < 0 || loOff + nx > lo.Length || hiOff + nx > hi.Length)
             throw new InvalidOperationException("stencil out of range");
         ref double pu = ref MemoryMarshal.GetArrayDataReference(yu);
         ref double pv = ref MemoryMarshal.GetArrayDataReference(yv);
@@ -549,9 +671,12 @@ public sealed class VirusSubdomain
                 Vec reU = vweight * (vnd1 * u - infection + (aru ? Vector256.LoadUnsafe(ref ru, ni) : cru));
                 Vec reV = vweight * (vnd2 * v + infection + (arv ? Vector256.LoadUnsafe(ref rv, ni) : crv));
                 Vec reW = vweight * (vnd3 * w + vk * v + (arw ? Vector256.LoadUnsafe(ref rw, ni) : crw));
-                sU += reU.GetElement(0); sU += reU.GetElement(1); sU += reU.GetElement(2); sU += reU.GetElement(3);
-                sV += reV.GetElement(0); sV += reV.GetElement(1); sV += reV.GetElement(2); sV += reV.GetElement(3);
-                sW += reW.GetElement(0); sW += reW.GetElement(1); sW += reW.GetElement(2); sW += reW.GetElement(3);
+                if (sum)
+                {
+                    sU += reU.GetElement(0); sU += reU.GetElement(1); sU += reU.GetElement(2); sU += reU.GetElement(3);
+                    sV += reV.GetElement(0); sV += reV.GetElement(1); sV += reV.GetElement(2); sV += reV.GetElement(3);
+                    sW += reW.GetElement(0); sW += reW.GetElement(1); sW += reW.GetElement(2); sW += reW.GetElement(3);
+                }
                 Vec fu = vcu * ((Vector256.LoadUnsafe(ref pu, cp) - u) - (u - Vector256.LoadUnsafe(ref pu, cm))) - div + reU;
                 Vec fv = vcv * ((Vector256.LoadUnsafe(ref pv, cp) - v) - (v - Vector256.LoadUnsafe(ref pv, cm))) + reV;
                 Vec fw = vcw * ((Vector256.LoadUnsafe(ref pw, cp) - w) - (w - Vector256.LoadUnsafe(ref pw, cm))) + reW;
@@ -578,7 +703,7 @@ public sealed class VirusSubdomain
             double reU = weight * (nd1 * u - infection + (aru ? Unsafe.Add(ref ru, i) : ru));
             double reV = weight * (nd2 * v + infection + (arv ? Unsafe.Add(ref rv, i) : rv));
             double reW = weight * (nd3 * w + kk * v + (arw ? Unsafe.Add(ref rw, i) : rw));
-            sU += reU; sV += reV; sW += reW;
+            if (sum) { sU += reU; sV += reV; sW += reW; }
             double fu = cu * ((Unsafe.Add(ref pu, c + off) - u) - (u - Unsafe.Add(ref pu, c - off))) - div + reU;
             double fv = cv * ((Unsafe.Add(ref pv, c + off) - v) - (v - Unsafe.Add(ref pv, c - off))) + reV;
             double fw = cw * ((Unsafe.Add(ref pw, c + off) - w) - (w - Unsafe.Add(ref pw, c - off))) + reW;

@@ -61,6 +61,13 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
     public int SnapshotLength => inner.SnapshotLength;
     public int HaloLength(int port) => inner.HaloLength(port);
 
+    // Forwarded, not left to the interface's default (true): a skipped halo is a message hop less per stage.
+    public bool NeedsHalo(int port)
+    {
+        try { return inner.NeedsHalo(port); }
+        catch (Exception ex) { throw Fail($"NeedsHalo(port {port})", ex); }
+    }
+
     public void ExtractHalo(int port, Span<double> buffer)
     {
         try { inner.ExtractHalo(port, buffer); }

@@ -61,6 +61,88 @@ public class DeterminismTests
         BitEqual(single.W, split.W).Should().BeTrue();
     }
 
+    /// <summary>
+    /// The halo depth decides how many stages one exchange serves (the later ones compute the ghost cells they read, as
+    /// the neighbour computes them); the results must not depend on it. Diffusion strong enough that the substeps have
+    /// more stages than a depth of 8 covers (4), so both the stages served by one exchange and those exchanging every
+    /// stage run; a space- and time-dependent source, so ghost cells need the neighbour's coordinates (wrapped on the
+    /// periodic axis).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(1, 3)]
+    [InlineData(3, 2)]
+    public void Results_do_not_depend_on_the_halo_depth(int blocksX, int blocksY)
+    {
+        var grid = UniformGrid.Rectangle(24, 18, 1.0, 0.9, BoundaryKind.Periodic, BoundaryKind.Neumann);
+        var reference = DeepRun(grid, blocksX, blocksY, VirusSubdomain.GhostWidth);
+        reference.MaxStages.Should().BeGreaterThan(4, "some substeps must outlast one exchange of depth 8");
+        foreach (int depth in new[] { 4, 8, 16 })
+        {
+            var r = DeepRun(grid, blocksX, blocksY, depth);
+            r.T.Should().Be(reference.T);
+            BitEqual(reference.U, r.U).Should().BeTrue($"u, depth {depth}");
+            BitEqual(reference.V, r.V).Should().BeTrue($"v, depth {depth}");
+            BitEqual(reference.W, r.W).Should().BeTrue($"w, depth {depth}");
+            r.Budget.Should().Be(reference.Budget, "the reaction budget sums interior cells only, in the same order");
+        }
+        var line = UniformGrid.Line(40, 1.0, BoundaryKind.Periodic);
+        var line1 = DeepRun(line, 1, 1, VirusSubdomain.GhostWidth);
+        var line3 = DeepRun(line, 3, 1, 8);
+        BitEqual(line1.U, line3.U).Should().BeTrue("1D, 3 blocks, depth 8 against 1 block, depth 2");
+    }
+
+    private static (double[] U, double[] V, double[] W, double T, int MaxStages, SpeciesTriple Budget) DeepRun(
+        UniformGrid grid, int blocksX, int blocksY, int depth)
+    {
+        var p = new VirusPdeParameters(Rates, Du: 0.5, Dv: 1.0, Dw: 0.8, Chi: 1.0);
+        var source = new ModulatedSource(Rates.R, 0.5, (x, y) => Math.Cos(3 * x + 2 * y), t => Math.Sin(20 * t));
+        var driver = new SequentialDriver(new VirusPdeProblem(grid, p, source), new BlockLayout(grid, blocksX, blocksY),
+            new StepSettings(MaxDt: 0.02), haloDepth: depth);
+        driver.Initialise((x, y) => new SpeciesTriple(
+            1.0 + 0.5 * Math.Cos(7 * x) * Math.Sin(5 * y + 1),
+            3.0 + Math.Tanh((x - 0.4 - 0.2 * Math.Sin(6 * y)) / 0.05),
+            3.0 * Math.Exp(-20 * ((x - 0.6) * (x - 0.6) + (y - 0.3) * (y - 0.3)))));
+        int maxStages = 0;
+        for (int n = 0; n < 12; n++) maxStages = Math.Max(maxStages, Math.Max(driver.Step(1.0).StagesX, driver.LastPlan!.StagesY));
+        return (driver.Gather(Species.U), driver.Gather(Species.V), driver.Gather(Species.W), driver.Time, maxStages,
+            driver.ReduceDiagnostics().ReactionBudget);
+    }
+
+    /// <summary>
+    /// What the depth buys: the exchanges a block's actor makes per step (sides needing a halo, counted at each exchange
+    /// point of the protocol: before the bounds and before stages 2..StageCount). Slabs of rows on a grid with walls
+    /// along x: depth 2 exchanges before every y stage, a deeper halo once per y substep.
+    /// </summary>
+    [Fact]
+    public void A_deep_halo_exchanges_once_per_substep()
+    {
+        var grid = UniformGrid.Rectangle(16, 32, 1.0, 2.0, BoundaryKind.Neumann, BoundaryKind.Neumann);
+        var problem = VirusPdeProblem.WithConstantSource(grid, Pattern(0.2));
+        var layout = new BlockLayout(grid, 1, 2);
+        var plan = new StepPlan(0, 0.0, 0.01, 0.01, 3, 3);
+        int Exchanges(int depth)
+        {
+            var b = new VirusSubdomain(problem, layout, 0, depth);
+            b.Initialise((x, y) => new SpeciesTriple(1 + x, 3 + y, 3));
+            int count = b.HaloNeeded(Side.YHigh) ? 1 : 0; // before the bounds
+            b.HaloWidth(Side.YHigh).Should().Be(VirusSubdomain.GhostWidth, "the bounds and the x substep need no deep y halo");
+            b.BeginStep(plan);
+            for (int k = 1; k <= plan.StageCount; k++)
+            {
+                if (k > 1 && b.HaloNeeded(Side.YHigh)) count++;
+                b.ApplyPhysicalBoundary(Side.XLow); b.ApplyPhysicalBoundary(Side.XHigh); b.ApplyPhysicalBoundary(Side.YLow);
+                if (k == 4) b.HaloWidth(Side.YHigh).Should().Be(2 * Math.Min(depth / 2, 3));
+                b.Stage(k);
+            }
+            return count;
+        }
+        Exchanges(2).Should().Be(1 + 3, "the bounds, then every stage of the y substep");
+        Exchanges(4).Should().Be(1 + 2, "the bounds, the y substep's first two stages at once, then its third");
+        Exchanges(8).Should().Be(1 + 1, "the bounds, then the whole y substep at once");
+    }
+
     [Fact]
     public void Repeated_runs_are_bit_identical_and_the_run_is_not_trivial()
     {
