@@ -58,6 +58,10 @@ public sealed class VirusSubdomain
     private readonly double[] _xs, _ys; // cell-centre coordinates of every stored column and row (ghosts included)
     private readonly int _depthX, _depthY; // ghost layers stored per axis (GhostWidth unless the axis crosses blocks)
     private readonly bool _nbXLow, _nbXHigh, _nbYLow, _nbYHigh; // a neighbouring block (not a wall) across each side
+    // Slabs of rows between x walls: the first x substep also computes the ghost rows the y substep reads (a ghost row
+    // needs no corner from a diagonal neighbour, its x ghosts are mirrored), so the exchange before the bounds carries
+    // the y substep's halo too and a step has one exchange. The same for every block of the layout.
+    private readonly bool _rowsAhead;
 
     // State and work arrays (ghosted). _u,_v,_w is the current state (= Y0 during a step); _a*, _b* are work
     // arrays whose roles rotate during the RKL2 stages; _l* hold F(Y0); _f* hold F(Y_{j-1}).
@@ -77,6 +81,7 @@ public sealed class VirusSubdomain
     private StepPlan? _plan;
     private int _next;
     private int _extension; // ghost cells the running stage computes beyond each side of its axis that faces a block
+    private int _rowExtension; // ghost rows an x stage computes beyond each y side that faces a block (_rowsAhead)
     private double _cPrev, _cPrev2; // stage times c_{j-1}, c_{j-2} (fractions of the substep)
     // Reaction budget: cumulative, and the RKL2 recursion of the current step (per species: stage j-1, j-2, F(Y0)).
     private double _budgetU, _budgetV, _budgetW;
@@ -104,7 +109,8 @@ public sealed class VirusSubdomain
         _p = layout.Patch(block, GhostWidth) with { GhostX = _depthX, GhostY = _depthY };
         _dim = g.Dimension;
         _nbXLow = layout.Neighbour(block, Side.XLow) >= 0; _nbXHigh = layout.Neighbour(block, Side.XHigh) >= 0;
-        if (_dim == 2) { _nbYLow = layout.Neighbour(block, Side.YLow) >= 0; _nbYHigh = layout.Neighbour(block, Side.YHigh) >= 0; } _nx = _p.Nx; _ny = _p.Ny; _stride = _p.Stride;
+        if (_dim == 2) { _nbYLow = layout.Neighbour(block, Side.YLow) >= 0; _nbYHigh = layout.Neighbour(block, Side.YHigh) >= 0; }
+        _rowsAhead = _dim == 2 && layout.BlocksX == 1 && g.BoundaryX == BoundaryKind.Neumann && _depthY > GhostWidth; _nx = _p.Nx; _ny = _p.Ny; _stride = _p.Stride;
         _hx = g.Hx; _hy = g.Hy; _vol = g.CellVolume;
         var pr = problem.Parameters;
         _du = pr.Du; _dv = pr.Dv; _dw = pr.Dw; _chi = pr.Chi;
@@ -241,11 +247,11 @@ public sealed class VirusSubdomain
     private int ExchangeWidth(int axis)
     {
         int depth = axis == 0 ? _depthX : _depthY;
-        if (_plan is not { } plan) return axis == 0 ? depth : GhostWidth;
+        if (_plan is not { } plan) return axis == 0 || _rowsAhead ? depth : GhostWidth;
         var (stageAxis, s, j) = SubstepOf(plan, _next);
         if (stageAxis != axis) return 0;
         int m = depth / 2;
-        if (j == 1) return 2 * Math.Min(m, s);
+        if (j == 1) return axis == 1 && _rowsAhead ? 0 : 2 * Math.Min(m, s);
         return j > m ? GhostWidth : 0;
     }
 
@@ -320,6 +326,22 @@ public sealed class VirusSubdomain
             for (int l = 0; l < GhostWidth; l++)
                 for (int m = 0; m < along; m++)
                     f[GhostIndex(side, l, m)] = f[InteriorIndex(side, l, m)];
+        }
+    }
+
+    /// <summary>The x walls' ghost columns of the ghost rows (j &lt; 0 or j ≥ Ny) in [j0, j1), mirrored as on interior rows.</summary>
+    private void MirrorWallColumns(double[] u, double[] v, double[] w, int j0, int j1)
+    {
+        for (int j = j0; j < j1; j++)
+        {
+            if (j == 0) j = _ny;
+            if (j >= j1) break;
+            foreach (var f in (ReadOnlySpan<double[]>)[u, v, w])
+                for (int l = 0; l < GhostWidth; l++)
+                {
+                    f[_p.Index(-1 - l, j)] = f[_p.Index(l, j)];
+                    f[_p.Index(_nx + l, j)] = f[_p.Index(_nx - 1 - l, j)];
+                }
         }
     }
 
@@ -440,6 +462,7 @@ public sealed class VirusSubdomain
             weight = 0.5;
         }
         _extension = Extension(plan, k);
+        _rowExtension = _rowsAhead && k <= plan.StagesX ? 2 * Math.Min(_depthY / 2, plan.StagesY) : 0;
         RklStage(axis, s, j, tau, t0, rate, weight);
 
         if (k == plan.StageCount)
@@ -572,7 +595,9 @@ public sealed class VirusSubdomain
         if (axis == 0)
         {
             int i0 = _nbXLow ? -e : 0, i1 = _nx + (_nbXHigh ? e : 0);
-            for (int j = 0; j < _ny; j++)
+            int er = _rowExtension, j0 = _nbYLow ? -er : 0, j1 = _ny + (_nbYHigh ? er : 0);
+            if (er > 0) MirrorWallColumns(yu, yv, yw, j0, j1);
+            for (int j = j0; j < j1; j++)
             {
                 // faces i0..i1 of row j: cell i has faces i, i+1, at lo[i - i0] and lo[i - i0 + 1]
                 FaceRow(yu, yv, _p.Index(i0, j), 1, i1 - i0 + 1, _hx, lo);
