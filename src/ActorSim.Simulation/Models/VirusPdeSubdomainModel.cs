@@ -107,6 +107,7 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
         public void ApplyHalo(int port, ReadOnlySpan<double> buffer) => sub.ApplyHalo((Side)port, buffer);
         public void ApplyBoundary(int port) => sub.ApplyPhysicalBoundary((Side)port);
         public bool NeedsHalo(int port) => sub.HaloNeeded((Side)port);
+        public bool BoundsNeedHalos => sub.BoundsNeedHalos;
 
         public double[] ComputeBounds()
         {

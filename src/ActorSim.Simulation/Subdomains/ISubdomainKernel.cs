@@ -44,6 +44,14 @@ public interface ISubdomainKernel
     /// </summary>
     bool NeedsHalo(int port) => true;
 
+    /// <summary>
+    /// Whether <see cref="ComputeBounds"/> needs the halo exchange that follows a step. False when the step already
+    /// computed the ghost layers the bounds read (as the neighbours compute them): the actor then mirrors the physical
+    /// boundaries, reports its bounds at once and lets that exchange travel meanwhile (it must be complete before
+    /// stage 1) — the coordinator's round and the exchange overlap instead of following each other.
+    /// </summary>
+    bool BoundsNeedHalos => true;
+
     /// <summary>This block's partial step bounds (halos current), reduced by the coordinator in block order.</summary>
     double[] ComputeBounds();
 

@@ -20,6 +20,10 @@ public sealed class SubdomainActor : Actor
     // The exchange in progress: its key, and what to do once every neighbour's halo is in.
     private (long Step, int Exchange)? _waiting;
     private StepOrder? _order;
+    // Bounds reported before the exchange that follows a step (ISubdomainKernel.BoundsNeedHalos false), and an order
+    // that arrived before that exchange completed.
+    private bool _boundsSent;
+    private StepOrder? _pendingOrder;
 
     // Monitoring: wall time computing and waiting for halos since the last BlockBounds (clock reads only).
     private long _handling, _waitingSince, _compute, _haloWait;
@@ -49,12 +53,11 @@ public sealed class SubdomainActor : Actor
             case ReportBounds r:
                 StartExchange(r.Step, 0);
                 break;
+            case RunStep run when _waiting is { Exchange: 0 }:
+                _pendingOrder = run.Order; // bounds sent early; stage 1 waits for the exchange
+                break;
             case RunStep run:
-                _order = run.Order;
-                _kernel.BeginStep(run.Order);
-                _kernel.Stage(1);
-                if (run.Order.Stages > 1) StartExchange(run.Order.Step, 2);
-                else StartExchange(run.Order.Step + 1, 0);
+                Run(run.Order);
                 break;
             case Halo h:
                 _early[(h.Step, h.Exchange, h.Port)] = h.Data;
@@ -75,6 +78,29 @@ public sealed class SubdomainActor : Actor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void Run(StepOrder order)
+    {
+        _order = order;
+        _kernel.BeginStep(order);
+        _kernel.Stage(1);
+        if (order.Stages > 1) StartExchange(order.Step, 2);
+        else EndOfStep(order.Step + 1);
+    }
+
+    /// <summary>After a step's last stage: the exchange before the next bounds — which are reported at once when the
+    /// step computed the ghost layers they read.</summary>
+    private void EndOfStep(long nextStep)
+    {
+        if (!_kernel.BoundsNeedHalos)
+        {
+            foreach (var link in _kernel.Links)
+                if (link.IsBoundary) _kernel.ApplyBoundary(link.Port);
+            SendBounds(nextStep);
+            _boundsSent = true;
+        }
+        StartExchange(nextStep, 0);
     }
 
     private void StartExchange(long step, int exchange)
@@ -111,21 +137,32 @@ public sealed class SubdomainActor : Actor
 
         if (w.Exchange == 0)
         {
-            var bounds = _kernel.ComputeBounds();
-            long now = System.Diagnostics.Stopwatch.GetTimestamp();
-            _compute += now - _handling;
-            _coordinator.Tell(new BlockBounds(w.Step, _kernel.Block, bounds)
+            if (!_boundsSent) SendBounds(w.Step);
+            _boundsSent = false;
+            if (_pendingOrder is { } pending)
             {
-                ComputeSeconds = _compute / (double)System.Diagnostics.Stopwatch.Frequency,
-                HaloWaitSeconds = _haloWait / (double)System.Diagnostics.Stopwatch.Frequency,
-            }, Self);
-            _compute = _haloWait = 0;
-            _handling = now;
+                _pendingOrder = null;
+                Run(pending);
+            }
             return;
         }
         var order = _order!;
         _kernel.Stage(w.Exchange);
         if (w.Exchange < order.Stages) StartExchange(order.Step, w.Exchange + 1);
-        else StartExchange(order.Step + 1, 0);
+        else EndOfStep(order.Step + 1);
+    }
+
+    private void SendBounds(long step)
+    {
+        var bounds = _kernel.ComputeBounds();
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        _compute += now - _handling;
+        _coordinator.Tell(new BlockBounds(step, _kernel.Block, bounds)
+        {
+            ComputeSeconds = _compute / (double)System.Diagnostics.Stopwatch.Frequency,
+            HaloWaitSeconds = _haloWait / (double)System.Diagnostics.Stopwatch.Frequency,
+        }, Self);
+        _compute = _haloWait = 0;
+        _handling = now;
     }
 }

@@ -113,6 +113,13 @@ public sealed class SequentialDriver
             }
     }
 
+    private void MirrorWalls()
+    {
+        for (int b = 0; b < _blocks.Length; b++)
+            foreach (var side in SideExtensions.For(Problem.Grid.Dimension))
+                if (Layout.Neighbour(b, side) < 0) _blocks[b].ApplyPhysicalBoundary(side);
+    }
+
     /// <summary>Global step bounds: the blocks' partial bounds reduced in block order (halos must be current).</summary>
     public SubdomainBounds ReduceBounds()
     {
@@ -132,8 +139,20 @@ public sealed class SequentialDriver
     /// <summary>Takes one step (clipped so as not to pass <paramref name="tEnd"/>) and returns its plan.</summary>
     public StepPlan Step(double tEnd)
     {
-        ExchangeHalos();
-        var plan = StepController.Plan(Steps, Time, tEnd, ReduceBounds(), Problem.Grid, Problem.Parameters.MaxDiffusivity, Settings);
+        // As the actors: blocks whose last step computed the ghost row the bounds read take them before the exchange.
+        SubdomainBounds bounds;
+        if (_blocks.All(b => !b.BoundsNeedHalos))
+        {
+            MirrorWalls();
+            bounds = ReduceBounds();
+            ExchangeHalos();
+        }
+        else
+        {
+            ExchangeHalos();
+            bounds = ReduceBounds();
+        }
+        var plan = StepController.Plan(Steps, Time, tEnd, bounds, Problem.Grid, Problem.Parameters.MaxDiffusivity, Settings);
         foreach (var b in _blocks) b.BeginStep(plan);
         for (int k = 1; k <= plan.StageCount; k++)
         {

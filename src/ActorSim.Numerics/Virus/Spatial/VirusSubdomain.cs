@@ -82,6 +82,7 @@ public sealed class VirusSubdomain
     private int _next;
     private int _extension; // ghost cells the running stage computes beyond each side of its axis that faces a block
     private int _rowExtension; // ghost rows an x stage computes beyond each y side that faces a block (_rowsAhead)
+    private bool _stateRowsValid; // the state's ghost row beyond each y side facing a block is current (KeepsRow)
     private double _cPrev, _cPrev2; // stage times c_{j-1}, c_{j-2} (fractions of the substep)
     // Reaction budget: cumulative, and the RKL2 recursion of the current step (per species: stage j-1, j-2, F(Y0)).
     private double _budgetU, _budgetV, _budgetW;
@@ -182,6 +183,7 @@ public sealed class VirusSubdomain
         if (values.Length != _p.InteriorCount) throw new ArgumentException("wrong length", nameof(values));
         var a = State(species);
         for (int j = 0; j < _ny; j++) values.Slice(j * _nx, _nx).CopyTo(a.AsSpan(_p.Index(0, j), _nx));
+        _stateRowsValid = false;
     }
 
     /// <summary>Copies the cell values of one species to <paramref name="destination"/>[j·Nx + i] (patch-local, row-major).</summary>
@@ -197,6 +199,7 @@ public sealed class VirusSubdomain
     public void Initialise(Func<double, double, SpeciesTriple> f)
     {
         EnsureIdle();
+        _stateRowsValid = false;
         for (int j = 0; j < _ny; j++)
             for (int i = 0; i < _nx; i++)
             {
@@ -250,10 +253,37 @@ public sealed class VirusSubdomain
         if (_plan is not { } plan) return axis == 0 || _rowsAhead ? depth : GhostWidth;
         var (stageAxis, s, j) = SubstepOf(plan, _next);
         if (stageAxis != axis) return 0;
-        int m = depth / 2;
+        int m = StagesPerExchange(axis);
         if (j == 1) return axis == 1 && _rowsAhead ? 0 : 2 * Math.Min(m, s);
         return j > m ? GhostWidth : 0;
     }
+
+    /// <summary>
+    /// Stages of a substep along <paramref name="axis"/> that its first exchange serves: half the axis's depth; for the
+    /// y axis of slabs between x walls one layer less, kept for the ghost row the next bounds read.
+    /// </summary>
+    private int StagesPerExchange(int axis) =>
+        axis == 0 ? _depthX / 2 : _rowsAhead ? (_depthY - 1) / 2 : _depthY / 2;
+
+    /// <summary>Slabs between x walls whose y substep is served by one exchange: the step also computes the ghost row
+    /// beyond each y side facing a block, so the next bounds need no exchange (<see cref="BoundsNeedHalos"/>).</summary>
+    private bool KeepsRow(StepPlan plan) => _rowsAhead && plan.StagesY <= StagesPerExchange(1);
+
+    /// <summary>Ghost rows x stage <paramref name="k"/> computes beyond each y side that faces a block.</summary>
+    private int RowExtension(StepPlan plan, int k)
+    {
+        if (!_rowsAhead) return 0;
+        int keep = KeepsRow(plan) ? 1 : 0;
+        if (k <= plan.StagesX) return 2 * Math.Min(StagesPerExchange(1), plan.StagesY) + keep; // what the y substep reads
+        return k > plan.StagesX + plan.StagesY ? keep : 0;
+    }
+
+    /// <summary>
+    /// Whether the bounds need the exchange that follows a step: false when the step computed the ghost row they read
+    /// (slabs between x walls, <see cref="KeepsRow"/>) — then they may be taken at once, with the walls mirrored, while
+    /// that exchange travels; the values it brings for that row are the same, bit for bit.
+    /// </summary>
+    public bool BoundsNeedHalos => !_stateRowsValid;
 
     /// <summary>
     /// Ghost cells stage <paramref name="k"/> computes beyond each side of its axis that faces a neighbouring block:
@@ -262,8 +292,9 @@ public sealed class VirusSubdomain
     private int Extension(StepPlan plan, int k)
     {
         var (axis, s, j) = SubstepOf(plan, k);
-        int m = (axis == 0 ? _depthX : _depthY) / 2;
-        return j > m ? 0 : 2 * (Math.Min(m, s) - j);
+        int m = StagesPerExchange(axis);
+        if (j > m) return 0;
+        return 2 * (Math.Min(m, s) - j) + (axis == 1 && KeepsRow(plan) ? 1 : 0);
     }
 
     /// <summary>The axis of stage <paramref name="k"/>, its substep's stage count and its index j (1-based) in that substep.</summary>
@@ -431,6 +462,7 @@ public sealed class VirusSubdomain
             throw new ArgumentOutOfRangeException(nameof(plan), "stage counts do not fit this grid (RKL2 needs s >= 2)");
         _plan = plan;
         _next = 1;
+        _stateRowsValid = false;
         SetHaloTarget(_u, _v, _w);
     }
 
@@ -462,12 +494,13 @@ public sealed class VirusSubdomain
             weight = 0.5;
         }
         _extension = Extension(plan, k);
-        _rowExtension = _rowsAhead && k <= plan.StagesX ? 2 * Math.Min(_depthY / 2, plan.StagesY) : 0;
+        _rowExtension = RowExtension(plan, k);
         RklStage(axis, s, j, tau, t0, rate, weight);
 
         if (k == plan.StageCount)
         {
             SetHaloTarget(_u, _v, _w);
+            _stateRowsValid = KeepsRow(plan);
             _plan = null;
             _next = 0;
         }

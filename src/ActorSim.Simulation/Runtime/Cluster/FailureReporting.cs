@@ -68,6 +68,15 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
         catch (Exception ex) { throw Fail($"NeedsHalo(port {port})", ex); }
     }
 
+    public bool BoundsNeedHalos
+    {
+        get
+        {
+            try { return inner.BoundsNeedHalos; }
+            catch (Exception ex) { throw Fail("BoundsNeedHalos", ex); }
+        }
+    }
+
     public void ExtractHalo(int port, Span<double> buffer)
     {
         try { inner.ExtractHalo(port, buffer); }
