@@ -84,17 +84,18 @@ public sealed class TreeNodeActor : Actor, IWithTimers
 
     private void Broadcast(TreeBroadcast b)
     {
-        foreach (var child in _setup.Children) child.Actor.Tell(b, Self);
         if (b.ReplyTo is { } replyTo)
         {
+            foreach (var child in _setup.Children) child.Actor.Tell(b, Self);
             foreach (var leaf in _setup.Leaves) leaf.Actor.Tell(b.Message, replyTo);
             return;
         }
-        if (b.Round <= _round && _round != long.MinValue)
+        if (b.Round <= _round)
         {
             Sender.Tell(new GatherFailed(b.Round, Node, $"tree node {Node}: gathering round {b.Round} came after round {_round}; rounds must increase"), Self);
             return;
         }
+        foreach (var child in _setup.Children) child.Actor.Tell(b, Self);
         if (_open) Log.LogWarning("tree node {Node}: round {Old} abandoned unfinished for round {New} ({Missing})", Node, _round, b.Round, Missing());
         _round = b.Round;
         _up = Sender;

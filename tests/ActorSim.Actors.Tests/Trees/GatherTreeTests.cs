@@ -219,11 +219,13 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
     public void A_gathering_round_that_does_not_increase_is_refused_and_a_plain_broadcast_reaches_every_leaf_with_the_reply_to()
     {
         var tree = Build(leaves: 5, nodes: 4, fanIn: 3, seed: 2);
+        tree.Placement.Should().Contain(n => n > 0, "some leaves live below the root");
         tree.Root.Tell(new TreeBroadcast(4, new Ask(4)), TestActor);
         AnswerShuffled(tree, 4, new Random(1));
         ExpectMsg<Gathered>().Round.Should().Be(4);
         tree.Root.Tell(new TreeBroadcast(4, new Ask(4)), TestActor);
         ExpectMsg<GatherFailed>().Reason.Should().Be("tree node 0: gathering round 4 came after round 4; rounds must increase");
+        tree.Hold.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // the refused round reached no node and no leaf
 
         var replyTo = CreateTestProbe();
         tree.Root.Tell(new TreeBroadcast(3, new Ask(3), replyTo.Ref), TestActor);
