@@ -30,5 +30,6 @@ public static class BenchmarkRegistry
         new KineticApBenchmark(),
         new StartupBenchmark(),
         new ParticleKernelsBenchmark(),
+        new TreeRoundsBenchmark(),
     ];
 }

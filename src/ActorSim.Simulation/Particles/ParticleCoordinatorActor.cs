@@ -1,4 +1,5 @@
 using ActorSim.Actors;
+using ActorSim.Actors.Trees;
 using Akka.Actor;
 using ActorSim.Simulation.Monitoring;
 using ActorSim.Simulation.Runtime;
@@ -30,7 +31,9 @@ public sealed class ParticleCoordinatorActor : Actor
     private readonly IActorRef _writer;
     private readonly IActorRef? _progress;
     private readonly IActorRef[] _blocks;
-    private readonly BlockSet _all;
+    private BlockSet _all;
+    private readonly GatherTreeSettings? _tree;
+    private readonly bool _ownBlocks;
     private readonly double[]?[] _replies;
     private int _received;
     private long _seq;
@@ -63,9 +66,15 @@ public sealed class ParticleCoordinatorActor : Actor
     /// <param name="checkpointDirectory">Where checkpoints go (required with <paramref name="checkpoint"/>).</param>
     /// <param name="resume">A checkpoint to continue from, or null for a fresh run.</param>
     /// <param name="epoch">The epoch written into checkpoint manifests.</param>
+    /// <param name="tree">Gather the replies of the blocks this coordinator creates over a tree (when the block count
+    /// reaches its threshold), or null for one reply per block straight to the coordinator. Results are the same.</param>
     public ParticleCoordinatorActor(IParticleModel model, IReadOnlyList<double> outputTimes, IActorRef writer, IActorRef? progress,
-        Scenarios.CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null, int epoch = 0)
+        Scenarios.CheckpointSettings? checkpoint, string? checkpointDirectory, LoadedCheckpoint? resume, BlockSet? blocks = null, int epoch = 0,
+        GatherTreeSettings? tree = null)
     {
+        tree?.Validate();
+        _tree = tree;
+        _ownBlocks = blocks is null;
         _checkpoints = new CheckpointSchedule(checkpoint, checkpointDirectory, model.BlockCount, resume, epoch);
         _resume = resume;
         _model = model;
@@ -87,6 +96,7 @@ public sealed class ParticleCoordinatorActor : Actor
             int block = b;
             _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
         }
+        if (_ownBlocks && _tree is { } tree && tree.AppliesTo(_blocks.Length)) BuildTree(tree);
         if (_resume is not { Manifest: var m }) return;
         Checkpointable.LoadCoordinatorState(m.CoordinatorState);
         _nextOutput = m.OutputIndex;
@@ -126,13 +136,14 @@ public sealed class ParticleCoordinatorActor : Actor
                 }
                 break;
             case BlockReply r:
-                if (r.Seq != _seq) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} while round {_seq} is open");
-                if ((uint)r.Block >= (uint)_replies.Length) throw new InvalidOperationException($"reply from unknown block {r.Block}");
-                if (_replies[r.Block] is not null) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} twice");
-                _replies[r.Block] = r.Data;
-                _recorder.BlockReply(r.Block, r.ComputeSeconds, 0);
-                if (++_received == _replies.Length) RoundComplete();
+                Reply(r);
                 break;
+            case Gathered g:
+                if (g.Round != _seq) throw new InvalidOperationException($"the tree delivered round {g.Round} while round {_seq} is open");
+                foreach (var part in g.Parts) Reply((BlockReply)part);
+                break;
+            case GatherFailed f:
+                throw new InvalidOperationException($"the blocks' replies to round {f.Round} did not all arrive: {f.Reason}");
             case BlockStateSaved saved:
                 if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
                 break;
@@ -147,6 +158,29 @@ public sealed class ParticleCoordinatorActor : Actor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void Reply(BlockReply r)
+    {
+        if (r.Seq != _seq) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} while round {_seq} is open");
+        if ((uint)r.Block >= (uint)_replies.Length) throw new InvalidOperationException($"reply from unknown block {r.Block}");
+        if (_replies[r.Block] is not null) throw new InvalidOperationException($"block {r.Block} answered round {r.Seq} twice");
+        _replies[r.Block] = r.Data;
+        _recorder.BlockReply(r.Block, r.ComputeSeconds, 0);
+        if (++_received == _replies.Length) RoundComplete();
+    }
+
+    /// <summary>Groups the blocks into tree nodes of consecutive blocks and sends every round over the tree.</summary>
+    private void BuildTree(GatherTreeSettings tree)
+    {
+        int nodes = (_blocks.Length + tree.BlocksPerNode - 1) / tree.BlocksPerNode;
+        var layout = new TreeLayout(nodes, tree.FanIn);
+        var placement = Enumerable.Range(0, _blocks.Length).Select(b => b / tree.BlocksPerNode).ToArray();
+        var root = GatherTree.Build(layout, placement, _blocks, m => m is BlockReply r ? new GatherKey(r.Seq, r.Block) : null,
+            tree.Timeout, (_, props, name) => Context.ActorOf(props, name));
+        _all = new TreeBlockSet(_blocks, root, m => m is BlockRound r ? r.Seq : null);
+        Log.LogInformation("replies gathered over a tree of {Nodes} nodes ({PerNode} blocks each, fan-in {FanIn}, depth {Depth})",
+            nodes, tree.BlocksPerNode, tree.FanIn, layout.MaxDepth);
     }
 
     private void Begin(Activity activity, ParticleRound first)

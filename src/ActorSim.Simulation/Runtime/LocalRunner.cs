@@ -25,6 +25,10 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// at its end). Default: the run awaits it.
     /// </summary>
     public Action<Task>? DeferShutdown { get; init; }
+
+    /// <summary>Gather the blocks' replies over a tree (particle-block models, from a block count on); default: one
+    /// reply per block straight to the coordinator. Results are bit-identical either way.</summary>
+    public GatherTreeSettings? GatherTree { get; init; }
 }
 
 /// <summary>
@@ -145,7 +149,7 @@ public static class LocalRunner
             {
                 ICoordinatorModel m => ActorFactory.Props(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
                 ISubdomainModel m => ActorFactory.Props(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
-                Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
+                Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0, options.GatherTree)),
                 _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
             };
             var coordinator = system.ActorOf(coordinatorProps.WithSupervisorStrategy(Strategies.EscalateAll), "coordinator");
