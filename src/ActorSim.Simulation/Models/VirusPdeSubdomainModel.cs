@@ -53,9 +53,15 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
         return links;
     }
 
-    public ISubdomainKernel CreateKernel(int block)
+    /// <summary>In one process a halo exchange costs microseconds: exchange every stage, compute nothing twice.</summary>
+    public ISubdomainKernel CreateKernel(int block) => CreateKernel(block, VirusSubdomain.GhostWidth);
+
+    /// <summary>Across processes: deep halos, one exchange per substep (slabs between x walls: per step).</summary>
+    public ISubdomainKernel CreateDistributedKernel(int block) => CreateKernel(block, VirusSubdomain.DefaultHaloDepth);
+
+    private VirusPdeKernel CreateKernel(int block, int haloDepth)
     {
-        var sub = new VirusSubdomain(_problem, _layout, block);
+        var sub = new VirusSubdomain(_problem, _layout, block, haloDepth);
         sub.Initialise(_initial.At);
         return new VirusPdeKernel(sub, Links(block));
     }

@@ -31,6 +31,14 @@ public sealed class ClusterRunTests : IDisposable
               "initial": { "state": "endemic", "amplitude": 0.02, "mode_x": 2, "mode_y": 3, "noise": 0.002 },
               "time": { "end": 0.4, "output_interval": 0.2 }, "run": { "blocks": 4, "seed": 7 } }
             """ },
+        // Slabs of rows between x walls: on the cluster one deep exchange per step and bounds sent before it (in process:
+        // an exchange per stage) — the same results.
+        { "virus-pde 2D slabs, 2 blocks", """
+            { "model": "virus-pde",
+              "parameters": { "Du": 0.01, "Dv": 0.1, "Dw": 0.1, "chi": 0.3, "d1": 1, "d2": 1, "d3": 1, "beta": 1, "k": 1, "r": 4, "nx": 16, "ny": 32 },
+              "initial": { "state": "endemic", "amplitude": 0.02, "mode_x": 2, "mode_y": 3, "noise": 0.01 },
+              "time": { "end": 0.4, "output_interval": 0.2 }, "run": { "blocks": 2, "seed": 5 } }
+            """ },
         { "heat toy, 7 blocks", HeatDefinition.Scenario(cells: 42, blocks: 7, end: 0.05, interval: 0.01) },
         { "huxley-particles (particle blocks), shortened", Shipped("huxley-particles", end: 0.2) },
         { "muscle-1d-particles (particle blocks), shortened", Shipped("muscle-1d-particles", end: 0.3) },

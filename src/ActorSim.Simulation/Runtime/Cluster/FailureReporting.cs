@@ -45,7 +45,7 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
     {
         try
         {
-            return new GuardedKernel(model.CreateKernel(block), node);
+            return new GuardedKernel(model.CreateDistributedKernel(block), node);
         }
         catch (Exception ex)
         {
