@@ -76,12 +76,11 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
     public StepOrder Plan(long step, double t, double tEnd, double[] g)
     {
         var plan = StepController.Plan(step, t, tEnd, new SubdomainBounds(g[0], g[1], g[2], g[3]), _problem.Grid, _problem.Parameters.MaxDiffusivity, _settings);
-        LastPlan = plan;
         return new StepOrder(plan.Step, plan.T, plan.Dt, plan.TNext, plan.StageCount, [plan.StagesX, plan.StagesY]);
     }
 
-    /// <summary>The last step ordered (for diagnostics).</summary>
-    public StepPlan? LastPlan { get; private set; }
+    /// <summary>The reduction (a maximum) and <see cref="StepController.Plan"/> keep no state.</summary>
+    public bool PlansArePure => true;
 
     public IReadOnlyList<FieldSnapshot> Assemble(double t, IReadOnlyList<double[]> snapshots, Span<double> row)
     {

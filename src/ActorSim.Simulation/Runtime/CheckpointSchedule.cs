@@ -70,6 +70,21 @@ public sealed class CheckpointSchedule
     /// the ODE coordinator asks at its output barriers), or when <c>seconds</c> of wall time passed since the last
     /// checkpoint; never twice at the same step.
     /// </summary>
+    /// <summary>
+    /// The first step, from <paramref name="from"/> on, that must be a barrier for a checkpoint: the next multiple of a
+    /// step interval, <paramref name="from"/> itself when a time interval has run out (or a checkpoint is in progress),
+    /// else none (<see cref="long.MaxValue"/>). Steps planned by the blocks themselves stop there (see <see cref="Due"/>).
+    /// </summary>
+    public long LeaseLimit(long from)
+    {
+        if (_settings is null) return long.MaxValue;
+        if (InProgress) return from;
+        long limit = long.MaxValue;
+        if (_settings.Steps is { } n) limit = (from + n - 1) / n * n;
+        if (_settings.Seconds is { } s && _sinceLast.Elapsed.TotalSeconds >= s) limit = from;
+        return limit;
+    }
+
     public bool Due(long step, bool stopping)
     {
         long previous = _lastChecked;

@@ -32,6 +32,13 @@ public interface ISubdomainModel : IRunnableModel
     StepOrder Plan(long step, double t, double tEnd, double[] globalBounds);
 
     /// <summary>
+    /// Whether <see cref="ReduceBounds"/> and <see cref="Plan"/> are pure functions of their arguments (no state, safe on
+    /// any thread): then the blocks may plan leased steps themselves, each from every block's bounds, and a step needs
+    /// no round trip through the coordinator (<see cref="RunStep.LeaseUntil"/>).
+    /// </summary>
+    bool PlansArePure => false;
+
+    /// <summary>
     /// The blocks' snapshots at time <paramref name="t"/>, in block order: fills the time-series row
     /// (<see cref="Columns"/>) and returns the global fields to write (name → data and shape), computed in
     /// global cell order so that they do not depend on the block count.

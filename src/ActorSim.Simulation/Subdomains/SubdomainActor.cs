@@ -7,11 +7,16 @@ namespace ActorSim.Simulation.Subdomains;
 /// Owns one block of a grid (its kernel). Exchanges halos directly with the neighbouring blocks at each
 /// exchange point of the step protocol (see <see cref="ISubdomainKernel"/>), buffering halos that arrive
 /// early by (step, exchange, port), so the result does not depend on message order; reports its partial
-/// bounds to the coordinator and answers snapshot requests.
+/// bounds to the coordinator and answers snapshot requests. With peers and a lease (<see cref="RunStep.LeaseUntil"/>)
+/// it also sends its bounds to every block and plans the leased steps itself from all blocks' bounds, reduced in block
+/// order exactly as the coordinator reduces them (the model's pure <see cref="ISubdomainModel.Plan"/>), so a step needs
+/// no round trip through the coordinator.
 /// </summary>
 public sealed class SubdomainActor : Actor
 {
     private readonly Func<ISubdomainKernel> _createKernel;
+    private readonly ISubdomainModel? _planner;
+    private IReadOnlyList<IActorRef>? _peers;
     private ISubdomainKernel _kernel = null!;
     private IReadOnlyDictionary<int, IActorRef> _neighbours = new Dictionary<int, IActorRef>();
     private IActorRef _coordinator = null!;
@@ -24,11 +29,25 @@ public sealed class SubdomainActor : Actor
     // that arrived before that exchange completed.
     private bool _boundsSent;
     private StepOrder? _pendingOrder;
+    // Between steps: the bounds of step _boundsStep are sent and that step has not started.
+    private bool _betweenSteps;
+    private long _boundsStep = -1;
+    // Leased steps: every block's bounds by step, the lease, and the time at which step _boundsStep starts.
+    private readonly Dictionary<long, double[]?[]> _allBounds = new();
+    private long _leaseUntil;
+    private double _leaseTEnd, _t;
 
     // Monitoring: wall time computing and waiting for halos since the last BlockBounds (clock reads only).
     private long _handling, _waitingSince, _compute, _haloWait;
 
-    public SubdomainActor(Func<ISubdomainKernel> createKernel) => _createKernel = createKernel;
+    /// <param name="createKernel">Creates this block's kernel (called where the block lives).</param>
+    /// <param name="planner">The model, when the blocks may plan leased steps themselves (its reduction and plan must be
+    /// pure functions of their arguments); null: every step is ordered by the coordinator.</param>
+    public SubdomainActor(Func<ISubdomainKernel> createKernel, ISubdomainModel? planner = null)
+    {
+        _createKernel = createKernel;
+        _planner = planner;
+    }
 
     protected override void PreStart() => _kernel = _createKernel();
 
@@ -49,15 +68,27 @@ public sealed class SubdomainActor : Actor
             case ConnectBlock c:
                 _neighbours = c.Neighbours;
                 _coordinator = Sender ?? throw new InvalidOperationException("ConnectBlock must come from the coordinator");
+                if (c.Peers is { } peers && _planner is null)
+                    throw new InvalidOperationException($"block {_kernel.Block}: peers given but this block cannot plan steps");
+                _peers = c.Peers;
                 break;
             case ReportBounds r:
                 StartExchange(r.Step, 0);
                 break;
-            case RunStep run when _waiting is { Exchange: 0 }:
-                _pendingOrder = run.Order; // bounds sent early; stage 1 waits for the exchange
-                break;
             case RunStep run:
-                Run(run.Order);
+                (_leaseUntil, _leaseTEnd) = (run.LeaseUntil, run.LeaseTEnd); // an order replaces the lease (0: none)
+                _pendingOrder = run.Order; // runs once the exchange before it is complete (bounds sent early)
+                TryStart();
+                break;
+            case ExtendLease lease:
+                _leaseUntil = Math.Max(_leaseUntil, lease.UntilStep);
+                TryStart();
+                break;
+            case PeerBounds pb when pb.Step < _boundsStep || (pb.Step == _boundsStep && !_betweenSteps):
+                break; // the step was ordered by the coordinator before every block's bounds were in
+            case PeerBounds pb:
+                Collect(pb.Step, pb.Block, pb.Bounds);
+                TryStart();
                 break;
             case Halo h:
                 _early[(h.Step, h.Exchange, h.Port)] = h.Data;
@@ -80,8 +111,38 @@ public sealed class SubdomainActor : Actor
         }
     }
 
+    /// <summary>Between steps, with the exchange before the next step complete: runs the coordinator's order, or plans
+    /// a leased step from every block's bounds.</summary>
+    private void TryStart()
+    {
+        if (!_betweenSteps || _waiting is not null) return;
+        if (_pendingOrder is { } order)
+        {
+            _pendingOrder = null;
+            Run(order);
+            return;
+        }
+        long n = _boundsStep;
+        if (_peers is null || n >= _leaseUntil || !(_t < _leaseTEnd)) return;
+        if (!_allBounds.TryGetValue(n, out var all) || Array.IndexOf(all, null) >= 0) return;
+        var planned = _planner!.Plan(n, _t, _leaseTEnd, _planner.ReduceBounds(all!));
+        Run(planned);
+    }
+
+    private void Collect(long step, int block, double[] bounds)
+    {
+        if (!_allBounds.TryGetValue(step, out var all)) _allBounds[step] = all = new double[]?[_peers!.Count];
+        if (all[block] is not null) throw new InvalidOperationException($"block {_kernel.Block}: bounds of block {block} for step {step} arrived twice");
+        all[block] = bounds;
+    }
+
     private void Run(StepOrder order)
     {
+        if (order.Step != _boundsStep)
+            throw new InvalidOperationException($"block {_kernel.Block}: step {order.Step} ordered after the bounds of step {_boundsStep}");
+        _betweenSteps = false;
+        _allBounds.Remove(order.Step);
+        _t = order.TNext;
         _order = order;
         _kernel.BeginStep(order);
         _kernel.Stage(1);
@@ -139,11 +200,7 @@ public sealed class SubdomainActor : Actor
         {
             if (!_boundsSent) SendBounds(w.Step);
             _boundsSent = false;
-            if (_pendingOrder is { } pending)
-            {
-                _pendingOrder = null;
-                Run(pending);
-            }
+            TryStart();
             return;
         }
         var order = _order!;
@@ -155,6 +212,15 @@ public sealed class SubdomainActor : Actor
     private void SendBounds(long step)
     {
         var bounds = _kernel.ComputeBounds();
+        _boundsStep = step;
+        _betweenSteps = true;
+        if (_peers is { } peers)
+        {
+            Collect(step, _kernel.Block, bounds);
+            var message = new PeerBounds(step, _kernel.Block, bounds);
+            for (int b = 0; b < peers.Count; b++)
+                if (b != _kernel.Block) peers[b].Tell(message, Self);
+        }
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
         _compute += now - _handling;
         _coordinator.Tell(new BlockBounds(step, _kernel.Block, bounds)

@@ -47,6 +47,16 @@ public sealed class SubdomainCoordinatorActor : Actor
     private Action? _afterCheckpoint;
     private IReadOnlyList<string> _fieldNames = [];
 
+    // Leased steps (ISubdomainModel.PlansArePure, at most MaxPeerBlocks blocks): the blocks plan steps before
+    // _leaseUntil themselves, never past _leaseTEnd; the coordinator follows from the same bounds.
+    /// <summary>Blocks that send their bounds to every block to plan leased steps (beyond: one message per block and step to the coordinator only).</summary>
+    public const int MaxPeerBlocks = 8;
+    /// <summary>Steps a lease runs ahead of the coordinator.</summary>
+    public const int LeaseSteps = 16;
+    private readonly bool _leased;
+    private long _leaseUntil;
+    private double _leaseTEnd;
+
     // Monitoring (StepRecords to the progress listener; reads clocks only).
     private readonly StepRecorder _recorder;
     private double _lastDt = double.NaN;
@@ -84,6 +94,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         _bounds = new double[]?[model.BlockCount];
         _snapshots = new double[]?[model.BlockCount];
         _recorder = new StepRecorder(model.BlockCount, model.Columns, outputTimes[^1], halos: true);
+        _leased = model.PlansArePure && model.BlockCount <= MaxPeerBlocks;
     }
 
     protected override void PreStart()
@@ -91,7 +102,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         for (int b = 0; b < _blocks.Length && _ownsBlocks; b++)
         {
             int block = b;
-            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new SubdomainActor(() => _model.CreateKernel(block))), $"block-{b}");
+            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new SubdomainActor(() => _model.CreateKernel(block), _leased ? _model : null)), $"block-{b}");
         }
         if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
@@ -100,7 +111,7 @@ public sealed class SubdomainCoordinatorActor : Actor
         for (int b = 0; b < _blocks.Length; b++)
         {
             var neighbours = _model.Links(b).Where(l => !l.IsBoundary).Select(l => l.NeighbourBlock).Distinct().ToDictionary(n => n, n => _blocks[n]);
-            _blocks[b].Tell(new ConnectBlock(neighbours), Self);
+            _blocks[b].Tell(new ConnectBlock(neighbours) { Peers = _leased ? _blocks : null }, Self);
             if (restore is not null) _blocks[b].Tell(restore[b], Self);
         }
     }
@@ -182,6 +193,21 @@ public sealed class SubdomainCoordinatorActor : Actor
         if (_step > 0 && _recorder.Due) Record(atOutput: false);
         var global = _model.ReduceBounds(_bounds!);
         Array.Clear(_bounds);
+        if (_leased && _step < _leaseUntil && _t < _leaseTEnd)
+        {
+            // A leased step: the blocks planned it themselves from the same bounds; follow, and keep the lease ahead.
+            Advance(_model.Plan(_step, _t, _leaseTEnd, global));
+            if (!_stopRequested && _leaseUntil - _step < LeaseSteps / 2)
+            {
+                long until = Math.Min(_step + LeaseSteps, _checkpoints.LeaseLimit(_step));
+                if (until > _leaseUntil)
+                {
+                    _leaseUntil = until;
+                    _all.TellAll(new ExtendLease(until), Self);
+                }
+            }
+            return;
+        }
         if (_checkpoints.Due(_step, _stopRequested))
         {
             StartCheckpoint(() => AfterBounds(global));
@@ -237,8 +263,16 @@ public sealed class SubdomainCoordinatorActor : Actor
     private void OrderStep(double[] global)
     {
         var order = _model.Plan(_step, _t, _outputTimes[_nextOutput], global);
+        // The order replaces the blocks' lease: the steps after it they may plan themselves (none when stopping).
+        _leaseUntil = _leased && !_stopRequested ? Math.Min(_step + 1 + LeaseSteps, _checkpoints.LeaseLimit(_step + 1)) : 0;
+        _leaseTEnd = _outputTimes[_nextOutput];
+        _all.TellAll(new RunStep(order) { LeaseUntil = _leaseUntil, LeaseTEnd = _leaseTEnd }, Self);
+        Advance(order);
+    }
+
+    private void Advance(StepOrder order)
+    {
         if (!(order.TNext > _t)) throw new InvalidOperationException($"step {_step} at t = {_t} would not advance (dt = {order.Dt})");
-        _all.TellAll(new RunStep(order), Self);
         _lastDt = order.Dt;
         _t = order.TNext;
         _step++;

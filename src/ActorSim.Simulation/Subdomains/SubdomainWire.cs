@@ -22,6 +22,8 @@ public static class SubdomainWire
         public const int StepDone = 105;
         public const int RequestSnapshot = 106;
         public const int BlockSnapshot = 107;
+        public const int PeerBounds = 108;
+        public const int ExtendLease = 109;
     }
 
     /// <summary>Registers every contract of the step protocol.</summary>
@@ -45,7 +47,22 @@ public static class SubdomainWire
             w.WriteDouble(4, m.ComputeSeconds);   // monitoring; older readers skip fields 4 and 5
             w.WriteDouble(5, m.HaloWaitSeconds);
         }, DecodeBlockBounds);
-        registry.Register<RunStep>(Ids.RunStep, 1, static (m, w) => w.WriteNested(1, m.Order, EncodeOrder), DecodeRunStep);
+        registry.Register<RunStep>(Ids.RunStep, 1, static (m, w) =>
+        {
+            w.WriteNested(1, m.Order, EncodeOrder);
+            if (m.LeaseUntil > 0)
+            {
+                w.WriteInt64(2, m.LeaseUntil);   // leased steps; older readers skip fields 2 and 3
+                w.WriteDouble(3, m.LeaseTEnd);
+            }
+        }, DecodeRunStep);
+        registry.Register<PeerBounds>(Ids.PeerBounds, 1, static (m, w) =>
+        {
+            w.WriteInt64(1, m.Step);
+            w.WriteInt32(2, m.Block);
+            w.WriteDoubles(3, m.Bounds);
+        }, DecodePeerBounds);
+        registry.Register<ExtendLease>(Ids.ExtendLease, 1, static (m, w) => w.WriteInt64(1, m.UntilStep), DecodeExtendLease);
         registry.Register<StepDone>(Ids.StepDone, 1, static (m, w) =>
         {
             w.WriteInt64(1, m.Step);
@@ -68,18 +85,27 @@ public static class SubdomainWire
                 x.WriteInt32(1, s.block);
                 x.WriteActorRef(2, s.actor);
             });
+        if (m.Peers is { } peers) // every block in block order (leased steps); older readers skip field 2
+            for (int b = 0; b < peers.Count; b++)
+                w.WriteNested(2, (b, peers[b]), static (s, x) =>
+                {
+                    x.WriteInt32(1, s.b);
+                    x.WriteActorRef(2, s.Item2);
+                });
     }
 
     private static ConnectBlock DecodeConnect(ref WireReader r, int version)
     {
         var neighbours = new Dictionary<int, IActorRef>();
+        List<IActorRef>? peers = null;
         while (r.NextField())
         {
-            if (r.Field != 1)
+            if (r.Field != 1 && r.Field != 2)
             {
                 r.SkipField();
                 continue;
             }
+            bool peer = r.Field == 2;
             var entry = r.ReadNested();
             int block = -1;
             IActorRef? actor = null;
@@ -92,10 +118,45 @@ public static class SubdomainWire
                     default: entry.SkipField(); break;
                 }
             }
-            if (block < 0 || actor is null) throw new WireFormatException("ConnectBlock: a neighbour entry needs a block index and an actor ref.");
-            if (!neighbours.TryAdd(block, actor)) throw new WireFormatException($"ConnectBlock: block {block} is listed twice.");
+            if (block < 0 || actor is null) throw new WireFormatException("ConnectBlock: a neighbour or peer entry needs a block index and an actor ref.");
+            if (peer)
+            {
+                peers ??= new List<IActorRef>();
+                if (block != peers.Count) throw new WireFormatException($"ConnectBlock: peer {block} out of block order (expected {peers.Count}).");
+                peers.Add(actor);
+            }
+            else if (!neighbours.TryAdd(block, actor)) throw new WireFormatException($"ConnectBlock: block {block} is listed twice.");
         }
-        return new ConnectBlock(neighbours);
+        return new ConnectBlock(neighbours) { Peers = peers };
+    }
+
+    private static PeerBounds DecodePeerBounds(ref WireReader r, int version)
+    {
+        long step = 0;
+        int block = 0;
+        double[] bounds = [];
+        while (r.NextField())
+        {
+            switch (r.Field)
+            {
+                case 1: step = r.ReadInt64(); break;
+                case 2: block = r.ReadInt32(); break;
+                case 3: bounds = r.ReadDoubles(); break;
+                default: r.SkipField(); break;
+            }
+        }
+        return new PeerBounds(step, block, bounds);
+    }
+
+    private static ExtendLease DecodeExtendLease(ref WireReader r, int version)
+    {
+        long until = 0;
+        while (r.NextField())
+        {
+            if (r.Field == 1) until = r.ReadInt64();
+            else r.SkipField();
+        }
+        return new ExtendLease(until);
     }
 
     private static ReportBounds DecodeReportBounds(ref WireReader r, int version)
@@ -166,8 +227,12 @@ public static class SubdomainWire
     private static RunStep DecodeRunStep(ref WireReader r, int version)
     {
         StepOrder? order = null;
+        long leaseUntil = 0;
+        double leaseTEnd = 0;
         while (r.NextField())
         {
+            if (r.Field == 2) { leaseUntil = r.ReadInt64(); continue; }
+            if (r.Field == 3) { leaseTEnd = r.ReadDouble(); continue; }
             if (r.Field != 1)
             {
                 r.SkipField();
@@ -195,7 +260,7 @@ public static class SubdomainWire
             }
             order = new StepOrder(step, t, dt, tNext, stages, hasDetail ? detail : null);
         }
-        return new RunStep(order ?? throw new WireFormatException("RunStep without a step order."));
+        return new RunStep(order ?? throw new WireFormatException("RunStep without a step order.")) { LeaseUntil = leaseUntil, LeaseTEnd = leaseTEnd };
     }
 
     private static StepDone DecodeStepDone(ref WireReader r, int version)

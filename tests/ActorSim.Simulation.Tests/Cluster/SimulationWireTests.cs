@@ -55,6 +55,10 @@ public sealed class SimulationWireTests
         Assert.Equal(2, connect.Neighbours.Count);
         Assert.Equal(a, connect.Neighbours[0]);
         Assert.Equal(b, connect.Neighbours[2]);
+        Assert.Null(connect.Peers);
+        var leased = RoundTrip(new ConnectBlock(new Dictionary<int, IActorRef> { [1] = b }) { Peers = [a, b, a] });
+        Assert.Equal([a, b, a], leased.Peers!);
+        Assert.Equal(b, leased.Neighbours[1]);
 
         Assert.Equal(new ReportBounds(long.MaxValue), RoundTrip(new ReportBounds(long.MaxValue)));
         var halo = RoundTrip(new Halo(12, 3, 1, Awkward));
@@ -69,6 +73,14 @@ public sealed class SimulationWireTests
         Assert.Equal([3, 2], order.Detail!);
         Assert.Null(RoundTrip(new RunStep(new StepOrder(1, 0, 1, 1, 2))).Order.Detail);
         Assert.Equal([], RoundTrip(new RunStep(new StepOrder(1, 0, 1, 1, 2, []))).Order.Detail!);
+
+        var lease = RoundTrip(new RunStep(new StepOrder(9, 0.1, 0.2, 0.3, 2)) { LeaseUntil = 25, LeaseTEnd = 1.0 / 3 });
+        Assert.Equal((25L, 1.0 / 3), (lease.LeaseUntil, lease.LeaseTEnd));
+        Assert.Equal(0L, RoundTrip(new RunStep(new StepOrder(1, 0, 1, 1, 2))).LeaseUntil);
+        var peer = RoundTrip(new PeerBounds(long.MaxValue, 6, Awkward));
+        Assert.Equal((long.MaxValue, 6), (peer.Step, peer.Block));
+        SameBits(Awkward, peer.Bounds);
+        Assert.Equal(new ExtendLease(1234567890123), RoundTrip(new ExtendLease(1234567890123)));
 
         Assert.Equal(new StepDone(4, 2), RoundTrip(new StepDone(4, 2)));
         Assert.Equal(new RequestSnapshot(17), RoundTrip(new RequestSnapshot(17)));

@@ -171,7 +171,7 @@ internal static class BlockModels
     /// <summary>The actor of block <paramref name="block"/> on node <paramref name="node"/>.</summary>
     public static Props BlockProps(Models.IRunnableModel model, int block, string node) => model switch
     {
-        ISubdomainModel s => ActorFactory.Props(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node))),
+        ISubdomainModel s => ActorFactory.Props(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node), s.PlansArePure ? s : null)),
         Particles.IParticleModel p => ActorFactory.Props(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node))),
         _ => throw new InvalidOperationException($"model type {model.GetType().Name} has no blocks"),
     };
