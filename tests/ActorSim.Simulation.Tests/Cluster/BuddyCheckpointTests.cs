@@ -100,6 +100,49 @@ public sealed class BuddyCheckpointTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.NotNull(first);
     }
 
+    /// <summary>
+    /// A run stopped with Ctrl-C keeps its in-memory copies: after one of its nodes is then lost (its directory too), the
+    /// resumed run (what <c>actorsim resume --cluster</c> does) continues from the final checkpoint with the lost node's
+    /// blocks from buddy memory, and ends bit-identical to the uninterrupted run.
+    /// </summary>
+    [Fact]
+    public async Task A_stopped_run_resumes_after_losing_a_node_with_the_lost_blocks_from_buddy_memory()
+    {
+        var scenario = Parse(VirusPde2D);
+        OutputDirectory.Prepare(_dir.File("local"), force: false);
+        var local = await LocalRunner.RunModelAsync(scenario, HeatDefinition.Catalog.Single(m => m.Name == scenario.Model).Create(scenario),
+            new RunOptions(_dir.File("local")));
+
+        await using var cluster = await InProcessCluster.StartAsync(3, nodeLocal: true);
+        using var stop = new CancellationTokenSource();
+        RunAccepted? accepted = null;
+        var options = cluster.RunOptions(_dir.File("out"), 3);
+        var stopped = await ClusterRunner.RunAsync(scenario, VirusPde2D, options, onAccepted: a => accepted = a,
+            onProgress: p => { if (p.Steps >= 12) stop.Cancel(); }, cancellation: stop.Token);
+        Assert.Equal(RunStatus.Cancelled, stopped.Status);
+        var first = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
+        string runId = (string)first["cluster"]!["run_id"]!;
+        Assert.Equal(runId, (string?)first["cluster"]!["checkpoint_directory"]); // relative: under each node's checkpoint_dir
+
+        string victim = accepted!.Placement.First(n => n != accepted.CoordinatorNode);
+        await cluster.Node(victim).DisposeAsync();
+        cluster.Nodes.Remove(cluster.Node(victim));
+        Directory.Delete(cluster.CheckpointDirectoryOf(victim), recursive: true);
+
+        RunAccepted? resumedAt = null;
+        var result = await ClusterRunner.RunAsync(scenario, VirusPde2D, options with
+        {
+            ResumeRunId = runId, ResumeEpoch = 1, ResumeCheckpointDirectory = runId, MinWorkers = 2,
+        }, onAccepted: a => resumedAt = a);
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(local.ResultsSha256, result.ResultsSha256);
+        Assert.Equal(File.ReadAllBytes(_dir.File("local/timeseries.csv")), File.ReadAllBytes(_dir.File("out/timeseries.csv")));
+        Assert.NotNull(resumedAt!.Resume);
+        Assert.True(resumedAt.Resume!.Step >= 12, $"resumed from step {resumedAt.Resume.Step}");
+        foreach (int b in BlockPlacement.BlocksOf(accepted.Placement, victim)) Assert.Matches("^node-[123] memory$", resumedAt.RestoredFrom[b]);
+        Assert.All(resumedAt.RestoredFrom, source => Assert.DoesNotContain(victim, source));
+    }
+
     private static IEnumerable<string> Manifests(string directory) =>
         Directory.Exists(directory) ? Directory.EnumerateFiles(directory, CheckpointStore.ManifestName, SearchOption.AllDirectories) : [];
 }

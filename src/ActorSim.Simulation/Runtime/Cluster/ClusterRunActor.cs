@@ -151,7 +151,8 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
                 _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
                 Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
-                Finish($"run {completed.Status.ToString().ToLowerInvariant()}", final: true);
+                // A cancelled run may be resumed (`actorsim resume --cluster`): its in-memory checkpoint copies stay.
+                Finish($"run {completed.Status.ToString().ToLowerInvariant()}", final: completed.Status == RunStatus.Completed);
                 break;
             case RunProgress or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
                 ForwardMonitoring(message); // monitoring: the coordinator's progress listener is this actor
