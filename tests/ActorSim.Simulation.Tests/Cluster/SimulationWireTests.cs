@@ -120,6 +120,7 @@ public sealed class SimulationWireTests
         Assert.True(RoundTrip(new ReleaseRun("r1", "completed") { Final = true }).Final);
         Assert.Equal(["node-3 memory", "node-1 file"],
             RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoredFrom = ["node-3 memory", "node-1 file"] }).RestoredFrom);
+        Assert.Equal(1234, RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoreMilliseconds = 1234 }).RestoreMilliseconds);
     }
 
     [Fact]

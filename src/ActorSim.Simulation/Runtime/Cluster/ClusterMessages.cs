@@ -63,6 +63,10 @@ public sealed record RunAccepted(string RunId, IActorRef Run, string Coordinator
 
     /// <summary>Node-local checkpoints: where each block's state came from (by block index), e.g. "node-3 memory" or "node-1 file".</summary>
     public IReadOnlyList<string> RestoredFrom { get; init; } = [];
+
+    /// <summary>Node-local checkpoints: how long the blocks took to get their states, from the first request to a holder to the
+    /// last block's answer (it includes building the new blocks' kernels, which a block does before it loads the state).</summary>
+    public long RestoreMilliseconds { get; init; }
 }
 
 /// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>

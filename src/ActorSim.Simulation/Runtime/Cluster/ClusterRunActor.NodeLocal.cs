@@ -26,6 +26,7 @@ internal sealed partial class ClusterRunActor
     private List<(string Node, bool InMemory)>[]? _holders;
     private string[] _restoredFrom = [];
     private int _restored;
+    private long _restoreStarted, _restoreMilliseconds;
 
     private bool NodeLocal => _submit.NodeLocalCheckpoints;
 
@@ -123,6 +124,7 @@ internal sealed partial class ClusterRunActor
     {
         _phase = Phase.Restoring;
         _restored = 0;
+        _restoreStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _restoredFrom = new string[_blocks.Length];
         var cluster = Cluster;
         var m = _resume!.Manifest;
@@ -148,6 +150,9 @@ internal sealed partial class ClusterRunActor
         if (restored.Step != _resume!.Manifest.Step) return;
         if (++_restored < _blocks.Length) return;
         Timers.Cancel("restore-timeout");
+        _restoreMilliseconds = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_restoreStarted).TotalMilliseconds;
+        Log.LogInformation("Run {Run} epoch {Epoch}: every block restored from the checkpoint at step {Step} in {Ms} ms", RunId, Epoch,
+            _resume.Manifest.Step, _restoreMilliseconds);
         Accept();
     }
 

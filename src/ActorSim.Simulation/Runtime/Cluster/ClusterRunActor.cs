@@ -301,6 +301,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             Resume = resume,
             Warnings = _warnings.ToArray(),
             RestoredFrom = _restoredFrom,
+            RestoreMilliseconds = _restoreMilliseconds,
         }, Self);
     }
 

@@ -389,6 +389,7 @@ public static class ClusterRunner
             ["checkpoint_warnings"] = new JsonArray(accepted.Warnings.Select(w => (JsonNode?)w).ToArray()),
             ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
                 : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
+            ["restore_s"] = accepted.RestoredFrom.Count == 0 ? null : Math.Round(accepted.RestoreMilliseconds / 1000.0, 3),
         };
     }
 

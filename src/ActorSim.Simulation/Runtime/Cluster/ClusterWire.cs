@@ -75,6 +75,7 @@ public static class ClusterWire
             }
             foreach (var warning in m.Warnings) w.WriteString(14, warning);
             foreach (var source in m.RestoredFrom) w.WriteString(15, source);
+            w.WriteInt64(16, m.RestoreMilliseconds);
         }, DecodeRunAccepted);
         registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
         {
@@ -266,7 +267,7 @@ public static class ClusterWire
         List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [], restoredFrom = [];
         int epoch = 0;
         string? folder = null;
-        long step = 0, rows = 0;
+        long step = 0, rows = 0, restoreMs = 0;
         double t = 0;
         while (r.NextField())
         {
@@ -287,6 +288,7 @@ public static class ClusterWire
                 case 13: fieldNames.Add(r.ReadString()); break;
                 case 14: warnings.Add(r.ReadString()); break;
                 case 15: restoredFrom.Add(r.ReadString()); break;
+                case 16: restoreMs = r.ReadInt64(); break;
                 default: r.SkipField(); break;
             }
         }
@@ -296,6 +298,7 @@ public static class ClusterWire
             Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames),
             Warnings = warnings,
             RestoredFrom = restoredFrom,
+            RestoreMilliseconds = restoreMs,
         };
     }
 
