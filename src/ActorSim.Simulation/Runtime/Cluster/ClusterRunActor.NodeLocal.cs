@@ -28,6 +28,9 @@ internal sealed partial class ClusterRunActor
     private int _restored;
     private long _restoreStarted, _restoreMilliseconds;
 
+    /// <summary>The nodes known to run ActorSim's node actor (they answered <see cref="NodeInfoRequest"/> or an inventory request), this one included.</summary>
+    private readonly HashSet<string> _simulationNodes = new(StringComparer.Ordinal);
+
     private bool NodeLocal => _submit.NodeLocalCheckpoints;
 
     /// <summary>The run's checkpoint directory on this (the coordinator's) node.</summary>
@@ -36,6 +39,13 @@ internal sealed partial class ClusterRunActor
     /// <summary>The nodes that may hold the run's checkpoints: every member but the submitter and the nodes it saw lost.</summary>
     private IEnumerable<string> CheckpointNodes(ClusterNode cluster) =>
         cluster.Members.Select(m => m.NodeId).Where(n => n != _submit.SubmitterNode && !_submit.Exclude.Contains(n)).Distinct();
+
+    /// <summary>Where manifests and the run's end go: the members known to be simulation nodes (not other submitters).</summary>
+    private IEnumerable<string> KeeperNodes(ClusterNode cluster)
+    {
+        _simulationNodes.Add(_self.NodeId);
+        return CheckpointNodes(cluster).Where(_simulationNodes.Contains);
+    }
 
     /// <summary>The node keeping copies of <paramref name="node"/>'s blocks: the next node holding blocks, in node-id order (none with one node).</summary>
     private string BuddyOf(string node)
@@ -68,6 +78,7 @@ internal sealed partial class ClusterRunActor
     /// <summary>The newest checkpoint with a valid manifest and a holder for every block's state (of the manifest's length); none: start over.</summary>
     private void ChooseCheckpoint(CheckpointInventory[] inventories)
     {
+        foreach (var inventory in inventories) _simulationNodes.Add(inventory.NodeId);
         int blocks = BlockModels.BlockCount(_model) ?? 0;
         var manifests = new SortedDictionary<long, CheckpointManifest>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
         foreach (var inventory in inventories)
@@ -172,6 +183,6 @@ internal sealed partial class ClusterRunActor
         }
         var cluster = Cluster;
         var committed = new CheckpointCommitted(RunId, _submit.CheckpointDirectory, step, text);
-        foreach (var node in CheckpointNodes(cluster)) cluster.ActorFor(node, NodeActor.Path).Tell(committed, Self);
+        foreach (var node in KeeperNodes(cluster)) cluster.ActorFor(node, NodeActor.Path).Tell(committed, Self);
     }
 }

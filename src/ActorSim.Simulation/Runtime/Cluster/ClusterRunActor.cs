@@ -228,6 +228,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
 
     private void OnDiscovered(NodeInfo[] nodes)
     {
+        foreach (var node in nodes) _simulationNodes.Add(node.NodeId);
         var workers = new List<string>();
         foreach (var node in nodes.Where(n => n.IsWorker).OrderBy(n => n.NodeId, StringComparer.Ordinal))
         {
@@ -402,7 +403,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
     {
         var cluster = ClusterNode.Of(Context.System);
         if (cluster is null) return;
-        var nodes = final && NodeLocal ? CheckpointNodes(cluster) : _placement.Distinct();
+        var nodes = final && NodeLocal ? KeeperNodes(cluster).Union(_placement) : _placement.Distinct();
         foreach (var node in nodes)
             cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch, Final = final }, Self);
     }
