@@ -143,6 +143,49 @@ public sealed class BuddyCheckpointTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.All(resumedAt.RestoredFrom, source => Assert.DoesNotContain(victim, source));
     }
 
+    /// <summary>
+    /// What node-local checkpoints do not protect: a block's node and its buddy's node lost together. Block 0's state was
+    /// on node-2 (its file) and node-3 (the buddy's memory) only, so no checkpoint survives for it: the run starts over on
+    /// node-1 from t = 0, says why, and still ends bit-identical.
+    /// </summary>
+    [Fact]
+    public async Task Losing_a_block_s_node_and_its_buddy_together_starts_the_run_over_and_says_why()
+    {
+        var scenario = Parse(VirusPde2D);
+        OutputDirectory.Prepare(_dir.File("local"), force: false);
+        var local = await LocalRunner.RunModelAsync(scenario, HeatDefinition.Catalog.Single(m => m.Name == scenario.Model).Create(scenario),
+            new RunOptions(_dir.File("local")));
+
+        await using var cluster = await InProcessCluster.StartAsync(3, nodeLocal: true);
+        var accepted = new TaskCompletionSource<RunAccepted>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = ClusterRunner.RunAsync(scenario, VirusPde2D, cluster.RunOptions(_dir.File("out"), 3), onAccepted: a => accepted.TrySetResult(a));
+        var a = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("node-1", a.CoordinatorNode);
+        int[] lost = BlockPlacement.BlocksOf(a.Placement, "node-2"); // their buddy is node-3
+        Assert.NotEmpty(lost);
+        var clock = Stopwatch.StartNew();
+        while (!new[] { "node-1", "node-2", "node-3" }.All(n => Manifests(cluster.CheckpointDirectoryOf(n)).Any()))
+        {
+            Assert.False(run.IsCompleted, "the run ended before its first checkpoint was on every node");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no checkpoint on every node after 60 s");
+            await Task.Delay(10);
+        }
+        var victims = new[] { cluster.Node("node-2"), cluster.Node("node-3") };
+        await Task.WhenAll(victims.Select(v => v.DisposeAsync().AsTask()));
+        foreach (var v in victims) cluster.Nodes.Remove(v);
+        foreach (var name in new[] { "node-2", "node-3" }) Directory.Delete(cluster.CheckpointDirectoryOf(name), recursive: true);
+
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(local.ResultsSha256, result.ResultsSha256);
+        var json = JsonNode.Parse(File.ReadAllText(_dir.File("out/run.json")))!.AsObject();
+        var recoveries = json["recoveries"]!.AsArray().Select(r => r!.AsObject()).ToArray();
+        output.WriteLine(string.Join(Environment.NewLine, recoveries.Select(r => r.ToJsonString())));
+        Assert.Contains(recoveries, r => (long)r["resumed_from_step"]! == 0 && r["checkpoint_warnings"]!.AsArray().Any(w =>
+            ((string)w!).Contains($"no surviving node holds the state of block{(lost.Length == 1 ? "" : "s")} {string.Join(", ", lost)}", StringComparison.Ordinal)));
+        Assert.Equal(["node-1"], json["placement"]!.AsObject().Select(p => (string)p.Value!).Distinct());
+    }
+
     private static IEnumerable<string> Manifests(string directory) =>
         Directory.Exists(directory) ? Directory.EnumerateFiles(directory, CheckpointStore.ManifestName, SearchOption.AllDirectories) : [];
 }

@@ -31,7 +31,8 @@ internal sealed partial class ClusterRunActor
     /// <summary>The nodes known to run ActorSim's node actor (they answered <see cref="NodeInfoRequest"/> or an inventory request), this one included.</summary>
     private readonly HashSet<string> _simulationNodes = new(StringComparer.Ordinal);
 
-    private bool NodeLocal => _submit.NodeLocalCheckpoints;
+    /// <summary>The run takes node-local checkpoints (a scenario without <c>run.checkpoint</c> takes none).</summary>
+    private bool NodeLocal => _submit.NodeLocalCheckpoints && _submit.CheckpointDirectory.Length > 0;
 
     /// <summary>The run's checkpoint directory on this (the coordinator's) node.</summary>
     private string LocalRunDirectory => CheckpointKeeperActor.RunDirectory(_self.CheckpointDirectory, _submit.CheckpointDirectory);
@@ -112,7 +113,7 @@ internal sealed partial class ClusterRunActor
             if (missing.Count > 0)
             {
                 Warn($"the checkpoint at step {step} cannot be used: no surviving node holds the state of block{Plural(missing.Count)} {string.Join(", ", missing)} " +
-                     "(their node and its buddy are both gone); trying the previous one");
+                     "(the node that held them and its buddy are both gone); trying the previous one");
                 continue;
             }
             _resume = new LoadedCheckpoint(CheckpointStore.FolderFor(LocalRunDirectory, step), m) { BlocksRestored = blocks > 0 };

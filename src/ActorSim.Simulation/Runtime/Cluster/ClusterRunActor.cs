@@ -387,7 +387,8 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         MonitorFailed(error, recoverable); // monitoring
         if (_listener is not null) _listener.Tell(new RunFailed(RunId, error, recoverable) { Node = node, DetectionMilliseconds = (long)silent.TotalMilliseconds }, Self);
         else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
-        Finish(error, final: !recoverable);
+        // Before the run began, a recovering submitter submits the epoch again (SubmitWithRetriesAsync): the copies must stay.
+        Finish(error, final: !recoverable && (_listener is not null || Epoch == 0));
     }
 
     /// <param name="final">The run is over for good (not an interrupted epoch): the nodes forget its in-memory checkpoint copies too.</param>
