@@ -9,18 +9,21 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>recovery [--n N] [--steps S] [--every K]</c>: recovery after a worker crash, on the Akka.NET cluster on loopback. A
+/// <c>recovery [--n N] [--steps S] [--every K] [--storage shared,node-local]</c>: recovery after a worker crash, on the Akka.NET cluster on loopback. A
 /// coordinator-only node and 3 worker nodes (in this process, each a cluster member of its own) run
 /// muscle-1d-particles with N particles in 4 blocks, checkpointed every K steps into a shared directory: first without a
 /// failure (the reference wall time and results_sha256), then with worker node-1 crashed (its actor system stopped without leaving,
 /// heartbeats stopped, as when its process dies) right after the second checkpoint is complete. Reports the detection
 /// time, the time until the run continued on the survivors from the checkpoint, the time until it was back at the
-/// step it had reached, the steps recomputed, the extra wall time, and whether the result is bit-identical.
+/// step it had reached, the steps recomputed, the extra wall time, and whether the result is bit-identical. With
+/// <c>--storage node-local</c> every node has a checkpoint directory of its own (no shared directory): the crashed node's
+/// blocks come back from their buddy node's memory; with both storages the two recoveries are measured in the same run
+/// (ratio node-local / shared of the restart time).
 /// </summary>
 public sealed class RecoveryBenchmark : IBenchmark
 {
     public string Name => "recovery";
-    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,akka-remote]";
+    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,akka-remote] [--storage shared,node-local]";
 
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "-bench");
 
@@ -28,26 +31,34 @@ public sealed class RecoveryBenchmark : IBenchmark
     {
         int n = 1_000_000, steps = 200, every = 20;
         var fabrics = new List<string>();
+        var storages = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--n") n = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--every") every = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,akka-remote]"); return 2; }
+            else if (args[i] == "--storage") storages.AddRange(args[++i].Split(','));
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,akka-remote] [--storage shared,node-local]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
+        if (storages.Count == 0) storages.Add(ClusterSettings.SharedStorage);
+        if (storages.FirstOrDefault(s => s is not (ClusterSettings.SharedStorage or ClusterSettings.NodeLocalStorage)) is { } bad)
+        {
+            Console.Error.WriteLine($"--storage: '{bad}' is not a checkpoint storage; use {ClusterSettings.SharedStorage} and/or {ClusterSettings.NodeLocalStorage}");
+            return 2;
+        }
         foreach (var fabric in fabrics)
         {
             Console.WriteLine();
             Console.WriteLine($"===== fabric: {fabric} =====");
-            int code = RunAsync(n, steps, every, fabric).GetAwaiter().GetResult();
+            int code = RunAsync(n, steps, every, fabric, storages).GetAwaiter().GetResult();
             if (code != 0) return code;
         }
         return 0;
     }
 
-    private static async Task<int> RunAsync(int n, int steps, int every, string fabricName)
+    private static async Task<int> RunAsync(int n, int steps, int every, string fabricName, IReadOnlyList<string> storages)
     {
         using var fabric = new BenchFabric(fabricName);
         Console.WriteLine($"fabric: {fabric.Description}");
@@ -65,18 +76,38 @@ public sealed class RecoveryBenchmark : IBenchmark
             var scenario = ScenarioLoader.Parse(text, "muscle-1d-particles (recovery bench)");
             Console.WriteLine($"muscle-1d-particles, {n} particles in 4 blocks, {steps} steps, checkpoint every {every} steps; coordinator on a node of its own, 3 worker nodes");
 
-            await RunOnceAsync(fabric, scenario, text, scratch, "warm-up", crash: false); // JIT and page cache, not counted
-            var (reference, referenceWall) = await RunOnceAsync(fabric, scenario, text, scratch, "reference", crash: false);
-            var (recovered, recoveredWall) = await RunOnceAsync(fabric, scenario, text, scratch, "crash", crash: true);
-            var run = JsonNode.Parse(File.ReadAllText(Path.Combine(scratch, "crash", "run.json")))!.AsObject();
-            var r = run["recoveries"]!.AsArray().Single()!.AsObject();
-            string F(string key) => r[key] is { } v ? ((double)v).ToString("F3", CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine($"state per block: {n / 4 * 16.0 / (1 << 20):F1} MB (2 doubles per particle); storages: {string.Join(", ", storages)}");
+
+            await RunOnceAsync(fabric, scenario, text, scratch, "warm-up", crash: false, nodeLocal: false); // JIT and page cache, not counted
+            var (reference, referenceWall) = await RunOnceAsync(fabric, scenario, text, scratch, "reference", crash: false, nodeLocal: false);
+            var rows = new List<(string Storage, double Wall, JsonObject Recovery, bool Same)>();
+            foreach (var storage in storages)
+            {
+                bool nodeLocal = storage == ClusterSettings.NodeLocalStorage;
+                var (recovered, recoveredWall) = await RunOnceAsync(fabric, scenario, text, scratch, "crash-" + storage, crash: true, nodeLocal);
+                var run = JsonNode.Parse(File.ReadAllText(Path.Combine(scratch, "crash-" + storage, "run.json")))!.AsObject();
+                rows.Add((storage, recoveredWall, run["recoveries"]!.AsArray().Single()!.AsObject(), reference == recovered));
+            }
             Console.WriteLine();
-            Console.WriteLine($"{"uninterrupted wall s",22} {"with crash wall s",18} {"detection s",12} {"restarted s",12} {"caught up s",12} {"steps redone",13} {"same sha",9}");
-            Console.WriteLine($"{referenceWall,22:F2} {recoveredWall,18:F2} {F("detection_s"),12} {F("restarted_s"),12} {F("caught_up_s"),12} {(long)r["steps_recomputed"]!,13} {(reference == recovered ? "yes" : "NO"),9}");
-            Console.WriteLine($"crash cost: {recoveredWall - referenceWall:F2} s of wall time ({100 * (recoveredWall / referenceWall - 1):F0} % of the uninterrupted run); resumed from step {(long)r["resumed_from_step"]!}; " +
-                $"the last step record before the crash was at step {(long)r["step_reached"]!} (records come at most every 100 ms, so steps redone is a lower bound)");
-            return reference == recovered ? 0 : 1;
+            Console.WriteLine($"{"storage",-11} {"uninterrupted wall s",21} {"with crash wall s",18} {"detection s",12} {"restarted s",12} {"restore s",10} {"caught up s",12} {"steps redone",13} {"same sha",9}  restored from");
+            foreach (var (storage, wall, r, same) in rows)
+            {
+                string F(string key) => r[key] is { } v ? ((double)v).ToString("F3", CultureInfo.InvariantCulture) : "-";
+                string from = r["restored_from"] is JsonArray a ? string.Join(", ", a.Select((x, b) => $"{b}: {(string?)x}")) : $"the shared directory ({(string?)r["resumed_from_checkpoint"]})";
+                Console.WriteLine($"{storage,-11} {referenceWall,21:F2} {wall,18:F2} {F("detection_s"),12} {F("restarted_s"),12} {F("restore_s"),10} {F("caught_up_s"),12} {(long)r["steps_recomputed"]!,13} {(same ? "yes" : "NO"),9}  {from}");
+                Console.WriteLine($"{"",-11} crash cost: {wall - referenceWall:F2} s of wall time ({100 * (wall / referenceWall - 1):F0} % of the uninterrupted run); resumed from step {(long)r["resumed_from_step"]!}; " +
+                    $"the last step record before the crash was at step {(long)r["step_reached"]!} (records come at most every 100 ms, so steps redone is a lower bound)");
+            }
+            if (rows.Count == 2)
+            {
+                // With a shared directory the new blocks read their files after the run is "restarted" (so restarted_s leaves out
+                // building the kernels and loading the states); node-local restarts only once every block holds its state. Caught
+                // up (back at the step reached) includes both the same way.
+                Console.WriteLine($"restarted (detection -> running again) node-local / shared: {(double)rows[1].Recovery["restarted_s"]! / (double)rows[0].Recovery["restarted_s"]!:F2}; " +
+                    $"caught up node-local / shared: {(double)rows[1].Recovery["caught_up_s"]! / (double)rows[0].Recovery["caught_up_s"]!:F2}");
+            }
+            KernelCosts(scenario, n);
+            return rows.All(r => r.Same) ? 0 : 1;
         }
         finally
         {
@@ -84,34 +115,61 @@ public sealed class RecoveryBenchmark : IBenchmark
         }
     }
 
-    /// <summary>One cluster run on fresh nodes; with <paramref name="crash"/>, worker node-1 crashes after the second checkpoint.</summary>
-    private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric fabric, Scenario scenario, string text, string scratch, string name, bool crash)
+    /// <summary>What a recovering block does besides receiving its state: build its kernel (the model's initial state for its
+    /// particles), check the state's SHA-256 (done by the buddy when the copy arrives) and load it; one block, in this process.</summary>
+    private static void KernelCosts(Scenario scenario, int n)
+    {
+        var model = (ActorSim.Simulation.Particles.IParticleModel)ActorSim.Simulation.Models.ModelCatalog.Find(scenario.Model)!.Create(scenario);
+        var clock = Stopwatch.StartNew();
+        var kernel = (ActorSim.Simulation.Runtime.ICheckpointableKernel)model.CreateKernel(0);
+        double create = clock.Elapsed.TotalSeconds;
+        var state = new double[kernel.StateLength];
+        kernel.SaveState(state);
+        clock.Restart();
+        var sha = System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(state.AsSpan()));
+        double hash = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        kernel.LoadState(state);
+        double load = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"one block of {n / 4} particles ({state.Length * 8.0 / (1 << 20):F1} MB of state), in this process: build its kernel {create:F3} s, " +
+            $"SHA-256 of its state {hash:F3} s, load the state {load:F3} s ({sha.Length}-byte digest)");
+    }
+
+    /// <summary>
+    /// One cluster run on fresh nodes; with <paramref name="crash"/>, worker node-1 crashes after the second checkpoint (with
+    /// <paramref name="nodeLocal"/>: once it is on every node, and node-1's checkpoint directory is deleted with it).
+    /// </summary>
+    private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric fabric, Scenario scenario, string text, string scratch, string name, bool crash,
+        bool nodeLocal)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
         var checkpoints = Path.Combine(scratch, "checkpoints-" + name);
+        string DirectoryOf(string node) => nodeLocal ? Path.Combine(checkpoints, node) : checkpoints;
         var nodes = new List<ClusterNodeHost>();
         try
         {
             var failure = TimeSpan.FromSeconds(2);
             nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "coordinator", Secret) { FailureTimeout = failure }, [NodeRoles.Coordinator],
-                checkpoints, fabric.Create(seed: true)));
+                DirectoryOf("coordinator"), fabric.Create(seed: true)));
             for (int i = 1; i <= 3; i++)
                 nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, $"node-{i}", Secret) { LeaderCandidate = false, FailureTimeout = failure }, [NodeRoles.Worker],
-                    checkpoints, fabric.Create(seed: false)));
+                    DirectoryOf($"node-{i}"), fabric.Create(seed: false)));
             var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => fabric.Create(seed: false, submitter: true))
             {
-                MinWorkers = 3, Force = true, CheckpointDirectory = checkpoints, FailureTimeout = failure,
+                MinWorkers = 3, Force = true, CheckpointDirectory = nodeLocal ? null : checkpoints, FailureTimeout = failure, NodeLocalCheckpoints = nodeLocal,
             };
             var clock = Stopwatch.StartNew();
             var run = ClusterRunner.RunAsync(scenario, text, options);
             if (crash)
             {
-                while (!run.IsCompleted && (!Directory.Exists(checkpoints) || Directory.EnumerateFiles(checkpoints, "manifest.json", SearchOption.AllDirectories).Count() < 2))
+                int Manifests(string directory) => Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "manifest.json", SearchOption.AllDirectories).Count() : 0;
+                while (!run.IsCompleted && (nodeLocal ? new[] { "coordinator", "node-1", "node-2", "node-3" }.Any(x => Manifests(DirectoryOf(x)) < 2) : Manifests(checkpoints) < 2))
                     await Task.Delay(20);
                 var victim = nodes.Single(x => x.Info.NodeId == "node-1");
                 Console.WriteLine($"  crashing node-1 at {clock.Elapsed.TotalSeconds:F2} s");
                 await victim.Node.SimulateCrashAsync();
                 await victim.System.ShutdownAsync(TimeSpan.FromSeconds(10));
+                if (nodeLocal) Directory.Delete(DirectoryOf("node-1"), recursive: true); // its disk is gone with it
             }
             var result = await run;
             double wall = clock.Elapsed.TotalSeconds;

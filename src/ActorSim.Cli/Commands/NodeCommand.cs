@@ -18,7 +18,7 @@ public static class NodeCommand
         var configOption = new Option<string?>("--config", "-c") { Description = "Cluster config file (HOCON .conf, or JSON; see cluster-config/README.md). Without it, only flags, ACTORSIM_* variables and defaults are used." };
         var nameOption = new Option<string?>("--name") { Description = "Node name, unique in the cluster [config node_name, ACTORSIM_NODE_NAME; default: the host name]." };
         var rolesOption = new Option<string?>("--roles") { Description = "Comma-separated roles: coordinator (can lead and coordinate runs), worker (hosts blocks) [config roles, ACTORSIM_NODE_ROLES; default: coordinator,worker]." };
-        var checkpointOption = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory, shared by all nodes [config checkpoint_dir, ACTORSIM_CHECKPOINT_DIR]." };
+        var checkpointOption = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory: shared by all nodes, or this node's own with checkpoint_storage = node-local [config checkpoint_dir, ACTORSIM_CHECKPOINT_DIR]." };
         var hostOption = new Option<string?>("--host") { Description = "Address to listen on and to be reached at [config host, ACTORSIM_HOST; default 127.0.0.1]." };
         var portOption = new Option<string?>("--port") { Description = "TCP port to listen on; 0 picks a free one [config port, ACTORSIM_PORT; default 4053]." };
         var seedsOption = new Option<string?>("--seed-nodes") { Description = "Comma-separated seed nodes host:port to join through [config seed_nodes, ACTORSIM_SEED_NODES; default 127.0.0.1:4053]." };

@@ -31,11 +31,14 @@ public sealed class ParticleBlockActor : Actor
                     .Tell(new BlockReply(r.Seq, _kernel.Block, reply) { ComputeSeconds = seconds }, Self);
                 break;
             case Runtime.SaveBlockState save:
-                (Sender ?? throw new InvalidOperationException("SaveBlockState must come from the coordinator"))
-                    .Tell(Runtime.BlockCheckpoints.Save(_kernel, _kernel.Block, save), Self);
+                Runtime.BlockCheckpoints.SaveAndReport(_kernel, _kernel.Block, save,
+                    Sender ?? throw new InvalidOperationException("SaveBlockState must come from the coordinator"), Self);
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
+                break;
+            case Runtime.Cluster.RestoreBlockState restore:
+                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self);
                 break;
             default:
                 Unhandled(message);

@@ -102,6 +102,7 @@ public sealed class ParticleCoordinatorActor : Actor
         _nextOutput = m.OutputIndex;
         _lastRow = m.LastRow;
         _fieldNames = m.FieldNames;
+        if (_resume.BlocksRestored) return; // a node-local cluster checkpoint: its holders restored the blocks already
         var restore = CheckpointSchedule.RestoreMessages(_resume);
         for (int b = 0; b < _blocks.Length; b++) _blocks[b].Tell(restore[b], Self);
     }

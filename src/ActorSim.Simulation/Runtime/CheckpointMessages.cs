@@ -9,7 +9,21 @@ namespace ActorSim.Simulation.Runtime;
 // shared checkpoint directory).
 
 /// <summary>Coordinator to blocks (at a step barrier): write your state into the checkpoint folder <paramref name="Folder"/>.</summary>
-public sealed record SaveBlockState(long Step, string Folder);
+public sealed record SaveBlockState(long Step, string Folder)
+{
+    /// <summary>
+    /// Node-local checkpoints of a cluster run (set by the node's block host, never sent between nodes): the node actor of
+    /// the block's buddy node, which keeps a copy of the state in memory and answers the coordinator in the block's place
+    /// (<see cref="Cluster.BuddyCopy"/>). Null: the block answers the coordinator itself.
+    /// </summary>
+    public Akka.Actor.IActorRef? Buddy { get; init; }
+
+    /// <summary>With <see cref="Buddy"/>: the run id and the run's checkpoint directory as submitted (relative: under each node's checkpoint_dir).</summary>
+    public string RunId { get; init; } = "";
+
+    /// <inheritdoc cref="RunId"/>
+    public string Directory { get; init; } = "";
+}
 
 /// <summary>Block to coordinator: the state of <paramref name="Block"/> for step <paramref name="Step"/> is on disk as <paramref name="File"/>.</summary>
 public sealed record BlockStateSaved(long Step, int Block, CheckpointBlockFile File);
@@ -70,6 +84,41 @@ public static class BlockCheckpoints
         var state = new double[k.StateLength];
         k.SaveState(state);
         return new BlockStateSaved(save.Step, block, CheckpointStore.WriteBlock(save.Folder, block, state));
+    }
+
+    /// <summary>
+    /// Writes the kernel's state into the checkpoint folder and reports it: to <paramref name="coordinator"/>, or, with a
+    /// buddy (<see cref="SaveBlockState.Buddy"/>), to the buddy with the state, which answers the coordinator once it holds the copy.
+    /// </summary>
+    public static void SaveAndReport(object kernel, int block, SaveBlockState save, Akka.Actor.IActorRef coordinator, Akka.Actor.IActorRef self)
+    {
+        var k = Capability(kernel, block);
+        var state = new double[k.StateLength];
+        k.SaveState(state);
+        var file = CheckpointStore.WriteBlock(save.Folder, block, state);
+        if (save.Buddy is { } buddy) buddy.Tell(new Cluster.BuddyCopy(save.RunId, save.Directory, save.Step, file, state, coordinator), self);
+        else coordinator.Tell(new BlockStateSaved(save.Step, block, file), self);
+    }
+
+    /// <summary>
+    /// Loads a state sent by the node holding it (node-local cluster checkpoints) and answers <see cref="Cluster.BlockRestored"/>
+    /// (with the error, if the state does not fit this block) to the run actor waiting for it.
+    /// </summary>
+    public static void Restore(object kernel, int block, Cluster.RestoreBlockState restore, Akka.Actor.IActorRef self)
+    {
+        string error = "";
+        try
+        {
+            if (restore.File.Block != block) throw new CheckpointException($"block {block} was sent the state of block {restore.File.Block}");
+            if ((long)restore.State.Length * sizeof(double) != restore.File.Length)
+                throw new CheckpointException($"block {block}: the state sent has {restore.State.Length * (long)sizeof(double)} bytes, the manifest says {restore.File.Length}");
+            Capability(kernel, block).LoadState(restore.State);
+        }
+        catch (Exception e) when (e is CheckpointException or ArgumentException or NotSupportedException)
+        {
+            error = e.Message;
+        }
+        restore.ReplyTo.Tell(new Cluster.BlockRestored(block, restore.Step, error), self);
     }
 
     /// <summary>Reads, verifies and loads the kernel's state.</summary>

@@ -48,7 +48,7 @@ public static class CheckpointWire
         registry.Register<OutputFlushed>(Ids.OutputFlushed, 1, static (m, w) => w.WriteInt64(1, m.Rows), DecodeFlushed);
     }
 
-    private static void EncodeFile(CheckpointBlockFile f, WireWriter w)
+    internal static void EncodeFile(CheckpointBlockFile f, WireWriter w)
     {
         w.WriteInt32(1, f.Block);
         w.WriteString(2, f.File);
@@ -56,7 +56,7 @@ public static class CheckpointWire
         w.WriteString(4, f.Sha256);
     }
 
-    private static CheckpointBlockFile DecodeFile(WireReader r)
+    internal static CheckpointBlockFile DecodeFile(WireReader r)
     {
         int block = -1;
         string file = "", sha = "";

@@ -24,7 +24,12 @@ public sealed record CheckpointManifest(
     IReadOnlyList<string> FieldNames, double[] LastRow, IReadOnlyList<CheckpointBlockFile> Blocks, double[] CoordinatorState);
 
 /// <summary>A valid checkpoint (manifest and every block file verified): its folder and manifest. The blocks read their own files on resume (<see cref="RestoreBlock"/>).</summary>
-public sealed record LoadedCheckpoint(string Folder, CheckpointManifest Manifest);
+public sealed record LoadedCheckpoint(string Folder, CheckpointManifest Manifest)
+{
+    /// <summary>The blocks already hold this checkpoint's state (a node-local cluster checkpoint restored from its holders before the
+    /// coordinator starts): the coordinator sends them no <see cref="RestoreBlock"/>.</summary>
+    public bool BlocksRestored { get; init; }
+}
 
 /// <summary>
 /// Checkpoint files on disk. A checkpoint is a folder <c>ckpt-&lt;step&gt;</c> in the checkpoint directory with one
@@ -175,26 +180,7 @@ public static class CheckpointStore
     {
         string manifestPath = Path.Combine(folder, ManifestName);
         if (!File.Exists(manifestPath)) throw new CheckpointException($"{manifestPath} is missing (the checkpoint is incomplete)");
-        CheckpointManifest m;
-        try
-        {
-            var doc = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
-            var body = doc["manifest"]!.AsObject();
-            if (Sha(body.ToJsonString()) != (string?)doc["sha256"]) throw new CheckpointException($"{manifestPath}: checksum mismatch");
-            int format = (int)body["format"]!;
-            if (format is not (1 or 2)) throw new CheckpointException($"{manifestPath}: format {format} is not known (1 and 2 are)");
-            m = new CheckpointManifest(
-                (string)body["model"]!, (int)body["epoch"]!, (long)body["step"]!, BitConverter.Int64BitsToDouble((long)body["t_bits"]!),
-                (int)body["output_index"]!, (long)body["timeseries_rows"]!,
-                body["field_names"]!.AsArray().Select(n => (string)n!).ToArray(),
-                Bits(body["last_row_bits"]!),
-                body["blocks"]!.AsArray().Select(n => new CheckpointBlockFile((int)n!["block"]!, (string)n["file"]!, (long)n["length"]!, (string)n["sha256"]!)).ToArray(),
-                format >= 2 ? Bits(body["coordinator_state_bits"]!) : []);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException)
-        {
-            throw new CheckpointException($"{manifestPath}: unreadable ({e.Message})", e);
-        }
+        var m = ParseManifest(File.ReadAllText(manifestPath), manifestPath);
         var seen = new bool[m.Blocks.Count];
         foreach (var b in m.Blocks)
         {
@@ -204,6 +190,37 @@ public static class CheckpointStore
         }
         return new LoadedCheckpoint(folder, m);
     }
+
+    /// <summary>
+    /// Parses and checks a manifest's text (its own checksum and format); <paramref name="where"/> names it in errors.
+    /// The block files are not looked at (node-local checkpoints keep them on several nodes).
+    /// </summary>
+    public static CheckpointManifest ParseManifest(string text, string where)
+    {
+        try
+        {
+            var doc = JsonNode.Parse(text)!.AsObject();
+            var body = doc["manifest"]!.AsObject();
+            if (Sha(body.ToJsonString()) != (string?)doc["sha256"]) throw new CheckpointException($"{where}: checksum mismatch");
+            int format = (int)body["format"]!;
+            if (format is not (1 or 2)) throw new CheckpointException($"{where}: format {format} is not known (1 and 2 are)");
+            return new CheckpointManifest(
+                (string)body["model"]!, (int)body["epoch"]!, (long)body["step"]!, BitConverter.Int64BitsToDouble((long)body["t_bits"]!),
+                (int)body["output_index"]!, (long)body["timeseries_rows"]!,
+                body["field_names"]!.AsArray().Select(n => (string)n!).ToArray(),
+                Bits(body["last_row_bits"]!),
+                body["blocks"]!.AsArray().Select(n => new CheckpointBlockFile((int)n!["block"]!, (string)n["file"]!, (long)n["length"]!, (string)n["sha256"]!)).ToArray(),
+                format >= 2 ? Bits(body["coordinator_state_bits"]!) : []);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException)
+        {
+            throw new CheckpointException($"{where}: unreadable ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The step of a checkpoint folder's name (<c>ckpt-&lt;step&gt;</c>), or null for another name.</summary>
+    public static long? StepOf(string folder) =>
+        Path.GetFileName(folder) is { } name && name.StartsWith(Prefix, StringComparison.Ordinal) && long.TryParse(name[Prefix.Length..], out long s) ? s : null;
 
     private static double[] Bits(JsonNode node) => node.AsArray().Select(n => BitConverter.Int64BitsToDouble((long)n!)).ToArray();
 

@@ -95,10 +95,13 @@ public sealed class SubdomainActor : Actor
                 TryFinishExchange();
                 break;
             case Runtime.SaveBlockState save:
-                _coordinator.Tell(Runtime.BlockCheckpoints.Save(_kernel, _kernel.Block, save), Self);
+                Runtime.BlockCheckpoints.SaveAndReport(_kernel, _kernel.Block, save, _coordinator, Self);
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
+                break;
+            case Runtime.Cluster.RestoreBlockState restore:
+                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self);
                 break;
             case RequestSnapshot s:
                 var data = new double[_kernel.SnapshotLength];

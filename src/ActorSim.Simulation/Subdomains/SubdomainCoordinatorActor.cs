@@ -106,7 +106,8 @@ public sealed class SubdomainCoordinatorActor : Actor
         }
         if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).
-        var restore = _resume is null ? null : CheckpointSchedule.RestoreMessages(_resume);
+        // A node-local cluster checkpoint's holders restored the blocks already (BlocksRestored).
+        var restore = _resume is null || _resume.BlocksRestored ? null : CheckpointSchedule.RestoreMessages(_resume);
         if (_resume is not null && _model is ICheckpointableModel cm) cm.LoadCoordinatorState(_resume.Manifest.CoordinatorState);
         for (int b = 0; b < _blocks.Length; b++)
         {

@@ -45,9 +45,10 @@ internal sealed class NodeProcesses : IAsyncDisposable
     /// <summary>
     /// Writes a config for <paramref name="config"/>'s cluster and starts nodes node-1..node-N, each on a port of its own
     /// (in namespaces, if given: on the namespace's address), every node a seed; node-1 founds the cluster.
+    /// <paramref name="environmentOf"/>, if given, is each node's environment (by name) instead of <paramref name="environment"/>.
     /// </summary>
     public static async Task<NodeProcesses> StartAsync(string directory, JsonObject config, IReadOnlyDictionary<string, string> environment, int count,
-        IReadOnlyList<string>? namespaces = null, IReadOnlyList<string>? hosts = null)
+        IReadOnlyList<string>? namespaces = null, IReadOnlyList<string>? hosts = null, Func<string, IReadOnlyDictionary<string, string>>? environmentOf = null)
     {
         var ports = Enumerable.Range(0, count).Select(_ => hosts is null ? ActorSim.Actors.Tests.Fabric.FabricTestNodes.FreePort() : 4053).ToArray();
         var addresses = Enumerable.Range(0, count).Select(i => (hosts?[i] ?? "127.0.0.1") + ":" + ports[i]).ToArray();
@@ -59,7 +60,7 @@ internal sealed class NodeProcesses : IAsyncDisposable
         try
         {
             for (int i = 1; i <= count; i++)
-                nodes.Add(LiveProcess.Actorsim($"node-{i}", cluster.NodeArguments($"node-{i}"), environment, directory, namespaces?[i - 1]));
+                nodes.Add(LiveProcess.Actorsim($"node-{i}", cluster.NodeArguments($"node-{i}"), environmentOf?.Invoke($"node-{i}") ?? environment, directory, namespaces?[i - 1]));
             await Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(l => l.Contains("joined cluster"), StartTimeout)));
         }
         catch

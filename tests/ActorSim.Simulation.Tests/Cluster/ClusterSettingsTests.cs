@@ -84,6 +84,23 @@ public sealed class ClusterSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Checkpoint_storage_is_shared_by_default_node_local_on_request_and_anything_else_is_refused()
+    {
+        _env["ACTORSIM_CLUSTER_SECRET"] = "env-secret-0123456789abcdef";
+        Assert.Equal(ClusterSettings.SharedStorage, Load(Config("""{ "cluster": "lab" }""")).CheckpointStorage);
+        var local = Load(Config("""{ "cluster": "lab", "checkpoint_storage": "node-local" }"""));
+        Assert.Equal(ClusterSettings.NodeLocalStorage, local.CheckpointStorage);
+        Assert.True(ClusterRunOptions.From(local, _dir.File("out")).NodeLocalCheckpoints);
+        _env["ACTORSIM_CHECKPOINT_STORAGE"] = "shared";
+        Assert.False(ClusterRunOptions.From(Load(Config("""{ "cluster": "lab", "checkpoint_storage": "node-local" }""")), _dir.File("out")).NodeLocalCheckpoints);
+        _env.Remove("ACTORSIM_CHECKPOINT_STORAGE");
+        var error = Assert.Throws<ClusterConfigurationException>(() => Load(Config("""{ "cluster": "lab", "checkpoint_storage": "nfs" }""")));
+        Assert.Contains("checkpoint_storage", error.Message);
+        Assert.Contains("'nfs' is not a checkpoint storage; use 'shared'", error.Message);
+        Assert.Contains("'node-local'", error.Message);
+    }
+
+    [Fact]
     public void The_secret_comes_from_the_environment_before_the_secret_file()
     {
         var file = Config(Full);

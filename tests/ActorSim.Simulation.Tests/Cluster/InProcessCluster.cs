@@ -18,17 +18,24 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public string ClusterId { get; } = "sim-" + Guid.NewGuid().ToString("N")[..8];
     public List<ClusterNodeHost> Nodes { get; } = new();
 
-    public static async Task<InProcessCluster> StartAsync(int nodes, IReadOnlyList<string>? roles = null)
+    /// <param name="nodeLocal">Each node gets a checkpoint directory of its own (<see cref="CheckpointDirectoryOf"/>) instead of one shared by all.</param>
+    public static async Task<InProcessCluster> StartAsync(int nodes, IReadOnlyList<string>? roles = null, bool nodeLocal = false)
     {
-        var cluster = new InProcessCluster();
+        var cluster = new InProcessCluster { NodeLocal = nodeLocal };
         for (int i = 1; i <= nodes; i++) await cluster.AddNodeAsync($"node-{i}", roles ?? NodeRoles.All);
         return cluster;
     }
 
+    /// <summary>Each node has a checkpoint directory of its own.</summary>
+    public bool NodeLocal { get; private init; }
+
+    /// <summary>The checkpoint directory of node <paramref name="name"/>.</summary>
+    public string CheckpointDirectoryOf(string name) => NodeLocal ? Path.Combine(_checkpoints, name) : _checkpoints;
+
     public async Task<ClusterNodeHost> AddNodeAsync(string name, IReadOnlyList<string> roles)
     {
         var options = new ClusterOptions(ClusterId, name, Secret) { LeaderCandidate = roles.Contains(NodeRoles.Coordinator) };
-        var host = await ClusterNodeHost.StartAsync(options, roles, _checkpoints, Network.CreateTransport(), models: HeatDefinition.Catalog);
+        var host = await ClusterNodeHost.StartAsync(options, roles, CheckpointDirectoryOf(name), Network.CreateTransport(), models: HeatDefinition.Catalog);
         Nodes.Add(host);
         return host;
     }
@@ -36,7 +43,10 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public ClusterNodeHost Node(string name) => Nodes.Single(n => n.Info.NodeId == name);
 
     public ClusterRunOptions RunOptions(string outputDirectory, int minWorkers) =>
-        new(outputDirectory, ClusterId, Secret, () => Network.CreateTransport()) { MinWorkers = minWorkers, SubmitTimeout = TimeSpan.FromSeconds(20) };
+        new(outputDirectory, ClusterId, Secret, () => Network.CreateTransport())
+        {
+            MinWorkers = minWorkers, SubmitTimeout = TimeSpan.FromSeconds(20), NodeLocalCheckpoints = NodeLocal,
+        };
 
     public async ValueTask DisposeAsync()
     {

@@ -103,6 +103,39 @@ public sealed class SimulationWireTests
     }
 
     [Fact]
+    public void Buddy_checkpoint_messages_round_trip()
+    {
+        var file = new CheckpointBlockFile(3, "block-0003.bin", Awkward.Length * 8L, "ab12cd34");
+        var coordinator = new FakeRef("node-1", "/user/actorsim/coord-r1/coordinator");
+        var block = new FakeRef("node-2", "/user/actorsim/run-r1-e1/block-3");
+        var copy = RoundTrip(new BuddyCopy("r1", "r1", 40, file, Awkward, coordinator));
+        Assert.Equal(("r1", "r1", 40L, file, coordinator), (copy.RunId, copy.Directory, copy.Step, copy.File, (FakeRef)copy.Coordinator));
+        SameBits(Awkward, copy.State);
+        Assert.Equal(new CheckpointCommitted("r1", "/abs/ckpt", 40, "{ \"manifest\": {} }"), RoundTrip(new CheckpointCommitted("r1", "/abs/ckpt", 40, "{ \"manifest\": {} }")));
+        Assert.Equal(new CheckpointInventoryRequest("r1", "r1"), RoundTrip(new CheckpointInventoryRequest("r1", "r1")));
+        var inventory = RoundTrip(new CheckpointInventory("node-3", ["m20", "m40"], [new HeldBlock(40, 3, 48, true), new HeldBlock(20, 0, 1L << 33, false)]));
+        Assert.Equal("node-3", inventory.NodeId);
+        Assert.Equal(["m20", "m40"], inventory.Manifests);
+        Assert.Equal([new HeldBlock(40, 3, 48, true), new HeldBlock(20, 0, 1L << 33, false)], inventory.Blocks);
+        var send = RoundTrip(new SendBlockState("r1", "r1", 40, file, block, coordinator));
+        Assert.Equal(("r1", 40L, file, block, coordinator), (send.RunId, send.Step, send.File, (FakeRef)send.Target, (FakeRef)send.ReplyTo));
+        var restore = RoundTrip(new RestoreBlockState(40, file, Awkward, coordinator));
+        Assert.Equal((40L, file, coordinator), (restore.Step, restore.File, (FakeRef)restore.ReplyTo));
+        SameBits(Awkward, restore.State);
+        Assert.Equal(new BlockRestored(3, 40), RoundTrip(new BlockRestored(3, 40)));
+        Assert.Equal(new BlockRestored(3, 40, "checksum mismatch"), RoundTrip(new BlockRestored(3, 40, "checksum mismatch")));
+
+        // The node-local fields of the cluster-run messages.
+        Assert.True(RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0) { NodeLocalCheckpoints = true }).NodeLocalCheckpoints);
+        var create = RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0], coordinator, "node-1") { NodeLocalDirectory = "r1", BuddyNode = "node-3" });
+        Assert.Equal(("r1", "node-3"), (create.NodeLocalDirectory, create.BuddyNode));
+        Assert.True(RoundTrip(new ReleaseRun("r1", "completed") { Final = true }).Final);
+        Assert.Equal(["node-3 memory", "node-1 file"],
+            RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoredFrom = ["node-3 memory", "node-1 file"] }).RestoredFrom);
+        Assert.Equal(1234, RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoreMilliseconds = 1234 }).RestoreMilliseconds);
+    }
+
+    [Fact]
     public void A_checkpoint_message_without_its_file_is_rejected()
     {
         using var writer = new WireWriter(64);
@@ -230,6 +263,8 @@ public sealed class SimulationWireTests
             typeof(CloseOutput), typeof(OutputClosed), typeof(RunProgress), typeof(RunCompleted), typeof(NodeInfoRequest), typeof(NodeInfo),
             typeof(SubmitRun), typeof(RunAccepted), typeof(BeginRun), typeof(CreateBlocks), typeof(BlocksCreated), typeof(ReleaseRun),
             typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun), typeof(BlockFanout), typeof(BlockRound), typeof(BlockReply),
+            typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
+            typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

@@ -33,6 +33,14 @@ public sealed record SubmitRun(string RunId, string ScenarioFile, string Scenari
 
     /// <summary>Nodes the submitter saw lost: they get no blocks of this epoch (the leader may not have noticed yet).</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>
+    /// Node-local checkpoints (<c>checkpoint_storage = node-local</c>): every node keeps its checkpoint files in its own
+    /// directory (<see cref="CheckpointDirectory"/>, when relative, under the node's checkpoint_dir), each block's state also
+    /// lives in its buddy node's memory and the manifest on every node (<see cref="CheckpointKeeperActor"/>); false: one
+    /// directory shared by every node.
+    /// </summary>
+    public bool NodeLocalCheckpoints { get; init; }
 }
 
 /// <summary>
@@ -52,6 +60,13 @@ public sealed record RunAccepted(string RunId, IActorRef Run, string Coordinator
 
     /// <summary>Checkpoints that were rejected (each names its file and why); the previous one was used.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Node-local checkpoints: where each block's state came from (by block index), e.g. "node-3 memory" or "node-1 file".</summary>
+    public IReadOnlyList<string> RestoredFrom { get; init; } = [];
+
+    /// <summary>Node-local checkpoints: how long the blocks took to get their states, from the first request to a holder to the
+    /// last block's answer (it includes building the new blocks' kernels, which a block does before it loads the state).</summary>
+    public long RestoreMilliseconds { get; init; }
 }
 
 /// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>
@@ -65,6 +80,13 @@ public sealed record CreateBlocks(string RunId, string ScenarioFile, string Scen
 {
     /// <summary>The run's epoch: a node hosting an older epoch of the run drops those blocks first.</summary>
     public int Epoch { get; init; }
+
+    /// <summary>Node-local checkpoints: the run's checkpoint directory as submitted (relative: under the node's checkpoint_dir),
+    /// where this node writes its blocks' files; empty: the coordinator's folder (a shared directory).</summary>
+    public string NodeLocalDirectory { get; init; } = "";
+
+    /// <summary>Node-local checkpoints: the node that keeps this node's blocks' states in memory (empty: this node itself).</summary>
+    public string BuddyNode { get; init; } = "";
 }
 
 /// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor
@@ -79,6 +101,9 @@ public sealed record BlockFanout(string RunId, object Message);
 public sealed record ReleaseRun(string RunId, string Reason)
 {
     public int Epoch { get; init; }
+
+    /// <summary>The run is over (completed, cancelled or failed for good): its in-memory checkpoint copies go too.</summary>
+    public bool Final { get; init; }
 }
 
 /// <summary>Worker to run actor: a block of the run failed (the error names the block and the node).</summary>

@@ -28,7 +28,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
     private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
 
-    private enum Phase { Discovering, Creating, Accepted, Running, Done }
+    private enum Phase { Inventory, Discovering, Creating, Restoring, Accepted, Running, Done }
 
     private sealed record Discovered(NodeInfo[] Nodes);
     private sealed record RetryDiscovery;
@@ -109,10 +109,27 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         {
             case SubmitRun when _requester is null:
                 _requester = Sender;
-                LoadCheckpoint();
                 _deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, _submit.WaitMilliseconds) / 1000.0 * Stopwatch.Frequency);
-                if (BlockModels.BlockCount(_model) is not null) Discover();
-                else Accept(); // no blocks: the coordinator alone runs the model
+                if (NodeLocal && Epoch > 0) GatherInventories(); // node-local checkpoints: ask every node what it holds first
+                else
+                {
+                    LoadCheckpoint();
+                    Proceed();
+                }
+                break;
+            case Inventoried inventoried when _phase == Phase.Inventory:
+                ChooseCheckpoint(inventoried.Inventories);
+                Proceed();
+                break;
+            case BlockRestored restored when _phase == Phase.Restoring:
+                OnRestored(restored);
+                break;
+            case RestoreTimedOut when _phase == Phase.Restoring:
+                Fail($"run {RunId}: the blocks' checkpoint states did not all arrive within {RestoreTimeout.TotalSeconds:0} s (restored {_restored} of {_blocks.Length})");
+                break;
+            case Monitoring.RunEvent { Kind: Monitoring.RunEventKinds.Checkpoint, Step: { } step } checkpoint when _phase == Phase.Running:
+                if (NodeLocal) Commit(step);
+                ForwardMonitoring(checkpoint);
                 break;
             case RetryDiscovery when _phase == Phase.Discovering:
                 Discover();
@@ -134,7 +151,8 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
                 _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
                 Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
-                Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
+                // A cancelled run may be resumed (`actorsim resume --cluster`): its in-memory checkpoint copies stay.
+                Finish($"run {completed.Status.ToString().ToLowerInvariant()}", final: completed.Status == RunStatus.Completed);
                 break;
             case RunProgress or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
                 ForwardMonitoring(message); // monitoring: the coordinator's progress listener is this actor
@@ -162,6 +180,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 OnNodeLost(left.NodeId, "left the cluster", TimeSpan.Zero);
                 break;
             case ClusterEvent:
+            case Inventoried:
+            case BlockRestored:
+            case RestoreTimedOut:
             case RetryDiscovery:
             case Discovered:
             case BlocksCreated:
@@ -176,6 +197,14 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
     }
 
     // ---- Finding workers and placing blocks -----------------------------------------------------------------
+
+    /// <summary>After the checkpoint to continue from is known: place the blocks, or start the coordinator alone for a model without blocks.</summary>
+    private void Proceed()
+    {
+        _phase = Phase.Discovering;
+        if (BlockModels.BlockCount(_model) is not null) Discover();
+        else Accept(); // no blocks: the coordinator alone runs the model
+    }
 
     private void Discover()
     {
@@ -199,6 +228,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
 
     private void OnDiscovered(NodeInfo[] nodes)
     {
+        foreach (var node in nodes) _simulationNodes.Add(node.NodeId);
         var workers = new List<string>();
         foreach (var node in nodes.Where(n => n.IsWorker).OrderBy(n => n.NodeId, StringComparer.Ordinal))
         {
@@ -236,7 +266,12 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         {
             _pending.Add(node);
             int[] blocks = BlockPlacement.BlocksOf(_placement, node);
-            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId) { Epoch = Epoch };
+            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, blocks, self, _self.NodeId)
+            {
+                Epoch = Epoch,
+                NodeLocalDirectory = NodeLocal ? _submit.CheckpointDirectory : "",
+                BuddyNode = NodeLocal ? BuddyOf(node) : "",
+            };
             cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully) self.Tell(t.Result);
@@ -250,7 +285,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         for (int i = 0; i < created.Blocks.Length; i++) _blocks[created.Blocks[i]] = created.Refs[i];
         _hosts.Add(created.Host);
         _pending.Remove(created.NodeId);
-        if (_pending.Count == 0) Accept();
+        if (_pending.Count > 0) return;
+        if (_holders is not null) StartRestore(); // node-local checkpoint: the holders send the blocks their states first
+        else Accept();
     }
 
     private void Accept()
@@ -264,6 +301,8 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             Epoch = Epoch,
             Resume = resume,
             Warnings = _warnings.ToArray(),
+            RestoredFrom = _restoredFrom,
+            RestoreMilliseconds = _restoreMilliseconds,
         }, Self);
     }
 
@@ -273,7 +312,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         var outputTimes = _scenario.Time.OutputTimes();
         var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
         var checkpoint = _submit.CheckpointDirectory.Length > 0 ? _scenario.Run.Checkpoint : null;
-        var directory = checkpoint is null ? null : _submit.CheckpointDirectory;
+        var directory = checkpoint is null ? null : NodeLocal ? LocalRunDirectory : _submit.CheckpointDirectory;
         var resume = _resume;
         int epoch = Epoch;
         var self = Self; // captured now: Akka's Self inside the factory (run on the child's creation) would be the child's
@@ -323,6 +362,11 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             return;
         }
         int[] blocks = BlockPlacement.BlocksOf(_placement, node);
+        if (_phase == Phase.Restoring && blocks.Length == 0 && _restoredFrom.Any(source => source.StartsWith(node + " ", StringComparison.Ordinal)))
+        {
+            Fail($"node '{node}' {what} while sending checkpoint states to the blocks of run {RunId}", recoverable: true, node, silent);
+            return;
+        }
         if (blocks.Length == 0) return;
         Fail(NodeLostMessage(RunId, node, what, blocks, coordinator: false), recoverable: true, node, silent);
     }
@@ -343,23 +387,26 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         MonitorFailed(error, recoverable); // monitoring
         if (_listener is not null) _listener.Tell(new RunFailed(RunId, error, recoverable) { Node = node, DetectionMilliseconds = (long)silent.TotalMilliseconds }, Self);
         else _requester?.Tell(new Status.Failure(new InvalidOperationException(error)), Self);
-        Finish(error);
+        // Before the run began, a recovering submitter submits the epoch again (SubmitWithRetriesAsync): the copies must stay.
+        Finish(error, final: !recoverable && (_listener is not null || Epoch == 0));
     }
 
-    private void Finish(string reason)
+    /// <param name="final">The run is over for good (not an interrupted epoch): the nodes forget its in-memory checkpoint copies too.</param>
+    private void Finish(string reason, bool final = false)
     {
         if (_phase == Phase.Done) return;
         _phase = Phase.Done;
-        Release(reason);
+        Release(reason, final);
         Context.Stop(Self);
     }
 
-    private void Release(string reason)
+    private void Release(string reason, bool final = false)
     {
         var cluster = ClusterNode.Of(Context.System);
         if (cluster is null) return;
-        foreach (var node in _placement.Distinct())
-            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch }, Self);
+        var nodes = final && NodeLocal ? KeeperNodes(cluster).Union(_placement) : _placement.Distinct();
+        foreach (var node in nodes)
+            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch, Final = final }, Self);
     }
 
     private static string Plural(int n) => n == 1 ? "" : "s";

@@ -41,6 +41,13 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>
+    /// Node-local checkpoints (config <c>checkpoint_storage = node-local</c>): no shared directory; each node writes into a
+    /// folder per run id in its own checkpoint_dir, a buddy node keeps a copy of each block's state in memory and every node
+    /// a copy of each manifest. Default false: <see cref="CheckpointDirectory"/> is shared by every node.
+    /// </summary>
+    public bool NodeLocalCheckpoints { get; init; }
+
+    /// <summary>
     /// Continue this earlier run (its run id) instead of starting a new one: the submission starts at
     /// <see cref="ResumeEpoch"/>, the leader continues from the newest valid checkpoint, and the outputs already in
     /// <see cref="OutputDirectory"/> are cut back to it (<c>actorsim resume --cluster</c>, after the submitter was stopped or died).
@@ -83,6 +90,7 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
             FailureTimeout = settings.FailureTimeout,
             SeedNodes = settings.SeedDescription,
             CheckpointDirectory = settings.CheckpointDirectory,
+            NodeLocalCheckpoints = settings.CheckpointStorage == ClusterSettings.NodeLocalStorage,
         };
 }
 
@@ -149,7 +157,11 @@ public static class ClusterRunner
             node.Subscribe(monitor);
 
             string checkpointDirectory = options.ResumeCheckpointDirectory ?? CheckpointDirectoryFor(scenario, options, runId);
-            if (checkpointDirectory.Length > 0) clusterInfo["checkpoint_directory"] = checkpointDirectory;
+            if (checkpointDirectory.Length > 0)
+            {
+                clusterInfo["checkpoint_directory"] = checkpointDirectory;
+                clusterInfo["checkpoint_storage"] = options.NodeLocalCheckpoints ? ClusterSettings.NodeLocalStorage : ClusterSettings.SharedStorage;
+            }
             var recoveries = new JsonArray();
             record.Extra["recoveries"] = recoveries;
             // The run's history as the submitter sees it: a coordinator taking over after a failover is seeded with it.
@@ -176,6 +188,7 @@ public static class ClusterRunner
                 {
                     Epoch = epoch,
                     CheckpointDirectory = checkpointDirectory,
+                    NodeLocalCheckpoints = options.NodeLocalCheckpoints,
                     // The lost node gets no blocks of the next epoch.
                     Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : first ? options.Exclude : [],
                 };
@@ -374,6 +387,9 @@ public static class ClusterRunner
             ["restarted_s"] = Math.Round(Stopwatch.GetElapsedTime(DetectedTimestamp).TotalSeconds, 3),
             ["coordinator_node"] = accepted.CoordinatorNode,
             ["checkpoint_warnings"] = new JsonArray(accepted.Warnings.Select(w => (JsonNode?)w).ToArray()),
+            ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
+                : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
+            ["restore_s"] = accepted.RestoredFrom.Count == 0 ? null : Math.Round(accepted.RestoreMilliseconds / 1000.0, 3),
         };
     }
 
@@ -463,11 +479,13 @@ public static class ClusterRunner
     /// <summary>
     /// The run's checkpoint directory, which every node must reach: the scenario's <c>run.checkpoint.directory</c> when it is
     /// an absolute path, otherwise <c>&lt;the cluster's checkpoint_dir&gt;/&lt;run id&gt;</c>; empty when the scenario asks for no checkpoints.
+    /// With node-local checkpoints the relative <c>&lt;run id&gt;</c> instead: each node puts it under its own checkpoint_dir.
     /// </summary>
     private static string CheckpointDirectoryFor(Scenario scenario, ClusterRunOptions options, string runId)
     {
         if (scenario.Run.Checkpoint is not { } c) return "";
         if (c.Directory is { } d && Path.IsPathRooted(d)) return d;
+        if (options.NodeLocalCheckpoints) return runId;
         if (string.IsNullOrEmpty(options.CheckpointDirectory))
             throw new RunFailedException($"{scenario.SourceFile}: run.checkpoint needs a checkpoint directory every node can reach: set checkpoint_dir in the cluster config or an absolute run.checkpoint.directory");
         return Path.Combine(Path.GetFullPath(options.CheckpointDirectory), runId);

@@ -33,8 +33,21 @@ public sealed record ClusterSettings
     /// <summary>The node's roles: <c>coordinator</c> (can lead and coordinate runs), <c>worker</c> (hosts blocks).</summary>
     public required IReadOnlyList<string> Roles { get; init; }
 
-    /// <summary>The checkpoint directory (shared by all nodes for checkpoint/restart; created if missing).</summary>
+    /// <summary>The checkpoint directory (shared by all nodes for checkpoint/restart, or this node's own with node-local storage; created if missing).</summary>
     public required string CheckpointDirectory { get; init; }
+
+    /// <summary>The value of <see cref="CheckpointStorage"/> for one checkpoint directory shared by every node (the default).</summary>
+    public const string SharedStorage = "shared";
+
+    /// <summary>The value of <see cref="CheckpointStorage"/> for node-local directories with buddy copies in memory.</summary>
+    public const string NodeLocalStorage = "node-local";
+
+    /// <summary>
+    /// Where a submitted run's checkpoints live: <see cref="SharedStorage"/> (every node reaches <see cref="CheckpointDirectory"/>,
+    /// a shared file system) or <see cref="NodeLocalStorage"/> (each node its own directory; block states are also kept in a
+    /// buddy node's memory and manifests on every node). Read by the submitter.
+    /// </summary>
+    public string CheckpointStorage { get; init; } = SharedStorage;
 
     /// <summary>Membership heartbeat interval.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -86,7 +99,7 @@ public static partial class ClusterSettingsLoader
     public static readonly IReadOnlyList<string> Keys =
     [
         "description", "cluster", "seed_nodes", "host", "port", "frames_port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
-        "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
+        "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "checkpoint_storage", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
         "down_after_ms", "join_timeout_s", "submit_timeout_s",
     ];
 
@@ -194,6 +207,11 @@ public static partial class ClusterSettingsLoader
         // checkpoint directory
         var checkpoints = PathValue("checkpoint_dir", "ACTORSIM_CHECKPOINT_DIR")
                           ?? Path.Combine(StateHome(environment), "actorsim", "checkpoints", clusterId);
+        var storage = Get("checkpoint_storage", "ACTORSIM_CHECKPOINT_STORAGE");
+        string checkpointStorage = storage?.Text ?? ClusterSettings.SharedStorage;
+        if (checkpointStorage is not (ClusterSettings.SharedStorage or ClusterSettings.NodeLocalStorage))
+            errors.Add($"{storage!.Value.Source}: '{checkpointStorage}' is not a checkpoint storage; use '{ClusterSettings.SharedStorage}' (one directory every node reaches) " +
+                       $"or '{ClusterSettings.NodeLocalStorage}' (each node's own directory, with buddy copies in memory)");
 
         // the Akka.NET fabric: where this node listens and which seeds it joins through
         var host = ExpandVariables(Get("host", "ACTORSIM_HOST")?.Text ?? "127.0.0.1", environment);
@@ -299,6 +317,7 @@ public static partial class ClusterSettingsLoader
             NodeName = nodeName,
             Roles = roles,
             CheckpointDirectory = checkpoints,
+            CheckpointStorage = checkpointStorage,
             HeartbeatInterval = heartbeat,
             FailureTimeout = failureTimeout,
             SubmitTimeout = submitTimeout,

@@ -53,6 +53,7 @@ public static class ClusterWire
             w.WriteInt32(7, m.Epoch);
             w.WriteString(8, m.CheckpointDirectory);
             foreach (var node in m.Exclude) w.WriteString(9, node);
+            w.WriteBool(10, m.NodeLocalCheckpoints);
         }, DecodeSubmitRun);
         registry.Register<RunAccepted>(Ids.RunAccepted, 1, static (m, w) =>
         {
@@ -73,6 +74,8 @@ public static class ClusterWire
                 foreach (var name in p.FieldNames) w.WriteString(13, name);
             }
             foreach (var warning in m.Warnings) w.WriteString(14, warning);
+            foreach (var source in m.RestoredFrom) w.WriteString(15, source);
+            w.WriteInt64(16, m.RestoreMilliseconds);
         }, DecodeRunAccepted);
         registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
         {
@@ -89,6 +92,8 @@ public static class ClusterWire
             w.WriteActorRef(5, m.Run);
             w.WriteString(6, m.CoordinatorNode);
             w.WriteInt32(7, m.Epoch);
+            w.WriteString(8, m.NodeLocalDirectory);
+            w.WriteString(9, m.BuddyNode);
         }, DecodeCreateBlocks);
         registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
         {
@@ -132,10 +137,12 @@ public static class ClusterWire
             w.WriteString(1, m.RunId);
             w.WriteString(2, m.Reason);
             w.WriteInt32(3, m.Epoch);
+            w.WriteBool(4, m.Final);
         }, static (ref WireReader r, int _) =>
         {
             string run = "", reason = "";
             int epoch = 0;
+            bool final = false;
             while (r.NextField())
             {
                 switch (r.Field)
@@ -143,10 +150,11 @@ public static class ClusterWire
                     case 1: run = r.ReadString(); break;
                     case 2: reason = r.ReadString(); break;
                     case 3: epoch = r.ReadInt32(); break;
+                    case 4: final = r.ReadBool(); break;
                     default: r.SkipField(); break;
                 }
             }
-            return new ReleaseRun(run, reason) { Epoch = epoch };
+            return new ReleaseRun(run, reason) { Epoch = epoch, Final = final };
         });
         registry.Register<BlockFailed>(Ids.BlockFailed, 1, static (m, w) =>
         {
@@ -228,6 +236,7 @@ public static class ClusterWire
         var exclude = new List<string>();
         int min = 1, epoch = 0;
         long wait = 0;
+        bool nodeLocal = false;
         while (r.NextField())
         {
             switch (r.Field)
@@ -241,20 +250,24 @@ public static class ClusterWire
                 case 7: epoch = r.ReadInt32(); break;
                 case 8: checkpoints = r.ReadString(); break;
                 case 9: exclude.Add(r.ReadString()); break;
+                case 10: nodeLocal = r.ReadBool(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new SubmitRun(run, file, text, submitter, min, wait) { Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude };
+        return new SubmitRun(run, file, text, submitter, min, wait)
+        {
+            Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude, NodeLocalCheckpoints = nodeLocal,
+        };
     }
 
     private static RunAccepted DecodeRunAccepted(ref WireReader r, int version)
     {
         string run = "", coordinator = "", analysis = "";
         IActorRef? runRef = null;
-        List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [];
+        List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [], restoredFrom = [];
         int epoch = 0;
         string? folder = null;
-        long step = 0, rows = 0;
+        long step = 0, rows = 0, restoreMs = 0;
         double t = 0;
         while (r.NextField())
         {
@@ -274,6 +287,8 @@ public static class ClusterWire
                 case 12: rows = r.ReadInt64(); break;
                 case 13: fieldNames.Add(r.ReadString()); break;
                 case 14: warnings.Add(r.ReadString()); break;
+                case 15: restoredFrom.Add(r.ReadString()); break;
+                case 16: restoreMs = r.ReadInt64(); break;
                 default: r.SkipField(); break;
             }
         }
@@ -282,6 +297,8 @@ public static class ClusterWire
             Epoch = epoch,
             Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames),
             Warnings = warnings,
+            RestoredFrom = restoredFrom,
+            RestoreMilliseconds = restoreMs,
         };
     }
 
@@ -305,7 +322,7 @@ public static class ClusterWire
 
     private static CreateBlocks DecodeCreateBlocks(ref WireReader r, int version)
     {
-        string run = "", file = "", text = "", coordinator = "";
+        string run = "", file = "", text = "", coordinator = "", nodeLocal = "", buddy = "";
         int[] blocks = [];
         int epoch = 0;
         IActorRef? runRef = null;
@@ -320,10 +337,15 @@ public static class ClusterWire
                 case 5: runRef = r.ReadActorRef(); break;
                 case 6: coordinator = r.ReadString(); break;
                 case 7: epoch = r.ReadInt32(); break;
+                case 8: nodeLocal = r.ReadString(); break;
+                case 9: buddy = r.ReadString(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator) { Epoch = epoch };
+        return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator)
+        {
+            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy,
+        };
     }
 
     private static BlocksCreated DecodeBlocksCreated(ref WireReader r, int version)
@@ -376,6 +398,7 @@ public static class SimulationWire
         ParticleWire.Register(registry);
         RuntimeWire.Register(registry);
         CheckpointWire.Register(registry);
+        BuddyWire.Register(registry);
         ClusterWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;

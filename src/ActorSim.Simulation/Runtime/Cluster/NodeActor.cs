@@ -27,6 +27,8 @@ public sealed partial class NodeActor : Actor
     private readonly IReadOnlyList<IModelDefinition> _models;
     private readonly FailureRelay _relay;
     private readonly Dictionary<string, (IActorRef Actor, string CoordinatorNode, int Epoch)> _hosted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _keepers = new(StringComparer.Ordinal);
+    private int _keeperCount;
 
     private NodeActor(NodeInfo info, IReadOnlyList<IModelDefinition> models, FailureRelay relay)
     {
@@ -73,6 +75,20 @@ public sealed partial class NodeActor : Actor
                     Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} epoch {Epoch} ({Reason})", _info.NodeId, release.RunId, hosted.Epoch, release.Reason);
                     Context.Stop(hosted.Actor);
                 }
+                if (release.Final && _keepers.Remove(release.RunId, out var keeper)) Context.Stop(keeper);
+                break;
+            // Node-local checkpoints: to the run's keeper on this node.
+            case BuddyCopy copy:
+                Keeper(copy.RunId).Forward(copy);
+                break;
+            case CheckpointCommitted committed:
+                Keeper(committed.RunId).Forward(committed);
+                break;
+            case CheckpointInventoryRequest request:
+                Keeper(request.RunId).Forward(request);
+                break;
+            case SendBlockState send:
+                Keeper(send.RunId).Forward(send);
                 break;
             case MemberLeft left:
                 DropRunsOf(left.NodeId, "left the cluster");
@@ -178,7 +194,9 @@ public sealed partial class NodeActor : Actor
         }
         var relay = new FailureRelay();
         var replyTo = Sender ?? Context.System.DeadLetters;
-        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
+        if (create.NodeLocalDirectory.Length > 0) Keeper(create.RunId); // exists before any buddy sends a copy
+        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, _info.CheckpointDirectory, model, replyTo, relay))
+            .WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
         _hostedBlocks[create.RunId] = create.Blocks; // monitoring
@@ -195,6 +213,16 @@ public sealed partial class NodeActor : Actor
             _hosted.Remove(run);
             Context.Stop(hosted.Actor);
         }
+    }
+
+    /// <summary>The keeper of the run's node-local checkpoints on this node (created on first use; it outlives the run's epochs).</summary>
+    private IActorRef Keeper(string runId)
+    {
+        if (_keepers.TryGetValue(runId, out var keeper)) return keeper;
+        keeper = Context.ActorOf(ActorFactory.Props(() => new CheckpointKeeperActor(runId, _info.NodeId, _info.CheckpointDirectory)),
+            $"ckpt-{runId}-{++_keeperCount}");
+        _keepers[runId] = keeper;
+        return keeper;
     }
 
     private (Scenario, IRunnableModel) Build(string file, string text)

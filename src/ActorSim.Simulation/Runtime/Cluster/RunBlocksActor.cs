@@ -8,9 +8,12 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// <summary>
 /// Hosts the blocks of one run on one worker node: creates a <see cref="SubdomainActor"/> or a
 /// <see cref="Particles.ParticleBlockActor"/> per block (its kernel built here from the model), answers the run actor with their references, and reports a failing block to the run actor
-/// (the failure names block, node and operation) instead of taking the node down.
+/// (the failure names block, node and operation) instead of taking the node down. With node-local checkpoints
+/// (<see cref="CreateBlocks.NodeLocalDirectory"/>) it points its blocks' <see cref="Runtime.SaveBlockState"/> at this node's own
+/// checkpoint folder and at the buddy node that keeps a copy of their states.
 /// </summary>
-internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.IRunnableModel model, IActorRef replyTo, FailureRelay relay) : Actor
+internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, string nodeCheckpointDirectory, Models.IRunnableModel model, IActorRef replyTo,
+    FailureRelay relay) : Actor
 {
     public static string ChildName(string runId, int epoch) => epoch == 0 ? $"run-{runId}" : $"run-{runId}-e{epoch}";
 
@@ -34,6 +37,9 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
     {
         switch (message)
         {
+            case BlockFanout { Message: Runtime.SaveBlockState save } fanout when fanout.RunId == create.RunId && create.NodeLocalDirectory.Length > 0:
+                SaveNodeLocal(save);
+                break;
             case BlockFanout fanout when fanout.RunId == create.RunId:
                 foreach (var block in _blocks) block.Tell(fanout.Message, Sender);
                 break;
@@ -48,5 +54,25 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>The blocks write into this node's folder of the checkpoint and send their states to the buddy node's keeper.</summary>
+    private void SaveNodeLocal(Runtime.SaveBlockState save)
+    {
+        string folder;
+        try
+        {
+            folder = Runtime.CheckpointStore.CreateFolder(CheckpointKeeperActor.RunDirectory(nodeCheckpointDirectory, create.NodeLocalDirectory), save.Step);
+        }
+        catch (Runtime.CheckpointException e)
+        {
+            _failed = true;
+            create.Run.Tell(new BlockFailed(create.RunId, nodeId, $"node '{nodeId}': {e.Message}"), Self);
+            return;
+        }
+        var cluster = ActorSim.Actors.Remote.ClusterNode.Of(Context.System);
+        var buddy = create.BuddyNode.Length == 0 || cluster is null ? Context.Parent : cluster.ActorFor(create.BuddyNode, NodeActor.Path);
+        var local = save with { Folder = folder, Buddy = buddy, RunId = create.RunId, Directory = create.NodeLocalDirectory };
+        foreach (var block in _blocks) block.Tell(local, Sender);
     }
 }
