@@ -52,6 +52,13 @@ public sealed record RunAccepted(string RunId, IActorRef Run, string Coordinator
 
     /// <summary>Checkpoints that were rejected (each names its file and why); the previous one was used.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// The node whose coordinator actor steps the run: the node that holds every block when they all sit on one node
+    /// (<see cref="BlockPlacement.SteppingNode"/>), otherwise <see cref="CoordinatorNode"/> (empty from a node that does
+    /// not say: <see cref="CoordinatorNode"/>).
+    /// </summary>
+    public string SteppingNode { get; init; } = "";
 }
 
 /// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>

@@ -131,8 +131,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 break;
             case RunCompleted completed when _phase == Phase.Running:
                 MonitorEnded(completed); // monitoring
-                // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
-                _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
+                // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process
+                // (a coordinator beside its blocks sends its own model's).
+                _listener!.Tell(completed with { AnalysisJson = completed.AnalysisJson ?? _model.Analysis().ToJsonString() }, Self);
                 Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
                 Finish($"run {completed.Status.ToString().ToLowerInvariant()}");
                 break;
@@ -249,6 +250,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
     {
         for (int i = 0; i < created.Blocks.Length; i++) _blocks[created.Blocks[i]] = created.Refs[i];
         _hosts.Add(created.Host);
+        HostCreated(created); // ClusterRunActor.BesideBlocks.cs
         _pending.Remove(created.NodeId);
         if (_pending.Count == 0) Accept();
     }
@@ -264,12 +266,14 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             Epoch = Epoch,
             Resume = resume,
             Warnings = _warnings.ToArray(),
+            SteppingNode = SteppingNode,
         }, Self);
     }
 
     private void OnBegin(BeginRun begin)
     {
         _listener = begin.Listener;
+        if (StartBesideBlocks(begin)) return; // every block on one node: the coordinator runs there (ClusterRunActor.BesideBlocks.cs)
         var outputTimes = _scenario.Time.OutputTimes();
         var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
         var checkpoint = _submit.CheckpointDirectory.Length > 0 ? _scenario.Run.Checkpoint : null;

@@ -73,6 +73,7 @@ public static class ClusterWire
                 foreach (var name in p.FieldNames) w.WriteString(13, name);
             }
             foreach (var warning in m.Warnings) w.WriteString(14, warning);
+            if (m.SteppingNode.Length > 0) w.WriteString(15, m.SteppingNode);
         }, DecodeRunAccepted);
         registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
         {
@@ -249,7 +250,7 @@ public static class ClusterWire
 
     private static RunAccepted DecodeRunAccepted(ref WireReader r, int version)
     {
-        string run = "", coordinator = "", analysis = "";
+        string run = "", coordinator = "", analysis = "", stepping = "";
         IActorRef? runRef = null;
         List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [];
         int epoch = 0;
@@ -274,6 +275,7 @@ public static class ClusterWire
                 case 12: rows = r.ReadInt64(); break;
                 case 13: fieldNames.Add(r.ReadString()); break;
                 case 14: warnings.Add(r.ReadString()); break;
+                case 15: stepping = r.ReadString(); break;
                 default: r.SkipField(); break;
             }
         }
@@ -282,6 +284,7 @@ public static class ClusterWire
             Epoch = epoch,
             Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames),
             Warnings = warnings,
+            SteppingNode = stepping,
         };
     }
 
@@ -377,6 +380,7 @@ public static class SimulationWire
         RuntimeWire.Register(registry);
         CheckpointWire.Register(registry);
         ClusterWire.Register(registry);
+        CoordinatorBesideBlocksWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;
     }

@@ -163,9 +163,10 @@ public sealed partial class NodeActor : Actor
             Context.Stop(existing.Actor);
         }
         IRunnableModel model;
+        Scenario scenario;
         try
         {
-            (_, model) = Build(create.ScenarioFile, create.ScenarioText);
+            (scenario, model) = Build(create.ScenarioFile, create.ScenarioText);
             int count = BlockModels.BlockCount(model) ?? throw new InvalidOperationException(
                 $"the model of {create.ScenarioFile} has no blocks (it runs on the coordinator alone)");
             foreach (int b in create.Blocks)
@@ -178,7 +179,7 @@ public sealed partial class NodeActor : Actor
         }
         var relay = new FailureRelay();
         var replyTo = Sender ?? Context.System.DeadLetters;
-        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
+        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, scenario, model, replyTo, relay)).WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
         _hostedBlocks[create.RunId] = create.Blocks; // monitoring

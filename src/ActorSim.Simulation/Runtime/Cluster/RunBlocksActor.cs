@@ -8,9 +8,11 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// <summary>
 /// Hosts the blocks of one run on one worker node: creates a <see cref="SubdomainActor"/> or a
 /// <see cref="Particles.ParticleBlockActor"/> per block (its kernel built here from the model), answers the run actor with their references, and reports a failing block to the run actor
-/// (the failure names block, node and operation) instead of taking the node down.
+/// (the failure names block, node and operation) instead of taking the node down. When the run's blocks all sit on this
+/// node it also runs the run's coordinator (RunBlocksActor.Coordinator.cs).
 /// </summary>
-internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.IRunnableModel model, IActorRef replyTo, FailureRelay relay) : Actor
+internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId, Scenarios.Scenario scenario, Models.IRunnableModel model, IActorRef replyTo,
+    FailureRelay relay) : Actor
 {
     public static string ChildName(string runId, int epoch) => epoch == 0 ? $"run-{runId}" : $"run-{runId}-e{epoch}";
 
@@ -37,10 +39,16 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, Models.
             case BlockFanout fanout when fanout.RunId == create.RunId:
                 foreach (var block in _blocks) block.Tell(fanout.Message, Sender);
                 break;
+            case StartCoordinator start when start.RunId == create.RunId:
+                StartCoordinator(start);
+                break;
+            case StopRun or RunProgress or RunCompleted or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
+                FromOrToCoordinator(message);
+                break;
             case ChildFailure failure when !_failed:
                 _failed = true;
                 Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
-                create.Run.Tell(new BlockFailed(create.RunId, nodeId, failure.Cause.Message), Self);
+                create.Run.Tell(new BlockFailed(create.RunId, nodeId, FailureText(failure.Cause)), Self);
                 break;
             case ChildFailure:
                 break;
