@@ -15,7 +15,8 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// blocks (<see cref="BlockPlacement"/>), has each worker create its blocks, answers the submitter with
 /// <see cref="RunAccepted"/>, then, on <see cref="BeginRun"/>, starts the run's coordinator as its child (a
 /// <see cref="SubdomainCoordinatorActor"/> or <see cref="Particles.ParticleCoordinatorActor"/> over the remote and local
-/// block actors, or a <see cref="CoordinatorActor"/> for a model without blocks) with the submitter's output writer.
+/// block actors, or a <see cref="CoordinatorActor"/> for a model without blocks) with the submitter's output writer —
+/// or, when every block sits on one node, has that node's block host start it there (ClusterRunActor.BesideBlocks.cs).
 /// One instance serves one epoch of the run (<see cref="SubmitRun.Epoch"/>): an epoch after a failure continues from the
 /// newest valid checkpoint in the run's checkpoint directory. It watches the membership: a node holding blocks that
 /// crashes or leaves ends the epoch with a recoverable <see cref="RunFailed"/> naming the node and its blocks (the
