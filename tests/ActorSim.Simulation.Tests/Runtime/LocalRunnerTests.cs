@@ -77,6 +77,21 @@ public sealed class LocalRunnerTests : IDisposable
             Assert.False(system.WhenFaulted().IsCompleted); // the failure stayed with its run
             // A run after the failure still runs on the system.
             Assert.Equal(plain.ResultsSha256, (await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "c")) { SharedSystem = system })).ResultsSha256);
+            // Every run's actors are stopped with it: no run's root is left under /user (a sweep of thousands keeps none).
+            bool gone = false;
+            for (int i = 0; i < 100 && !gone; i++)
+            {
+                try
+                {
+                    await system.ActorSelection("/user/run-*").ResolveOne(TimeSpan.FromMilliseconds(500));
+                    await Task.Delay(50); // one is still stopping
+                }
+                catch (Akka.Actor.ActorNotFoundException)
+                {
+                    gone = true;
+                }
+            }
+            Assert.True(gone, "a run's actors were left on the shared system");
         }
         finally
         {
