@@ -183,7 +183,8 @@ public static class RunCommand
     {
         Console.Out.WriteLine(a.Placement.Count == 0
             ? $"Run {a.RunId} accepted by coordinator '{a.CoordinatorNode}' (the model has no blocks: it runs on the coordinator)"
-            : $"Run {a.RunId} accepted by coordinator '{a.CoordinatorNode}': {a.Placement.Count} blocks on {a.Placement.Distinct().Count()} nodes");
+            : $"Run {a.RunId} accepted by coordinator '{a.CoordinatorNode}': {a.Placement.Count} blocks on {a.Placement.Distinct().Count()} nodes" +
+              (a.SteppingNode.Length > 0 && a.SteppingNode != a.CoordinatorNode ? $", stepped beside them on '{a.SteppingNode}'" : ""));
         for (int b = 0; b < a.Placement.Count; b++) Console.Out.WriteLine($"  placement: block {b} -> {a.Placement[b]}");
         Console.Out.Flush();
     }

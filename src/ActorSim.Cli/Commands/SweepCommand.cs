@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ActorSim.Actors;
 using ActorSim.Actors.Remote;
+using Akka.Actor;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Runtime.Cluster;
 using ActorSim.Simulation.Scenarios;
@@ -267,12 +269,13 @@ public static class SweepCommand
         bool cancelled = false;
         int failed = 0;
         using var logs = StderrLoggerProvider.CreateFactory();
-        // A member's actor system stops while the next member runs (its outputs and run.json are complete by then);
-        // the sweep waits for them all before it ends.
+        // In process, the members share one warm actor system (each member's actors under a root of their own, which
+        // isolates its failure): no actor system is started or stopped per member. It stops when the sweep ends.
         var stopping = new List<Task>();
-        void Stopping(Task t)
+        ActorSystem? shared = null;
+        ActorSystem Shared()
         {
-            lock (stopping) stopping.Add(t);
+            lock (stopping) return shared ??= ActorRuntime.CreateLocal("actorsim-sweep", logs);
         }
         async Task RunMember(SweepMember m)
         {
@@ -287,7 +290,7 @@ public static class SweepCommand
                 var scenario = plan.Scenarios.TryGetValue(m.Name, out var validated) ? validated
                     : ScenarioLoader.Parse(plan.Text, plan.File, m.Overrides, limits: ScenarioErrors.Limits());
                 var result = balancer is null
-                    ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { DeferShutdown = Stopping }, null, cancellation))
+                    ? await Task.Run(() => LocalRunner.RunAsync(scenario, new RunOptions(memberDir, Force: true, logs) { SharedSystem = Shared() }, null, cancellation))
                     : await balancer.RunAsync(scenario, cluster!, memberDir, logs, cancellation);
                 status = result.Status == RunStatus.Completed ? "completed" : "cancelled";
             }
@@ -313,6 +316,8 @@ public static class SweepCommand
             WriteTable(m, now: false);
             StartupTrace.Mark($"sweep: {m.Name} row read");
         }
+        if (balancer is null && todo.Count > 0) Shared(); // warm before the first member starts
+        StartupTrace.Mark("sweep: shared actor system ready");
         try
         {
             var queue = new Queue<SweepMember>(todo);
@@ -335,7 +340,11 @@ public static class SweepCommand
         finally
         {
             Task[] stops;
-            lock (stopping) stops = stopping.ToArray();
+            lock (stopping)
+            {
+                if (shared is not null) stopping.Add(shared.ShutdownAsync(TimeSpan.FromSeconds(10)));
+                stops = stopping.ToArray();
+            }
             await Task.WhenAll(stops);
             StartupTrace.Mark("sweep: actor systems stopped");
             WriteTable(parquet: true);

@@ -29,6 +29,14 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// <summary>Gather the blocks' replies over a tree (particle-block models, from a block count on); default: one
     /// reply per block straight to the coordinator. Results are bit-identical either way.</summary>
     public GatherTreeSettings? GatherTree { get; init; }
+
+    /// <summary>
+    /// A warm actor system shared by many runs (a sweep's members; <see cref="ActorRuntime.CreateLocal"/>, owned and
+    /// stopped by the caller): the run's actors live under a root actor of their own (<see cref="RunRootActor"/>), which
+    /// stops them at the end and ends this run alone with an error when one of them fails. Default: the run starts and
+    /// stops a system of its own.
+    /// </summary>
+    public ActorSystem? SharedSystem { get; init; }
 }
 
 /// <summary>
@@ -127,39 +135,59 @@ public static class LocalRunner
         StartupTrace.Mark("run: run.json and monitor.jsonl started");
         var clock = Stopwatch.StartNew();
         var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var system = options.Prestart is { } prestart ? await prestart.TakeAsync() : ActorRuntime.CreateLocal("actorsim", options.LoggerFactory);
+        var shared = options.SharedSystem;
+        var system = shared ?? (options.Prestart is { } prestart ? await prestart.TakeAsync() : ActorRuntime.CreateLocal("actorsim", options.LoggerFactory));
         StartupTrace.Mark("run: actor system ready");
+        IActorRef? root = null;
         try
         {
-            var listener = system.ActorOf(ActorFactory.Props(() => new CallbackActor(m =>
+            // The run's actors: on a system of its own at the top, on a shared system under the run's root actor.
+            IActorRef Build(IActorRefFactory actors)
             {
-                if (m is RunProgress p) onProgress?.Invoke(p);
-                else if (m is RunCompleted c) done.TrySetResult(c);
-                else if (m is Monitoring.StepRecord r) monitor.Add(r);
-                else if (m is Monitoring.RunEvent e) monitor.AddEvent(e);
-                else if (m is Monitoring.FieldPreview f) monitor.SetField(f);
-            })), "listener");
-            var writer = system.ActorOf(ActorFactory.Props(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
-                resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
-            var outputTimes = scenario.Time.OutputTimes();
-            var checkpoint = scenario.Run.Checkpoint;
-            string checkpointDirectory = CheckpointDirectory(scenario, options.OutputDirectory);
-            var from = resume?.Checkpoint;
-            Props coordinatorProps = model switch
+                var listener = actors.ActorOf(ActorFactory.Props(() => new CallbackActor(m =>
+                {
+                    if (m is RunProgress p) onProgress?.Invoke(p);
+                    else if (m is RunCompleted c) done.TrySetResult(c);
+                    else if (m is Monitoring.StepRecord r) monitor.Add(r);
+                    else if (m is Monitoring.RunEvent e) monitor.AddEvent(e);
+                    else if (m is Monitoring.FieldPreview f) monitor.SetField(f);
+                })), "listener");
+                var writer = actors.ActorOf(ActorFactory.Props(() => new OutputWriterActor(options.OutputDirectory, model.Columns,
+                    resume is null ? null : new OutputResume(resume.Checkpoint.Manifest.TimeseriesRows, resume.Checkpoint.Manifest.FieldNames))), "output-writer");
+                var outputTimes = scenario.Time.OutputTimes();
+                var checkpoint = scenario.Run.Checkpoint;
+                string checkpointDirectory = CheckpointDirectory(scenario, options.OutputDirectory);
+                var from = resume?.Checkpoint;
+                Props coordinatorProps = model switch
+                {
+                    ICoordinatorModel m => ActorFactory.Props(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
+                    ISubdomainModel m => ActorFactory.Props(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
+                    Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0, options.GatherTree)),
+                    _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
+                };
+                var coordinator = actors.ActorOf(coordinatorProps.WithSupervisorStrategy(Strategies.EscalateAll), "coordinator");
+                coordinator.Tell(new StartRun(), listener);
+                return coordinator;
+            }
+            Task faulted;
+            IActorRef target;
+            if (shared is null)
             {
-                ICoordinatorModel m => ActorFactory.Props(() => new CoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, 0)),
-                ISubdomainModel m => ActorFactory.Props(() => new SubdomainCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0)),
-                Particles.IParticleModel m => ActorFactory.Props(() => new Particles.ParticleCoordinatorActor(m, outputTimes, writer, listener, checkpoint, checkpointDirectory, from, null, 0, options.GatherTree)),
-                _ => throw new ArgumentException($"model type {model.GetType().Name} has no coordinator", nameof(model)),
-            };
-            var coordinator = system.ActorOf(coordinatorProps.WithSupervisorStrategy(Strategies.EscalateAll), "coordinator");
-            coordinator.Tell(new StartRun(), listener);
-            using var stop = cancellation.Register(() => coordinator.Tell(new StopRun(StopSignal.Reason)));
+                target = Build(system);
+                faulted = system.WhenFaulted();
+            }
+            else
+            {
+                var fault = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                root = target = system.ActorOf(RunRootActor.Props(Build, fault), RunRootActor.NextName());
+                faulted = fault.Task;
+            }
+            using var stop = cancellation.Register(() => target.Tell(new StopRun(StopSignal.Reason)));
 
-            var first = await Task.WhenAny(done.Task, system.WhenFaulted());
+            var first = await Task.WhenAny(done.Task, faulted);
             if (first != done.Task)
             {
-                Exception cause = system.WhenFaulted().Exception?.InnerException ?? new InvalidOperationException("the actor system failed");
+                Exception cause = faulted.Exception?.InnerException ?? new InvalidOperationException("the actor system failed");
                 var failure = new RunFailedException($"the run failed: {cause.Message}", cause);
                 monitor.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failed, DateTimeOffset.UtcNow, null, null, failure.Message));
                 record.WriteFailed(clock.Elapsed, model, failure);
@@ -178,7 +206,12 @@ public static class LocalRunner
         }
         finally
         {
-            if (options.DeferShutdown is { } defer)
+            if (shared is not null)
+            {
+                if (root is not null) shared.Stop(root); // the run's actors; the system goes on for the next run
+                StartupTrace.Mark("run: actors stopping");
+            }
+            else if (options.DeferShutdown is { } defer)
             {
                 defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
                 StartupTrace.Mark("run: actor system stopping");

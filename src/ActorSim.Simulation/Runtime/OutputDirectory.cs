@@ -14,13 +14,20 @@ public static class OutputDirectory
     /// are removed and other files are left alone. Every refusal is an <see cref="OutputDirectoryException"/> with
     /// one sentence naming the directory.
     /// </summary>
+    /// <remarks>
+    /// The check writes and removes a probe file in a directory that existed before; one this call created (a new
+    /// <c>--out</c>, a sweep's member) is this process's own and writable, so it is not probed (a sweep of many short
+    /// members saves a file create and delete per member).
+    /// </remarks>
     public static void Prepare(string dir, bool force)
     {
         if (string.IsNullOrWhiteSpace(dir)) throw new OutputDirectoryException("--out is empty: give the path of the output directory");
         if (File.Exists(dir)) throw new OutputDirectoryException($"{dir}: is a file, not a directory; choose another --out");
+        bool existed;
         try
         {
-            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+            existed = Directory.Exists(dir);
+            if (existed && Directory.EnumerateFileSystemEntries(dir).Any())
             {
                 if (!force)
                     throw new OutputDirectoryException($"{dir}: the output directory exists and is not empty; choose another --out, or pass --force to replace the earlier run's outputs ({string.Join(", ", RunOutputs)})");
@@ -37,6 +44,7 @@ public static class OutputDirectory
         {
             throw new OutputDirectoryException($"{dir}: cannot create or clear the output directory: {Why(dir, e)}; choose another --out");
         }
+        if (!existed) return;
         string probe = Path.Combine(dir, ".actorsim-write-test");
         try
         {

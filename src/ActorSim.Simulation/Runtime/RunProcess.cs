@@ -10,11 +10,14 @@ namespace ActorSim.Simulation.Runtime;
 /// </summary>
 public sealed record RunProcess(string Host, int Pid, DateTimeOffset StartedUtc)
 {
-    public static RunProcess Current()
+    /// <summary>This process (read once: host, id and start time do not change while it lives).</summary>
+    public static RunProcess Current() => LazyInitializer.EnsureInitialized(ref _current, static () =>
     {
         using var self = Process.GetCurrentProcess();
         return new RunProcess(Environment.MachineName, Environment.ProcessId, self.StartTime.ToUniversalTime());
-    }
+    });
+
+    private static RunProcess? _current;
 
     public JsonObject ToJson() => new()
     {

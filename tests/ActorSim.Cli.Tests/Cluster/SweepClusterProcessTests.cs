@@ -86,6 +86,50 @@ public sealed class SweepClusterProcessTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task One_block_members_on_three_node_processes_are_stepped_beside_their_block_and_spread_over_the_nodes()
+    {
+        // Six one-block members, three at a time: each member's coordinator runs on the node of its block (not on the
+        // leader that accepted it), and the members in flight go to different workers.
+        var scenario = _dir.File("virus-pde-1d.json");
+        File.WriteAllText(scenario, ClusterProcessTests.Scenarios.Single(s => s.Name == "virus-pde-1d").Text);
+        string[] axes = ["--set", "run.seed=1:6:1", "--set", "run.blocks=1", "--set", "time.end=10"];
+
+        var local = ActorsimProcess.Run(_dir.Path, ["sweep", scenario, "--out", _dir.File("local"), "-q", "--jobs", "2", .. axes]);
+        Assert.True(local.ExitCode == 0, local.ToString());
+
+        var (config, environment) = NodeProcesses.Setup("beside", _dir.File("checkpoints"), Secret, failureTimeoutMs: 5000);
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3);
+        using (var submit = LiveProcess.Actorsim("sweep", ["sweep", scenario, "--out", _dir.File("cluster"), "--cluster", nodes.ConfigFile, "--min-workers", "3",
+                   "--jobs", "3", .. axes], environment, _dir.Path))
+        {
+            int exit = await submit.WaitForExitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+            Assert.True(submit.StdOut.Contains("6 of 6 members completed (0 kept from before), 0 failed"), submit.Describe());
+        }
+
+        var inProcess = Table(_dir.File("local/sweep.csv"));
+        var cluster = Table(_dir.File("cluster/sweep.csv"));
+        Assert.Equal(inProcess.Keys.Order(), cluster.Keys.Order());
+        var used = new HashSet<string>();
+        foreach (var (member, row) in cluster)
+        {
+            Assert.Equal(inProcess[member]["results_sha256"], row["results_sha256"]);
+            var run = JsonNode.Parse(File.ReadAllText(_dir.File($"cluster/{member}/run.json")))!;
+            string block = (string)Assert.Single(run["placement"]!.AsObject()).Value!;
+            string leader = (string)run["cluster"]!["coordinator_node"]!;
+            Assert.Equal(block, (string?)run["cluster"]!["stepping_node"]);
+            // The run's monitor log says where it was stepped when that is not the leader.
+            string started = File.ReadLines(_dir.File($"cluster/{member}/monitor.jsonl")).Select(l => (string?)JsonNode.Parse(l)!["event"]?["text"])
+                .OfType<string>().First(t => t.Contains("started on coordinator", StringComparison.Ordinal));
+            if (block != leader) Assert.Contains($"stepped beside its blocks on node '{block}'", started);
+            used.Add(block);
+            output.WriteLine($"{member}: block and coordinator on {block}, accepted by {leader}");
+        }
+        Assert.True(used.Count >= 2, $"members ran on {string.Join(", ", used)} only");
+        await nodes.StopAsync();
+    }
+
+    [Fact]
     public async Task Converge_on_three_node_processes_runs_its_members_there_and_gives_the_in_process_table()
     {
         string[] study = ["converge", "scenarios/muscle-meanfield-1d.json", "--n", "50,100", "--seeds", "2"];

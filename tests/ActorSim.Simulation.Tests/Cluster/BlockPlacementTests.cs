@@ -22,6 +22,15 @@ public sealed class BlockPlacementTests
     }
 
     [Fact]
+    public void A_run_is_stepped_on_the_node_of_its_blocks_only_when_they_all_sit_on_one()
+    {
+        Assert.Equal("w-b", BlockPlacement.SteppingNode(["w-b"]));
+        Assert.Equal("w-c", BlockPlacement.SteppingNode(BlockPlacement.Assign(4, ["w-c"])));
+        Assert.Null(BlockPlacement.SteppingNode(["w-a", "w-a", "w-b"]));
+        Assert.Null(BlockPlacement.SteppingNode([])); // no blocks: on the leader
+    }
+
+    [Fact]
     public void The_placement_depends_on_the_set_of_nodes_not_their_order()
     {
         var a = BlockPlacement.Assign(12, ["w-a", "w-b", "w-c"]);

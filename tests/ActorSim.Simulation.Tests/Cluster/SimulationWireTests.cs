@@ -203,11 +203,15 @@ public sealed class SimulationWireTests
         Assert.Equal(["node-2", "node-1"], accepted.Placement);
         Assert.Equal(["node-1", "node-2"], accepted.Workers);
         Assert.Equal(["u", "v"], accepted.Columns);
+        Assert.Equal("", accepted.SteppingNode); // not said: the coordinator node
+        Assert.Equal("node-2", RoundTrip(accepted with { SteppingNode = "node-2" }).SteppingNode);
 
         var writer = new FakeRef("submit-1", "/user/output-writer");
         var listener = new FakeRef("submit-1", "/user/listener");
         var begin = RoundTrip(new BeginRun("r1", writer, listener));
         Assert.Equal((writer, listener), ((FakeRef)begin.Writer, (FakeRef)begin.Listener));
+        var start = RoundTrip(new StartCoordinator("r1", writer, "/ckpt/r1", "/ckpt/r1/ckpt-000000000040") { Epoch = 2 });
+        Assert.Equal(("r1", writer, "/ckpt/r1", "/ckpt/r1/ckpt-000000000040", 2), (start.RunId, (FakeRef)start.Writer, start.CheckpointDirectory, start.ResumeFolder, start.Epoch));
 
         var create = RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0, 3], run, "node-1"));
         Assert.Equal(("r1", "s.json", "{}", "node-1"), (create.RunId, create.ScenarioFile, create.ScenarioText, create.CoordinatorNode));

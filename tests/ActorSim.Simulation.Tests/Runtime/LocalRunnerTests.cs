@@ -53,6 +53,53 @@ public sealed class LocalRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_on_a_shared_actor_system_give_the_same_bits_and_a_failing_one_fails_alone()
+    {
+        var s = Load("may-nowak-ode.json");
+        var plain = await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "plain")));
+        var system = ActorRuntime.CreateLocal("shared-test");
+        try
+        {
+            // Two good runs and a failing one at the same time on one system.
+            var runs = new[] { "a", "b" }.Select(n => Task.Run(() => LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, n)) { SharedSystem = system }))).ToArray();
+            var failing = Task.Run(() => LocalRunner.RunModelAsync(s, new FailingModel(failAt: 3.0), new RunOptions(Path.Combine(_dir, "failing")) { SharedSystem = system }));
+            var ex = await Assert.ThrowsAsync<RunFailedException>(() => failing);
+            Assert.Contains("/coordinator", ex.Message);
+            Assert.Contains("integrator gave up at t = 3", ex.Message);
+            Assert.Equal("failed", (string)JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "failing", "run.json")))!["status"]!);
+            foreach (var run in runs)
+            {
+                var r = await run;
+                Assert.Equal(RunStatus.Completed, r.Status);
+                Assert.Equal(plain.ResultsSha256, r.ResultsSha256);
+                Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "plain", "timeseries.csv")), File.ReadAllBytes(Path.Combine(r.OutputDirectory, "timeseries.csv")));
+            }
+            Assert.False(system.WhenFaulted().IsCompleted); // the failure stayed with its run
+            // A run after the failure still runs on the system.
+            Assert.Equal(plain.ResultsSha256, (await LocalRunner.RunAsync(s, new RunOptions(Path.Combine(_dir, "c")) { SharedSystem = system })).ResultsSha256);
+            // Every run's actors are stopped with it: no run's root is left under /user (a sweep of thousands keeps none).
+            bool gone = false;
+            for (int i = 0; i < 100 && !gone; i++)
+            {
+                try
+                {
+                    await system.ActorSelection("/user/run-*").ResolveOne(TimeSpan.FromMilliseconds(500));
+                    await Task.Delay(50); // one is still stopping
+                }
+                catch (Akka.Actor.ActorNotFoundException)
+                {
+                    gone = true;
+                }
+            }
+            Assert.True(gone, "a run's actors were left on the shared system");
+        }
+        finally
+        {
+            await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
     public async Task Cleared_scenario_ends_at_Q0()
     {
         var r = await LocalRunner.RunAsync(Load("may-nowak-ode-cleared.json"), new RunOptions(Path.Combine(_dir, "out")));

@@ -49,6 +49,20 @@ public static class BlockPlacement
         string.Join("; ", placement.Select((node, block) => (node, block)).GroupBy(x => x.node).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key}: {string.Join(", ", g.Select(x => x.block))}"));
 
+    /// <summary>
+    /// Where the coordinator of a run with this placement steps it: the node that holds every block, when the blocks
+    /// all sit on one node (a one-block run, a sweep member steered to one worker), so that the run spans that node
+    /// alone; null when the blocks are on several nodes or there are none (the coordinator then runs on the leader,
+    /// which accepted the run).
+    /// </summary>
+    public static string? SteppingNode(IReadOnlyList<string> placement)
+    {
+        if (placement.Count == 0) return null;
+        for (int b = 1; b < placement.Count; b++)
+            if (placement[b] != placement[0]) return null;
+        return placement[0];
+    }
+
     /// <summary>The blocks <paramref name="node"/> holds in <paramref name="placement"/>.</summary>
     public static int[] BlocksOf(IReadOnlyList<string> placement, string node) =>
         placement.Select((n, b) => (n, b)).Where(x => x.n == node).Select(x => x.b).ToArray();

@@ -67,6 +67,13 @@ public sealed record RunAccepted(string RunId, IActorRef Run, string Coordinator
     /// <summary>Node-local checkpoints: how long the blocks took to get their states, from the first request to a holder to the
     /// last block's answer (it includes building the new blocks' kernels, which a block does before it loads the state).</summary>
     public long RestoreMilliseconds { get; init; }
+
+    /// <summary>
+    /// The node whose coordinator actor steps the run: the node that holds every block when they all sit on one node
+    /// (<see cref="BlockPlacement.SteppingNode"/>), otherwise <see cref="CoordinatorNode"/> (empty from a node that does
+    /// not say: <see cref="CoordinatorNode"/>).
+    /// </summary>
+    public string SteppingNode { get; init; } = "";
 }
 
 /// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>

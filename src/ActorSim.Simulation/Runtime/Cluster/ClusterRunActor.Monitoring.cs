@@ -40,12 +40,15 @@ internal sealed partial class ClusterRunActor
         ToMonitor(new RunInfo(RunId, _scenario.Model, _scenario.SourceFile, _scenario.Time.End, blocks, "cluster", _placement.Length > 0 ? _placement : null));
         if (Epoch == 0)
             ToMonitor(new RunEvent(RunEventKinds.Started, DateTimeOffset.UtcNow, 0, 0,
-                $"run {RunId} started on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "")));
+                $"run {RunId} started on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "") + Stepping()));
         else
             ToMonitor(new RunEvent(RunEventKinds.Recovery, DateTimeOffset.UtcNow, _resume?.Manifest.Step ?? 0, _resume?.Manifest.T ?? 0,
-                $"run {RunId} continues in epoch {Epoch} on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "") +
+                $"run {RunId} continues in epoch {Epoch} on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "") + Stepping() +
                 (_resume is { } r ? $" from the checkpoint at step {r.Manifest.Step}" : " from the start")));
     }
+
+    /// <summary>", stepped beside its blocks on node 'X'" when the coordinator runs there (ClusterRunActor.BesideBlocks.cs).</summary>
+    private string Stepping() => SteppingNode != _self.NodeId ? $", stepped beside its blocks on node '{SteppingNode}'" : "";
 
     private void MonitorEnded(RunCompleted completed) =>
         ToMonitor(new RunEvent(completed.Status == RunStatus.Completed ? RunEventKinds.Completed : RunEventKinds.Cancelled, DateTimeOffset.UtcNow,

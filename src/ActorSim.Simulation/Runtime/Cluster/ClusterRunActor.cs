@@ -15,7 +15,8 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// blocks (<see cref="BlockPlacement"/>), has each worker create its blocks, answers the submitter with
 /// <see cref="RunAccepted"/>, then, on <see cref="BeginRun"/>, starts the run's coordinator as its child (a
 /// <see cref="SubdomainCoordinatorActor"/> or <see cref="Particles.ParticleCoordinatorActor"/> over the remote and local
-/// block actors, or a <see cref="CoordinatorActor"/> for a model without blocks) with the submitter's output writer.
+/// block actors, or a <see cref="CoordinatorActor"/> for a model without blocks) with the submitter's output writer —
+/// or, when every block sits on one node, has that node's block host start it there (ClusterRunActor.BesideBlocks.cs).
 /// One instance serves one epoch of the run (<see cref="SubmitRun.Epoch"/>): an epoch after a failure continues from the
 /// newest valid checkpoint in the run's checkpoint directory. It watches the membership: a node holding blocks that
 /// crashes or leaves ends the epoch with a recoverable <see cref="RunFailed"/> naming the node and its blocks (the
@@ -148,8 +149,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 break;
             case RunCompleted completed when _phase == Phase.Running:
                 MonitorEnded(completed); // monitoring
-                // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process.
-                _listener!.Tell(completed with { AnalysisJson = _model.Analysis().ToJsonString() }, Self);
+                // The model's analysis as it stands after the run (conservation errors, closed-form checks), as in process
+                // (a coordinator beside its blocks sends its own model's).
+                _listener!.Tell(completed with { AnalysisJson = completed.AnalysisJson ?? _model.Analysis().ToJsonString() }, Self);
                 Log.LogInformation("Run {Run} {Status} at t = {T} ({Steps} steps)", RunId, completed.Status, completed.T, completed.Counters.Accepted);
                 // A cancelled run may be resumed (`actorsim resume --cluster`): its in-memory checkpoint copies stay.
                 Finish($"run {completed.Status.ToString().ToLowerInvariant()}", final: completed.Status == RunStatus.Completed);
@@ -284,6 +286,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
     {
         for (int i = 0; i < created.Blocks.Length; i++) _blocks[created.Blocks[i]] = created.Refs[i];
         _hosts.Add(created.Host);
+        HostCreated(created); // ClusterRunActor.BesideBlocks.cs
         _pending.Remove(created.NodeId);
         if (_pending.Count > 0) return;
         if (_holders is not null) StartRestore(); // node-local checkpoint: the holders send the blocks their states first
@@ -303,12 +306,14 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             Warnings = _warnings.ToArray(),
             RestoredFrom = _restoredFrom,
             RestoreMilliseconds = _restoreMilliseconds,
+            SteppingNode = SteppingNode,
         }, Self);
     }
 
     private void OnBegin(BeginRun begin)
     {
         _listener = begin.Listener;
+        if (StartBesideBlocks(begin)) return; // every block on one node: the coordinator runs there (ClusterRunActor.BesideBlocks.cs)
         var outputTimes = _scenario.Time.OutputTimes();
         var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
         var checkpoint = _submit.CheckpointDirectory.Length > 0 ? _scenario.Run.Checkpoint : null;

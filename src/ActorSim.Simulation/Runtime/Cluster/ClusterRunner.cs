@@ -196,6 +196,7 @@ public static class ClusterRunner
                     first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
                 StartupTrace.Mark("cluster: accepted (blocks placed)");
                 clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
+                clusterInfo["stepping_node"] = accepted.SteppingNode.Length > 0 ? accepted.SteppingNode : accepted.CoordinatorNode; // where the coordinator steps it
                 clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
                 clusterInfo["epoch"] = epoch;
                 var placement = new JsonObject();

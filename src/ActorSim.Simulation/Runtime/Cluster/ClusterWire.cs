@@ -76,6 +76,7 @@ public static class ClusterWire
             foreach (var warning in m.Warnings) w.WriteString(14, warning);
             foreach (var source in m.RestoredFrom) w.WriteString(15, source);
             w.WriteInt64(16, m.RestoreMilliseconds);
+            if (m.SteppingNode.Length > 0) w.WriteString(17, m.SteppingNode);
         }, DecodeRunAccepted);
         registry.Register<BeginRun>(Ids.BeginRun, 1, static (m, w) =>
         {
@@ -262,7 +263,7 @@ public static class ClusterWire
 
     private static RunAccepted DecodeRunAccepted(ref WireReader r, int version)
     {
-        string run = "", coordinator = "", analysis = "";
+        string run = "", coordinator = "", analysis = "", stepping = "";
         IActorRef? runRef = null;
         List<string> placement = [], workers = [], columns = [], fieldNames = [], warnings = [], restoredFrom = [];
         int epoch = 0;
@@ -289,6 +290,7 @@ public static class ClusterWire
                 case 14: warnings.Add(r.ReadString()); break;
                 case 15: restoredFrom.Add(r.ReadString()); break;
                 case 16: restoreMs = r.ReadInt64(); break;
+                case 17: stepping = r.ReadString(); break;
                 default: r.SkipField(); break;
             }
         }
@@ -299,6 +301,7 @@ public static class ClusterWire
             Warnings = warnings,
             RestoredFrom = restoredFrom,
             RestoreMilliseconds = restoreMs,
+            SteppingNode = stepping,
         };
     }
 
@@ -400,6 +403,7 @@ public static class SimulationWire
         CheckpointWire.Register(registry);
         BuddyWire.Register(registry);
         ClusterWire.Register(registry);
+        CoordinatorBesideBlocksWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;
     }

@@ -179,9 +179,10 @@ public sealed partial class NodeActor : Actor
             Context.Stop(existing.Actor);
         }
         IRunnableModel model;
+        Scenario scenario;
         try
         {
-            (_, model) = Build(create.ScenarioFile, create.ScenarioText);
+            (scenario, model) = Build(create.ScenarioFile, create.ScenarioText);
             int count = BlockModels.BlockCount(model) ?? throw new InvalidOperationException(
                 $"the model of {create.ScenarioFile} has no blocks (it runs on the coordinator alone)");
             foreach (int b in create.Blocks)
@@ -195,7 +196,7 @@ public sealed partial class NodeActor : Actor
         var relay = new FailureRelay();
         var replyTo = Sender ?? Context.System.DeadLetters;
         if (create.NodeLocalDirectory.Length > 0) Keeper(create.RunId); // exists before any buddy sends a copy
-        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, _info.CheckpointDirectory, model, replyTo, relay))
+        var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, _info.CheckpointDirectory, scenario, model, replyTo, relay))
             .WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);

@@ -10,9 +10,11 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// <see cref="Particles.ParticleBlockActor"/> per block (its kernel built here from the model), answers the run actor with their references, and reports a failing block to the run actor
 /// (the failure names block, node and operation) instead of taking the node down. With node-local checkpoints
 /// (<see cref="CreateBlocks.NodeLocalDirectory"/>) it points its blocks' <see cref="Runtime.SaveBlockState"/> at this node's own
-/// checkpoint folder and at the buddy node that keeps a copy of their states.
+/// checkpoint folder and at the buddy node that keeps a copy of their states. When the run's blocks all sit on this
+/// node it also runs the run's coordinator (RunBlocksActor.Coordinator.cs).
 /// </summary>
-internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, string nodeCheckpointDirectory, Models.IRunnableModel model, IActorRef replyTo,
+internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId, string nodeCheckpointDirectory, Scenarios.Scenario scenario,
+    Models.IRunnableModel model, IActorRef replyTo,
     FailureRelay relay) : Actor
 {
     public static string ChildName(string runId, int epoch) => epoch == 0 ? $"run-{runId}" : $"run-{runId}-e{epoch}";
@@ -43,10 +45,16 @@ internal sealed class RunBlocksActor(CreateBlocks create, string nodeId, string 
             case BlockFanout fanout when fanout.RunId == create.RunId:
                 foreach (var block in _blocks) block.Tell(fanout.Message, Sender);
                 break;
+            case StartCoordinator start when start.RunId == create.RunId:
+                StartCoordinator(start);
+                break;
+            case StopRun or RunProgress or RunCompleted or Monitoring.StepRecord or Monitoring.RunEvent or Monitoring.FieldPreview:
+                FromOrToCoordinator(message);
+                break;
             case ChildFailure failure when !_failed:
                 _failed = true;
                 Log.LogError("Node '{Node}': run {Run}: {Error}", nodeId, create.RunId, failure.Cause.Message);
-                create.Run.Tell(new BlockFailed(create.RunId, nodeId, failure.Cause.Message), Self);
+                create.Run.Tell(new BlockFailed(create.RunId, nodeId, FailureText(failure.Cause)), Self);
                 break;
             case ChildFailure:
                 break;
