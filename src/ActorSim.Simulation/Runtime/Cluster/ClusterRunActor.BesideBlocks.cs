@@ -24,6 +24,8 @@ internal sealed partial class ClusterRunActor
     /// <summary>Starts the coordinator beside the blocks when they all sit on one node; false: it runs here, as the run actor's child.</summary>
     private bool StartBesideBlocks(BeginRun begin)
     {
+        // Node-local checkpoints keep the coordinator here: its manifests are committed to every node from this actor.
+        if (NodeLocal) return false;
         if (BlockPlacement.SteppingNode(_placement) is not { } node || !_hostOf.TryGetValue(node, out var host)) return false;
         host.Tell(new StartCoordinator(RunId, begin.Writer, _submit.CheckpointDirectory, _resume?.Folder ?? "") { Epoch = Epoch }, Self);
         _coordinator = host; // StopRun goes to the host, which hands it to the coordinator
