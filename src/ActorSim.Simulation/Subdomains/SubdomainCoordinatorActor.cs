@@ -54,6 +54,7 @@ public sealed class SubdomainCoordinatorActor : Actor
     /// <summary>Steps a lease runs ahead of the coordinator.</summary>
     public const int LeaseSteps = 16;
     private readonly bool _leased;
+    private readonly Dictionary<long, List<BlockBounds>> _earlyBounds = new();
     private long _leaseUntil;
     private double _leaseTEnd;
 
@@ -154,8 +155,13 @@ public sealed class SubdomainCoordinatorActor : Actor
                 Collect(_snapshots, s.Block, s.Data, SnapshotsComplete);
                 break;
             case BlockBounds b when b.Step == _step:
-                _recorder.BlockReply(b.Block, b.ComputeSeconds, b.HaloWaitSeconds);
-                Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
+                OnBounds(b);
+                break;
+            case BlockBounds b when _leased && b.Step > _step:
+                // Leased steps: a block that had every block's bounds ran on and reported its next step before another
+                // block's report of this one arrived (different paths between nodes). Kept until the coordinator is there.
+                if (!_earlyBounds.TryGetValue(b.Step, out var early)) _earlyBounds[b.Step] = early = new List<BlockBounds>();
+                early.Add(b);
                 break;
             case BlockStateSaved saved:
                 if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
@@ -171,6 +177,19 @@ public sealed class SubdomainCoordinatorActor : Actor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void OnBounds(BlockBounds b)
+    {
+        _recorder.BlockReply(b.Block, b.ComputeSeconds, b.HaloWaitSeconds);
+        Collect(_bounds, b.Block, b.Bounds, BoundsComplete);
+    }
+
+    /// <summary>Takes up the reports of the current step that arrived early (leased steps).</summary>
+    private void DrainEarly()
+    {
+        if (_earlyBounds.Remove(_step, out var early))
+            foreach (var b in early) OnBounds(b);
     }
 
     private void Collect(double[]?[] slots, int block, double[] data, Action complete)
@@ -207,6 +226,7 @@ public sealed class SubdomainCoordinatorActor : Actor
                     _all.TellAll(new ExtendLease(until), Self);
                 }
             }
+            DrainEarly();
             return;
         }
         if (_checkpoints.Due(_step, _stopRequested))
