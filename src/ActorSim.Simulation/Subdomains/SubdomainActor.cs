@@ -25,9 +25,7 @@ public sealed class SubdomainActor : Actor
     // The exchange in progress: its key, and what to do once every neighbour's halo is in.
     private (long Step, int Exchange)? _waiting;
     private StepOrder? _order;
-    // Bounds reported before the exchange that follows a step (ISubdomainKernel.BoundsNeedHalos false), and an order
-    // that arrived before that exchange completed.
-    private bool _boundsSent;
+    // An order that arrived before the exchange preceding its step completed (bounds sent early).
     private StepOrder? _pendingOrder;
     // Between steps: the bounds of step _boundsStep are sent and that step has not started.
     private bool _betweenSteps;
@@ -161,8 +159,7 @@ public sealed class SubdomainActor : Actor
         {
             foreach (var link in _kernel.Links)
                 if (link.IsBoundary) _kernel.ApplyBoundary(link.Port);
-            SendBounds(nextStep);
-            _boundsSent = true;
+            SendBounds(nextStep); // reported before the exchange (ISubdomainKernel.BoundsNeedHalos false)
         }
         StartExchange(nextStep, 0);
     }
@@ -201,8 +198,7 @@ public sealed class SubdomainActor : Actor
 
         if (w.Exchange == 0)
         {
-            if (!_boundsSent) SendBounds(w.Step);
-            _boundsSent = false;
+            if (!(_betweenSteps && _boundsStep == w.Step)) SendBounds(w.Step); // unless sent at the end of the step
             TryStart();
             return;
         }

@@ -350,29 +350,29 @@ public sealed class VirusSubdomain
         if (side.Axis() >= _dim) throw new ArgumentException("no such side in this dimension", nameof(side));
         if (_problem.Grid.Boundary(side.Axis()) != BoundaryKind.Neumann)
             throw new InvalidOperationException("periodic sides have no physical boundary; exchange with the neighbour");
-        int along = Along(side);
+        Mirror(side, 0, Along(side));
+    }
+
+    /// <summary>Mirrors the interior layers next to <paramref name="side"/> into its ghost layers at positions m0 ≤ m &lt; m1 along it (ghost rows allowed).</summary>
+    private void Mirror(Side side, int m0, int m1)
+    {
         for (int s = 0; s < 3; s++)
         {
             var f = HaloField(s);
             for (int l = 0; l < GhostWidth; l++)
-                for (int m = 0; m < along; m++)
+                for (int m = m0; m < m1; m++)
                     f[GhostIndex(side, l, m)] = f[InteriorIndex(side, l, m)];
         }
     }
 
     /// <summary>The x walls' ghost columns of the ghost rows (j &lt; 0 or j ≥ Ny) in [j0, j1), mirrored as on interior rows.</summary>
-    private void MirrorWallColumns(double[] u, double[] v, double[] w, int j0, int j1)
+    /// <remarks>The field mirrored is the one the stage reads (the halo target).</remarks>
+    private void MirrorWallColumns(int j0, int j1)
     {
-        for (int j = j0; j < j1; j++)
+        foreach (var side in (ReadOnlySpan<Side>)[Side.XLow, Side.XHigh])
         {
-            if (j == 0) j = _ny;
-            if (j >= j1) break;
-            foreach (var f in (ReadOnlySpan<double[]>)[u, v, w])
-                for (int l = 0; l < GhostWidth; l++)
-                {
-                    f[_p.Index(-1 - l, j)] = f[_p.Index(l, j)];
-                    f[_p.Index(_nx + l, j)] = f[_p.Index(_nx - 1 - l, j)];
-                }
+            Mirror(side, j0, 0);
+            Mirror(side, _ny, j1);
         }
     }
 
@@ -629,7 +629,7 @@ public sealed class VirusSubdomain
         {
             int i0 = _nbXLow ? -e : 0, i1 = _nx + (_nbXHigh ? e : 0);
             int er = _rowExtension, j0 = _nbYLow ? -er : 0, j1 = _ny + (_nbYHigh ? er : 0);
-            if (er > 0) MirrorWallColumns(yu, yv, yw, j0, j1);
+            if (er > 0) MirrorWallColumns(j0, j1);
             for (int j = j0; j < j1; j++)
             {
                 // faces i0..i1 of row j: cell i has faces i, i+1, at lo[i - i0] and lo[i - i0 + 1]
