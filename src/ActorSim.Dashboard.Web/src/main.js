@@ -196,7 +196,14 @@ function showInfo(info, status) {
   if (['completed', 'cancelled', 'failed'].includes(status)) markDone(status);
 }
 
+// An event is shown once, whether it came in a snapshot, live, or both (a resync after a reconnect).
+const eventKeys = new Set();
+const eventKey = (e) => `${e.run_id}|${e.kind}|${e.time_utc}|${e.step}|${e.text}`;
+
 function addEvent(e) {
+  const key = eventKey(e);
+  if (eventKeys.has(key)) return;
+  eventKeys.add(key);
   events.push(e);
   const li = document.createElement('li');
   li.className = 'event';
@@ -320,6 +327,7 @@ function showField(f) {
       : 'No field snapshot yet (models without a spatial field or particle histogram write none).';
     return;
   }
+  if (lastField && f !== lastField && f.t < lastField.t) return; // an older preview (replayed after a snapshot)
   lastField = f;
   el.dataset.state = 'field';
   el.querySelector('p.note')?.remove();
@@ -352,41 +360,72 @@ function scheduleRedraw() {
 
 function onRecord(r) {
   if (runId && r.run_id !== runId) return;
+  // Records come in wall-clock order; one already held (from a snapshot taken after it went out live) is skipped.
+  const last = history[history.length - 1];
+  if (last && r.wall_s <= last.wall_s) return;
   history.push(r);
   if (history.length > 4000) history.splice(0, history.length - 4000);
   showRecord(r);
   scheduleRedraw();
 }
 
-async function start() {
+// Everything so far, from /api/snapshot: on the first paint, and again after the live stream reconnected (what went
+// out while it was down is in the snapshot; what both carry is shown once).
+async function applySnapshot(first) {
   const response = await fetch(withToken('/api/snapshot'));
-  if (!response.ok) { $('connection').textContent = `error ${response.status}`; return; }
+  if (!response.ok) { $('connection').textContent = `error ${response.status}`; return false; }
   const snap = await response.json();
   $('source').textContent = snap.source;
   showNodes(snap.nodes);
   showSweep(snap.sweep);
   // A sweep's page (sweep --dashboard, dashboard --sweep) has no run of its own: only the members' table is shown.
   if (snap.sweep && snap.runs.length === 0) document.body.classList.add('sweep-only');
-  const run = snap.runs[snap.runs.length - 1];
+  const run = first ? snap.runs[snap.runs.length - 1] : snap.runs.find((r) => r.info.run_id === runId);
   if (run) {
     showInfo(run.info, run.status);
-    for (const e of run.events) addEvent(e);
+    for (const e of [...run.events].sort((a, b) => a.time_utc.localeCompare(b.time_utc))) addEvent(e);
     for (const r of run.history) onRecord(r);
-    showField(run.field);
+    if (run.field) showField(run.field);
   }
-  if (!run?.field) showField(null);
+  if (first && !run?.field) showField(null);
+  return true;
+}
+
+// The live stream is opened before the snapshot is taken, so nothing published in between is lost: the server
+// subscribes this page before it sends 'hello', and what arrives before the snapshot is applied waits for it.
+async function start() {
   const stream = new EventSource(withToken('/api/events'));
+  let applied = false;
+  const early = [];
+  const on = (name, handle) => stream.addEventListener(name, (m) => {
+    const data = JSON.parse(m.data);
+    if (applied) handle(data); else early.push(() => handle(data));
+  });
+  on('record', (r) => onRecord(r));
+  on('event', (e) => { if (!runId || e.run_id === runId) { addEvent(e); scheduleRedraw(); } });
+  on('field', (f) => { if (!runId || f.run_id === runId) showField(f); });
+  on('nodes', (n) => showNodes(n));
+  on('sweep', (sw) => showSweep(sw));
+  on('info', (i) => { if (!runId || i.run_id === runId) showInfo(i, null); });
+
+  let hellos = 0;
+  let subscribed;
+  const firstHello = new Promise((resolve) => { subscribed = resolve; });
+  stream.addEventListener('hello', () => {
+    hellos += 1;
+    if (hellos === 1) { subscribed(); return; }
+    if (!runDone) applySnapshot(false).catch(() => {}); // reconnected: catch up on what went out meanwhile
+  });
   stream.onopen = () => { if (runDone) return; $('connection').textContent = 'live'; $('connection').dataset.state = 'live'; };
   stream.onerror = () => {
     if (runDone) { stream.close(); return; } // the run has ended and its server may go away: nothing more will come
     $('connection').textContent = 'reconnecting…'; $('connection').dataset.state = 'connecting';
   };
-  stream.addEventListener('record', (m) => onRecord(JSON.parse(m.data)));
-  stream.addEventListener('event', (m) => { const e = JSON.parse(m.data); if (!runId || e.run_id === runId) { addEvent(e); scheduleRedraw(); } });
-  stream.addEventListener('field', (m) => { const f = JSON.parse(m.data); if (!runId || f.run_id === runId) showField(f); });
-  stream.addEventListener('nodes', (m) => showNodes(JSON.parse(m.data)));
-  stream.addEventListener('sweep', (m) => showSweep(JSON.parse(m.data)));
-  stream.addEventListener('info', (m) => { const i = JSON.parse(m.data); if (!runId || i.run_id === runId) showInfo(i, null); });
+  // Should the stream not come up (a proxy that buffers it), the page still shows the snapshot.
+  await Promise.race([firstHello, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  const ok = await applySnapshot(true);
+  applied = true;
+  if (ok) for (const handle of early.splice(0)) handle();
 }
 
 start().catch((e) => { $('connection').textContent = `error: ${e.message}`; });

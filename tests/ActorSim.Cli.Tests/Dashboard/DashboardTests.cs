@@ -149,19 +149,27 @@ public sealed class DashboardTests(ITestOutputHelper output)
     {
         var line = await served.WaitForLineAsync(l => l.StartsWith("Dashboard: http", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         string url = line["Dashboard: ".Length..].Split(' ')[0];
+        return await CheckPageInBrowserAsync(url, eventKind, screenshotName, output, mode, 60, () => $"--- actorsim\n{served.StdOut}\n{served.StdErr}");
+    }
+
+    /// <summary>Runs <c>browser/dashboard-check.mjs</c> on the page at <paramref name="url"/>; fails with what it printed.</summary>
+    internal static async Task<JsonObject> CheckPageInBrowserAsync(string url, string eventKind, string screenshotName, ITestOutputHelper output, string mode,
+        int timeoutSeconds, Func<string> describeServer)
+    {
         string results = Path.Combine(RepoRoot.Path, "tests", "ActorSim.Cli.Tests", "TestResults");
         Directory.CreateDirectory(results);
         string screenshot = Path.Combine(results, screenshotName);
         if (File.Exists(screenshot)) File.Delete(screenshot);
 
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BrowserDirectory };
-        foreach (var a in new[] { "dashboard-check.mjs", url, screenshot, eventKind, "60", mode }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "dashboard-check.mjs", url, screenshot, eventKind, timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), mode })
+            psi.ArgumentList.Add(a);
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
         await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
         output.WriteLine($"browser: {await stdout}{await stderr}");
-        Assert.True(node.ExitCode == 0, $"the browser check failed:\n{await stdout}\n{await stderr}\n--- actorsim\n{served.StdOut}\n{served.StdErr}");
+        Assert.True(node.ExitCode == 0, $"the browser check failed:\n{await stdout}\n{await stderr}\n{describeServer()}");
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
         Console.WriteLine($"dashboard screenshot: {screenshot}");
         output.WriteLine($"dashboard screenshot: {screenshot}");
