@@ -13,6 +13,9 @@ namespace ActorSim.Cli.Commands;
 /// </summary>
 public static class NodeCommand
 {
+    /// <summary>How long a leaving node waits for its blocks to move (a run's next step and checkpoint) before it goes anyway.</summary>
+    private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(60);
+
     public static Command Build()
     {
         var configOption = new Option<string?>("--config", "-c") { Description = "Cluster config file (HOCON .conf, or JSON; see cluster-config/README.md). Without it, only flags, ACTORSIM_* variables and defaults are used." };
@@ -104,6 +107,15 @@ public static class NodeCommand
                     Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {host.System.WhenFaulted().Exception?.InnerException?.Message}");
                     return ExitCodes.RunFailed;
                 }
+                // Leaving on purpose: the blocks this node hosts move to the other nodes at their runs' next step first.
+                var handedOver = await host.HandOverAsync(HandOverTimeout);
+                if (handedOver is null)
+                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': its blocks were not released within {HandOverTimeout.TotalSeconds:0} s; " +
+                                            "their runs recover from their last checkpoint once it has left");
+                else if (handedOver.Runs > 0)
+                    Console.Out.WriteLine($"actorsim node '{settings.NodeName}' handed the blocks of {handedOver.Runs} run{(handedOver.Runs == 1 ? "" : "s")} over");
+                foreach (var declined in handedOver?.Declined ?? [])
+                    Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {declined}");
                 Console.Out.WriteLine($"actorsim node '{settings.NodeName}' leaving cluster '{settings.ClusterId}'");
             }
             Console.Out.WriteLine($"actorsim node '{settings.NodeName}' left");

@@ -26,6 +26,7 @@ public static class RunCommand
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ (SVG of the time series and of the final fields) after a run that writes fields." };
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
+        var keepPlacementOption = new Option<bool>("--keep-placement") { Description = "With --cluster: the blocks stay on the nodes they were placed on; without it, a worker that joins during the run gets blocks at the next step (the run checkpoints there and goes on from that checkpoint over every worker; run.json \"moves\")." };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
@@ -34,7 +35,7 @@ public static class RunCommand
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, dashboardOption, lingerOption, forceSizeOption, setOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, keepPlacementOption, dashboardOption, lingerOption, forceSizeOption, setOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -80,6 +81,7 @@ public static class RunCommand
                     {
                         Force = options.Force,
                         MinWorkers = minWorkers,
+                        MoveOnJoin = !parse.GetValue(keepPlacementOption),
                         LoggerFactory = logs,
                         DeferShutdown = stopping.Add,
                     };

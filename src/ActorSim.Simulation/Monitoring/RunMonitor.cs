@@ -104,6 +104,8 @@ public sealed class RunMonitor
                 RunEventKinds.Completed => RunStates.Completed,
                 RunEventKinds.Cancelled => RunStates.Cancelled,
                 RunEventKinds.Failed => RunStates.Failed,
+                // Going again (a resumed run's next epoch, a recovery, a move): running, whatever ended the epoch before.
+                RunEventKinds.Started or RunEventKinds.Recovery or RunEventKinds.Move => RunStates.Running,
                 _ => _status,
             };
         }

@@ -113,6 +113,10 @@ public static class RunEventKinds
     public const string Checkpoint = "checkpoint";
     public const string Failure = "failure";
     public const string Recovery = "recovery";
+
+    /// <summary>The run's blocks move to other nodes (a worker joined): the epoch stops at a step with a checkpoint and
+    /// the next goes on from it.</summary>
+    public const string Move = "move";
     public const string Completed = "completed";
     public const string Cancelled = "cancelled";
     public const string Failed = "failed";

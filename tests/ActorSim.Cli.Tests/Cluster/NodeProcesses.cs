@@ -48,7 +48,8 @@ internal sealed class NodeProcesses : IAsyncDisposable
     /// <paramref name="environmentOf"/>, if given, is each node's environment (by name) instead of <paramref name="environment"/>.
     /// </summary>
     public static async Task<NodeProcesses> StartAsync(string directory, JsonObject config, IReadOnlyDictionary<string, string> environment, int count,
-        IReadOnlyList<string>? namespaces = null, IReadOnlyList<string>? hosts = null, Func<string, IReadOnlyDictionary<string, string>>? environmentOf = null)
+        IReadOnlyList<string>? namespaces = null, IReadOnlyList<string>? hosts = null, Func<string, IReadOnlyDictionary<string, string>>? environmentOf = null,
+        int? startNow = null)
     {
         var ports = Enumerable.Range(0, count).Select(_ => hosts is null ? ActorSim.Actors.Tests.Fabric.FabricTestNodes.FreePort() : 4053).ToArray();
         var addresses = Enumerable.Range(0, count).Select(i => (hosts?[i] ?? "127.0.0.1") + ":" + ports[i]).ToArray();
@@ -59,7 +60,7 @@ internal sealed class NodeProcesses : IAsyncDisposable
         var cluster = new NodeProcesses(configFile, environment, nodes) { Ports = ports, Hosts = hosts };
         try
         {
-            for (int i = 1; i <= count; i++)
+            for (int i = 1; i <= (startNow ?? count); i++)
                 nodes.Add(LiveProcess.Actorsim($"node-{i}", cluster.NodeArguments($"node-{i}"), environmentOf?.Invoke($"node-{i}") ?? environment, directory, namespaces?[i - 1]));
             await Task.WhenAll(nodes.Select(n => n.WaitForLineAsync(l => l.Contains("joined cluster"), StartTimeout)));
         }
@@ -69,6 +70,15 @@ internal sealed class NodeProcesses : IAsyncDisposable
             throw;
         }
         return cluster;
+    }
+
+    /// <summary>Starts node <paramref name="name"/> (one of the seeds <see cref="StartAsync"/> left for later) and waits until it joined.</summary>
+    public async Task<LiveProcess> StartNodeAsync(string name)
+    {
+        var node = LiveProcess.Actorsim(name, NodeArguments(name), Environment, Path.GetDirectoryName(ConfigFile)!);
+        Nodes.Add(node);
+        await node.WaitForLineAsync(l => l.Contains("joined cluster"), StartTimeout);
+        return node;
     }
 
     private int[] Ports { get; init; } = [];

@@ -41,6 +41,10 @@ public sealed record SubmitRun(string RunId, string ScenarioFile, string Scenari
     /// directory shared by every node.
     /// </summary>
     public bool NodeLocalCheckpoints { get; init; }
+
+    /// <summary>Why this epoch starts when it is not a recovery (empty: the first submission or a failure): a planned move
+    /// of the blocks, e.g. "worker 'node-4' joined" (<see cref="ClusterRunner.MoveReasonPrefix"/>).</summary>
+    public string EpochReason { get; init; } = "";
 }
 
 /// <summary>

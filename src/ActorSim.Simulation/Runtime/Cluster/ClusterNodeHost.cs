@@ -18,6 +18,26 @@ public sealed class ClusterNodeHost : IAsyncDisposable
 
     private IClusterTransport? _transport;
 
+    private IActorRef? _nodeActor;
+
+    /// <summary>
+    /// Before leaving on purpose: the blocks this node hosts move to other nodes at the runs' next step (each run
+    /// checkpoints there and goes on without this node, no step repeated); returns once they are released, or after
+    /// <paramref name="timeout"/> (then the runs recover from their last checkpoint after the node left).
+    /// </summary>
+    public async Task<BlocksHandedOver?> HandOverAsync(TimeSpan timeout)
+    {
+        if (_nodeActor is null) return null;
+        try
+        {
+            return await _nodeActor.Ask<BlocksHandedOver>(new HandOverBlocks(), timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     private ClusterNodeHost(ActorSystem system, ClusterNode node, NodeInfo info)
     {
         System = system;
@@ -80,8 +100,8 @@ public sealed class ClusterNodeHost : IAsyncDisposable
             await system.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             throw;
         }
-        system.ActorOf(NodeActor.CreateProps(info, models), NodeActor.Name);
-        return new ClusterNodeHost(system, node, info) { _transport = transport };
+        var nodeActor = system.ActorOf(NodeActor.CreateProps(info, models), NodeActor.Name);
+        return new ClusterNodeHost(system, node, info) { _transport = transport, _nodeActor = nodeActor };
     }
 
     /// <summary>Creates the directory if needed and checks that a file can be written there.</summary>

@@ -42,17 +42,22 @@ internal sealed partial class ClusterRunActor
             ToMonitor(new RunEvent(RunEventKinds.Started, DateTimeOffset.UtcNow, 0, 0,
                 $"run {RunId} started on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "") + Stepping()));
         else
-            ToMonitor(new RunEvent(RunEventKinds.Recovery, DateTimeOffset.UtcNow, _resume?.Manifest.Step ?? 0, _resume?.Manifest.T ?? 0,
+            ToMonitor(new RunEvent(_submit.EpochReason.Length > 0 ? RunEventKinds.Move : RunEventKinds.Recovery, DateTimeOffset.UtcNow,
+                _resume?.Manifest.Step ?? 0, _resume?.Manifest.T ?? 0,
                 $"run {RunId} continues in epoch {Epoch} on coordinator '{_self.NodeId}'" + (_workers.Length > 0 ? $" with workers {string.Join(", ", _workers)}" : "") + Stepping() +
-                (_resume is { } r ? $" from the checkpoint at step {r.Manifest.Step}" : " from the start")));
+                (_resume is { } r ? $" from the checkpoint at step {r.Manifest.Step}" : " from the start") +
+                (_submit.EpochReason.Length > 0 ? $" ({_submit.EpochReason}; the blocks moved, no step repeated)" : "")));
     }
 
     /// <summary>", stepped beside its blocks on node 'X'" when the coordinator runs there (ClusterRunActor.BesideBlocks.cs).</summary>
     private string Stepping() => SteppingNode != _self.NodeId ? $", stepped beside its blocks on node '{SteppingNode}'" : "";
 
     private void MonitorEnded(RunCompleted completed) =>
-        ToMonitor(new RunEvent(completed.Status == RunStatus.Completed ? RunEventKinds.Completed : RunEventKinds.Cancelled, DateTimeOffset.UtcNow,
-            completed.Counters.Accepted, completed.T, completed.Status == RunStatus.Completed ? "run completed" : $"run cancelled: {completed.Reason}"));
+        ToMonitor(completed.Status == RunStatus.Cancelled && ClusterRunner.IsMove(completed.Reason)
+            ? new RunEvent(RunEventKinds.Move, DateTimeOffset.UtcNow, completed.Counters.Accepted, completed.T,
+                $"epoch {Epoch} stopped at step {completed.Counters.Accepted} with a checkpoint: {completed.Reason}")
+            : new RunEvent(completed.Status == RunStatus.Completed ? RunEventKinds.Completed : RunEventKinds.Cancelled, DateTimeOffset.UtcNow,
+                completed.Counters.Accepted, completed.T, completed.Status == RunStatus.Completed ? "run completed" : $"run cancelled: {completed.Reason}"));
 
     private void MonitorFailed(string error, bool recoverable) =>
         ToMonitor(new RunEvent(recoverable ? RunEventKinds.Failure : RunEventKinds.Failed, DateTimeOffset.UtcNow, null, null, error));

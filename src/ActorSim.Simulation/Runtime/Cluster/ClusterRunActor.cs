@@ -165,6 +165,15 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case StopRun stop:
                 Fail($"run {RunId} was stopped before it started: {stop.Reason}");
                 break;
+            case NodeLeaving leaving when leaving.RunId == RunId:
+                // A node leaving on purpose: the submitter moves the blocks at the next step (no checkpoints: nothing to move from).
+                if (_phase == Phase.Running && _submit.CheckpointDirectory.Length > 0 && _listener is not null && _placement.Contains(leaving.NodeId))
+                    _listener.Tell(leaving, Self);
+                else
+                    Sender?.Tell(new HandOverDeclined(RunId, _submit.CheckpointDirectory.Length == 0
+                        ? "the run writes no checkpoints, so its blocks cannot move (the run recovers from the start once the node is gone)"
+                        : "the run is not running here"), Self);
+                break;
             case AbortRun abort when abort.RunId == RunId:
                 Log.LogWarning("Run {Run} aborted by its submitter: {Reason}", RunId, abort.Reason);
                 Finish($"aborted by the submitter: {abort.Reason}");

@@ -76,6 +76,14 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// </summary>
     public Action<Task>? DeferShutdown { get; init; }
 
+    /// <summary>
+    /// A worker that joins during the run receives blocks at the next step: the run checkpoints at that step, stops, and
+    /// continues in the next epoch from that very checkpoint with the blocks placed over every worker, the new one
+    /// included (no step repeated; run.json <c>moves</c>). Only when the run has more blocks than workers and writes
+    /// checkpoints. Default true (<c>--keep-placement</c> turns it off).
+    /// </summary>
+    public bool MoveOnJoin { get; init; } = true;
+
     /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
     public string? SeedNodes { get; init; }
 
@@ -104,7 +112,7 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
 /// holding blocks crashes or leaves, the run stops with an error naming the node and its blocks; <c>run.json</c> is
 /// written in every case.
 /// </summary>
-public static class ClusterRunner
+public static partial class ClusterRunner
 {
     /// <summary>Runs <paramref name="scenario"/> (whose JSON is <paramref name="scenarioText"/>) on the cluster.</summary>
     /// <param name="onAccepted">Called once the blocks are placed (to print the placement).</param>
@@ -177,20 +185,25 @@ public static class ClusterRunner
                     "the run's submitter stopped; resumed from its output directory"));
             }
             Interruption? pending = null; // the failure being recovered from
+            PlannedMove? moving = null;   // the planned move being made (a worker joined)
+            IReadOnlyList<string> placedBefore = [];
+            var moves = new JsonArray();
+            record.Extra["moves"] = moves;
             IActorRef? writer = null, listener = null;
             RunCompleted completed;
             while (true)
             {
                 // A recovery continues on the surviving workers at once (a replacement node may join later runs).
-                bool first = pending is null; // this process's first submission (epoch 0, or a resumed run's first epoch)
+                bool first = pending is null && moving is null; // this process's first submission (epoch 0, or a resumed run's first epoch)
                 var submit = new SubmitRun(runId, scenario.SourceFile, scenarioText, submitterId, first ? options.MinWorkers : 1,
                     (long)(first ? options.SubmitTimeout : options.FailureTimeout).TotalMilliseconds)
                 {
                     Epoch = epoch,
                     CheckpointDirectory = checkpointDirectory,
                     NodeLocalCheckpoints = options.NodeLocalCheckpoints,
+                    EpochReason = moving?.Text ?? "",
                     // The lost node gets no blocks of the next epoch.
-                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : first ? options.Exclude : [],
+                    Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : moving is not null ? moving.Exclude.ToArray() : first ? options.Exclude : [],
                 };
                 accepted = await SubmitWithRetriesAsync(system, node, submit, options, events.Reader, log,
                     first ? null : new SeedRunHistory(runId, history.Snapshot()), cancellation);
@@ -218,6 +231,11 @@ public static class ClusterRunner
                     }
                     onAccepted?.Invoke(accepted);
                 }
+                else if (pending is null && moving is not null)
+                {
+                    log.LogWarning("Run {Run} continues in epoch {Epoch} on '{Coordinator}' after {Why}, from the checkpoint at step {Step}: {Placement}", runId, epoch,
+                        accepted.CoordinatorNode, moving.Text, accepted.Resume?.Step ?? 0, BlockPlacement.Describe(accepted.Placement));
+                }
                 else
                 {
                     log.LogWarning("Run {Run} continues in epoch {Epoch} on '{Coordinator}' from {From}: {Placement}", runId, epoch, accepted.CoordinatorNode,
@@ -235,11 +253,29 @@ public static class ClusterRunner
                     recoveries.Add(entry);
                     pending.Entry = entry;
                 }
+                else if (moving is not null)
+                {
+                    moves.Add(moving.ToJson(placedBefore, accepted, epoch));
+                }
+                moving = null;
+                placedBefore = accepted.Placement;
                 record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 var run = accepted.Run;
                 using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
 
-                var end = await WaitForEndAsync(system, accepted, epoch, events.Reader, onProgress, pending, history, log);
+                bool canMove = options.MoveOnJoin && checkpointDirectory.Length > 0;
+                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove);
+                if (end.Moved is { } move)
+                {
+                    // The epoch stopped at a step with a checkpoint there: the next one goes on from it over the new placement.
+                    log.LogWarning("Run {Run} epoch {Epoch} stopped at step {Step} to move blocks: {Why}", runId, epoch, move.Step, move.Text);
+                    run.Tell(new AbortRun(runId, $"epoch {epoch} ended to move blocks: {move.Text}"));
+                    await AbandonAsync(system, writer, listener); // (the coordinator's "move" event is in the history already)
+                    moving = move;
+                    pending = null;
+                    epoch++;
+                    continue;
+                }
                 if (end.Completed is { } c)
                 {
                     StartupTrace.Mark("cluster: run completed");
@@ -357,7 +393,7 @@ public static class ClusterRunner
     /// <summary>A listener message of one epoch of the run (messages of older epochs are ignored).</summary>
     private sealed record FromEpoch(int Epoch, object Message);
 
-    private sealed record EpochEnd(RunCompleted? Completed, Interruption? Interrupted);
+    private sealed record EpochEnd(RunCompleted? Completed, Interruption? Interrupted, PlannedMove? Moved = null);
 
     /// <summary>A failure the run recovers from: what was lost, when it was detected, and how far the epoch had come.</summary>
     private sealed class Interruption(string kind, string node, string error, TimeSpan detection, long stepReached, double tReached)
@@ -399,9 +435,11 @@ public static class ClusterRunner
     /// coordinator or block node, seen by this node's membership or reported by the leader). A failure of the run itself
     /// ends it with an error.
     /// </summary>
-    private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, RunAccepted accepted, int epoch, ChannelReader<object> events,
-        Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log)
+    private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, ClusterNode node, RunAccepted accepted, int epoch, Channel<object> channel,
+        Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log, bool canMove)
     {
+        var events = channel.Reader;
+        PlannedMove? move = null;
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
@@ -441,8 +479,32 @@ public static class ClusterRunner
                 case FromEpoch { Message: Monitoring.FieldPreview f }:
                     history.SetField(f);
                     break;
+                case FromEpoch { Message: RunCompleted c } when move is not null && c.Status == RunStatus.Cancelled && IsMove(c.Reason):
+                    move.Step = c.Counters.Accepted;
+                    move.T = c.T;
+                    move.BarrierS = Stopwatch.GetElapsedTime(move.RequestedTimestamp).TotalSeconds;
+                    return new EpochEnd(null, null, move);
                 case FromEpoch { Message: RunCompleted c }:
                     return new EpochEnd(c, null);
+                case MemberJoined j when canMove && move is null && !involved.Contains(j.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
+                    CheckJoined(node, j.NodeId, new ChannelWriterAdapter(channel.Writer));
+                    break;
+                case FromEpoch { Message: NodeLeaving l } when accepted.Placement.Contains(l.NodeId):
+                    // A node leaving on purpose: its blocks move at the next step (it leaves once they are released).
+                    if (move is null)
+                    {
+                        move = new PlannedMove("leave", l.NodeId, $"node '{l.NodeId}' is leaving");
+                        log.LogWarning("Run {Run}: node '{Node}' is leaving; its blocks move at the next step", accepted.RunId, l.NodeId);
+                        accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
+                    }
+                    move.Exclude.Add(l.NodeId);
+                    break;
+                case WorkerJoined w when move is null && !involved.Contains(w.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
+                    move = new PlannedMove("join", w.NodeId, $"worker '{w.NodeId}' joined");
+                    log.LogWarning("Run {Run}: worker '{Node}' joined; the blocks move at the next step ({Blocks} blocks on {Workers} workers now)", accepted.RunId, w.NodeId,
+                        accepted.Placement.Count, accepted.Workers.Count);
+                    accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
+                    break;
                 case FromEpoch { Message: RunFailed { Recoverable: true } f }:
                     return new EpochEnd(null, new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached));
                 case FromEpoch { Message: RunFailed f }:

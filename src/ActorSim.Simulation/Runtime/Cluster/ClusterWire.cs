@@ -54,6 +54,7 @@ public static class ClusterWire
             w.WriteString(8, m.CheckpointDirectory);
             foreach (var node in m.Exclude) w.WriteString(9, node);
             w.WriteBool(10, m.NodeLocalCheckpoints);
+            w.WriteString(11, m.EpochReason);
         }, DecodeSubmitRun);
         registry.Register<RunAccepted>(Ids.RunAccepted, 1, static (m, w) =>
         {
@@ -233,7 +234,7 @@ public static class ClusterWire
 
     private static SubmitRun DecodeSubmitRun(ref WireReader r, int version)
     {
-        string run = "", file = "", text = "", submitter = "", checkpoints = "";
+        string run = "", file = "", text = "", submitter = "", checkpoints = "", reason = "";
         var exclude = new List<string>();
         int min = 1, epoch = 0;
         long wait = 0;
@@ -252,12 +253,13 @@ public static class ClusterWire
                 case 8: checkpoints = r.ReadString(); break;
                 case 9: exclude.Add(r.ReadString()); break;
                 case 10: nodeLocal = r.ReadBool(); break;
+                case 11: reason = r.ReadString(); break;
                 default: r.SkipField(); break;
             }
         }
         return new SubmitRun(run, file, text, submitter, min, wait)
         {
-            Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude, NodeLocalCheckpoints = nodeLocal,
+            Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude, NodeLocalCheckpoints = nodeLocal, EpochReason = reason,
         };
     }
 
@@ -404,6 +406,7 @@ public static class SimulationWire
         BuddyWire.Register(registry);
         ClusterWire.Register(registry);
         CoordinatorBesideBlocksWire.Register(registry);
+        HandOverWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;
     }

@@ -62,6 +62,12 @@ public sealed partial class NodeActor : Actor
             case NodeInfoRequest:
                 Sender?.Tell(_info, Self);
                 break;
+            case HandOverBlocks:
+                OnHandOver();
+                break;
+            case HandOverDeclined declined:
+                OnHandOverDeclined(declined);
+                break;
             case SubmitRun submit:
                 OnSubmit(submit);
                 break;
@@ -74,6 +80,7 @@ public sealed partial class NodeActor : Actor
                     _hosted.Remove(release.RunId);
                     Log.LogInformation("Node '{Node}': releasing the blocks of run {Run} epoch {Epoch} ({Reason})", _info.NodeId, release.RunId, hosted.Epoch, release.Reason);
                     Context.Stop(hosted.Actor);
+                    NoLongerHosting(release.RunId);
                 }
                 if (release.Final && _keepers.Remove(release.RunId, out var keeper)) Context.Stop(keeper);
                 break;
@@ -200,6 +207,7 @@ public sealed partial class NodeActor : Actor
             .WithSupervisorStrategy(relay.Strategy);
         var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
+        _runActors[create.RunId] = create.Run; // told when this node leaves (NodeActor.HandOver.cs)
         _hostedBlocks[create.RunId] = create.Blocks; // monitoring
         Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
             _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.Epoch, create.CoordinatorNode);
@@ -213,6 +221,7 @@ public sealed partial class NodeActor : Actor
                 _info.NodeId, run, node, what);
             _hosted.Remove(run);
             Context.Stop(hosted.Actor);
+            NoLongerHosting(run);
         }
     }
 

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ActorSim.Actors.Remote;
+using Akka.Actor;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// Planned moves of a cluster run's blocks (issue "Elastic cluster", item 1): a worker that joins during the run gets
+/// blocks at the next step, and a node that leaves on purpose (SIGTERM) hands its blocks over at the next step before
+/// it goes (<see cref="NodeLeaving"/>). The submitter asks the coordinator to stop at its next step with a checkpoint
+/// (<see cref="StopRun"/> whose reason starts with <see cref="MoveReasonPrefix"/>: every coordinator checkpoints when it
+/// stops), then submits the next epoch, which restores every block from that very checkpoint and places the blocks over
+/// every worker, the new one included, the leaving one excluded. No step is computed twice; the results stay bit-identical (the same blocks, the
+/// same state, whatever the nodes). run.json <c>moves</c> says which blocks moved where, why, and how long it took.
+/// </summary>
+public static partial class ClusterRunner
+{
+    /// <summary>The start of the reason of a <see cref="StopRun"/> that moves blocks (the run goes on in its next epoch).</summary>
+    public const string MoveReasonPrefix = "moving blocks: ";
+
+    /// <summary>True when a run stopped with <paramref name="reason"/> to move its blocks, not to end.</summary>
+    public static bool IsMove(string? reason) => reason is not null && reason.StartsWith(MoveReasonPrefix, StringComparison.Ordinal);
+
+    /// <summary>A joined member answered as a simulation worker of this version (so the next placement would give it blocks).</summary>
+    private sealed record WorkerJoined(string NodeId);
+
+    /// <summary>Asks a member that just joined what it is; a worker of the submitter's version is reported on <paramref name="events"/>.</summary>
+    private static void CheckJoined(ClusterNode node, string nodeId, ChannelWriterAdapter events)
+    {
+        _ = Task.Run(async () =>
+        {
+            // Its node actor may still be starting: a few tries.
+            for (int attempt = 0; attempt < 5; attempt++)
+            {
+                try
+                {
+                    var info = await node.ActorFor(nodeId, NodeActor.Path).Ask<NodeInfo>(new NodeInfoRequest(), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                    if (info.IsWorker && info.Version == RunRecord.Version) events.Write(new WorkerJoined(nodeId));
+                    return;
+                }
+                catch (Exception e) when (e is AskTimeoutException or InvalidOperationException)
+                {
+                    await Task.Delay(500).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    /// <summary>Lets a background check post to the submitter's event channel.</summary>
+    private sealed class ChannelWriterAdapter(System.Threading.Channels.ChannelWriter<object> writer)
+    {
+        public void Write(object message) => writer.TryWrite(message);
+    }
+
+    /// <summary>A move under way: asked for at a step, the epoch stopped with a checkpoint, the next one placed.</summary>
+    private sealed class PlannedMove(string why, string node, string text)
+    {
+        public string Why { get; } = why;
+        public string Node { get; } = node;
+        public string Text { get; } = text;
+        public long RequestedTimestamp { get; } = Stopwatch.GetTimestamp();
+        public DateTime RequestedAt { get; } = DateTime.UtcNow;
+        public double BarrierS { get; set; }
+
+        /// <summary>Nodes that get no blocks of the next epoch (a leaving node).</summary>
+        public List<string> Exclude { get; } = new();
+        public long Step { get; set; }
+        public double T { get; set; }
+
+        /// <summary>run.json's entry once the next epoch is placed: which blocks moved from where to where.</summary>
+        public JsonObject ToJson(IReadOnlyList<string> before, RunAccepted accepted, int epoch)
+        {
+            var moved = new JsonArray();
+            for (int b = 0; b < accepted.Placement.Count; b++)
+                if (b >= before.Count || before[b] != accepted.Placement[b])
+                    moved.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = accepted.Placement[b] });
+            return new JsonObject
+            {
+                ["epoch"] = epoch,
+                ["why"] = Why,
+                ["node"] = Node,
+                ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
+                ["text"] = Text,
+                ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["step"] = Step,
+                ["t"] = T,
+                ["resumed_from_step"] = accepted.Resume?.Step ?? 0,
+                ["steps_recomputed"] = Math.Max(0, Step - (accepted.Resume?.Step ?? 0)),
+                ["barrier_s"] = Math.Round(BarrierS, 3),
+                ["moved_s"] = Math.Round(Stopwatch.GetElapsedTime(RequestedTimestamp).TotalSeconds, 3),
+                ["blocks_moved"] = moved,
+                ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
+                    : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
+            };
+        }
+    }
+}
