@@ -184,6 +184,11 @@ public sealed class SimulationWireTests
         var first = RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0));
         Assert.Equal((0, ""), (first.Epoch, first.CheckpointDirectory));
         Assert.Empty(first.Exclude);
+        Assert.Equal("", first.EpochReason);
+        // A planned move of the blocks (a node joined or is leaving).
+        Assert.Equal("worker 'node-4' joined", RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0) { Epoch = 1, EpochReason = "worker 'node-4' joined" }).EpochReason);
+        Assert.Equal(new NodeLeaving("r1", "node-2"), RoundTrip(new NodeLeaving("r1", "node-2")));
+        Assert.Equal(new HandOverDeclined("r1", "no checkpoints"), RoundTrip(new HandOverDeclined("r1", "no checkpoints")));
 
         var resumed = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
         {
@@ -269,6 +274,7 @@ public sealed class SimulationWireTests
             typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun), typeof(BlockFanout), typeof(BlockRound), typeof(BlockReply),
             typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
+            typeof(NodeLeaving), typeof(HandOverDeclined),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

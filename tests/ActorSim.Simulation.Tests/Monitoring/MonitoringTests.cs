@@ -68,6 +68,14 @@ public sealed class MonitoringTests : IDisposable
         Assert.Equal([250], ((FieldPreview)seen[2]).Shape); // 1000 values averaged by 4, to at most 256
         for (int i = 0; i < 5; i++) monitor.AddEvent(new RunEvent("output", DateTimeOffset.UtcNow, i, i, ""));
         Assert.Equal(3, monitor.Snapshot().Events.Count);
+        // A run that goes again (a resumed run's next epoch, a recovery, a planned move of its blocks) is running again.
+        foreach (var again in new[] { RunEventKinds.Move, RunEventKinds.Recovery, RunEventKinds.Started })
+        {
+            monitor.AddEvent(new RunEvent(RunEventKinds.Cancelled, DateTimeOffset.UtcNow, 1, 0.1, "stopped"));
+            Assert.Equal(RunStates.Cancelled, monitor.Status);
+            monitor.AddEvent(new RunEvent(again, DateTimeOffset.UtcNow, 1, 0.1, "going on"));
+            Assert.Equal(RunStates.Running, monitor.Status);
+        }
     }
 
     [Fact]
