@@ -27,6 +27,7 @@ public static class RunCommand
         var clusterOption = new Option<string?>("--cluster") { Description = "Submit the run to the cluster described by this config file (see cluster-config/README.md) instead of running it in process; outputs still go to --out here." };
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var keepPlacementOption = new Option<bool>("--keep-placement") { Description = "With --cluster: the blocks stay on the nodes they were placed on; without it, a worker that joins during the run gets blocks at the next step (the run checkpoints there and goes on from that checkpoint over every worker; run.json \"moves\")." };
+        var balanceOption = new Option<double?>("--balance-threshold") { Description = "With --cluster: re-place the blocks at the next step when the load imbalance (max / mean block compute time over 3 s, twice in a row) stays above this and a new placement lowers the slowest node's load by a fifth (default: the config's balance_threshold, 1.2; 0: never)." };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
@@ -35,7 +36,7 @@ public static class RunCommand
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, keepPlacementOption, dashboardOption, lingerOption, forceSizeOption, setOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, keepPlacementOption, balanceOption, dashboardOption, lingerOption, forceSizeOption, setOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -70,6 +71,12 @@ public static class RunCommand
             if (clusterConfig is not null)
             {
                 int minWorkers = parse.GetValue(minWorkersOption);
+                double? balance = parse.GetValue(balanceOption);
+                if (balance is { } threshold && !(threshold == 0 || (threshold >= 1 && double.IsFinite(threshold))))
+                {
+                    Console.Error.WriteLine($"--balance-threshold {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}: use 0 (no load balancing) or a number >= 1 (the imbalance max / mean is never below 1)");
+                    return ExitCodes.BadInput;
+                }
                 if (minWorkers < 1)
                 {
                     Console.Error.WriteLine($"--min-workers must be at least 1, not {minWorkers}");
@@ -77,8 +84,10 @@ public static class RunCommand
                 }
                 try
                 {
-                    clusterOptions = ClusterRunOptions.From(ClusterSettingsLoader.Load(clusterConfig), outDir) with
+                    var loaded = ClusterRunOptions.From(ClusterSettingsLoader.Load(clusterConfig), outDir);
+                    clusterOptions = loaded with
                     {
+                        BalanceThreshold = balance ?? loaded.BalanceThreshold,
                         Force = options.Force,
                         MinWorkers = minWorkers,
                         MoveOnJoin = !parse.GetValue(keepPlacementOption),

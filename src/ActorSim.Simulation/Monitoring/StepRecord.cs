@@ -73,6 +73,13 @@ public sealed record StepRecord
     /// <summary>Load imbalance: max / mean of the blocks' compute time over the interval (1 = balanced).</summary>
     public double? Imbalance { get; init; }
 
+    /// <summary>
+    /// Per step: each block's own computing over the interval (by block index; null: no blocks). Not in JSON
+    /// (monitor.jsonl stays small for many blocks); it travels to the submitter, whose load balancer reads it.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<double>? BlockComputeS { get; init; }
+
     /// <summary>Number of blocks (null: the model has none).</summary>
     public int? Blocks { get; init; }
 
@@ -87,7 +94,7 @@ public sealed record StepRecord
 
     /// <summary>The names of the fields every record has, as they appear in JSON (for tests and tools).</summary>
     public static IReadOnlyList<string> JsonFieldNames { get; } =
-        typeof(StepRecord).GetProperties().Where(p => p.GetMethod is { IsStatic: false }).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)).ToArray();
+        typeof(StepRecord).GetProperties().Where(p => p.GetMethod is { IsStatic: false } && !p.IsDefined(typeof(JsonIgnoreAttribute), inherit: true)).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)).ToArray();
 }
 
 /// <summary>Something that happened to a run, shown on the dashboard's timeline.</summary>

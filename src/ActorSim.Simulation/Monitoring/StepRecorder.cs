@@ -105,6 +105,7 @@ public sealed class StepRecorder
 
         int blocks = _compute.Length;
         double? compute = null, wait = null, imbalance = null;
+        double[]? perBlock = null;
         int? slowest = null;
         double perStep = steps > 0 ? 1.0 / steps : 0;
         if (blocks > 0)
@@ -125,6 +126,11 @@ public sealed class StepRecorder
                 wait = w / blocks * perStep;
             }
             if (steps == 0) slowest = null;
+            else
+            {
+                perBlock = new double[blocks];
+                for (int b = 0; b < blocks; b++) perBlock[b] = _compute[b] * perStep;
+            }
         }
         var record = new StepRecord
         {
@@ -147,6 +153,7 @@ public sealed class StepRecorder
             CoordinatorS = steps > 0 ? _coordinator * perStep : null,
             SlowestBlock = slowest,
             Imbalance = steps > 0 ? imbalance : null,
+            BlockComputeS = perBlock,
             Blocks = blocks > 0 ? blocks : null,
             LastCheckpointStep = lastCheckpointStep,
             LastCheckpointAgeS = lastCheckpointStep is null ? null : lastCheckpointAgeS,

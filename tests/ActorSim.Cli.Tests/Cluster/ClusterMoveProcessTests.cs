@@ -113,6 +113,60 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
         await nodes.StopAsync();
     }
 
+    /// <summary>
+    /// Load balancing (issue "Elastic cluster", item 2): node-3 runs as a machine four times slower
+    /// (<c>ACTORSIM_NODE_SLOWDOWN=4</c>: its blocks compute one at a time, each followed by a sleep of three times its
+    /// duration). Its blocks show in the per-block compute times; the submitter re-places the blocks at a step, the
+    /// slow node's blocks go to the others, the imbalance falls below the threshold, steps per second rise, and the
+    /// results are the in-process run's.
+    /// </summary>
+    [Fact]
+    public async Task A_slowed_worker_loses_its_blocks_to_the_others_and_the_run_gets_faster()
+    {
+        var (config, environment) = NodeProcesses.Setup("balance", _dir.File("checkpoints"), Secret, failureTimeoutMs: 4000);
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 3,
+            environmentOf: name => name == "node-3" ? new Dictionary<string, string>(environment) { ["ACTORSIM_NODE_SLOWDOWN"] = "4" } : environment);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, """
+            { "model": "muscle-1d",
+              "parameters": { "method": "particles", "constraint": "stretch", "N": 300000, "M": 1.0, "m": 1.0, "k0": 4.0, "k1": 2.0, "x_star": 0.5,
+                              "density": "sine-bump", "x_lo": 0.5, "x_hi": 1.5, "cells": 1000, "grid_min": 0.0, "grid_max": 2.5, "w1": "off" },
+              "initial": { "y": 0.0, "ydot": 0.6 },
+              "time": { "end": 30.0, "output_interval": 0.5, "dt": 0.01 },
+              "run": { "blocks": 6, "seed": 11, "checkpoint": { "steps": 2000 } } }
+            """);
+        string expected = Reference(file);
+
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
+            environment, _dir.Path);
+        var (_, placement) = await ClusterRecoveryProcessTests.AcceptedAsync(submit, 6);
+        Assert.Equal(2, placement.Count(n => n == "node-3"));
+        int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(240));
+        output.WriteLine(submit.StdErr);
+        Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        Assert.Empty(run["recoveries"]!.AsArray());
+        if (run["moves"]!.AsArray().Count != 1)
+            Assert.Fail($"moves: {run["moves"]!.ToJsonString()}; wall {run["wall_time_seconds"]}; imbalance of the records: " +
+                string.Join(", ", File.ReadLines(_dir.File("out/monitor.jsonl")).Select(l => JsonNode.Parse(l)?["record"]?["imbalance"]).OfType<JsonNode>()
+                    .Select(v => ((double)v).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))));
+        var move = run["moves"]!.AsArray()[0]!.AsObject();
+        output.WriteLine($"move: {move.ToJsonString()}");
+        Assert.Equal("imbalance", (string?)move["why"]);
+        Assert.Equal(0, (long)move["steps_recomputed"]!);
+        Assert.True((double)move["imbalance"]! > 1.2);
+        var moved = move["blocks_moved"]!.AsArray();
+        Assert.Equal(2, moved.Count);
+        Assert.All(moved, m => Assert.Equal("node-3", (string?)m!["from"]));
+        Assert.DoesNotContain("node-3", run["placement"]!.AsObject().Select(p => (string?)p.Value));
+        Assert.True((double)move["node_cost_s"]!["node-3"]! > 2 * (double)move["node_cost_s"]!["node-1"]!, move.ToJsonString());
+        // After the move: balanced, and faster.
+        Assert.True((double)move["imbalance_after"]! < 1.2, move.ToJsonString());
+        Assert.True((double)move["steps_per_s_after"]! > (double)move["steps_per_s_before"]!, move.ToJsonString());
+        await nodes.StopAsync();
+    }
+
     private string Reference(string file)
     {
         var reference = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File("reference"), "-q", "--no-plots", "--force");

@@ -45,6 +45,10 @@ public sealed record SubmitRun(string RunId, string ScenarioFile, string Scenari
     /// <summary>Why this epoch starts when it is not a recovery (empty: the first submission or a failure): a planned move
     /// of the blocks, e.g. "worker 'node-4' joined" (<see cref="ClusterRunner.MoveReasonPrefix"/>).</summary>
     public string EpochReason { get; init; } = "";
+
+    /// <summary>The node of each block the submitter asks for (a load-balancing move, <see cref="LoadBalancer"/>); empty,
+    /// or naming a node that is no worker any more: the leader's own balanced placement.</summary>
+    public IReadOnlyList<string> Placement { get; init; } = [];
 }
 
 /// <summary>

@@ -264,7 +264,10 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
 
         int blockCount = BlockModels.BlockCount(_model)!.Value;
         _workers = workers.ToArray();
-        _placement = BlockPlacement.Assign(blockCount, _workers);
+        // A load-balancing move names the placement it computed; it is used when every node in it is still a worker here.
+        _placement = _submit.Placement.Count == blockCount && _submit.Placement.All(n => Array.IndexOf(_workers, n) >= 0)
+            ? _submit.Placement.ToArray()
+            : BlockPlacement.Assign(blockCount, _workers);
         _blocks = new IActorRef[blockCount];
         Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
             RunId, blockCount, _workers.Length, BlockPlacement.Describe(_placement));

@@ -65,6 +65,12 @@ public static partial class ClusterRunner
 
         /// <summary>Nodes that get no blocks of the next epoch (a leaving node).</summary>
         public List<string> Exclude { get; } = new();
+
+        /// <summary>The placement asked for (a load-balancing move), or null: the leader's.</summary>
+        public string[]? Placement { get; init; }
+
+        /// <summary>More for run.json (what the load balancer measured).</summary>
+        public JsonObject Details { get; } = new();
         public long Step { get; set; }
         public double T { get; set; }
 
@@ -75,11 +81,11 @@ public static partial class ClusterRunner
             for (int b = 0; b < accepted.Placement.Count; b++)
                 if (b >= before.Count || before[b] != accepted.Placement[b])
                     moved.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = accepted.Placement[b] });
-            return new JsonObject
+            var entry = new JsonObject
             {
                 ["epoch"] = epoch,
                 ["why"] = Why,
-                ["node"] = Node,
+                ["node"] = Node.Length > 0 ? Node : null,
                 ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
                 ["text"] = Text,
                 ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
@@ -93,6 +99,8 @@ public static partial class ClusterRunner
                 ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
                     : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
             };
+            foreach (var (key, value) in Details) entry[key] = value?.DeepClone();
+            return entry;
         }
     }
 }

@@ -84,6 +84,17 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// </summary>
     public bool MoveOnJoin { get; init; } = true;
 
+    /// <summary>
+    /// Load balancing: when the imbalance of the blocks' compute times (max / mean over a <see cref="BalanceWindow"/>)
+    /// is above this in two windows in a row and a re-placement lowers the slowest node's load by at least a fifth
+    /// (<see cref="LoadBalancer"/>), the blocks move at the next step as for a join. 0: never. Default 1.2 (config
+    /// <c>balance_threshold</c>). Off with <see cref="MoveOnJoin"/> false.
+    /// </summary>
+    public double BalanceThreshold { get; init; } = ClusterSettings.DefaultBalanceThreshold;
+
+    /// <summary>How long the load balancer measures before it judges. Default 3 s.</summary>
+    public TimeSpan BalanceWindow { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The seed nodes the submitter joined through, for run.json.</summary>
     public string? SeedNodes { get; init; }
 
@@ -99,6 +110,7 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
             SeedNodes = settings.SeedDescription,
             CheckpointDirectory = settings.CheckpointDirectory,
             NodeLocalCheckpoints = settings.CheckpointStorage == ClusterSettings.NodeLocalStorage,
+            BalanceThreshold = settings.BalanceThreshold,
         };
 }
 
@@ -189,6 +201,8 @@ public static partial class ClusterRunner
             IReadOnlyList<string> placedBefore = [];
             var moves = new JsonArray();
             record.Extra["moves"] = moves;
+            var nodeCost = new Dictionary<string, double>(StringComparer.Ordinal); // the load balancer's memory of node speeds
+            JsonObject? awaitingRate = null; // the last balancing move's entry, until the next epoch's rate is known
             IActorRef? writer = null, listener = null;
             RunCompleted completed;
             while (true)
@@ -202,6 +216,7 @@ public static partial class ClusterRunner
                     CheckpointDirectory = checkpointDirectory,
                     NodeLocalCheckpoints = options.NodeLocalCheckpoints,
                     EpochReason = moving?.Text ?? "",
+                    Placement = moving?.Placement ?? [],
                     // The lost node gets no blocks of the next epoch.
                     Exclude = pending is { Node.Length: > 0 } ? [pending.Node] : moving is not null ? moving.Exclude.ToArray() : first ? options.Exclude : [],
                 };
@@ -255,7 +270,9 @@ public static partial class ClusterRunner
                 }
                 else if (moving is not null)
                 {
-                    moves.Add(moving.ToJson(placedBefore, accepted, epoch));
+                    var entry = moving.ToJson(placedBefore, accepted, epoch);
+                    moves.Add(entry);
+                    awaitingRate = moving.Why == "imbalance" ? entry : null;
                 }
                 moving = null;
                 placedBefore = accepted.Placement;
@@ -264,7 +281,9 @@ public static partial class ClusterRunner
                 using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
 
                 bool canMove = options.MoveOnJoin && checkpointDirectory.Length > 0;
-                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove);
+                var watch = canMove && options.BalanceThreshold > 0 && accepted.Placement.Count > 1
+                    ? new BalanceWatch(accepted.Placement, accepted.Workers, options.BalanceThreshold, options.BalanceWindow, nodeCost) : null;
+                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, watch, awaitingRate, options.BalanceThreshold);
                 if (end.Moved is { } move)
                 {
                     // The epoch stopped at a step with a checkpoint there: the next one goes on from it over the new placement.
@@ -436,10 +455,12 @@ public static partial class ClusterRunner
     /// ends it with an error.
     /// </summary>
     private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, ClusterNode node, RunAccepted accepted, int epoch, Channel<object> channel,
-        Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log, bool canMove)
+        Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log, bool canMove,
+        BalanceWatch? watch, JsonObject? awaitingRate, double threshold)
     {
         var events = channel.Reader;
         PlannedMove? move = null;
+        Monitoring.StepRecord? lastRecord = null;
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
@@ -470,8 +491,30 @@ public static partial class ClusterRunner
                     onProgress?.Invoke(p);
                     break;
                 case FromEpoch { Message: Monitoring.StepRecord r }:
+                    lastRecord = r;
                     history.Add(r);
                     Reached(r.Step, r.T);
+                    double? judged = watch?.LastImbalance;
+                    var proposed = watch?.Observe(r);
+                    if (watch?.LastImbalance is { } seen && seen != judged)
+                        log.LogInformation("Run {Run}: load imbalance {Imbalance:0.00} over the last window{Proposal}", accepted.RunId, seen,
+                            proposed is null ? "" : "; a better placement is confirmed");
+                    if (proposed is { } proposal && move is null)
+                    {
+                        double imbalance = watch.LastImbalance ?? 0;
+                        move = new PlannedMove("imbalance", "", $"load imbalance {imbalance:0.00} above {threshold:0.##}: " +
+                            $"{proposal.Moves(accepted.Placement)} block{(proposal.Moves(accepted.Placement) == 1 ? "" : "s")} re-placed " +
+                            $"(slowest node {proposal.SlowestBefore * 1e3:0.##} -> {proposal.SlowestAfter * 1e3:0.##} ms per step expected)")
+                        { Placement = proposal.Placement };
+                        DescribeBalance(move, proposal, imbalance, watch.LastRate, threshold);
+                        log.LogWarning("Run {Run}: {Why}; the blocks move at the next step", accepted.RunId, move.Text);
+                        accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
+                    }
+                    if (awaitingRate is not null && watch?.LastRate is { } rate && awaitingRate["steps_per_s_after"] is null)
+                    {
+                        awaitingRate["steps_per_s_after"] = Math.Round(rate, 1);
+                        awaitingRate["imbalance_after"] = watch.LastImbalance is { } after ? Math.Round(after, 3) : null;
+                    }
                     break;
                 case FromEpoch { Message: Monitoring.RunEvent e }:
                     history.AddEvent(e);
@@ -485,6 +528,12 @@ public static partial class ClusterRunner
                     move.BarrierS = Stopwatch.GetElapsedTime(move.RequestedTimestamp).TotalSeconds;
                     return new EpochEnd(null, null, move);
                 case FromEpoch { Message: RunCompleted c }:
+                    // A balancing move near the end: the rate after it from the part of a window there was.
+                    if (awaitingRate is not null && awaitingRate["steps_per_s_after"] is null && watch?.Partial(lastRecord) is { } partial)
+                    {
+                        awaitingRate["steps_per_s_after"] = Math.Round(partial.Rate, 1);
+                        awaitingRate["imbalance_after"] = partial.Imbalance is { } after ? Math.Round(after, 3) : null;
+                    }
                     return new EpochEnd(c, null);
                 case MemberJoined j when canMove && move is null && !involved.Contains(j.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
                     CheckJoined(node, j.NodeId, new ChannelWriterAdapter(channel.Writer));

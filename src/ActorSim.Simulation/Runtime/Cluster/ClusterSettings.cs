@@ -58,6 +58,15 @@ public sealed record ClusterSettings
     /// <summary>How long a submitter waits for a leader and for enough workers.</summary>
     public TimeSpan SubmitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The default of <see cref="BalanceThreshold"/>.</summary>
+    public const double DefaultBalanceThreshold = 1.2;
+
+    /// <summary>
+    /// Load balancing of a submitted run (config <c>balance_threshold</c>): when the imbalance (max / mean block compute
+    /// time) stays above it, the blocks are re-placed at the next step (<see cref="LoadBalancer"/>); 0: never.
+    /// </summary>
+    public double BalanceThreshold { get; init; } = DefaultBalanceThreshold;
+
     /// <summary>The config file the settings came from, or null.</summary>
     public string? ConfigFile { get; init; }
 
@@ -100,7 +109,7 @@ public static partial class ClusterSettingsLoader
     [
         "description", "cluster", "seed_nodes", "host", "port", "frames_port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
         "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "checkpoint_storage", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
-        "down_after_ms", "join_timeout_s", "submit_timeout_s",
+        "down_after_ms", "join_timeout_s", "submit_timeout_s", "balance_threshold",
     ];
 
     /// <summary>The default seed node: a node on this machine listening on <see cref="DefaultPort"/>.</summary>
@@ -203,6 +212,10 @@ public static partial class ClusterSettingsLoader
         if (failureTimeout < heartbeat * 2)
             errors.Add($"failure_timeout_ms ({failureTimeout.TotalMilliseconds}) must be at least twice heartbeat_ms ({heartbeat.TotalMilliseconds})");
         var submitTimeout = TimeSpan.FromSeconds(Number("submit_timeout_s", "ACTORSIM_SUBMIT_TIMEOUT_S", 30, 0));
+        double balanceThreshold = Number("balance_threshold", "ACTORSIM_BALANCE_THRESHOLD", ClusterSettings.DefaultBalanceThreshold, 0);
+        if (balanceThreshold is > 0 and < 1)
+            errors.Add($"balance_threshold ({balanceThreshold.ToString(CultureInfo.InvariantCulture)}) must be 0 (no load balancing) or at least 1 " +
+                       "(the imbalance, max / mean block compute time, is never below 1)");
 
         // checkpoint directory
         var checkpoints = PathValue("checkpoint_dir", "ACTORSIM_CHECKPOINT_DIR")
@@ -321,6 +334,7 @@ public static partial class ClusterSettingsLoader
             HeartbeatInterval = heartbeat,
             FailureTimeout = failureTimeout,
             SubmitTimeout = submitTimeout,
+            BalanceThreshold = balanceThreshold,
             ConfigFile = configFile,
         };
     }

@@ -55,6 +55,7 @@ public static class ClusterWire
             foreach (var node in m.Exclude) w.WriteString(9, node);
             w.WriteBool(10, m.NodeLocalCheckpoints);
             w.WriteString(11, m.EpochReason);
+            foreach (var node in m.Placement) w.WriteString(12, node);
         }, DecodeSubmitRun);
         registry.Register<RunAccepted>(Ids.RunAccepted, 1, static (m, w) =>
         {
@@ -236,6 +237,7 @@ public static class ClusterWire
     {
         string run = "", file = "", text = "", submitter = "", checkpoints = "", reason = "";
         var exclude = new List<string>();
+        var placement = new List<string>();
         int min = 1, epoch = 0;
         long wait = 0;
         bool nodeLocal = false;
@@ -254,12 +256,13 @@ public static class ClusterWire
                 case 9: exclude.Add(r.ReadString()); break;
                 case 10: nodeLocal = r.ReadBool(); break;
                 case 11: reason = r.ReadString(); break;
+                case 12: placement.Add(r.ReadString()); break;
                 default: r.SkipField(); break;
             }
         }
         return new SubmitRun(run, file, text, submitter, min, wait)
         {
-            Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude, NodeLocalCheckpoints = nodeLocal, EpochReason = reason,
+            Epoch = epoch, CheckpointDirectory = checkpoints, Exclude = exclude, NodeLocalCheckpoints = nodeLocal, EpochReason = reason, Placement = placement,
         };
     }
 

@@ -109,7 +109,11 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
 
     public void Stage(int k)
     {
-        try { inner.Stage(k); }
+        try
+        {
+            if (NodeSlowdown.Active) NodeSlowdown.Run(static x => { x.inner.Stage(x.k); return 0; }, (inner, k));
+            else inner.Stage(k);
+        }
         catch (Exception ex) { throw Fail($"Stage({k})", ex); }
     }
 
@@ -146,7 +150,7 @@ internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, str
 
     public double[] Handle(Particles.ParticleRound round)
     {
-        try { return inner.Handle(round); }
+        try { return NodeSlowdown.Active ? NodeSlowdown.Run(static x => x.inner.Handle(x.round), (inner, round)) : inner.Handle(round); }
         catch (Exception ex) { throw new BlockFailedException($"block {inner.Block} on node '{node}' failed in a round of kind {round.Kind}: {ex.Message}", ex); }
     }
 

@@ -122,6 +122,7 @@ public static class MonitoringWire
         Opt(w, 24, m.HeartbeatAgeS);
         if (m.LastCheckpointStep is { } ckpt) w.WriteInt64(25, ckpt);
         Opt(w, 26, m.LastCheckpointAgeS);
+        if (m.BlockComputeS is { } perBlock) w.WriteDoubles(27, perBlock as double[] ?? perBlock.ToArray());
     }
 
     private static StepRecord DecodeRecord(ref WireReader r)
@@ -159,6 +160,7 @@ public static class MonitoringWire
                 case 24: x = x with { HeartbeatAgeS = r.ReadDouble() }; break;
                 case 25: x = x with { LastCheckpointStep = r.ReadInt64() }; break;
                 case 26: x = x with { LastCheckpointAgeS = r.ReadDouble() }; break;
+                case 27: x = x with { BlockComputeS = r.ReadDoubles() }; break;
                 default: r.SkipField(); break;
             }
         }
