@@ -137,8 +137,8 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
             """);
         string expected = Reference(file);
 
-        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
-            environment, _dir.Path);
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots",
+            "--balance-threshold", "1.2"], environment, _dir.Path);
         var (_, placement) = await ClusterRecoveryProcessTests.AcceptedAsync(submit, 6);
         Assert.Equal(2, placement.Count(n => n == "node-3"));
         int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(240));

@@ -172,7 +172,7 @@ public sealed class ClusterSettingsTests : IDisposable
     {
         var file = Config("""
             { "clustr": "x", "node_name": "bad name!", "roles": ["worker", "boss"], "heartbeat_ms": "fast",
-              "seed_nodes": ["no-port"], "port": 99999, "secret": "short" }
+              "seed_nodes": ["no-port"], "port": 99999, "secret": "short", "balance_threshold": 0.5 }
             """);
         var error = Assert.Throws<ClusterConfigurationException>(() => Load(file));
         Assert.Contains("unknown key \"clustr\"", error.Message);
@@ -182,6 +182,7 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Contains("seed node \"no-port\" is not host:port", error.Message);
         Assert.Contains("port: 99999 is not a TCP port", error.Message);
         Assert.Contains("at least 16 are required", error.Message);
+        Assert.Contains("balance_threshold (0.5) must be 0 (no load balancing) or at least 1", error.Message);
     }
 
     [Fact]
