@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace ActorSim.Simulation.Tests.Cluster;
 
 /// <summary>
-/// The blocks of a cluster epoch that continues from a checkpoint are built for restore (no initial state: they load the
+/// The blocks of a cluster epoch or an in-process run that continues from a checkpoint are built for restore (no initial state: they load the
 /// checkpoint's), with a shared checkpoint directory and with node-local checkpoints; those of a fresh epoch are built
 /// with their initial state; the result stays bit-identical. Counted through <see cref="RestoreProbeDefinition"/>, virus-pde
 /// whose model records how each block's kernel was built.
@@ -60,6 +60,29 @@ public sealed class RestoreBuiltBlocksTests(ITestOutputHelper output) : IDisposa
         Assert.True(accepted!.Resume!.Step >= 10, $"resumed from step {accepted.Resume.Step}");
         Assert.Equal((4, 4), RestoreProbeDefinition.Built(probe)); // the resumed epoch: every block built for restore
         output.WriteLine($"{(nodeLocal ? "node-local" : "shared")}: resumed from step {accepted.Resume.Step}; restored from {string.Join(", ", accepted.RestoredFrom)}");
+    }
+
+    [Fact]
+    public async Task A_run_resumed_in_process_builds_its_blocks_for_restore_and_ends_bit_identical()
+    {
+        const int probe = 3;
+        string text = Text(probe);
+        var scenario = ScenarioLoader.Parse(text, "probe.json", HeatDefinition.Catalog);
+        OutputDirectory.Prepare(_dir.File("local"), force: false);
+        var local = await LocalRunner.RunModelAsync(scenario, new VirusPdeDefinition().Create(scenario), new RunOptions(_dir.File("local")));
+
+        string dir = _dir.File("stopped");
+        OutputDirectory.Prepare(dir, force: false);
+        using var stop = new CancellationTokenSource();
+        var stopped = await LocalRunner.RunModelAsync(scenario, new RestoreProbeDefinition().Create(scenario), new RunOptions(dir),
+            p => { if (p.Steps >= 12) stop.Cancel(); }, stop.Token);
+        Assert.Equal(RunStatus.Cancelled, stopped.Status);
+        Assert.Equal((4, 0), RestoreProbeDefinition.Built(probe));
+
+        var resumed = await LocalRunner.ResumeAsync(dir, new RunOptions(dir), models: HeatDefinition.Catalog);
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal(local.ResultsSha256, resumed.ResultsSha256);
+        Assert.Equal((4, 4), RestoreProbeDefinition.Built(probe));
     }
 }
 
