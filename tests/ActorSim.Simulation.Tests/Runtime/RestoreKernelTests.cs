@@ -144,6 +144,24 @@ public sealed class RestoreKernelTests : IDisposable
         Assert.Equal(ActorSim.Numerics.Muscle.BlockPartition.Range(run.Setup.ParticleCount, run.Setup.Blocks, 1).Count, sampler.Calls);
     }
 
+    [Fact]
+    public async Task A_block_built_for_restore_refuses_a_round_before_its_state_is_loaded()
+    {
+        var model = (IParticleModel)Model(Make("huxley-particles"));
+        var system = ActorSim.Actors.ActorRuntime.CreateLocal("restore-guard");
+        try
+        {
+            var block = system.ActorOf(ActorSim.Actors.ActorFactory.Props(() => new ParticleBlockActor(() => model.CreateKernelForRestore(1), awaitingState: true)));
+            block.Tell(new BlockRound(1, model.BeginOutput()), Akka.Actor.ActorRefs.NoSender);
+            var e = await Assert.ThrowsAnyAsync<Exception>(() => ActorSim.Actors.ActorRuntime.WhenFaulted(system).WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("block 1 was built to be restored from a checkpoint, but got BlockRound before its state was loaded", e.ToString());
+        }
+        finally
+        {
+            await ActorSim.Actors.ActorRuntime.ShutdownAsync(system, TimeSpan.FromSeconds(10));
+        }
+    }
+
     private sealed class CountingSampler(IParticleSampler inner) : IParticleSampler
     {
         public int Calls;
