@@ -208,6 +208,7 @@ public sealed class CheckpointBenchmark : IBenchmark
         public JsonObject Analysis() => inner.Analysis();
         public int BlockCount => inner.BlockCount;
         public IParticleKernel CreateKernel(int block) => inner.CreateKernel(block);
+        public IParticleKernel CreateKernelForRestore(int block) => inner.CreateKernelForRestore(block);
         public double Time => inner.Time;
         public StepCounters Counters => inner.Counters;
 

@@ -56,6 +56,7 @@ public static class SubdomainRunTiming
         public JsonObject Analysis() => inner.Analysis();
         public int BlockCount => inner.BlockCount;
         public ISubdomainKernel CreateKernel(int block) => inner.CreateKernel(block);
+        public ISubdomainKernel CreateKernelForRestore(int block, bool distributed) => inner.CreateKernelForRestore(block, distributed);
         public IReadOnlyList<HaloLink> Links(int block) => inner.Links(block);
 
         public double[] ReduceBounds(IReadOnlyList<double[]> bounds)

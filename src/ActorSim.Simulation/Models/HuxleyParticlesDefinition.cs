@@ -118,7 +118,10 @@ public sealed class HuxleyParticleRun : IParticleModel, Runtime.ICheckpointableM
     /// <summary>(Q0, Q1, Q2) at the last output or step.</summary>
     public (double Q0, double Q1, double Q2) Moments => (_q0, _q1, _q2);
 
-    public IParticleKernel CreateKernel(int block) => new Kernel(_s, block);
+    public IParticleKernel CreateKernel(int block) => new Kernel(_s, block, initial: true);
+
+    /// <summary>The block's arrays without its lattice positions and random initial attachments (the checkpoint's state replaces both).</summary>
+    public IParticleKernel CreateKernelForRestore(int block) => new Kernel(_s, block, initial: false);
 
     public ParticleRound BeginStep(double tEnd)
     {
@@ -207,11 +210,19 @@ public sealed class HuxleyParticleRun : IParticleModel, Runtime.ICheckpointableM
         private readonly double[] _stepReply = new double[3];
         private readonly double[] _outputReply;
 
-        public Kernel(HuxleyParticleSetup s, int block)
+        /// <param name="initial">Build the initial state (positions on the lattice, isometric attachments drawn); false: an empty
+        /// block of the same size for a state loaded before the first round.</param>
+        public Kernel(HuxleyParticleSetup s, int block, bool initial)
         {
             _s = s;
             Block = block;
             var (start, count) = BlockPartition.Range(s.Bridges, s.Blocks, block);
+            _outputReply = new double[3 + 2 * s.HistogramBins];
+            if (!initial)
+            {
+                _block = HuxleyParticleBlock.ForRestore(s.Rates, block, s.XMin, s.Length, count);
+                return;
+            }
             var x = new double[count];
             for (int i = 0; i < count; i++) x[i] = s.Position(start + i);
             _block = new HuxleyParticleBlock(s.Rates, block, s.XMin, s.Length, x);
@@ -220,7 +231,6 @@ public sealed class HuxleyParticleRun : IParticleModel, Runtime.ICheckpointableM
                 var r = s.Rates;
                 _block.Randomize(p => { double f = r.Attach(p), g = r.Detach(p); return f + g > 0 ? f / (f + g) : 0.0; }, s.Seed, uint.MaxValue);
             }
-            _outputReply = new double[3 + 2 * s.HistogramBins];
         }
 
         public int Block { get; }

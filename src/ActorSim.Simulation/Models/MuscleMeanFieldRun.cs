@@ -98,7 +98,10 @@ public sealed class MuscleMeanFieldRun : IParticleModel, Runtime.ICheckpointable
         return Math.Min(_s.DtMax, cflStep);
     }
 
-    public IParticleKernel CreateKernel(int block) => new SlabKernel(this, block);
+    public IParticleKernel CreateKernel(int block) => new SlabKernel(this, block, initialize: true);
+
+    /// <summary>The slab's arrays without its initial density (the checkpoint's state replaces it).</summary>
+    public IParticleKernel CreateKernelForRestore(int block) => new SlabKernel(this, block, initialize: false);
 
     private ParticleRound Round(int kind)
     {
@@ -212,7 +215,7 @@ public sealed class MuscleMeanFieldRun : IParticleModel, Runtime.ICheckpointable
         private readonly double[] _stageReply, _diagReply;
         private readonly int _ny;
 
-        public SlabKernel(MuscleMeanFieldRun run, int block)
+        public SlabKernel(MuscleMeanFieldRun run, int block, bool initialize)
         {
             _run = run;
             var s = run._s;
@@ -220,7 +223,7 @@ public sealed class MuscleMeanFieldRun : IParticleModel, Runtime.ICheckpointable
             Block = block;
             var (start, count) = BlockPartition.Range(s.Grid.Cells, run._blocks, block);
             _slab = new MeanFieldSlab1D(s.Model, s.Grid, block, start, count);
-            _slab.Initialize(s.Density);
+            if (initialize) _slab.Initialize(s.Density);
             _partials = new StagePartials(_ny);
             _stageReply = new double[_ny * _ny + _ny + 2 * G];
             _diagReply = new double[5 + 2 * G + count];

@@ -227,7 +227,10 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
 
     private static string DotName(string y) => y.Length > 1 && char.IsDigit(y[^1]) ? $"{y[..^1].TrimEnd('_')}dot{y[^1]}" : y + "dot";
 
-    public IParticleKernel CreateKernel(int block) => new MuscleParticleKernel(this, block);
+    public IParticleKernel CreateKernel(int block) => new MuscleParticleKernel(this, block, sample: true);
+
+    /// <summary>The block's arrays without its sampled particles and their constraint references (the checkpoint's state replaces both).</summary>
+    public IParticleKernel CreateKernelForRestore(int block) => new MuscleParticleKernel(this, block, sample: false);
 
     // ---- rounds -------------------------------------------------------------------------------------------
 
@@ -643,7 +646,9 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
         private readonly double[] _diagReply;
         private readonly double[] _adaptiveReply;   // stage partials, then the partial error norm (adaptive only)
 
-        public MuscleParticleKernel(MuscleParticleRun run, int block)
+        /// <param name="sample">Sample the block's initial particles (and their constraint references); false: leave the
+        /// arrays zero for a state loaded before the first round (<see cref="CreateKernelForRestore"/>).</param>
+        public MuscleParticleKernel(MuscleParticleRun run, int block, bool sample)
         {
             _run = run; _s = run._s;
             var model = _s.Model;
@@ -651,7 +656,7 @@ public sealed class MuscleParticleRun : IParticleModel, Runtime.ICheckpointableM
             var (start, count) = BlockPartition.Range(_s.ParticleCount, _s.Blocks, block);
             Block = block;
             _block = new ParticleBlock(model, block, start, count);
-            _block.Initialize(ParticleSampling.SampleRange(_s.Sampler, start, count), 0, _s.Y0);
+            if (sample) _block.Initialize(ParticleSampling.SampleRange(_s.Sampler, start, count), 0, _s.Y0);
             _partials = new StagePartials(_ny);
             switch (_s.EffectiveInteraction)
             {

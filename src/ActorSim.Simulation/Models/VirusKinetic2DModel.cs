@@ -73,11 +73,17 @@ public sealed class VirusKinetic2DModel : ISubdomainModel
         return [new HaloLink(0, below, below < 0 ? -1 : 1), new HaloLink(1, above, above < 0 ? -1 : 0)];
     }
 
-    public ISubdomainKernel CreateKernel(int b)
+    public ISubdomainKernel CreateKernel(int b) => CreateKernel(b, initial: true);
+
+    /// <summary>The slab's arrays without its initial densities (the checkpoint's state replaces them).</summary>
+    public ISubdomainKernel CreateKernelForRestore(int b, bool distributed) => CreateKernel(b, initial: false);
+
+    private Kernel CreateKernel(int b, bool initial)
     {
         int start = Grid.SlabStart(b, BlockCount), end = Grid.SlabStart(b + 1, BlockCount);
         var slab = new MicroMacroSubdomain2D(Grid, Parameters, Epsilon, Directions, b, start, end - start);
-        for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start * Grid.Nx, slab.CellCount));
+        if (initial)
+            for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start * Grid.Nx, slab.CellCount));
         return new Kernel(slab, Links(b));
     }
 

@@ -193,14 +193,24 @@ public sealed class VirusKineticModel : ISubdomainModel
         return [new HaloLink(0, left, left < 0 ? -1 : 1), new HaloLink(1, right, right < 0 ? -1 : 0)];
     }
 
-    public ISubdomainKernel CreateKernel(int b)
+    public ISubdomainKernel CreateKernel(int b) => CreateKernel(b, initial: true);
+
+    /// <summary>The slab's arrays without its initial densities and perturbations (the checkpoint's state replaces them).</summary>
+    public ISubdomainKernel CreateKernelForRestore(int b, bool distributed) => CreateKernel(b, initial: false);
+
+    private Kernel CreateKernel(int b, bool initial)
     {
         int start = _grid.SlabStart(b, _blocks), end = _grid.SlabStart(b + 1, _blocks);
         var slab = new MicroMacroSubdomain1D(_grid, _p, _eps, b, start, end - start);
+        if (initial) Initialise(slab, start, end - start);
+        return new Kernel(slab, Links(b));
+    }
+
+    private void Initialise(MicroMacroSubdomain1D slab, int start, int count)
+    {
         if (KineticState is { } f) slab.SetKinetic(f);
         else if (WellPrepared) slab.SetWellPrepared(InitialDensity(0), InitialDensity(1), InitialDensity(2));
-        else for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, end - start));
-        return new Kernel(slab, Links(b));
+        else for (int s = 0; s < 3; s++) slab.SetEquilibrium(s, InitialDensity(s).AsSpan(start, count));
     }
 
     /// <summary>The blocks' partial masses of u, v, w, added in block order (only checked for finiteness).</summary>

@@ -123,11 +123,17 @@ public sealed class VirusKineticMcModel : ISubdomainModel
         return [new HaloLink(0, left, left < 0 ? -1 : 1), new HaloLink(1, right, right < 0 ? -1 : 0)];
     }
 
-    public ISubdomainKernel CreateKernel(int b)
+    public ISubdomainKernel CreateKernel(int b) => CreateKernel(b, sample: true);
+
+    /// <summary>The slab with no particles (the checkpoint's state brings them): the initial sampling is skipped.</summary>
+    public ISubdomainKernel CreateKernelForRestore(int b, bool distributed) => CreateKernel(b, sample: false);
+
+    private Kernel CreateKernel(int b, bool sample)
     {
         int start = Grid.SlabStart(b, BlockCount), end = Grid.SlabStart(b + 1, BlockCount);
         var slab = new VirusParticleSubdomain1D(Grid, Parameters, Epsilon, NominalWeights.ToArray(), b, start, end - start);
-        for (int s = 0; s < 3; s++) slab.SampleCells(s, _initial[s].AsSpan(start, end - start), Seed);
+        if (sample)
+            for (int s = 0; s < 3; s++) slab.SampleCells(s, _initial[s].AsSpan(start, end - start), Seed);
         return new Kernel(slab, Links(b), Seed);
     }
 

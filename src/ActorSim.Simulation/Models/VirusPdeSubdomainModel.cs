@@ -59,10 +59,14 @@ public sealed class VirusPdeSubdomainModel : ISubdomainModel
     /// <summary>Across processes: deep halos, one exchange per substep (slabs between x walls: per step).</summary>
     public ISubdomainKernel CreateDistributedKernel(int block) => CreateKernel(block, VirusSubdomain.DefaultHaloDepth);
 
-    private VirusPdeKernel CreateKernel(int block, int haloDepth)
+    /// <summary>The patch's arrays without its initial fields (the checkpoint's state replaces them).</summary>
+    public ISubdomainKernel CreateKernelForRestore(int block, bool distributed) =>
+        CreateKernel(block, distributed ? VirusSubdomain.DefaultHaloDepth : VirusSubdomain.GhostWidth, initial: false);
+
+    private VirusPdeKernel CreateKernel(int block, int haloDepth, bool initial = true)
     {
         var sub = new VirusSubdomain(_problem, _layout, block, haloDepth);
-        sub.Initialise(_initial.At);
+        if (initial) sub.Initialise(_initial.At);
         return new VirusPdeKernel(sub, Links(block));
     }
 

@@ -45,6 +45,15 @@ public interface IParticleModel : IRunnableModel
     /// <summary>Creates the kernel of block <paramref name="block"/> with its initial state (called where the block lives).</summary>
     IParticleKernel CreateKernel(int block);
 
+    /// <summary>
+    /// Creates the kernel of block <paramref name="block"/> for a block that loads its state from a checkpoint before its
+    /// first round (a resumed or recovered run): its arrays allocated, its initial state neither sampled nor derived, since
+    /// the loaded state replaces it. After <see cref="Runtime.ICheckpointableKernel.LoadState"/> it must be the kernel
+    /// <see cref="CreateKernel"/> gives after the same load, bit for bit; before the load it must not be used. The default
+    /// builds the initial state anyway (right, only slower).
+    /// </summary>
+    IParticleKernel CreateKernelForRestore(int block) => CreateKernel(block);
+
     /// <summary>The coordinator's current time.</summary>
     double Time { get; }
 

@@ -14,8 +14,16 @@ public sealed class ParticleBlockActor : Actor
 {
     private readonly Func<IParticleKernel> _createKernel;
     private IParticleKernel _kernel = null!;
+    private bool _awaitingState;
 
-    public ParticleBlockActor(Func<IParticleKernel> createKernel) => _createKernel = createKernel;
+    /// <param name="createKernel">Creates this block's kernel (called where the block lives).</param>
+    /// <param name="awaitingState">The kernel was built to be restored (<see cref="IParticleModel.CreateKernelForRestore"/>): it
+    /// holds no state until a restore message loads one, and the block refuses to compute or save before that.</param>
+    public ParticleBlockActor(Func<IParticleKernel> createKernel, bool awaitingState = false)
+    {
+        _createKernel = createKernel;
+        _awaitingState = awaitingState;
+    }
 
     protected override void PreStart() => _kernel = _createKernel();
 
@@ -23,6 +31,8 @@ public sealed class ParticleBlockActor : Actor
     {
         switch (message)
         {
+            case BlockRound or Runtime.SaveBlockState when _awaitingState:
+                throw Runtime.BlockCheckpoints.NotRestored(_kernel.Block, message);
             case BlockRound r:
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var reply = _kernel.Handle(r.Round);
@@ -36,9 +46,10 @@ public sealed class ParticleBlockActor : Actor
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
+                _awaitingState = false;
                 break;
             case Runtime.Cluster.RestoreBlockState restore:
-                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self);
+                if (Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self)) _awaitingState = false;
                 break;
             default:
                 Unhandled(message);

@@ -91,10 +91,13 @@ public sealed class ParticleCoordinatorActor : Actor
 
     protected override void PreStart()
     {
+        // Blocks about to load a checkpoint's state skip building the initial state it replaces.
+        bool forRestore = _resume is not null;
         for (int b = 0; b < _blocks.Length && _blocks[b] is null; b++)
         {
             int block = b;
-            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new ParticleBlockActor(() => _model.CreateKernel(block))), $"block-{b}");
+            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new ParticleBlockActor(
+                () => forRestore ? _model.CreateKernelForRestore(block) : _model.CreateKernel(block), forRestore)), $"block-{b}");
         }
         if (_ownBlocks && _tree is { } tree && tree.AppliesTo(_blocks.Length)) BuildTree(tree);
         if (_resume is not { Manifest: var m }) return;

@@ -102,9 +102,9 @@ public static class BlockCheckpoints
 
     /// <summary>
     /// Loads a state sent by the node holding it (node-local cluster checkpoints) and answers <see cref="Cluster.BlockRestored"/>
-    /// (with the error, if the state does not fit this block) to the run actor waiting for it.
+    /// (with the error, if the state does not fit this block) to the run actor waiting for it. Returns whether it was loaded.
     /// </summary>
-    public static void Restore(object kernel, int block, Cluster.RestoreBlockState restore, Akka.Actor.IActorRef self)
+    public static bool Restore(object kernel, int block, Cluster.RestoreBlockState restore, Akka.Actor.IActorRef self)
     {
         string error = "";
         try
@@ -119,7 +119,16 @@ public static class BlockCheckpoints
             error = e.Message;
         }
         restore.ReplyTo.Tell(new Cluster.BlockRestored(block, restore.Step, error), self);
+        return error.Length == 0;
     }
+
+    /// <summary>
+    /// The error of a block whose kernel was built to be restored (no initial state) and was asked to compute or save
+    /// before a checkpoint's state was loaded into it.
+    /// </summary>
+    public static InvalidOperationException NotRestored(int block, object message) => new(
+        $"block {block} was built to be restored from a checkpoint, but got {message.GetType().Name} before its state was loaded " +
+        "(the restore message must reach a block before anything else)");
 
     /// <summary>Reads, verifies and loads the kernel's state.</summary>
     public static void Restore(object kernel, int block, RestoreBlock restore)

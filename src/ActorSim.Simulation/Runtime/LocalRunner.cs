@@ -65,16 +65,17 @@ public static class LocalRunner
     /// Continues the stopped or crashed run in <paramref name="runDirectory"/> (its <c>run.json</c> names the
     /// scenario) from its newest valid checkpoint; a checkpoint that fails its checks is reported through
     /// the log (naming the file) and the previous one is used. The outputs continue byte-identically, so
-    /// the result equals an uninterrupted run's.
+    /// the result equals an uninterrupted run's. <paramref name="models"/>: the model catalog (null: <see cref="ModelCatalog.All"/>).
     /// </summary>
-    public static Task<RunResult> ResumeAsync(string runDirectory, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default, Action<string>? onWarning = null)
+    public static Task<RunResult> ResumeAsync(string runDirectory, RunOptions options, Action<RunProgress>? onProgress = null, CancellationToken cancellation = default,
+        Action<string>? onWarning = null, IReadOnlyList<IModelDefinition>? models = null)
     {
         string recordPath = Path.Combine(runDirectory, "run.json");
         if (!File.Exists(recordPath)) throw new CheckpointException($"{recordPath} is missing: {runDirectory} is not a run directory");
         var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(recordPath))!.AsObject();
         string file = (string?)doc["scenario_file"] ?? recordPath;
-        var scenario = ScenarioLoader.Parse(doc["scenario"]!.ToJsonString(), file);
-        IModelDefinition definition = ModelCatalog.Find(scenario.Model)
+        var scenario = ScenarioLoader.Parse(doc["scenario"]!.ToJsonString(), file, models);
+        IModelDefinition definition = (models ?? ModelCatalog.All).FirstOrDefault(m => m.Name == scenario.Model)
             ?? throw new InvalidOperationException($"model {scenario.Model} is not in the catalog");
         var model = definition.Create(scenario);
         string directory = CheckpointDirectory(scenario, runDirectory);

@@ -22,6 +22,15 @@ public interface ISubdomainModel : IRunnableModel
     /// </summary>
     ISubdomainKernel CreateDistributedKernel(int block) => CreateKernel(block);
 
+    /// <summary>
+    /// As <see cref="CreateKernel"/> (<paramref name="distributed"/>: <see cref="CreateDistributedKernel"/>), for a block that
+    /// loads its state from a checkpoint before its first step (a resumed or recovered run): its arrays allocated, its
+    /// initial state neither sampled nor derived, since the loaded state replaces it. After
+    /// <see cref="Runtime.ICheckpointableKernel.LoadState"/> it must be the kernel the other method gives after the same load,
+    /// bit for bit; before the load it must not be used. The default builds the initial state anyway (right, only slower).
+    /// </summary>
+    ISubdomainKernel CreateKernelForRestore(int block, bool distributed) => distributed ? CreateDistributedKernel(block) : CreateKernel(block);
+
     /// <summary>The halo links of block <paramref name="block"/> (the same as its kernel's), known without creating the kernel.</summary>
     IReadOnlyList<HaloLink> Links(int block);
 

@@ -41,11 +41,16 @@ public sealed class SubdomainActor : Actor
     /// <param name="createKernel">Creates this block's kernel (called where the block lives).</param>
     /// <param name="planner">The model, when the blocks may plan leased steps themselves (its reduction and plan must be
     /// pure functions of their arguments); null: every step is ordered by the coordinator.</param>
-    public SubdomainActor(Func<ISubdomainKernel> createKernel, ISubdomainModel? planner = null)
+    /// <param name="awaitingState">The kernel was built to be restored (<see cref="ISubdomainModel.CreateKernelForRestore"/>):
+    /// it holds no state until a restore message loads one, and the block refuses to compute or save before that.</param>
+    public SubdomainActor(Func<ISubdomainKernel> createKernel, ISubdomainModel? planner = null, bool awaitingState = false)
     {
         _createKernel = createKernel;
         _planner = planner;
+        _awaitingState = awaitingState;
     }
+
+    private bool _awaitingState;
 
     protected override void PreStart() => _kernel = _createKernel();
 
@@ -70,6 +75,8 @@ public sealed class SubdomainActor : Actor
                     throw new InvalidOperationException($"block {_kernel.Block}: peers given but this block cannot plan steps");
                 _peers = c.Peers;
                 break;
+            case ReportBounds or RunStep or ExtendLease or RequestSnapshot or Runtime.SaveBlockState when _awaitingState:
+                throw Runtime.BlockCheckpoints.NotRestored(_kernel.Block, message);
             case ReportBounds r:
                 StartExchange(r.Step, 0);
                 break;
@@ -97,9 +104,10 @@ public sealed class SubdomainActor : Actor
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);
+                _awaitingState = false;
                 break;
             case Runtime.Cluster.RestoreBlockState restore:
-                Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self);
+                if (Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore, Self)) _awaitingState = false;
                 break;
             case RequestSnapshot s:
                 var data = new double[_kernel.SnapshotLength];

@@ -100,10 +100,13 @@ public sealed class SubdomainCoordinatorActor : Actor
 
     protected override void PreStart()
     {
+        // Blocks about to load a checkpoint's state skip building the initial state it replaces.
+        bool forRestore = _resume is not null;
         for (int b = 0; b < _blocks.Length && _ownsBlocks; b++)
         {
             int block = b;
-            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new SubdomainActor(() => _model.CreateKernel(block), _leased ? _model : null)), $"block-{b}");
+            _blocks[b] = Context.ActorOf(ActorFactory.Props(() => new SubdomainActor(
+                () => forRestore ? _model.CreateKernelForRestore(block, distributed: false) : _model.CreateKernel(block), _leased ? _model : null, forRestore)), $"block-{b}");
         }
         if (_ownsBlocks) _all = new BlockSet(_blocks);
         // Neighbours of each block, by block index (periodic wrap and self-neighbours included).

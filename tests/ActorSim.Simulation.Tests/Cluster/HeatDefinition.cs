@@ -11,7 +11,7 @@ namespace ActorSim.Simulation.Tests.Cluster;
 /// </summary>
 internal sealed class HeatDefinition : IModelDefinition
 {
-    public static IReadOnlyList<IModelDefinition> Catalog { get; } = [.. ModelCatalog.All, new HeatDefinition()];
+    public static IReadOnlyList<IModelDefinition> Catalog { get; } = [.. ModelCatalog.All, new HeatDefinition(), new RestoreProbeDefinition()];
 
     public string Name => "heat-test";
     public string Summary => "toy 1D reaction-diffusion model for protocol tests";

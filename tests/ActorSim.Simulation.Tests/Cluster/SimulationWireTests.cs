@@ -129,6 +129,8 @@ public sealed class SimulationWireTests
         Assert.True(RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0) { NodeLocalCheckpoints = true }).NodeLocalCheckpoints);
         var create = RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0], coordinator, "node-1") { NodeLocalDirectory = "r1", BuddyNode = "node-3" });
         Assert.Equal(("r1", "node-3"), (create.NodeLocalDirectory, create.BuddyNode));
+        Assert.False(create.ForRestore);
+        Assert.True(RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0], coordinator, "node-1") { Epoch = 1, ForRestore = true }).ForRestore);
         Assert.True(RoundTrip(new ReleaseRun("r1", "completed") { Final = true }).Final);
         Assert.Equal(["node-3 memory", "node-1 file"],
             RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoredFrom = ["node-3 memory", "node-1 file"] }).RestoredFrom);

@@ -36,6 +36,23 @@ public sealed class HuxleyParticleBlock
             if (!(x >= xMin && x < xMin + length)) throw new ArgumentOutOfRangeException(nameof(positions), x, "bridge outside the window");
     }
 
+    private HuxleyParticleBlock(HuxleyRates rates, int blockIndex, double xMin, double length, int count)
+    {
+        Rates = rates; BlockIndex = blockIndex; XMin = xMin; Length = length;
+        _x = new double[count];
+        _attached = new bool[count];
+    }
+
+    /// <summary>
+    /// A block of <paramref name="count"/> bridges with no state yet (positions 0, all detached), for a state loaded by
+    /// <see cref="LoadState"/> before it is used: the positions are neither computed nor checked, no attachments drawn.
+    /// </summary>
+    public static HuxleyParticleBlock ForRestore(HuxleyRates rates, int blockIndex, double xMin, double length, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new HuxleyParticleBlock(rates, blockIndex, xMin, length, count);
+    }
+
     public HuxleyRates Rates { get; }
     public int BlockIndex { get; }
     public double XMin { get; }

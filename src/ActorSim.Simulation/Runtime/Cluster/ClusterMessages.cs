@@ -102,6 +102,13 @@ public sealed record CreateBlocks(string RunId, string ScenarioFile, string Scen
 
     /// <summary>Node-local checkpoints: the node that keeps this node's blocks' states in memory (empty: this node itself).</summary>
     public string BuddyNode { get; init; } = "";
+
+    /// <summary>
+    /// The blocks load a checkpoint's state before their first step (a recovered or resumed epoch): their kernels are built
+    /// without the initial state it replaces (<see cref="Particles.IParticleModel.CreateKernelForRestore"/>,
+    /// <see cref="Subdomains.ISubdomainModel.CreateKernelForRestore"/>).
+    /// </summary>
+    public bool ForRestore { get; init; }
 }
 
 /// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor

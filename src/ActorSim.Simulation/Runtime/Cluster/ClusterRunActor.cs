@@ -285,6 +285,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 Epoch = Epoch,
                 NodeLocalDirectory = NodeLocal ? _submit.CheckpointDirectory : "",
                 BuddyNode = NodeLocal ? BuddyOf(node) : "",
+                ForRestore = _resume is not null,
             };
             cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
             {

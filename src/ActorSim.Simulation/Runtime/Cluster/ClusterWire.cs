@@ -97,6 +97,7 @@ public static class ClusterWire
             w.WriteInt32(7, m.Epoch);
             w.WriteString(8, m.NodeLocalDirectory);
             w.WriteString(9, m.BuddyNode);
+            w.WriteBool(10, m.ForRestore);
         }, DecodeCreateBlocks);
         registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
         {
@@ -333,6 +334,7 @@ public static class ClusterWire
         string run = "", file = "", text = "", coordinator = "", nodeLocal = "", buddy = "";
         int[] blocks = [];
         int epoch = 0;
+        bool forRestore = false;
         IActorRef? runRef = null;
         while (r.NextField())
         {
@@ -347,12 +349,13 @@ public static class ClusterWire
                 case 7: epoch = r.ReadInt32(); break;
                 case 8: nodeLocal = r.ReadString(); break;
                 case 9: buddy = r.ReadString(); break;
+                case 10: forRestore = r.ReadBool(); break;
                 default: r.SkipField(); break;
             }
         }
         return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator)
         {
-            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy,
+            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy, ForRestore = forRestore,
         };
     }
 

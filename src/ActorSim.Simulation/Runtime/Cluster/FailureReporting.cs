@@ -41,11 +41,12 @@ public sealed class BlockFailedException(string message, Exception inner) : Exce
 /// </summary>
 internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubdomainKernel, ICheckpointableKernel
 {
-    public static ISubdomainKernel Create(ISubdomainModel model, int block, string node)
+    /// <param name="forRestore">The block loads a checkpoint's state before its first step (<see cref="ISubdomainModel.CreateKernelForRestore"/>).</param>
+    public static ISubdomainKernel Create(ISubdomainModel model, int block, string node, bool forRestore = false)
     {
         try
         {
-            return new GuardedKernel(model.CreateDistributedKernel(block), node);
+            return new GuardedKernel(forRestore ? model.CreateKernelForRestore(block, distributed: true) : model.CreateDistributedKernel(block), node);
         }
         catch (Exception ex)
         {
@@ -134,11 +135,12 @@ internal sealed class GuardedKernel(ISubdomainKernel inner, string node) : ISubd
 /// <summary>Like <see cref="GuardedKernel"/>, for a particle block.</summary>
 internal sealed class GuardedParticleKernel(Particles.IParticleKernel inner, string node) : Particles.IParticleKernel, ICheckpointableKernel
 {
-    public static Particles.IParticleKernel Create(Particles.IParticleModel model, int block, string node)
+    /// <param name="forRestore">The block loads a checkpoint's state before its first round (<see cref="Particles.IParticleModel.CreateKernelForRestore"/>).</param>
+    public static Particles.IParticleKernel Create(Particles.IParticleModel model, int block, string node, bool forRestore = false)
     {
         try
         {
-            return new GuardedParticleKernel(model.CreateKernel(block), node);
+            return new GuardedParticleKernel(forRestore ? model.CreateKernelForRestore(block) : model.CreateKernel(block), node);
         }
         catch (Exception ex)
         {
@@ -172,11 +174,12 @@ internal static class BlockModels
         _ => null,
     };
 
-    /// <summary>The actor of block <paramref name="block"/> on node <paramref name="node"/>.</summary>
-    public static Props BlockProps(Models.IRunnableModel model, int block, string node) => model switch
+    /// <summary>The actor of block <paramref name="block"/> on node <paramref name="node"/>; <paramref name="forRestore"/>: its kernel is
+    /// built without an initial state, to load a checkpoint's before anything else (<see cref="CreateBlocks.ForRestore"/>).</summary>
+    public static Props BlockProps(Models.IRunnableModel model, int block, string node, bool forRestore = false) => model switch
     {
-        ISubdomainModel s => ActorFactory.Props(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node), s.PlansArePure ? s : null)),
-        Particles.IParticleModel p => ActorFactory.Props(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node))),
+        ISubdomainModel s => ActorFactory.Props(() => new SubdomainActor(() => GuardedKernel.Create(s, block, node, forRestore), s.PlansArePure ? s : null, forRestore)),
+        Particles.IParticleModel p => ActorFactory.Props(() => new Particles.ParticleBlockActor(() => GuardedParticleKernel.Create(p, block, node, forRestore), forRestore)),
         _ => throw new InvalidOperationException($"model type {model.GetType().Name} has no blocks"),
     };
 }

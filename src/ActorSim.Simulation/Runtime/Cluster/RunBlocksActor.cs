@@ -29,7 +29,7 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
         for (int i = 0; i < refs.Length; i++)
         {
             int block = create.Blocks[i];
-            refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId), $"block-{block}");
+            refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId, create.ForRestore), $"block-{block}");
         }
         _blocks = refs;
         replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs, Self), Self);
