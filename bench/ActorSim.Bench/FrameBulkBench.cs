@@ -73,7 +73,7 @@ public sealed class FrameBulkBenchmark : IBenchmark
         return 0;
     }
 
-    private sealed class Pair : IAsyncDisposable
+    internal sealed class Pair : IAsyncDisposable
     {
         private static readonly ClusterSecret Secret = ClusterSecret.FromString("frame-bulk-bench-secret-0123456789");
         private readonly ActorSystem[] _systems;

@@ -23,7 +23,7 @@ namespace ActorSim.Bench;
 public sealed class RecoveryBenchmark : IBenchmark
 {
     public string Name => "recovery";
-    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times [--fabric akka,akka-remote] [--storage shared,node-local]";
+    public string Description => "recovery: a worker crashes mid-run (10^6 particles, 3 workers): detection, restart, catch-up times; with --event join a worker joins and the blocks move to it at a step [--fabric akka,akka-remote] [--storage shared,node-local] [--event crash,join]";
 
     private static readonly ClusterSecret Secret = ClusterSecret.FromString(Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "-bench");
 
@@ -32,6 +32,7 @@ public sealed class RecoveryBenchmark : IBenchmark
         int n = 1_000_000, steps = 200, every = 20;
         var fabrics = new List<string>();
         var storages = new List<string>();
+        var events = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--n") n = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -39,10 +40,17 @@ public sealed class RecoveryBenchmark : IBenchmark
             else if (args[i] == "--every") every = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--fabric") fabrics.AddRange(args[++i].Split(','));
             else if (args[i] == "--storage") storages.AddRange(args[++i].Split(','));
-            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,akka-remote] [--storage shared,node-local]"); return 2; }
+            else if (args[i] == "--event") events.AddRange(args[++i].Split(','));
+            else { Console.Error.WriteLine($"unknown option {args[i]}; usage: recovery [--n N] [--steps S] [--every K] [--fabric akka,akka-remote] [--storage shared,node-local] [--event crash,join]"); return 2; }
         }
         if (fabrics.Count == 0) fabrics.Add("akka");
         if (storages.Count == 0) storages.Add(ClusterSettings.SharedStorage);
+        if (events.Count == 0) events.Add("crash");
+        if (events.FirstOrDefault(e => e is not ("crash" or "join")) is { } unknown)
+        {
+            Console.Error.WriteLine($"--event: '{unknown}' is not an event; use crash (a worker dies: recovery from a checkpoint) and/or join (a worker joins: the blocks move to it at a step)");
+            return 2;
+        }
         if (storages.FirstOrDefault(s => s is not (ClusterSettings.SharedStorage or ClusterSettings.NodeLocalStorage)) is { } bad)
         {
             Console.Error.WriteLine($"--storage: '{bad}' is not a checkpoint storage; use {ClusterSettings.SharedStorage} and/or {ClusterSettings.NodeLocalStorage}");
@@ -52,7 +60,8 @@ public sealed class RecoveryBenchmark : IBenchmark
         {
             Console.WriteLine();
             Console.WriteLine($"===== fabric: {fabric} =====");
-            int code = RunAsync(n, steps, every, fabric, storages).GetAwaiter().GetResult();
+            int code = events.Contains("crash") ? RunAsync(n, steps, every, fabric, storages).GetAwaiter().GetResult() : 0;
+            if (code == 0 && events.Contains("join")) code = JoinAsync(n, steps, every, fabric, storages).GetAwaiter().GetResult();
             if (code != 0) return code;
         }
         return 0;
@@ -115,6 +124,61 @@ public sealed class RecoveryBenchmark : IBenchmark
         }
     }
 
+    /// <summary>
+    /// A planned move (issue "Elastic cluster", item 1 and its speed figure): the run starts on 2 workers; right after
+    /// the second checkpoint a third worker joins, and the blocks move to it at the next step (a checkpoint there, the
+    /// next epoch from it). Reports the move's phases from run.json (<c>moves</c>) against the time the same bytes take
+    /// node to node on the cluster's frames (measured in this run, 8 MB arrays).
+    /// </summary>
+    private static async Task<int> JoinAsync(int n, int steps, int every, string fabricName, IReadOnlyList<string> storages)
+    {
+        using var fabric = new BenchFabric(fabricName);
+        var scratch = Directory.CreateTempSubdirectory("actorsim-bench-move-").FullName;
+        try
+        {
+            const double dt = 0.01;
+            var text = ClusterBenchmark.Edit(ClusterBenchmark.FindScenarios(), "muscle-1d-particles", d =>
+            {
+                d["parameters"]!["N"] = n;
+                d["parameters"]!["w1"] = "off";
+                d["time"] = new JsonObject { ["end"] = steps * dt, ["output_interval"] = steps * dt / 4, ["dt"] = dt };
+                d["run"]!["checkpoint"] = new JsonObject { ["steps"] = every };
+            });
+            var scenario = ScenarioLoader.Parse(text, "muscle-1d-particles (move bench)");
+            Console.WriteLine();
+            Console.WriteLine($"move: muscle-1d-particles, {n} particles in 4 blocks ({n / 4 * 16.0 / (1 << 20):F1} MB of state each), {steps} steps, checkpoint every {every}; " +
+                "2 workers, a third joins after the second checkpoint");
+            var (reference, _) = await RunOnceAsync(fabric, scenario, text, scratch, "move-reference", crash: false, nodeLocal: false);
+            double rate;
+            await using (var pair = await FrameBulkBenchmark.Pair.StartAsync(fabricName))
+            {
+                var data = new double[1 << 20]; // 8 MB
+                rate = 64 * 8.0 * (1 << 20) / await pair.MeasureAsync(data, 64, 8);
+            }
+            Console.WriteLine($"frames node to node (8 MB arrays): {rate / 1e9:F2} GB/s");
+            Console.WriteLine($"{"storage",-11} {"barrier s",10} {"moved s",9} {"running again s",16} {"bytes moved",12} {"same bytes by frames s",23} {"ratio",7} {"same sha",9}");
+            foreach (var storage in storages)
+            {
+                bool nodeLocal = storage == ClusterSettings.NodeLocalStorage;
+                var (sha, _) = await RunOnceAsync(fabric, scenario, text, scratch, "move-" + storage, crash: false, nodeLocal, join: true);
+                var run = JsonNode.Parse(File.ReadAllText(Path.Combine(scratch, "move-" + storage, "run.json")))!.AsObject();
+                if (run["moves"]!.AsArray().FirstOrDefault() is not JsonObject move)
+                {
+                    Console.WriteLine($"{storage,-11} no move (the run ended before the worker joined)");
+                    continue;
+                }
+                long bytes = (long?)move["bytes_moved"] ?? 0;
+                double again = (double?)move["running_again_s"] ?? double.NaN, byFrames = bytes / rate;
+                Console.WriteLine($"{storage,-11} {(double)move["barrier_s"]!,10:F3} {(double)move["moved_s"]!,9:F3} {again,16:F3} {bytes,12} {byFrames,23:F3} {again / byFrames,7:F1} {(sha == reference ? "yes" : "NO"),9}");
+            }
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
+        }
+    }
+
     /// <summary>What a recovering block does besides receiving its state: build its kernel (for restore: its arrays only; with the
     /// model's initial state for its particles, as before #12's restore-built kernels), check the state's SHA-256 (done by the
     /// buddy when the copy arrives) and load it; one block, in this process, best of 3.</summary>
@@ -151,7 +215,7 @@ public sealed class RecoveryBenchmark : IBenchmark
     /// <paramref name="nodeLocal"/>: once it is on every node, and node-1's checkpoint directory is deleted with it).
     /// </summary>
     private static async Task<(string Sha, double Wall)> RunOnceAsync(BenchFabric fabric, Scenario scenario, string text, string scratch, string name, bool crash,
-        bool nodeLocal)
+        bool nodeLocal, bool join = false)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
         var checkpoints = Path.Combine(scratch, "checkpoints-" + name);
@@ -162,12 +226,12 @@ public sealed class RecoveryBenchmark : IBenchmark
             var failure = TimeSpan.FromSeconds(2);
             nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "coordinator", Secret) { FailureTimeout = failure }, [NodeRoles.Coordinator],
                 DirectoryOf("coordinator"), fabric.Create(seed: true)));
-            for (int i = 1; i <= 3; i++)
+            for (int i = 1; i <= (join ? 2 : 3); i++)
                 nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, $"node-{i}", Secret) { LeaderCandidate = false, FailureTimeout = failure }, [NodeRoles.Worker],
                     DirectoryOf($"node-{i}"), fabric.Create(seed: false)));
             var options = new ClusterRunOptions(Path.Combine(scratch, name), clusterId, Secret, () => fabric.Create(seed: false, submitter: true))
             {
-                MinWorkers = 3, Force = true, CheckpointDirectory = nodeLocal ? null : checkpoints, FailureTimeout = failure, NodeLocalCheckpoints = nodeLocal,
+                MinWorkers = join ? 2 : 3, Force = true, BalanceThreshold = 0, CheckpointDirectory = nodeLocal ? null : checkpoints, FailureTimeout = failure, NodeLocalCheckpoints = nodeLocal,
             };
             var clock = Stopwatch.StartNew();
             var run = ClusterRunner.RunAsync(scenario, text, options);
@@ -181,6 +245,14 @@ public sealed class RecoveryBenchmark : IBenchmark
                 await victim.Node.SimulateCrashAsync();
                 await victim.System.ShutdownAsync(TimeSpan.FromSeconds(10));
                 if (nodeLocal) Directory.Delete(DirectoryOf("node-1"), recursive: true); // its disk is gone with it
+            }
+            if (join)
+            {
+                int Manifests(string directory) => Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "manifest.json", SearchOption.AllDirectories).Count() : 0;
+                while (!run.IsCompleted && Manifests(nodeLocal ? DirectoryOf("node-1") : checkpoints) < 2) await Task.Delay(20);
+                Console.WriteLine($"  node-3 joins at {clock.Elapsed.TotalSeconds:F2} s");
+                nodes.Add(await ClusterNodeHost.StartAsync(new ClusterOptions(clusterId, "node-3", Secret) { LeaderCandidate = false, FailureTimeout = TimeSpan.FromSeconds(2) },
+                    [NodeRoles.Worker], DirectoryOf("node-3"), fabric.Create(seed: false)));
             }
             var result = await run;
             double wall = clock.Elapsed.TotalSeconds;

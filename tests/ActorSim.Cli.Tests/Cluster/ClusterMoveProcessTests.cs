@@ -64,6 +64,8 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
         var moved = move["blocks_moved"]!.AsArray();
         Assert.NotEmpty(moved);
         Assert.All(moved, m => Assert.Equal("node-3", (string?)m!["to"]));
+        Assert.All(moved, m => Assert.True((long)m!["bytes"]! > 0)); // each block's state in the checkpoint it moved through
+        Assert.Equal(moved.Sum(m => (long)m!["bytes"]!), (long)move["bytes_moved"]!);
         Assert.Contains("node-3", run["placement"]!.AsObject().Select(p => (string?)p.Value));
         Assert.Equal(1, (int)run["cluster"]!["epoch"]!);
         Assert.Contains("to move blocks: worker 'node-3' joined", submit.StdErr);

@@ -191,12 +191,19 @@ public sealed class SimulationWireTests
         Assert.Equal("worker 'node-4' joined", RoundTrip(new SubmitRun("r1", "s.json", "{}", "submit-1", 1, 0) { Epoch = 1, EpochReason = "worker 'node-4' joined" }).EpochReason);
         Assert.Equal(new NodeLeaving("r1", "node-2"), RoundTrip(new NodeLeaving("r1", "node-2")));
         Assert.Equal(new HandOverDeclined("r1", "no checkpoints"), RoundTrip(new HandOverDeclined("r1", "no checkpoints")));
+        Assert.Equal(new HandOverAccepted("r1"), RoundTrip(new HandOverAccepted("r1")));
 
         var resumed = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
         {
             Epoch = 3, Resume = new ResumePoint("/ckpt/r1/ckpt-000000000040", 40, 0.1 + 0.2, 4, ["u", "v"]), Warnings = ["checkpoint x is not usable"],
         });
         Assert.Equal(3, resumed.Epoch);
+        Assert.Empty(resumed.Resume!.BlockBytes);
+        var sized = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
+        {
+            Resume = new ResumePoint("/ckpt/r1/ckpt-000000000040", 40, 0.5, 4, []) { BlockBytes = [16_000_000, 8] },
+        });
+        Assert.Equal([16_000_000L, 8L], sized.Resume!.BlockBytes);
         Assert.Equal(("/ckpt/r1/ckpt-000000000040", 40L, 0.1 + 0.2, 4L), (resumed.Resume!.Folder, resumed.Resume.Step, resumed.Resume.T, resumed.Resume.Rows));
         Assert.Equal(["u", "v"], resumed.Resume.FieldNames);
         Assert.Equal(["checkpoint x is not usable"], resumed.Warnings);
@@ -276,7 +283,7 @@ public sealed class SimulationWireTests
             typeof(BlockFailed), typeof(RunFailed), typeof(AbortRun), typeof(BlockFanout), typeof(BlockRound), typeof(BlockReply),
             typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
-            typeof(NodeLeaving), typeof(HandOverDeclined),
+            typeof(NodeLeaving), typeof(HandOverDeclined), typeof(HandOverAccepted),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

@@ -85,7 +85,11 @@ public sealed record RunAccepted(string RunId, IActorRef Run, string Coordinator
 }
 
 /// <summary>Where a recovered run continues: the checkpoint's folder, step, time, and the outputs it had (rows, field names per output).</summary>
-public sealed record ResumePoint(string Folder, long Step, double T, long Rows, IReadOnlyList<string> FieldNames);
+public sealed record ResumePoint(string Folder, long Step, double T, long Rows, IReadOnlyList<string> FieldNames)
+{
+    /// <summary>The size of each block's state in the checkpoint, by block index (empty: not known).</summary>
+    public IReadOnlyList<long> BlockBytes { get; init; } = [];
+}
 
 /// <summary>Submitter to the run actor: the output writer and the listener are ready; start stepping.</summary>
 public sealed record BeginRun(string RunId, IActorRef Writer, IActorRef Listener);

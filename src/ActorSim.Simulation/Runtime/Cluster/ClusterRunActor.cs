@@ -168,7 +168,10 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case NodeLeaving leaving when leaving.RunId == RunId:
                 // A node leaving on purpose: the submitter moves the blocks at the next step (no checkpoints: nothing to move from).
                 if (_phase == Phase.Running && _submit.CheckpointDirectory.Length > 0 && _listener is not null && _placement.Contains(leaving.NodeId))
+                {
                     _listener.Tell(leaving, Self);
+                    Sender?.Tell(new HandOverAccepted(RunId), Self);
+                }
                 else
                     Sender?.Tell(new HandOverDeclined(RunId, _submit.CheckpointDirectory.Length == 0
                         ? "the run writes no checkpoints, so its blocks cannot move (the run recovers from the start once the node is gone)"
@@ -311,6 +314,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         _phase = Phase.Accepted;
         var resume = _resume is { Manifest: var m }
             ? new ResumePoint(_resume.Folder, m.Step, m.T, m.TimeseriesRows, m.FieldNames.ToArray())
+            {
+                BlockBytes = m.Blocks.OrderBy(b => b.Block).Select(b => b.Length).ToArray(),
+            }
             : null;
         _requester?.Tell(new RunAccepted(RunId, Self, _self.NodeId, _placement, _workers, _model.Columns.ToArray(), _model.Analysis().ToJsonString())
         {

@@ -78,9 +78,15 @@ public static partial class ClusterRunner
         public JsonObject ToJson(IReadOnlyList<string> before, RunAccepted accepted, int epoch)
         {
             var moved = new JsonArray();
+            var sizes = accepted.Resume?.BlockBytes ?? [];
+            long bytes = 0;
             for (int b = 0; b < accepted.Placement.Count; b++)
                 if (b >= before.Count || before[b] != accepted.Placement[b])
-                    moved.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = accepted.Placement[b] });
+                {
+                    moved.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = accepted.Placement[b],
+                        ["bytes"] = b < sizes.Count ? sizes[b] : null });
+                    if (b < sizes.Count) bytes += sizes[b];
+                }
             var entry = new JsonObject
             {
                 ["epoch"] = epoch,
@@ -96,6 +102,7 @@ public static partial class ClusterRunner
                 ["barrier_s"] = Math.Round(BarrierS, 3),
                 ["moved_s"] = Math.Round(Stopwatch.GetElapsedTime(RequestedTimestamp).TotalSeconds, 3),
                 ["blocks_moved"] = moved,
+                ["bytes_moved"] = sizes.Count == accepted.Placement.Count ? bytes : null,
                 ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
                     : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
             };

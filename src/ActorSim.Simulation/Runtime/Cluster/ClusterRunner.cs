@@ -202,7 +202,8 @@ public static partial class ClusterRunner
             var moves = new JsonArray();
             record.Extra["moves"] = moves;
             var nodeCost = new Dictionary<string, double>(StringComparer.Ordinal); // the load balancer's memory of node speeds
-            JsonObject? awaitingRate = null; // the last balancing move's entry, until the next epoch's rate is known
+            var lostMembers = new HashSet<(string, long)>(); // members lost during the run (by incarnation): no join moves to them
+            (JsonObject Entry, long Requested)? lastMove = null; // the last move's entry, until the next epoch runs (and its rate is known)
             IActorRef? writer = null, listener = null;
             RunCompleted completed;
             while (true)
@@ -267,12 +268,13 @@ public static partial class ClusterRunner
                     var entry = pending.ToJson(accepted, epoch);
                     recoveries.Add(entry);
                     pending.Entry = entry;
+                    lastMove = null;
                 }
                 else if (moving is not null)
                 {
                     var entry = moving.ToJson(placedBefore, accepted, epoch);
                     moves.Add(entry);
-                    awaitingRate = moving.Why == "imbalance" ? entry : null;
+                    lastMove = (entry, moving.RequestedTimestamp);
                 }
                 moving = null;
                 placedBefore = accepted.Placement;
@@ -283,7 +285,7 @@ public static partial class ClusterRunner
                 bool canMove = options.MoveOnJoin && checkpointDirectory.Length > 0;
                 var watch = canMove && options.BalanceThreshold > 0 && accepted.Placement.Count > 1
                     ? new BalanceWatch(accepted.Placement, accepted.Workers, options.BalanceThreshold, options.BalanceWindow, nodeCost) : null;
-                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, watch, awaitingRate, options.BalanceThreshold);
+                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, watch, lastMove, options.BalanceThreshold, lostMembers);
                 if (end.Moved is { } move)
                 {
                     // The epoch stopped at a step with a checkpoint there: the next one goes on from it over the new placement.
@@ -456,7 +458,7 @@ public static partial class ClusterRunner
     /// </summary>
     private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, ClusterNode node, RunAccepted accepted, int epoch, Channel<object> channel,
         Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log, bool canMove,
-        BalanceWatch? watch, JsonObject? awaitingRate, double threshold)
+        BalanceWatch? watch, (JsonObject Entry, long Requested)? lastMove, double threshold, HashSet<(string, long)> lost)
     {
         var events = channel.Reader;
         PlannedMove? move = null;
@@ -482,7 +484,12 @@ public static partial class ClusterRunner
                 var cause = system.WhenFaulted().Exception?.InnerException ?? new InvalidOperationException("the submitter's actor system failed");
                 throw new RunFailedException($"the run failed on the submitting side: {cause.Message}", cause);
             }
-            switch (await read)
+            var item = await read;
+            // A member lost during the run and heard from again (SIGCONT: the same incarnation) is not worth moving blocks to;
+            // the cluster may still remove it. A restarted node is a new incarnation.
+            if (item is MemberCrashed crashed) lost.Add((crashed.NodeId, crashed.Incarnation));
+            else if (item is MemberLeft gone) lost.Add((gone.NodeId, gone.Incarnation));
+            switch (item)
             {
                 case FromEpoch f when f.Epoch != epoch:
                     break; // a late message of an interrupted epoch
@@ -510,10 +517,15 @@ public static partial class ClusterRunner
                         log.LogWarning("Run {Run}: {Why}; the blocks move at the next step", accepted.RunId, move.Text);
                         accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
                     }
-                    if (awaitingRate is not null && watch?.LastRate is { } rate && awaitingRate["steps_per_s_after"] is null)
+                    if (lastMove is var (moved, requested) && moved["running_again_s"] is null && r.Step > (long)moved["resumed_from_step"]!)
                     {
-                        awaitingRate["steps_per_s_after"] = Math.Round(rate, 1);
-                        awaitingRate["imbalance_after"] = watch.LastImbalance is { } after ? Math.Round(after, 3) : null;
+                        // The move is over once the new epoch steps: its blocks hold their states and compute again.
+                        moved["running_again_s"] = Math.Round(Stopwatch.GetElapsedTime(requested).TotalSeconds, 3);
+                    }
+                    if (lastMove?.Entry is { } balanced && balanced["imbalance"] is not null && balanced["steps_per_s_after"] is null && watch?.LastRate is { } rate)
+                    {
+                        balanced["steps_per_s_after"] = Math.Round(rate, 1);
+                        balanced["imbalance_after"] = watch.LastImbalance is { } after ? Math.Round(after, 3) : null;
                     }
                     break;
                 case FromEpoch { Message: Monitoring.RunEvent e }:
@@ -529,13 +541,14 @@ public static partial class ClusterRunner
                     return new EpochEnd(null, null, move);
                 case FromEpoch { Message: RunCompleted c }:
                     // A balancing move near the end: the rate after it from the part of a window there was.
-                    if (awaitingRate is not null && awaitingRate["steps_per_s_after"] is null && watch?.Partial(lastRecord) is { } partial)
+                    if (lastMove?.Entry is { } late && late["imbalance"] is not null && late["steps_per_s_after"] is null && watch?.Partial(lastRecord) is { } partial)
                     {
-                        awaitingRate["steps_per_s_after"] = Math.Round(partial.Rate, 1);
-                        awaitingRate["imbalance_after"] = partial.Imbalance is { } after ? Math.Round(after, 3) : null;
+                        late["steps_per_s_after"] = Math.Round(partial.Rate, 1);
+                        late["imbalance_after"] = partial.Imbalance is { } after ? Math.Round(after, 3) : null;
                     }
                     return new EpochEnd(c, null);
-                case MemberJoined j when canMove && move is null && !involved.Contains(j.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
+                case MemberJoined j when canMove && move is null && !involved.Contains(j.NodeId) && accepted.Placement.Count > accepted.Workers.Count
+                                         && !lost.Contains((j.NodeId, j.Incarnation)):
                     CheckJoined(node, j.NodeId, new ChannelWriterAdapter(channel.Writer));
                     break;
                 case FromEpoch { Message: NodeLeaving l } when accepted.Placement.Contains(l.NodeId):

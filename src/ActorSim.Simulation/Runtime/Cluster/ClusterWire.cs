@@ -74,6 +74,7 @@ public static class ClusterWire
                 w.WriteDouble(11, p.T);
                 w.WriteInt64(12, p.Rows);
                 foreach (var name in p.FieldNames) w.WriteString(13, name);
+                if (p.BlockBytes.Count > 0) w.WriteInt64s(18, p.BlockBytes.ToArray());
             }
             foreach (var warning in m.Warnings) w.WriteString(14, warning);
             foreach (var source in m.RestoredFrom) w.WriteString(15, source);
@@ -275,6 +276,7 @@ public static class ClusterWire
         int epoch = 0;
         string? folder = null;
         long step = 0, rows = 0, restoreMs = 0;
+        long[] blockBytes = [];
         double t = 0;
         while (r.NextField())
         {
@@ -297,13 +299,14 @@ public static class ClusterWire
                 case 15: restoredFrom.Add(r.ReadString()); break;
                 case 16: restoreMs = r.ReadInt64(); break;
                 case 17: stepping = r.ReadString(); break;
+                case 18: blockBytes = r.ReadInt64s(); break;
                 default: r.SkipField(); break;
             }
         }
         return new RunAccepted(run, runRef ?? throw new WireFormatException("RunAccepted without the run's actor."), coordinator, placement, workers, columns, analysis)
         {
             Epoch = epoch,
-            Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames),
+            Resume = folder is null ? null : new ResumePoint(folder, step, t, rows, fieldNames) { BlockBytes = blockBytes },
             Warnings = warnings,
             RestoredFrom = restoredFrom,
             RestoreMilliseconds = restoreMs,

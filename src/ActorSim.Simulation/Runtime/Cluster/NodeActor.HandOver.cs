@@ -13,8 +13,14 @@ public sealed partial class NodeActor
     private readonly Dictionary<string, IActorRef> _runActors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _handingOver = new(StringComparer.Ordinal);
     private readonly List<string> _declined = new();
+    private readonly HashSet<string> _handOverAnswered = new(StringComparer.Ordinal);
     private IActorRef? _handOverRequester;
     private int _handOverRuns;
+
+    /// <summary>How long a run actor has to answer <see cref="NodeLeaving"/> before the node stops waiting for that run.</summary>
+    private static readonly TimeSpan HandOverAnswerTimeout = TimeSpan.FromSeconds(5);
+
+    private sealed record HandOverCheck;
 
     private void OnHandOver()
     {
@@ -26,6 +32,20 @@ public sealed partial class NodeActor
             actor.Tell(new NodeLeaving(run, _info.NodeId), Self);
         }
         _handOverRuns = _handingOver.Count;
+        if (_handingOver.Count > 0) Context.System.Scheduler.ScheduleTellOnce(HandOverAnswerTimeout, Self, new HandOverCheck(), Self);
+        MaybeHandedOver();
+    }
+
+    private void OnHandOverAccepted(HandOverAccepted accepted) => _handOverAnswered.Add(accepted.RunId);
+
+    /// <summary>Runs whose actor did not answer (gone, or unreachable) are not waited for.</summary>
+    private void OnHandOverCheck()
+    {
+        foreach (var run in _handingOver.Where(r => !_handOverAnswered.Contains(r)).ToArray())
+        {
+            _handingOver.Remove(run);
+            _declined.Add($"run {run}: its coordinator did not answer within {HandOverAnswerTimeout.TotalSeconds:0} s");
+        }
         MaybeHandedOver();
     }
 

@@ -68,6 +68,12 @@ public sealed partial class NodeActor : Actor
             case HandOverDeclined declined:
                 OnHandOverDeclined(declined);
                 break;
+            case HandOverAccepted accepted:
+                OnHandOverAccepted(accepted);
+                break;
+            case HandOverCheck:
+                OnHandOverCheck();
+                break;
             case SubmitRun submit:
                 OnSubmit(submit);
                 break;
