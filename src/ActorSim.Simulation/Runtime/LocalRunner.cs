@@ -213,7 +213,8 @@ public static class LocalRunner
             }
             else if (options.DeferShutdown is { } defer)
             {
-                defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+                // Terminate() starts the coordinated shutdown synchronously (about 0.02 s at start-up): off this thread.
+                defer(Task.Run(() => system.ShutdownAsync(TimeSpan.FromSeconds(10))));
                 StartupTrace.Mark("run: actor system stopping");
             }
             else
