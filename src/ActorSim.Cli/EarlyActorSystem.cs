@@ -35,6 +35,7 @@ internal static class EarlyActorSystem
         if (!args.Contains("--dashboard")) AppContext.SetSwitch(DynamicCodeSwitch, false);
         var logs = StderrLoggerProvider.CreateFactory();
         _started = new Started(logs, new ActorSystemPrestart(logs));
+        StartupTrace.Mark("actor system start begun");
     }
 
     /// <summary>Whether <paramref name="args"/> ask for <c>run</c> in this process (no cluster, no help).</summary>
