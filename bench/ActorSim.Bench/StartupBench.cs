@@ -29,7 +29,7 @@ public sealed partial class StartupBenchmark : IBenchmark
 
     private static readonly string[] Phases =
         ["main", "command line parsed", "scenario loaded and checked", "run: actor system ready", "run: completed", "actor system stopped",
-         "actor system stop handed off", "command done"];
+         "actor system left to the process's exit", "command done"];
 
     public int Run(string[] args)
     {

@@ -31,8 +31,10 @@ public class StartupTests
         int ready = IndexOf(marks, "run: actor system ready");
         Assert.True(ready > parsed, r.StdErr);
         Assert.Contains("dynamic code False", marks[ready]);
-        Assert.True(IndexOf(marks, "actor system stop handed off") > IndexOf(marks, "run: run.json written"), r.StdErr);
+        Assert.True(IndexOf(marks, "actor system left to the process's exit") > IndexOf(marks, "run: run.json written"), r.StdErr);
         Assert.Equal(-1, IndexOf(marks, "actor system stopped"));
+        // Nothing else on standard error: no warning or error from an actor system cut short by the process's end.
+        Assert.Empty(r.StdErr.Split('\n').Where(l => l.Trim().Length > 0 && !l.StartsWith("[startup]", StringComparison.Ordinal)));
 
         // The outputs are complete although the process did not wait for the actor system to stop.
         var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
@@ -59,5 +61,52 @@ public class StartupTests
         Assert.Contains("--out", bad.StdErr);
         Assert.True(IndexOf(Marks(bad.StdErr), "actor system start begun") >= 0, bad.StdErr);
         Assert.False(Directory.Exists(dir.File("out")));
+    }
+}
+
+/// <summary>Which command lines start the actor system in <c>Main</c>, and which may turn dynamic code off.</summary>
+public class EarlyActorSystemTests
+{
+    [Theory]
+    [InlineData("run s.json --out o", true)]
+    [InlineData("run --out o s.json", true)]
+    [InlineData("run s.json --out o --cluster c.conf", false)]
+    [InlineData("run s.json --out o --cluster=c.conf", false)]
+    [InlineData("run --help", false)]
+    [InlineData("run s.json -h", false)]
+    [InlineData("run @args.rsp", false)]
+    [InlineData("resume out", false)]
+    [InlineData("sweep s.json --out o", false)]
+    [InlineData("validate s.json", false)]
+    public void Only_an_in_process_run_starts_its_system_in_Main(string line, bool expected) =>
+        Assert.Equal(expected, EarlyActorSystem.WantsInProcessSystem(line.Split(' ')));
+
+    [Theory]
+    [InlineData("scenarios/may-nowak-ode.json", "", true)]
+    [InlineData("scenarios/virus-pde-1d-unstable.json", "", true)]
+    [InlineData("scenarios/huxley-particles.json", "", true)]
+    [InlineData("scenarios/muscle-1d-nonlinear.json", "", false)]                  // compiles its constraint's expressions
+    [InlineData("scenarios/muscle-deformation-2d-expression.json", "", false)]
+    [InlineData("scenarios/may-nowak-ode.json", " --set parameters.beta=0.003", false)]
+    [InlineData("scenarios/may-nowak-ode.json", " --set=parameters.beta=0.003", false)]
+    [InlineData("scenarios/may-nowak-ode.json", " --dashboard", false)]
+    [InlineData("missing.json", "", false)]
+    public void Dynamic_code_goes_off_only_for_models_that_compile_no_expressions(string scenario, string extra, bool expected)
+    {
+        using var dir = new ScratchDir();
+        string[] args = ["run", dir.File(scenario), "--out", dir.File("out"), .. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Equal(expected, EarlyActorSystem.DynamicCodeCanBeOff(args));
+        Assert.False(EarlyActorSystem.DynamicCodeCanBeOff(["run", "--out", dir.File("out"), dir.File(scenario)]));   // not the documented form
+    }
+
+    [Fact]
+    public void Dynamic_code_stays_on_for_a_scenario_that_is_not_an_object_or_names_no_model()
+    {
+        using var dir = new ScratchDir();
+        File.WriteAllText(dir.File("a.json"), "[1, 2]");
+        File.WriteAllText(dir.File("b.json"), "{ \"time\": { \"end\": 1 } }");
+        File.WriteAllText(dir.File("c.json"), "{ \"model\": ");
+        foreach (string f in new[] { "a.json", "b.json", "c.json" })
+            Assert.False(EarlyActorSystem.DynamicCodeCanBeOff(["run", dir.File(f), "--out", "o"]));
     }
 }
