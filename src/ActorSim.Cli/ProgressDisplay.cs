@@ -18,8 +18,11 @@ public static class ProgressDisplay
     private const int RedrawMs = 200;
 
     public static bool IsInteractive =>
-        !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive
+        !Console.IsOutputRedirected && !Console.IsErrorRedirected && TerminalIsInteractive()
         && Environment.GetEnvironmentVariable("CI") is null or "" or "false";
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool TerminalIsInteractive() => AnsiConsole.Profile.Capabilities.Interactive;
 
     public static async Task<T> RunWithProgressAsync<T>(bool quiet, double end, Func<Action<RunProgress>, Task<T>> run, RunMonitor? monitor = null)
     {
@@ -31,8 +34,17 @@ public static class ProgressDisplay
         var firstSecond = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1)));
         if (firstSecond == task) return await task;
 
+        await ShowBarAsync(task, end, clock, monitor, () => Volatile.Read(ref latest));
+        return await task;
+    }
+
+    /// <summary>Draws the bar until <paramref name="task"/> ends; a method of its own so that a quiet or redirected run
+    /// does not load Spectre.Console (start-up, issue 14).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Task ShowBarAsync(Task task, double end, Stopwatch clock, RunMonitor? monitor, Func<RunProgress?> latest)
+    {
         var estimate = new ProgressEstimate(end);
-        await AnsiConsole.Progress()
+        return AnsiConsole.Progress()
             .AutoClear(true)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
@@ -44,8 +56,8 @@ public static class ProgressDisplay
                 var bar = ctx.AddTask("simulating", maxValue: end);
                 while (!task.IsCompleted)
                 {
-                    double? t = monitor?.Latest?.T ?? Volatile.Read(ref latest)?.T;
-                    long? steps = monitor?.Latest?.Step ?? Volatile.Read(ref latest)?.Steps;
+                    double? t = monitor?.Latest?.T ?? latest()?.T;
+                    long? steps = monitor?.Latest?.Step ?? latest()?.Steps;
                     if (t is { } now)
                     {
                         estimate.Add(clock.Elapsed.TotalSeconds, now);
@@ -57,7 +69,6 @@ public static class ProgressDisplay
                 }
                 bar.Value = end;
             });
-        return await task;
     }
 
     /// <summary>A column "label 0:07" whose value is read at every redraw.</summary>

@@ -31,7 +31,13 @@ public sealed class Telemetry : IDisposable
     /// <exception cref="ArgumentException">The endpoint is not an absolute http(s) URL.</exception>
     public static Telemetry? Start(bool otlp, string? endpoint, string serviceName, TimeSpan? interval = null)
     {
-        if (endpoint is null && !otlp) return null;
+        return endpoint is null && !otlp ? null : StartExporting(endpoint, serviceName, interval);
+    }
+
+    /// <summary>The exporter itself, in a method of its own so that a run without OTLP does not load OpenTelemetry (start-up).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Telemetry StartExporting(string? endpoint, string serviceName, TimeSpan? interval)
+    {
         string? fromEnvironment = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         string baseUrl = endpoint ?? (string.IsNullOrEmpty(fromEnvironment) ? "http://localhost:4318" : fromEnvironment);
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))

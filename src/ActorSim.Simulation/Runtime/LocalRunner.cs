@@ -26,6 +26,14 @@ public sealed record RunOptions(string OutputDirectory, bool Force = false, ILog
     /// </summary>
     public Action<Task>? DeferShutdown { get; init; }
 
+    /// <summary>
+    /// When set, the run's own actor system is neither stopped nor awaited when the run returns (its outputs and run.json
+    /// are complete by then): for a process that ends soon after the run (<c>actorsim run</c> in process), whose exit then
+    /// neither waits for the system's graceful stop nor shares the CPU with it. The system's threads are background
+    /// threads. Default: the system is stopped (awaited, or handed to <see cref="DeferShutdown"/>).
+    /// </summary>
+    public bool LeaveSystemToProcessExit { get; init; }
+
     /// <summary>Gather the blocks' replies over a tree (particle-block models, from a block count on); default: one
     /// reply per block straight to the coordinator. Results are bit-identical either way.</summary>
     public GatherTreeSettings? GatherTree { get; init; }
@@ -212,9 +220,14 @@ public static class LocalRunner
                 if (root is not null) shared.Stop(root); // the run's actors; the system goes on for the next run
                 StartupTrace.Mark("run: actors stopping");
             }
+            else if (options.LeaveSystemToProcessExit)
+            {
+                StartupTrace.Mark("run: actor system left to the process's exit");
+            }
             else if (options.DeferShutdown is { } defer)
             {
-                defer(system.ShutdownAsync(TimeSpan.FromSeconds(10)));
+                // Terminate() starts the coordinated shutdown synchronously (about 0.02 s at start-up): off this thread.
+                defer(Task.Run(() => system.ShutdownAsync(TimeSpan.FromSeconds(10))));
                 StartupTrace.Mark("run: actor system stopping");
             }
             else
