@@ -74,15 +74,7 @@ public sealed class RecoveryBenchmark : IBenchmark
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-recovery-").FullName;
         try
         {
-            const double dt = 0.01;
-            var text = ClusterBenchmark.Edit(ClusterBenchmark.FindScenarios(), "muscle-1d-particles", d =>
-            {
-                d["parameters"]!["N"] = n;
-                d["parameters"]!["w1"] = "off";
-                d["time"] = new JsonObject { ["end"] = steps * dt, ["output_interval"] = steps * dt / 4, ["dt"] = dt };
-                d["run"]!["checkpoint"] = new JsonObject { ["steps"] = every };
-            });
-            var scenario = ScenarioLoader.Parse(text, "muscle-1d-particles (recovery bench)");
+            var (text, scenario) = Particles(n, steps, every, "recovery bench");
             Console.WriteLine($"muscle-1d-particles, {n} particles in 4 blocks, {steps} steps, checkpoint every {every} steps; coordinator on a node of its own, 3 worker nodes");
 
             Console.WriteLine($"state per block: {n / 4 * 16.0 / (1 << 20):F1} MB (2 doubles per particle); storages: {string.Join(", ", storages)}");
@@ -136,15 +128,7 @@ public sealed class RecoveryBenchmark : IBenchmark
         var scratch = Directory.CreateTempSubdirectory("actorsim-bench-move-").FullName;
         try
         {
-            const double dt = 0.01;
-            var text = ClusterBenchmark.Edit(ClusterBenchmark.FindScenarios(), "muscle-1d-particles", d =>
-            {
-                d["parameters"]!["N"] = n;
-                d["parameters"]!["w1"] = "off";
-                d["time"] = new JsonObject { ["end"] = steps * dt, ["output_interval"] = steps * dt / 4, ["dt"] = dt };
-                d["run"]!["checkpoint"] = new JsonObject { ["steps"] = every };
-            });
-            var scenario = ScenarioLoader.Parse(text, "muscle-1d-particles (move bench)");
+            var (text, scenario) = Particles(n, steps, every, "move bench");
             Console.WriteLine();
             Console.WriteLine($"move: muscle-1d-particles, {n} particles in 4 blocks ({n / 4 * 16.0 / (1 << 20):F1} MB of state each), {steps} steps, checkpoint every {every}; " +
                 "2 workers, a third joins after the second checkpoint");
@@ -177,6 +161,21 @@ public sealed class RecoveryBenchmark : IBenchmark
         {
             try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>muscle-1d-particles with <paramref name="n"/> particles in its 4 blocks, <paramref name="steps"/> steps of 0.01,
+    /// a checkpoint every <paramref name="every"/> steps, no W1.</summary>
+    private static (string Text, Scenario Scenario) Particles(int n, int steps, int every, string what)
+    {
+        const double dt = 0.01;
+        var text = ClusterBenchmark.Edit(ClusterBenchmark.FindScenarios(), "muscle-1d-particles", d =>
+        {
+            d["parameters"]!["N"] = n;
+            d["parameters"]!["w1"] = "off";
+            d["time"] = new JsonObject { ["end"] = steps * dt, ["output_interval"] = steps * dt / 4, ["dt"] = dt };
+            d["run"]!["checkpoint"] = new JsonObject { ["steps"] = every };
+        });
+        return (text, ScenarioLoader.Parse(text, $"muscle-1d-particles ({what})"));
     }
 
     /// <summary>What a recovering block does besides receiving its state: build its kernel (for restore: its arrays only; with the

@@ -7,38 +7,25 @@ using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace ActorSim.Actors;
 
-/// <summary>Akka.NET's own log events into the logger factory the actor system was created with (<see cref="ActorRuntime"/>).
-/// An untyped actor: a <see cref="ReceiveActor"/> builds its handlers as an expression tree at every system's start.</summary>
-public sealed class LoggerFactoryBridge : UntypedActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+/// <summary>Akka.NET's own log events into the logger factory the actor system was created with (<see cref="ActorRuntime"/>).</summary>
+public sealed class LoggerFactoryBridge : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
-    protected override void OnReceive(object message)
+    public LoggerFactoryBridge()
     {
-        switch (message)
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e =>
         {
-            case InitializeLogger:
-                Sender.Tell(new LoggerInitialized());
-                break;
-            case LogEvent e:
-                Log(e);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-    }
-
-    private static void Log(LogEvent e)
-    {
-        var logs = ActorRuntime.LoggerFactoryOf(Context.System);
-        var level = e.LogLevel() switch
-        {
-            AkkaLogLevel.ErrorLevel => MsLogLevel.Error,
-            AkkaLogLevel.WarningLevel => MsLogLevel.Warning,
-            AkkaLogLevel.InfoLevel => MsLogLevel.Information,
-            _ => MsLogLevel.Debug,
-        };
-        var log = logs.CreateLogger("Akka." + e.LogSource);
-        if (!log.IsEnabled(level)) return;
-        log.Log(level, e is Error er ? er.Cause : null, "{Message}", e.Message?.ToString());
+            var logs = ActorRuntime.LoggerFactoryOf(Context.System);
+            var level = e.LogLevel() switch
+            {
+                AkkaLogLevel.ErrorLevel => MsLogLevel.Error,
+                AkkaLogLevel.WarningLevel => MsLogLevel.Warning,
+                AkkaLogLevel.InfoLevel => MsLogLevel.Information,
+                _ => MsLogLevel.Debug,
+            };
+            var log = logs.CreateLogger("Akka." + e.LogSource);
+            if (!log.IsEnabled(level)) return;
+            log.Log(level, e is Error er ? er.Cause : null, "{Message}", e.Message?.ToString());
+        });
     }
 }
