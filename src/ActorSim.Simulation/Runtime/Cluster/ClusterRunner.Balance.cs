@@ -18,7 +18,7 @@ public static partial class ClusterRunner
         private long _steps;
         private long _lastStep = -1;
         private double _windowStart = double.NaN;
-        private string[]? _previous;
+        private bool _proposedBefore; // the previous window proposed a move too
 
         /// <summary>Steps per second of the last complete window (what a move's entry compares against).</summary>
         public double? LastRate { get; private set; }
@@ -60,22 +60,21 @@ public static partial class ClusterRunner
             _sum = new double[_sum.Length];
             _steps = 0;
             _windowStart = record.WallS;
-            if (threshold <= 0 || LastImbalance is not { } imbalance || imbalance <= threshold)
-            {
-                _previous = null;
-                return null;
-            }
-            var proposal = LoadBalancer.Propose(placement, mean, workers, knownCost);
-            if (proposal is null)
-            {
-                _previous = null;
-                return null;
-            }
+            var proposal = threshold > 0 && LastImbalance is { } imbalance && imbalance > threshold
+                ? LoadBalancer.Propose(placement, mean, workers, knownCost) : null;
             // Two windows in a row: not a passing disturbance (which fast node takes a block may differ between them).
-            bool confirmed = _previous is not null;
-            _previous = proposal.Placement;
+            bool confirmed = proposal is not null && _proposedBefore;
+            _proposedBefore = proposal is not null;
             return confirmed ? proposal : null;
         }
+    }
+
+    /// <summary>The first rate measured after a balancing move (<paramref name="entry"/>: the last move's run.json entry) goes into it.</summary>
+    private static void RateAfterBalancing(JsonObject? entry, double rate, double? imbalance)
+    {
+        if (entry is null || entry["imbalance"] is null || entry["steps_per_s_after"] is not null) return;
+        entry["steps_per_s_after"] = Math.Round(rate, 1);
+        entry["imbalance_after"] = imbalance is { } after ? Math.Round(after, 3) : null;
     }
 
     /// <summary>run.json's fields of an imbalance move: what was measured and what the new placement should give.</summary>

@@ -26,7 +26,7 @@ public static partial class ClusterRunner
     private sealed record WorkerJoined(string NodeId);
 
     /// <summary>Asks a member that just joined what it is; a worker of the submitter's version is reported on <paramref name="events"/>.</summary>
-    private static void CheckJoined(ClusterNode node, string nodeId, ChannelWriterAdapter events)
+    private static void CheckJoined(ClusterNode node, string nodeId, System.Threading.Channels.ChannelWriter<object> events)
     {
         _ = Task.Run(async () =>
         {
@@ -36,7 +36,7 @@ public static partial class ClusterRunner
                 try
                 {
                     var info = await node.ActorFor(nodeId, NodeActor.Path).Ask<NodeInfo>(new NodeInfoRequest(), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                    if (info.IsWorker && info.Version == RunRecord.Version) events.Write(new WorkerJoined(nodeId));
+                    if (info.IsWorker && info.Version == RunRecord.Version) events.TryWrite(new WorkerJoined(nodeId));
                     return;
                 }
                 catch (Exception e) when (e is AskTimeoutException or InvalidOperationException)
@@ -47,14 +47,9 @@ public static partial class ClusterRunner
         });
     }
 
-    /// <summary>Lets a background check post to the submitter's event channel.</summary>
-    private sealed class ChannelWriterAdapter(System.Threading.Channels.ChannelWriter<object> writer)
-    {
-        public void Write(object message) => writer.TryWrite(message);
-    }
-
     /// <summary>A move under way: asked for at a step, the epoch stopped with a checkpoint, the next one placed.</summary>
-    private sealed class PlannedMove(string why, string node, string text)
+    /// <param name="before">The placement of the epoch the move ends (what <see cref="ToJson"/> compares with).</param>
+    private sealed class PlannedMove(string why, string node, string text, IReadOnlyList<string> before)
     {
         public string Why { get; } = why;
         public string Node { get; } = node;
@@ -75,7 +70,7 @@ public static partial class ClusterRunner
         public double T { get; set; }
 
         /// <summary>run.json's entry once the next epoch is placed: which blocks moved from where to where.</summary>
-        public JsonObject ToJson(IReadOnlyList<string> before, RunAccepted accepted, int epoch)
+        public JsonObject ToJson(RunAccepted accepted, int epoch)
         {
             var moved = new JsonArray();
             var sizes = accepted.Resume?.BlockBytes ?? [];

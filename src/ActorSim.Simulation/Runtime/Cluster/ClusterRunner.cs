@@ -198,7 +198,6 @@ public static partial class ClusterRunner
             }
             Interruption? pending = null; // the failure being recovered from
             PlannedMove? moving = null;   // the planned move being made (a worker joined)
-            IReadOnlyList<string> placedBefore = [];
             var moves = new JsonArray();
             record.Extra["moves"] = moves;
             var nodeCost = new Dictionary<string, double>(StringComparer.Ordinal); // the load balancer's memory of node speeds
@@ -272,12 +271,11 @@ public static partial class ClusterRunner
                 }
                 else if (moving is not null)
                 {
-                    var entry = moving.ToJson(placedBefore, accepted, epoch);
+                    var entry = moving.ToJson(accepted, epoch);
                     moves.Add(entry);
                     lastMove = (entry, moving.RequestedTimestamp);
                 }
                 moving = null;
-                placedBefore = accepted.Placement;
                 record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 var run = accepted.Run;
                 using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
@@ -464,6 +462,13 @@ public static partial class ClusterRunner
         PlannedMove? move = null;
         Monitoring.StepRecord? lastRecord = null;
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+        // A move starts by stopping the epoch at its next step (every coordinator checkpoints when it stops).
+        PlannedMove Begin(string why, string node, string text, string[]? placement = null)
+        {
+            var planned = new PlannedMove(why, node, text, accepted.Placement) { Placement = placement };
+            accepted.Run.Tell(new StopRun(MoveReasonPrefix + text));
+            return planned;
+        }
         long stepReached = accepted.Resume?.Step ?? 0;
         double tReached = accepted.Resume?.T ?? 0;
         // How far the epoch has come (from progress at outputs and the per-step records), and when it was back where the
@@ -509,24 +514,18 @@ public static partial class ClusterRunner
                     if (proposed is { } proposal && move is null)
                     {
                         double imbalance = watch.LastImbalance ?? 0;
-                        move = new PlannedMove("imbalance", "", $"load imbalance {imbalance:0.00} above {threshold:0.##}: " +
+                        move = Begin("imbalance", "", $"load imbalance {imbalance:0.00} above {threshold:0.##}: " +
                             $"{proposal.Moves(accepted.Placement)} block{(proposal.Moves(accepted.Placement) == 1 ? "" : "s")} re-placed " +
-                            $"(slowest node {proposal.SlowestBefore * 1e3:0.##} -> {proposal.SlowestAfter * 1e3:0.##} ms per step expected)")
-                        { Placement = proposal.Placement };
+                            $"(slowest node {proposal.SlowestBefore * 1e3:0.##} -> {proposal.SlowestAfter * 1e3:0.##} ms per step expected)", proposal.Placement);
                         DescribeBalance(move, proposal, imbalance, watch.LastRate, threshold);
                         log.LogWarning("Run {Run}: {Why}; the blocks move at the next step", accepted.RunId, move.Text);
-                        accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
                     }
                     if (lastMove is var (moved, requested) && moved["running_again_s"] is null && r.Step > (long)moved["resumed_from_step"]!)
                     {
                         // The move is over once the new epoch steps: its blocks hold their states and compute again.
                         moved["running_again_s"] = Math.Round(Stopwatch.GetElapsedTime(requested).TotalSeconds, 3);
                     }
-                    if (lastMove?.Entry is { } balanced && balanced["imbalance"] is not null && balanced["steps_per_s_after"] is null && watch?.LastRate is { } rate)
-                    {
-                        balanced["steps_per_s_after"] = Math.Round(rate, 1);
-                        balanced["imbalance_after"] = watch.LastImbalance is { } after ? Math.Round(after, 3) : null;
-                    }
+                    if (watch?.LastRate is { } rate) RateAfterBalancing(lastMove?.Entry, rate, watch.LastImbalance);
                     break;
                 case FromEpoch { Message: Monitoring.RunEvent e }:
                     history.AddEvent(e);
@@ -541,31 +540,25 @@ public static partial class ClusterRunner
                     return new EpochEnd(null, null, move);
                 case FromEpoch { Message: RunCompleted c }:
                     // A balancing move near the end: the rate after it from the part of a window there was.
-                    if (lastMove?.Entry is { } late && late["imbalance"] is not null && late["steps_per_s_after"] is null && watch?.Partial(lastRecord) is { } partial)
-                    {
-                        late["steps_per_s_after"] = Math.Round(partial.Rate, 1);
-                        late["imbalance_after"] = partial.Imbalance is { } after ? Math.Round(after, 3) : null;
-                    }
+                    if (watch?.Partial(lastRecord) is { } partial) RateAfterBalancing(lastMove?.Entry, partial.Rate, partial.Imbalance);
                     return new EpochEnd(c, null);
                 case MemberJoined j when canMove && move is null && !involved.Contains(j.NodeId) && accepted.Placement.Count > accepted.Workers.Count
                                          && !lost.Contains((j.NodeId, j.Incarnation)):
-                    CheckJoined(node, j.NodeId, new ChannelWriterAdapter(channel.Writer));
+                    CheckJoined(node, j.NodeId, channel.Writer);
                     break;
                 case FromEpoch { Message: NodeLeaving l } when accepted.Placement.Contains(l.NodeId):
                     // A node leaving on purpose: its blocks move at the next step (it leaves once they are released).
                     if (move is null)
                     {
-                        move = new PlannedMove("leave", l.NodeId, $"node '{l.NodeId}' is leaving");
+                        move = Begin("leave", l.NodeId, $"node '{l.NodeId}' is leaving");
                         log.LogWarning("Run {Run}: node '{Node}' is leaving; its blocks move at the next step", accepted.RunId, l.NodeId);
-                        accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
                     }
                     move.Exclude.Add(l.NodeId);
                     break;
                 case WorkerJoined w when move is null && !involved.Contains(w.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
-                    move = new PlannedMove("join", w.NodeId, $"worker '{w.NodeId}' joined");
+                    move = Begin("join", w.NodeId, $"worker '{w.NodeId}' joined");
                     log.LogWarning("Run {Run}: worker '{Node}' joined; the blocks move at the next step ({Blocks} blocks on {Workers} workers now)", accepted.RunId, w.NodeId,
                         accepted.Placement.Count, accepted.Workers.Count);
-                    accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
                     break;
                 case FromEpoch { Message: RunFailed { Recoverable: true } f }:
                     return new EpochEnd(null, new Interruption("node lost", f.Node, f.Error, TimeSpan.FromMilliseconds(f.DetectionMilliseconds), stepReached, tReached));

@@ -200,7 +200,8 @@ public static class ClusterWire
         }, static (ref WireReader r, int _) => { var (a, b) = TwoStrings(ref r); return new AbortRun(a, b); });
     }
 
-    private static (string, string) TwoStrings(ref WireReader r)
+    /// <summary>Fields 1 and 2 of a message that holds two strings (unknown fields skipped).</summary>
+    internal static (string, string) TwoStrings(ref WireReader r)
     {
         string a = "", b = "";
         while (r.NextField())

@@ -42,7 +42,7 @@ public static class HandOverWire
             w.WriteString(2, m.NodeId);
         }, static (ref WireReader r, int _) =>
         {
-            var (run, node) = TwoStrings(ref r);
+            var (run, node) = ClusterWire.TwoStrings(ref r);
             return new NodeLeaving(run, node);
         });
         registry.Register<HandOverDeclined>(HandOverDeclinedId, 1, static (m, w) =>
@@ -51,28 +51,13 @@ public static class HandOverWire
             w.WriteString(2, m.Reason);
         }, static (ref WireReader r, int _) =>
         {
-            var (run, reason) = TwoStrings(ref r);
+            var (run, reason) = ClusterWire.TwoStrings(ref r);
             return new HandOverDeclined(run, reason);
         });
         registry.Register<HandOverAccepted>(HandOverAcceptedId, 1, static (m, w) => w.WriteString(1, m.RunId), static (ref WireReader r, int _) =>
         {
-            var (run, _) = TwoStrings(ref r);
+            var (run, _) = ClusterWire.TwoStrings(ref r);
             return new HandOverAccepted(run);
         });
-    }
-
-    private static (string, string) TwoStrings(ref WireReader r)
-    {
-        string a = "", b = "";
-        while (r.NextField())
-        {
-            switch (r.Field)
-            {
-                case 1: a = r.ReadString(); break;
-                case 2: b = r.ReadString(); break;
-                default: r.SkipField(); break;
-            }
-        }
-        return (a, b);
     }
 }
