@@ -17,6 +17,7 @@ public static class CliApp
     [
         ("run", RunCommand.Build),
         ("resume", ResumeCommand.Build),
+        ("attach", AttachCommand.Build),
         ("node", NodeCommand.Build),
         ("status", StatusCommand.Build),
         ("dashboard", DashboardCommand.Build),

@@ -114,6 +114,9 @@ public static class NodeCommand
                                             "their runs recover from their last checkpoint once it has left");
                 else if (handedOver.Runs > 0)
                     Console.Out.WriteLine($"actorsim node '{settings.NodeName}' handed the blocks of {handedOver.Runs} run{(handedOver.Runs == 1 ? "" : "s")} over");
+                if (handedOver is { Drives: > 0 })
+                    Console.Out.WriteLine($"actorsim node '{settings.NodeName}' handed {handedOver.Drives} run{(handedOver.Drives == 1 ? "" : "s")} it drove over " +
+                                          "(stopped at a checkpoint; the leader goes on from there)");
                 foreach (var declined in handedOver?.Declined ?? [])
                     Console.Error.WriteLine($"actorsim node '{settings.NodeName}': {declined}");
                 Console.Out.WriteLine($"actorsim node '{settings.NodeName}' leaving cluster '{settings.ClusterId}'");

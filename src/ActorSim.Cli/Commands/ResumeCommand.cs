@@ -45,7 +45,7 @@ public static class ResumeCommand
             try
             {
                 string? clusterConfig = parse.GetValue(clusterOption);
-                var cluster = ClusterResume(dir, clusterConfig, logs);
+                var cluster = ClusterResumeOf(dir, clusterConfig, logs);
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(quiet, RecordedEnd(dir),
                     progress => cluster is { } c
                         ? ClusterRunner.RunAsync(c.Scenario, c.Text, c.Options, progress, null, cancellation)
@@ -80,48 +80,11 @@ public static class ResumeCommand
         return command;
     }
 
-    private sealed record ClusterResumeSetup(Scenario Scenario, string Text, ClusterRunOptions Options);
-
-    /// <summary>
-    /// For a run.json written by a cluster run: what continuing it on the cluster needs (its run id, next epoch, checkpoint
-    /// directory, scenario), or null for an in-process run. Mixing them up is refused with a clear error.
-    /// </summary>
-    private static ClusterResumeSetup? ClusterResume(string dir, string? clusterConfig, ILoggerFactory logs)
-    {
-        string path = Path.Combine(dir, "run.json");
-        if (!File.Exists(path)) return clusterConfig is null ? null : throw new CheckpointException($"{path} is missing: {dir} is not a run directory");
-        JsonObject doc;
-        try
-        {
-            doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            string why = e is System.Text.Json.JsonException j && j.LineNumber is { } line
-                ? $"line {line + 1}, byte {j.BytePositionInLine + 1}" : "not a JSON object";
-            throw new CheckpointException($"{path} is not valid JSON ({why}): the run record is damaged; run the scenario again");
-        }
-        bool isCluster = (string?)doc["runtime"] == "cluster";
-        if (!isCluster)
-            return clusterConfig is null ? null
-                : throw new CheckpointException($"{path}: this run ran in process; resume it without --cluster");
-        if (clusterConfig is null)
-            throw new CheckpointException($"{path}: this run ran on cluster '{(string?)doc["cluster"]?["id"]}'; resume it there with --cluster <config>");
-        if ((string?)doc["status"] == "completed") throw new CheckpointException($"{path}: the run already completed");
-        string runId = (string?)doc["cluster"]?["run_id"] ?? throw new CheckpointException($"{path}: cluster.run_id is missing");
-        int epoch = (int?)doc["cluster"]?["epoch"] ?? 0;
-        string file = (string?)doc["scenario_file"] ?? path;
-        string text = doc["scenario"]!.ToJsonString();
-        var scenario = ScenarioLoader.Parse(text, file);
-        var options = ClusterRunOptions.From(ClusterSettingsLoader.Load(clusterConfig), dir) with
-        {
-            LoggerFactory = logs,
-            ResumeRunId = runId,
-            ResumeEpoch = epoch + 1,
-            ResumeCheckpointDirectory = (string?)doc["cluster"]?["checkpoint_directory"],
-        };
-        return new ClusterResumeSetup(scenario, text, options);
-    }
+    /// <summary>For a run.json written by a cluster run: what continuing it on the cluster needs, or null for an in-process run.</summary>
+    private static ClusterResume? ClusterResumeOf(string dir, string? clusterConfig, ILoggerFactory logs) =>
+        Simulation.Runtime.Cluster.ClusterResume.Read(dir, clusterConfig is null ? null : () => ClusterSettingsLoader.Load(clusterConfig), required: clusterConfig is not null) is { } r
+            ? r with { Options = r.Options with { LoggerFactory = logs } }
+            : null;
 
     /// <summary>The recorded scenario's end time (for the progress bar), or 1 when it cannot be read (ResumeAsync then reports why).</summary>
     private static double RecordedEnd(string dir)

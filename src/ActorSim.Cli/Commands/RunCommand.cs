@@ -28,6 +28,7 @@ public static class RunCommand
         var minWorkersOption = new Option<int>("--min-workers") { Description = "With --cluster: wait (up to the config's submit_timeout_s) until at least this many worker nodes have joined before placing the blocks.", DefaultValueFactory = _ => 1 };
         var keepPlacementOption = new Option<bool>("--keep-placement") { Description = "With --cluster: the blocks stay on the nodes they were placed on; without it, a worker that joins during the run gets blocks at the next step (the run checkpoints there and goes on from that checkpoint over every worker; run.json \"moves\")." };
         var balanceOption = new Option<double?>("--balance-threshold") { Description = "With --cluster: re-place the blocks at the next step when the load imbalance (max / mean block compute time over 3 s, twice in a row) stays above this and a new placement lowers the slowest node's load by a fifth (default: the config's balance_threshold, 1.2; 0: never)." };
+        var detachOption = new Option<bool>("--detach") { Description = "With --cluster: hand the run to the cluster and return once its blocks are placed; the leader drives it in its own process and writes the outputs to --out on its machine (an absolute path; the same place on one machine or a shared file system), another node takes it over if that node is lost; follow it with 'actorsim attach <run-id> --cluster <config>'." };
         var dashboardOption = new Option<bool>("--dashboard") { Description = "Serve the live dashboard (a web page on 127.0.0.1 by default) while the run goes on; the URL is printed." };
         var lingerOption = new Option<double>("--dashboard-linger") { Description = "With --dashboard: keep serving the page this many seconds after the run ended.", DefaultValueFactory = _ => 0 };
         var forceSizeOption = SizeCheck.ForceOption();
@@ -36,7 +37,7 @@ public static class RunCommand
         var otlp = new OtlpOptions();
         var command = new Command("run", "Run a scenario in this process on the embedded actor runtime (no cluster, no open port), or on an Akka.NET cluster with --cluster.")
         {
-            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, keepPlacementOption, balanceOption, dashboardOption, lingerOption, forceSizeOption, setOption,
+            scenarioArg, outOption, forceOption, quietOption, noPlotsOption, clusterOption, minWorkersOption, keepPlacementOption, balanceOption, detachOption, dashboardOption, lingerOption, forceSizeOption, setOption,
         };
         foreach (var o in dashboard.All.Concat(otlp.All)) command.Add(o);
         command.SetAction(async (parse, cancellation) =>
@@ -102,6 +103,18 @@ public static class RunCommand
                     Console.Error.WriteLine(CliErrors.Prefixed(clusterConfig, e.Message));
                     return ExitCodes.BadInput;
                 }
+            }
+            if (parse.GetValue(detachOption))
+            {
+                if (clusterOptions is null || serve)
+                {
+                    Console.Error.WriteLine(clusterOptions is null
+                        ? "--detach hands a run to a cluster: give the cluster's config with --cluster"
+                        : "--detach and --dashboard: watch a detached run with 'actorsim dashboard --cluster <config>'");
+                    return ExitCodes.BadInput;
+                }
+                return await AttachCommand.DetachAsync(scenario, sets.Length == 0 ? File.ReadAllText(path) : scenario.Document.ToJsonString(), outDir,
+                    options.Force, clusterOptions.MinWorkers, clusterOptions, clusterConfig!, quiet, cancellation);
             }
             // Monitoring: the run's monitor (in process), or a watcher of the cluster; the dashboard and OTLP read it.
             Simulation.Monitoring.RunMonitor? monitor = clusterOptions is null ? LocalRunner.CreateMonitor(scenario) : null;

@@ -192,6 +192,15 @@ public sealed class SimulationWireTests
         Assert.Equal(new NodeLeaving("r1", "node-2"), RoundTrip(new NodeLeaving("r1", "node-2")));
         Assert.Equal(new HandOverDeclined("r1", "no checkpoints"), RoundTrip(new HandOverDeclined("r1", "no checkpoints")));
         Assert.Equal(new HandOverAccepted("r1"), RoundTrip(new HandOverAccepted("r1")));
+        Assert.Equal(new DriveRun("s.json", "{\"model\":\"x\"}", "/runs/out", true, 3), RoundTrip(new DriveRun("s.json", "{\"model\":\"x\"}", "/runs/out", true, 3)));
+        Assert.Equal(new DriveQuery("r1", Stop: true), RoundTrip(new DriveQuery("r1", Stop: true)));
+        var status = RoundTrip(new DrivenRunStatus("r1", "node-2", "/runs/out", "s.json", DrivenRunStatus.Completed)
+        {
+            T = 0.1 + 0.2, End = 20, Steps = 6600, Epoch = 2, CoordinatorNode = "node-3", Placement = ["node-1", "node-3"], Error = "e", RunJson = "{}", TakeOvers = 1,
+        });
+        Assert.Equal(("r1", "node-2", "/runs/out", "s.json", DrivenRunStatus.Completed), (status.RunId, status.DriverNode, status.OutputDirectory, status.ScenarioFile, status.State));
+        Assert.Equal((0.1 + 0.2, 20.0, 6600L, 2, "node-3", "e", "{}", 1), (status.T, status.End, status.Steps, status.Epoch, status.CoordinatorNode, status.Error, status.RunJson, status.TakeOvers));
+        Assert.Equal(["node-1", "node-3"], status.Placement);
 
         var resumed = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
         {
@@ -284,6 +293,7 @@ public sealed class SimulationWireTests
             typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
             typeof(NodeLeaving), typeof(HandOverDeclined), typeof(HandOverAccepted),
+            typeof(DriveRun), typeof(DriveQuery), typeof(DrivenRunStatus),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

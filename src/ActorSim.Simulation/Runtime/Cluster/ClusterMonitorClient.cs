@@ -95,6 +95,61 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
         return new ClusterView(_node.ClusterId, _node.Leader, answers.Select(a => a.Status).OrderBy(n => n.NodeId, StringComparer.Ordinal).ToArray(), runs);
     }
 
+    /// <summary>
+    /// Hands a run to the cluster (<c>run --detach</c>): asks the leader to drive it; the answer comes once its blocks are placed
+    /// (state <c>running</c>) or it was refused or failed. Waits up to <paramref name="leaderWait"/> for a leader.
+    /// </summary>
+    /// <exception cref="RunFailedException">No leader, or it did not answer within <paramref name="timeout"/>.</exception>
+    public async Task<DrivenRunStatus> DriveAsync(DriveRun drive, TimeSpan leaderWait, TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(leaderWait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            if (_node.Leader is { } leader)
+            {
+                try
+                {
+                    return await _node.ActorFor(leader, NodeActor.Path).Ask<DrivenRunStatus>(drive, timeout, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is AskTimeoutException or RemoteActorException)
+                {
+                    throw new RunFailedException($"cluster '{_node.ClusterId}' (leader '{leader}') did not take the run: {e.Message}", e);
+                }
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new RunFailedException($"no node of cluster '{_node.ClusterId}' leads after {leaderWait.TotalSeconds:0.#} s: start nodes with the coordinator role");
+            await Task.Delay(50, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// What the cluster knows of a driven run: the driving node's answer when it answers (it alone has the progress), else
+    /// the newest any node has (an ended run, or one being taken over); state <c>unknown</c> when no node knows it.
+    /// With <paramref name="stop"/>, the driving node stops the run at its next step.
+    /// </summary>
+    public async Task<DrivenRunStatus> QueryDriveAsync(string runId, bool stop = false, CancellationToken cancellation = default)
+    {
+        var members = _node.Members.Where(m => m.NodeId != _node.NodeId && !NodeActor.IsClientMember(m.NodeId)).ToArray();
+        var answers = await Task.WhenAll(members.Select(async member =>
+        {
+            try
+            {
+                var info = await _node.ActorFor(member.NodeId, NodeActor.Path).Ask<DrivenRunStatus>(new DriveQuery(runId, stop), AskTimeout, cancellation).ConfigureAwait(false);
+                return (Member: member.NodeId, Info: (DrivenRunStatus?)info);
+            }
+            catch (Exception e) when (e is AskTimeoutException or RemoteActorException or InvalidOperationException)
+            {
+                return (Member: member.NodeId, Info: (DrivenRunStatus?)null);
+            }
+        })).ConfigureAwait(false);
+        var known = answers.Where(a => a.Info is { State: not DrivenRunStatus.Unknown }).ToArray();
+        if (known.Length == 0) return new DrivenRunStatus(runId, "", "", "", DrivenRunStatus.Unknown);
+        // An ended run is ended for everyone; otherwise the driver itself, else the newest take-over anyone heard of.
+        return known.FirstOrDefault(a => !a.Info!.IsRunning).Info
+               ?? known.FirstOrDefault(a => a.Info!.DriverNode == a.Member).Info
+               ?? known.OrderByDescending(a => a.Info!.TakeOvers).First().Info!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _node.DisposeAsync().ConfigureAwait(false);

@@ -57,7 +57,7 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     /// <summary>Starts a node with settings from a config file (<see cref="ClusterSettingsLoader"/>) on the Akka.NET cluster.</summary>
     public static Task<ClusterNodeHost> StartAsync(ClusterSettings settings, ILoggerFactory? logs = null, CancellationToken cancellationToken = default) =>
         StartAsync(settings.NodeOptions(settings.NodeName, settings.IsCoordinatorCandidate), settings.Roles, settings.CheckpointDirectory,
-            settings.CreateTransport(), logs, null, cancellationToken);
+            settings.CreateTransport(), logs, null, cancellationToken, new RunDriving(settings, logs));
 
     /// <summary>Completes when the node's cluster endpoint stopped on its own (the cluster removed the node); never for other transports.</summary>
     public Task Removed => _transport is Actors.Fabric.AkkaClusterTransport akka ? akka.Terminated : new TaskCompletionSource().Task;
@@ -73,9 +73,11 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     /// <param name="logs">Logging; default none.</param>
     /// <param name="models">The models the node can run; default <see cref="ModelCatalog.All"/>.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <param name="driving">Drives runs handed to the cluster (<c>run --detach</c>) in this process; null: the node refuses them.</param>
     /// <exception cref="ClusterConfigurationException">Invalid settings, an unusable checkpoint directory, or no connection.</exception>
     public static async Task<ClusterNodeHost> StartAsync(ClusterOptions options, IReadOnlyList<string> roles, string checkpointDirectory,
-        IClusterTransport transport, ILoggerFactory? logs = null, IReadOnlyList<IModelDefinition>? models = null, CancellationToken cancellationToken = default)
+        IClusterTransport transport, ILoggerFactory? logs = null, IReadOnlyList<IModelDefinition>? models = null, CancellationToken cancellationToken = default,
+        RunDriving? driving = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(roles);
@@ -100,7 +102,7 @@ public sealed class ClusterNodeHost : IAsyncDisposable
             await system.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             throw;
         }
-        var nodeActor = system.ActorOf(NodeActor.CreateProps(info, models), NodeActor.Name);
+        var nodeActor = system.ActorOf(NodeActor.CreateProps(info, models, driving), NodeActor.Name);
         return new ClusterNodeHost(system, node, info) { _transport = transport, _nodeActor = nodeActor };
     }
 

@@ -57,6 +57,12 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>The first epoch of a resumed run (the interrupted run's last epoch + 1).</summary>
     public int ResumeEpoch { get; init; }
 
+    /// <summary>How a resumed run came to be resumed, for run.json (<c>resumed_from.how</c>). Default: by <c>actorsim resume --cluster</c>.</summary>
+    public string ResumeHow { get; init; } = "actorsim resume --cluster";
+
+    /// <summary>The run id of a new run (null: a fresh one). A node driving a detached run names it before it starts.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>The resumed run's checkpoint directory as recorded in its run.json (null: derived as for a new run).</summary>
     public string? ResumeCheckpointDirectory { get; init; }
 
@@ -139,7 +145,7 @@ public static partial class ClusterRunner
         if (!resuming) OutputDirectory.Prepare(options.OutputDirectory, options.Force);
         var record = new RunRecord(scenario, options.OutputDirectory) { Runtime = "cluster" };
         var clock = Stopwatch.StartNew();
-        var runId = options.ResumeRunId ?? LocalRunner.NewRunId();
+        var runId = options.ResumeRunId ?? options.RunId ?? LocalRunner.NewRunId();
         var submitterId = options.SubmitterNodeId ?? $"submit-{ClusterSettingsLoader.DefaultNodeName()}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var clusterInfo = new JsonObject
         {
@@ -192,9 +198,9 @@ public static partial class ClusterRunner
             int epoch = options.ResumeEpoch;
             if (resuming)
             {
-                record.Extra["resumed_from"] = new JsonObject { ["epoch"] = epoch, ["how"] = "actorsim resume --cluster" };
+                record.Extra["resumed_from"] = new JsonObject { ["epoch"] = epoch, ["how"] = options.ResumeHow };
                 history.AddEvent(new Monitoring.RunEvent(Monitoring.RunEventKinds.Failure, DateTimeOffset.UtcNow, null, null,
-                    "the run's submitter stopped; resumed from its output directory"));
+                    $"the run's submitter stopped; resumed from its output directory ({options.ResumeHow})"));
             }
             Interruption? pending = null; // the failure being recovered from
             PlannedMove? moving = null;   // the planned move being made (a worker joined)
@@ -513,7 +519,7 @@ public static partial class ClusterRunner
                             proposed is null ? "" : "; a better placement is confirmed");
                     if (proposed is { } proposal && move is null)
                     {
-                        double imbalance = watch.LastImbalance ?? 0;
+                        double imbalance = watch!.LastImbalance ?? 0;
                         move = Begin("imbalance", "", $"load imbalance {imbalance:0.00} above {threshold:0.##}: " +
                             $"{proposal.Moves(accepted.Placement)} block{(proposal.Moves(accepted.Placement) == 1 ? "" : "s")} re-placed " +
                             $"(slowest node {proposal.SlowestBefore * 1e3:0.##} -> {proposal.SlowestAfter * 1e3:0.##} ms per step expected)", proposal.Placement);

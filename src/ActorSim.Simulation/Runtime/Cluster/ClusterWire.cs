@@ -417,6 +417,7 @@ public static class SimulationWire
         ClusterWire.Register(registry);
         CoordinatorBesideBlocksWire.Register(registry);
         HandOverWire.Register(registry);
+        DriveWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;
     }

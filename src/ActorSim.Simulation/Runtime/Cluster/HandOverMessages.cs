@@ -23,8 +23,9 @@ public sealed record HandOverAccepted(string RunId);
 /// <summary>Node host to its own <see cref="NodeActor"/> (local): hand the hosted blocks over; answered with <see cref="BlocksHandedOver"/>.</summary>
 public sealed record HandOverBlocks;
 
-/// <summary>The node hosts no blocks any more that could move (<paramref name="Runs"/> runs were handed over).</summary>
-public sealed record BlocksHandedOver(int Runs, IReadOnlyList<string> Declined);
+/// <summary>The node hosts no blocks any more that could move (<paramref name="Runs"/> runs were handed over) and drives no run
+/// (<paramref name="Drives"/> runs it drove stopped at a step with a checkpoint, for the next leader to take over).</summary>
+public sealed record BlocksHandedOver(int Runs, IReadOnlyList<string> Declined, int Drives = 0);
 
 /// <summary>The wire contracts of the hand-over (ids 152–154).</summary>
 public static class HandOverWire

@@ -32,7 +32,8 @@ public sealed partial class NodeActor
             actor.Tell(new NodeLeaving(run, _info.NodeId), Self);
         }
         _handOverRuns = _handingOver.Count;
-        if (_handingOver.Count > 0) Context.System.Scheduler.ScheduleTellOnce(HandOverAnswerTimeout, Self, new HandOverCheck(), Self);
+        HandOverDrives(); // the runs this node drives stop at their next step; another node goes on from there
+        if (_handingOver.Count > 0) Timers.StartSingleTimer("hand-over", new HandOverCheck(), HandOverAnswerTimeout);
         MaybeHandedOver();
     }
 
@@ -65,8 +66,8 @@ public sealed partial class NodeActor
 
     private void MaybeHandedOver()
     {
-        if (_handOverRequester is null || _handingOver.Count > 0) return;
-        _handOverRequester.Tell(new BlocksHandedOver(_handOverRuns - _declined.Count, _declined.ToArray()), Self);
+        if (_handOverRequester is null || _handingOver.Count > 0 || _drivesHandingOver.Count > 0) return;
+        _handOverRequester.Tell(new BlocksHandedOver(_handOverRuns - _declined.Count, _declined.ToArray(), _drivesHandedOver), Self);
         _handOverRequester = null;
     }
 }

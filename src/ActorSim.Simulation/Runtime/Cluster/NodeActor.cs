@@ -15,8 +15,11 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// kernels from the scenario JSON that came with <see cref="CreateBlocks"/>), releases them when the run ends, and
 /// drops the blocks of runs whose coordinator node left or crashed.
 /// </summary>
-public sealed partial class NodeActor : Actor
+public sealed partial class NodeActor : Actor, IWithTimers
 {
+    /// <summary>The actor's timers (hand-over and take-over checks; cancelled when it stops).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "actorsim";
 
@@ -30,18 +33,22 @@ public sealed partial class NodeActor : Actor
     private readonly Dictionary<string, IActorRef> _keepers = new(StringComparer.Ordinal);
     private int _keeperCount;
 
-    private NodeActor(NodeInfo info, IReadOnlyList<IModelDefinition> models, FailureRelay relay)
+    private readonly RunDriving? _runDriving;
+
+    private NodeActor(NodeInfo info, IReadOnlyList<IModelDefinition> models, FailureRelay relay, RunDriving? driving)
     {
         _info = info;
         _models = models;
         _relay = relay;
+        _runDriving = driving;
     }
 
     /// <summary>Props of the node actor (its children's failures end their run instead of the node).</summary>
-    public static Props CreateProps(NodeInfo info, IReadOnlyList<IModelDefinition>? models = null)
+    /// <param name="driving">Drives runs handed to the cluster (<see cref="DriveRun"/>) in this process; null: the node refuses them.</param>
+    public static Props CreateProps(NodeInfo info, IReadOnlyList<IModelDefinition>? models = null, RunDriving? driving = null)
     {
         var relay = new FailureRelay();
-        return ActorFactory.Props(() => new NodeActor(info, models ?? ModelCatalog.All, relay)).WithSupervisorStrategy(relay.Strategy);
+        return ActorFactory.Props(() => new NodeActor(info, models ?? ModelCatalog.All, relay, driving)).WithSupervisorStrategy(relay.Strategy);
     }
 
     private ClusterNode Cluster => ClusterNode.Of(Context.System)
@@ -105,9 +112,33 @@ public sealed partial class NodeActor : Actor
                 break;
             case MemberLeft left:
                 DropRunsOf(left.NodeId, "left the cluster");
+                DrivingNodeLost(left.NodeId);
                 break;
             case MemberCrashed crashed:
                 DropRunsOf(crashed.NodeId, $"crashed ({crashed.Reason})");
+                DrivingNodeLost(crashed.NodeId);
+                break;
+            // Runs driven by the cluster (NodeActor.Driving.cs).
+            case DriveRun drive:
+                OnDriveRun(drive);
+                break;
+            case DriveQuery query:
+                OnDriveQuery(query);
+                break;
+            case DrivenRunStatus news:
+                OnDriveNews(news);
+                break;
+            case DriverAccepted driverAccepted:
+                OnDriverAccepted(driverAccepted);
+                break;
+            case DriverProgress progress:
+                OnDriverProgress(progress);
+                break;
+            case DriverEnded ended:
+                OnDriverEnded(ended);
+                break;
+            case TakeOverCheck takeOver:
+                OnTakeOverCheck(takeOver);
                 break;
             case ClusterEvent:
                 break;

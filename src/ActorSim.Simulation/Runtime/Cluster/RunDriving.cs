@@ -1,0 +1,46 @@
+using ActorSim.Simulation.Scenarios;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSim.Simulation.Runtime.Cluster;
+
+/// <summary>
+/// Drives runs handed to the cluster (<see cref="DriveRun"/>) in a node's process: each runs <see cref="ClusterRunner"/>
+/// exactly as a submitter would (its own cluster member, named <c>drive-&lt;node&gt;-&lt;run id&gt;</c>), with the outputs
+/// written on this machine; a run taken over after its driving node was lost continues from its output directory as
+/// <c>actorsim resume --cluster</c> does. Only nodes started from cluster settings can drive runs.
+/// </summary>
+public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
+{
+    /// <summary>Starts a new run with run id <paramref name="runId"/>; the task ends with the run (or throws as <see cref="ClusterRunner.RunAsync"/> does).</summary>
+    public Task<RunResult> StartAsync(string runId, Scenario scenario, DriveRun drive, Action<RunAccepted> onAccepted, Action<RunProgress> onProgress,
+        CancellationToken cancellation)
+    {
+        var options = ClusterRunOptions.From(settings, drive.OutputDirectory) with
+        {
+            RunId = runId,
+            Force = drive.Force,
+            MinWorkers = Math.Max(1, drive.MinWorkers),
+            LoggerFactory = logs,
+            SubmitterNodeId = $"drive-{settings.NodeName}-{runId}",
+        };
+        return Task.Run(() => ClusterRunner.RunAsync(scenario, drive.ScenarioText, options, onProgress, onAccepted, cancellation), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Takes over a run whose driving node was lost or left (<paramref name="why"/>, for run.json): continues it from its output directory (its run.json and the newest
+    /// valid checkpoint) in its next epoch.
+    /// </summary>
+    /// <exception cref="CheckpointException">The output directory cannot be read here, or holds no resumable cluster run.</exception>
+    public (Scenario Scenario, Task<RunResult> Run) TakeOver(string outputDirectory, string why, Action<RunAccepted> onAccepted,
+        Action<RunProgress> onProgress, CancellationToken cancellation)
+    {
+        var resume = ClusterResume.Read(outputDirectory, () => settings, required: true)!;
+        var options = resume.Options with
+        {
+            LoggerFactory = logs,
+            SubmitterNodeId = $"drive-{settings.NodeName}-{resume.Options.ResumeRunId}-e{resume.Options.ResumeEpoch}",
+            ResumeHow = $"taken over by node '{settings.NodeName}': {why}",
+        };
+        return (resume.Scenario, Task.Run(() => ClusterRunner.RunAsync(resume.Scenario, resume.Text, options, onProgress, onAccepted, cancellation), CancellationToken.None));
+    }
+}
