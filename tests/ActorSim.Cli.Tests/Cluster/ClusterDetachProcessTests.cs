@@ -94,6 +94,39 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         await nodes.StopAsync();
     }
 
+    /// <summary><c>attach --stop</c> stops a detached run at a checkpoint; <c>resume --cluster</c> finishes it with the uninterrupted result.</summary>
+    [Fact]
+    public async Task Attach_stop_stops_a_detached_run_at_a_checkpoint_and_resume_finishes_it()
+    {
+        var (config, environment) = NodeProcesses.Setup("detstop", _dir.File("checkpoints"), Secret, failureTimeoutMs: 4000);
+        await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 2);
+        var file = _dir.File("scenario.json");
+        File.WriteAllText(file, ClusterRecoveryProcessTests.Scenario(end: 20.0, checkpointSteps: 200));
+        string expected = Reference(file);
+        string outDir = _dir.File("out");
+        var detach = ActorsimProcess.Run(_dir.Path, ["run", file, "--cluster", nodes.ConfigFile, "--out", outDir, "--detach", "-q"], environment: environment);
+        Assert.True(detach.ExitCode == 0, detach.ToString());
+        string runId = detach.StdOut.Split('\n').First(l => l.Contains("handed to cluster")).Split(' ')[1];
+        Assert.DoesNotContain("placement:", detach.StdOut); // -q: the one line only
+        await OutputRowsAsync(outDir, 3);
+
+        var stop = ActorsimProcess.Run(_dir.Path, ["attach", runId, "--cluster", nodes.ConfigFile, "--stop"], TimeSpan.FromSeconds(120), environment);
+        Assert.True(stop.ExitCode == 130, stop.ToString());
+        Assert.Contains($"Run {runId} stopped at t = ", stop.StdOut);
+        Assert.Contains($"actorsim resume {outDir} --cluster", stop.StdOut);
+        var stopped = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!.AsObject();
+        Assert.Equal("cancelled", (string?)stopped["status"]);
+
+        var resume = ActorsimProcess.Run(_dir.Path, ["resume", outDir, "--cluster", nodes.ConfigFile, "--no-plots", "-q"], TimeSpan.FromSeconds(180), environment);
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!.AsObject();
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        Assert.Equal(runId, (string?)run["cluster"]!["run_id"]);
+        Assert.Equal(File.ReadAllBytes(_dir.File("reference/timeseries.csv")), File.ReadAllBytes(Path.Combine(outDir, "timeseries.csv")));
+        await nodes.StopAsync();
+    }
+
     private string Reference(string file)
     {
         var reference = ActorsimProcess.Run(_dir.Path, "run", file, "--out", _dir.File("reference"), "-q", "--no-plots", "--force");
