@@ -162,10 +162,11 @@ public static class StatusCommand
         console.MarkupLine($"[bold]{Markup.Escape(view.Source)}[/]");
         if (view.Nodes.Count > 0)
         {
-            var nodes = new Table().Title("nodes").AddColumns("node", "roles", "leader", "heartbeat age", "CPU", "memory", "blocks");
+            var nodes = new Table().Title("nodes").AddColumns("node", "roles", "leader", "heartbeat age", "CPU", "memory", "blocks", "drives");
             foreach (var n in view.Nodes)
                 nodes.AddRow(Markup.Escape(n.NodeId), string.Join(", ", n.Roles), n.IsLeader ? "yes" : "", S(n.HeartbeatAgeS), $"{n.CpuPercent:0} %",
-                    $"{n.WorkingSetBytes / 1048576.0:0} MiB", Markup.Escape(string.Join("; ", n.HostedRuns.Select(h => $"{h.RunId}: {string.Join(",", h.Blocks)}"))));
+                    $"{n.WorkingSetBytes / 1048576.0:0} MiB", Markup.Escape(string.Join("; ", n.HostedRuns.Select(h => $"{h.RunId}: {string.Join(",", h.Blocks)}"))),
+                    Markup.Escape(string.Join(", ", n.DrivenRuns)));
             console.Write(nodes);
         }
         if (view.Runs.Count == 0) console.MarkupLine("no runs");

@@ -109,6 +109,12 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         string runId = detach.StdOut.Split('\n').First(l => l.Contains("handed to cluster")).Split(' ')[1];
         Assert.DoesNotContain("placement:", detach.StdOut); // -q: the one line only
         await OutputRowsAsync(outDir, 3);
+        // status --cluster names the node that drives it.
+        string driver = detach.StdOut.Split('\n').First(l => l.Contains("handed to cluster")).Split('\'')[3];
+        var status = ActorsimProcess.Run(_dir.Path, ["status", "--cluster", nodes.ConfigFile, "--json"], TimeSpan.FromSeconds(60), environment);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var driving = JsonNode.Parse(status.StdOut)!["nodes"]!.AsArray().Single(n => (string?)n!["node_id"] == driver)!;
+        Assert.Contains(runId, driving["driven_runs"]!.AsArray().Select(r => (string?)r));
 
         var stop = ActorsimProcess.Run(_dir.Path, ["attach", runId, "--cluster", nodes.ConfigFile, "--stop"], TimeSpan.FromSeconds(120), environment);
         Assert.True(stop.ExitCode == 130, stop.ToString());

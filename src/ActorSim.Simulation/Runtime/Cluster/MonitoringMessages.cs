@@ -17,6 +17,9 @@ public sealed record NodeStatus(string NodeId, IReadOnlyList<string> Roles, bool
     double CpuPercent, long WorkingSetBytes, IReadOnlyList<string> CoordinatedRuns, IReadOnlyList<HostedRun> HostedRuns)
 {
     public double? HeartbeatAgeS { get; init; }
+
+    /// <summary>The runs this node drives (handed to the cluster with <c>run --detach</c>).</summary>
+    public IReadOnlyList<string> DrivenRuns { get; init; } = [];
 }
 
 /// <summary>To a node's <see cref="NodeActor"/>: the monitors of the runs it coordinates (history limited to the newest

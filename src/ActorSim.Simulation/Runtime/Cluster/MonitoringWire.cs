@@ -293,6 +293,7 @@ public static class MonitoringWire
                 x.WriteInt32s(2, h.Blocks);
             });
         Opt(w, 10, m.HeartbeatAgeS);
+        foreach (var run in m.DrivenRuns) w.WriteString(11, run);
     }
 
     private static NodeStatus DecodeNodeStatus(ref WireReader r)
@@ -301,6 +302,7 @@ public static class MonitoringWire
         var roles = new List<string>();
         var runs = new List<string>();
         var hosted = new List<HostedRun>();
+        var driven = new List<string>();
         bool leader = false;
         int processors = 0;
         double cpu = 0;
@@ -336,10 +338,11 @@ public static class MonitoringWire
                     break;
                 }
                 case 10: age = r.ReadDouble(); break;
+                case 11: driven.Add(r.ReadString()); break;
                 default: r.SkipField(); break;
             }
         }
-        return new NodeStatus(node, roles, leader, processors, version, cpu, workingSet, runs, hosted) { HeartbeatAgeS = age };
+        return new NodeStatus(node, roles, leader, processors, version, cpu, workingSet, runs, hosted) { HeartbeatAgeS = age, DrivenRuns = driven };
     }
 
     private static void EncodeRunStatus(RunStatusReply m, WireWriter w)

@@ -58,7 +58,7 @@ public sealed partial class NodeActor
         var hosted = _hostedBlocks.Where(h => _hosted.ContainsKey(h.Key)).Select(h => new HostedRun(h.Key, h.Value)).ToArray();
         var coordinated = _monitors.Where(m => m.Value.Status == RunStates.Running).Select(m => m.Key).ToArray();
         Sender?.Tell(new NodeStatus(_info.NodeId, _info.Roles, ActorSim.Actors.Remote.ClusterNode.Of(Context.System)?.IsLeader ?? false, _info.Processors, _info.Version,
-            cpu, workingSet, coordinated, hosted), Self);
+            cpu, workingSet, coordinated, hosted) { DrivenRuns = _driving.Keys.Order(StringComparer.Ordinal).ToArray() }, Self);
     }
 
     private void OnRunStatus(RunStatusRequest request) =>
