@@ -23,9 +23,11 @@ public static class AttachCommand
         var clusterOption = new Option<string>("--cluster") { Description = "The cluster config file (see cluster-config/README.md).", Required = true };
         var stopOption = new Option<bool>("--stop") { Description = "Stop the run at its next step (with a checkpoint when it writes them; 'actorsim resume <dir> --cluster <config>' continues it), then wait for it to end." };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
+        var outOption = new Option<string?>("--out", "-o") { Description = "When the run has ended, copy its outputs (timeseries.csv, run.json, monitor.jsonl, fields/, …; not the checkpoints) from the machine they were written on into this directory." };
+        var forceOption = new Option<bool>("--force") { Description = "With --out: reuse a non-empty directory, replacing an earlier run's outputs." };
         var command = new Command("attach", "Follow a run handed to the cluster with run --detach until it ends (Ctrl-C stops following, not the run); prints its summary.")
         {
-            runArg, clusterOption, stopOption, quietOption,
+            runArg, clusterOption, stopOption, quietOption, outOption, forceOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -41,6 +43,16 @@ public static class AttachCommand
             catch (ClusterConfigurationException e)
             {
                 Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
+                return ExitCodes.BadInput;
+            }
+            string? copyTo = parse.GetValue(outOption) is { } o ? Path.GetFullPath(o) : null;
+            try
+            {
+                if (copyTo is not null) OutputDirectory.Prepare(copyTo, parse.GetValue(forceOption));
+            }
+            catch (OutputDirectoryException e)
+            {
+                Console.Error.WriteLine(e.Message);
                 return ExitCodes.BadInput;
             }
             try
@@ -60,7 +72,9 @@ public static class AttachCommand
                 }
                 var end = await ProgressDisplay.RunWithProgressAsync(quiet, first.End > 0 ? first.End : 1,
                     progress => FollowAsync(client, first, progress, quiet, cancellation));
-                return Summarise(end, quiet);
+                int code = Summarise(end, quiet);
+                if (copyTo is not null && !await CopyOutputsAsync(client, end, copyTo, quiet, cancellation)) return ExitCodes.RunFailed;
+                return code;
             }
             catch (ClusterConfigurationException e)
             {
@@ -133,6 +147,27 @@ public static class AttachCommand
             info = next.DriverNode == driver && next.Steps >= info.Steps ? next : next with { T = info.T, Steps = info.Steps };
         }
         return info;
+    }
+
+    /// <summary>Copies the ended run's outputs from the node that drove it last (unless they are this very directory).</summary>
+    private static async Task<bool> CopyOutputsAsync(ClusterMonitorClient client, DrivenRunStatus end, string directory, bool quiet, CancellationToken cancellation)
+    {
+        if (string.Equals(directory, Path.GetFullPath(end.OutputDirectory), StringComparison.Ordinal) && File.Exists(Path.Combine(directory, "run.json")))
+        {
+            if (!quiet) Console.Out.WriteLine($"The outputs are already in {directory}");
+            return true;
+        }
+        try
+        {
+            var files = await client.FetchOutputAsync(end.DriverNode, end.RunId, directory, cancellation);
+            if (!quiet) Console.Out.WriteLine($"Copied {files.Count} file{(files.Count == 1 ? "" : "s")} of the outputs from node '{end.DriverNode}' to {directory}");
+            return true;
+        }
+        catch (RunFailedException e)
+        {
+            Console.Error.WriteLine($"run {end.RunId}: the outputs could not be copied to {directory}: {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>The end of a followed run, from its run.json (shipped with the answer): state, time, steps and the results hash.</summary>

@@ -70,7 +70,10 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         }
         nodes.Nodes.Remove(victim);
 
-        using var attach = LiveProcess.Actorsim("attach-2", ["attach", runId, "--cluster", nodes.ConfigFile], environment, _dir.Path);
+        // The second follower also copies the outputs from the machine they were written on (here the same one).
+        string copy = _dir.File("copy");
+        using var attach = LiveProcess.Actorsim("attach-2", ["attach", runId, "--cluster", nodes.ConfigFile, .. signal == "SIGKILL" ? ["--out", copy] : Array.Empty<string>()],
+            environment, _dir.Path);
         int exit = await attach.WaitForExitAsync(TimeSpan.FromSeconds(240));
         output.WriteLine(attach.StdOut);
         Assert.True(exit == 0, attach.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
@@ -91,6 +94,14 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         Assert.StartsWith("drive-node-", drivenBy);
         Assert.DoesNotContain($"drive-{driver}-", drivenBy);
         Assert.True((long)run["resumed_from"]!["step"]! > 0, "the run went on from a checkpoint, not from the start");
+        if (signal == "SIGKILL")
+        {
+            var files = Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outDir, f)).Order().ToArray();
+            Assert.Contains("timeseries.csv", files);
+            Assert.Contains($"Copied {files.Length} files of the outputs from node '", attach.StdOut);
+            Assert.Equal(files, Directory.EnumerateFiles(copy, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(copy, f)).Order().ToArray());
+            Assert.All(files, f => Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, f)), File.ReadAllBytes(Path.Combine(copy, f))));
+        }
         await nodes.StopAsync();
     }
 

@@ -201,6 +201,11 @@ public sealed class SimulationWireTests
         Assert.Equal(("r1", "node-2", "/runs/out", "s.json", DrivenRunStatus.Completed), (status.RunId, status.DriverNode, status.OutputDirectory, status.ScenarioFile, status.State));
         Assert.Equal((0.1 + 0.2, 20.0, 6600L, 2, "node-3", "e", "{}", 1), (status.T, status.End, status.Steps, status.Epoch, status.CoordinatorNode, status.Error, status.RunJson, status.TakeOvers));
         Assert.Equal(["node-1", "node-3"], status.Placement);
+        var chunk = RoundTrip(new OutputChunk("r1", "fields/u.npy", 1 << 20, 3 << 20, [1, 2, 255], ["run.json", "fields/u.npy"], ""));
+        Assert.Equal(("r1", "fields/u.npy", 1L << 20, 3L << 20, ""), (chunk.RunId, chunk.Path, chunk.Offset, chunk.Length, chunk.Error));
+        Assert.Equal(new byte[] { 1, 2, 255 }, chunk.Bytes);
+        Assert.Equal(["run.json", "fields/u.npy"], chunk.Files);
+        Assert.Equal(new FetchOutput("r1", "timeseries.csv", 7), RoundTrip(new FetchOutput("r1", "timeseries.csv", 7)));
 
         var resumed = RoundTrip(new RunAccepted("r1", run, "node-2", ["node-2"], ["node-2"], ["u"], "{}")
         {
@@ -293,7 +298,7 @@ public sealed class SimulationWireTests
             typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
             typeof(NodeLeaving), typeof(HandOverDeclined), typeof(HandOverAccepted),
-            typeof(DriveRun), typeof(DriveQuery), typeof(DrivenRunStatus),
+            typeof(DriveRun), typeof(DriveQuery), typeof(DrivenRunStatus), typeof(FetchOutput), typeof(OutputChunk),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

@@ -150,6 +150,47 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
                ?? known.OrderByDescending(a => a.Info!.TakeOvers).First().Info!;
     }
 
+    /// <summary>
+    /// Copies a driven run's output directory (its files, not its checkpoints) from node <paramref name="node"/> into
+    /// <paramref name="directory"/> here, a chunk at a time; returns the relative paths copied.
+    /// </summary>
+    /// <exception cref="RunFailedException">The node cannot serve them.</exception>
+    public async Task<IReadOnlyList<string>> FetchOutputAsync(string node, string runId, string directory, CancellationToken cancellation = default)
+    {
+        var target = _node.ActorFor(node, NodeActor.Path);
+        async Task<OutputChunk> Ask(string path, long offset)
+        {
+            OutputChunk chunk;
+            try
+            {
+                chunk = await target.Ask<OutputChunk>(new FetchOutput(runId, path, offset), AskTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or RemoteActorException)
+            {
+                throw new RunFailedException($"node '{node}' did not send the outputs of run {runId}: {e.Message}", e);
+            }
+            return chunk.Error.Length > 0 ? throw new RunFailedException(chunk.Error) : chunk;
+        }
+        var files = (await Ask("", 0).ConfigureAwait(false)).Files;
+        foreach (var relative in files)
+        {
+            string local = Path.Combine(directory, relative.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await using var output = new FileStream(local + ".part", FileMode.Create, FileAccess.Write);
+            long offset = 0;
+            while (true)
+            {
+                var chunk = await Ask(relative, offset).ConfigureAwait(false);
+                await output.WriteAsync(chunk.Bytes, cancellation).ConfigureAwait(false);
+                offset += chunk.Bytes.Length;
+                if (offset >= chunk.Length || chunk.Bytes.Length == 0) break;
+            }
+            await output.DisposeAsync().ConfigureAwait(false);
+            File.Move(local + ".part", local, overwrite: true);
+        }
+        return files;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _node.DisposeAsync().ConfigureAwait(false);

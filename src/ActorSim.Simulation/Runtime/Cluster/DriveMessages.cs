@@ -69,12 +69,30 @@ public sealed record DrivenRunStatus(string RunId, string DriverNode, string Out
     public bool IsRunning => State == Running;
 }
 
-/// <summary>The wire contracts of driven runs (ids 155–157).</summary>
+/// <summary>
+/// Asks a node for a piece of a driven run's output directory (<c>actorsim attach --out</c> copies the outputs from the
+/// machine they were written on): with an empty <paramref name="Path"/> the list of its files, else up to
+/// <see cref="OutputChunk.MaxBytes"/> bytes of that file (a path relative to the output directory) from
+/// <paramref name="Offset"/>. Answered with an <see cref="OutputChunk"/>.
+/// </summary>
+public sealed record FetchOutput(string RunId, string Path, long Offset);
+
+/// <summary>A piece of a driven run's output file, or the list of its files (relative paths with '/'), or why not (<paramref name="Error"/>).</summary>
+/// <param name="Length">The whole file's length.</param>
+public sealed record OutputChunk(string RunId, string Path, long Offset, long Length, byte[] Bytes, IReadOnlyList<string> Files, string Error)
+{
+    /// <summary>The most bytes one chunk carries.</summary>
+    public const int MaxBytes = 1 << 20;
+}
+
+/// <summary>The wire contracts of driven runs (ids 155–157, 168–169).</summary>
 public static class DriveWire
 {
     public const int DriveRunId = 155;
     public const int DrivenRunStatusId = 156;
     public const int DriveQueryId = 157;
+    public const int FetchOutputId = 168;
+    public const int OutputChunkId = 169;
 
     public static void Register(WireRegistry registry)
     {
@@ -120,6 +138,58 @@ public static class DriveWire
                 else r.SkipField();
             }
             return new DriveQuery(run, stop);
+        });
+        registry.Register<FetchOutput>(FetchOutputId, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.Path);
+            w.WriteInt64(3, m.Offset);
+        }, static (ref WireReader r, int _) =>
+        {
+            string run = "", path = "";
+            long offset = 0;
+            while (r.NextField())
+            {
+                switch (r.Field)
+                {
+                    case 1: run = r.ReadString(); break;
+                    case 2: path = r.ReadString(); break;
+                    case 3: offset = r.ReadInt64(); break;
+                    default: r.SkipField(); break;
+                }
+            }
+            return new FetchOutput(run, path, offset);
+        });
+        registry.Register<OutputChunk>(OutputChunkId, 1, static (m, w) =>
+        {
+            w.WriteString(1, m.RunId);
+            w.WriteString(2, m.Path);
+            w.WriteInt64(3, m.Offset);
+            w.WriteInt64(4, m.Length);
+            w.WriteBytes(5, m.Bytes);
+            foreach (var file in m.Files) w.WriteString(6, file);
+            w.WriteString(7, m.Error);
+        }, static (ref WireReader r, int _) =>
+        {
+            string run = "", path = "", error = "";
+            long offset = 0, length = 0;
+            byte[] bytes = [];
+            var files = new List<string>();
+            while (r.NextField())
+            {
+                switch (r.Field)
+                {
+                    case 1: run = r.ReadString(); break;
+                    case 2: path = r.ReadString(); break;
+                    case 3: offset = r.ReadInt64(); break;
+                    case 4: length = r.ReadInt64(); break;
+                    case 5: bytes = r.ReadBytes(); break;
+                    case 6: files.Add(r.ReadString()); break;
+                    case 7: error = r.ReadString(); break;
+                    default: r.SkipField(); break;
+                }
+            }
+            return new OutputChunk(run, path, offset, length, bytes, files, error);
         });
         registry.Register<DrivenRunStatus>(DrivenRunStatusId, 1, static (m, w) =>
         {

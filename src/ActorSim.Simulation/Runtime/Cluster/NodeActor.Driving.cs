@@ -240,4 +240,45 @@ public sealed partial class NodeActor
             Broadcast(info);
         }
     }
+
+    /// <summary>Serves a piece of a driven run's output directory (only files inside it; the outputs, not the checkpoints).</summary>
+    private void OnFetchOutput(FetchOutput fetch)
+    {
+        OutputChunk Answer(string error = "", long length = 0, byte[]? bytes = null, IReadOnlyList<string>? files = null) =>
+            new(fetch.RunId, fetch.Path, fetch.Offset, length, bytes ?? [], files ?? [], error);
+        if (!_drives.TryGetValue(fetch.RunId, out var info) || info.OutputDirectory.Length == 0)
+        {
+            Sender?.Tell(Answer($"node '{_info.NodeId}' does not know run {fetch.RunId}"), Self);
+            return;
+        }
+        try
+        {
+            string root = System.IO.Path.GetFullPath(info.OutputDirectory);
+            if (fetch.Path.Length == 0)
+            {
+                var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                    .Select(f => System.IO.Path.GetRelativePath(root, f).Replace(System.IO.Path.DirectorySeparatorChar, '/'))
+                    .Where(f => !f.StartsWith("checkpoints/", StringComparison.Ordinal) && !f.EndsWith(".tmp", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal).ToArray();
+                Sender?.Tell(Answer(files: files), Self);
+                return;
+            }
+            string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, fetch.Path));
+            if (!full.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || fetch.Offset < 0)
+            {
+                Sender?.Tell(Answer($"'{fetch.Path}' is not a file of run {fetch.RunId}'s outputs"), Self);
+                return;
+            }
+            using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long length = file.Length;
+            var bytes = new byte[(int)Math.Clamp(length - fetch.Offset, 0, OutputChunk.MaxBytes)];
+            file.Position = fetch.Offset;
+            file.ReadExactly(bytes);
+            Sender?.Tell(Answer(length: length, bytes: bytes), Self);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Sender?.Tell(Answer($"node '{_info.NodeId}' cannot read {info.OutputDirectory}/{fetch.Path}: {e.Message}"), Self);
+        }
+    }
 }

@@ -128,6 +128,9 @@ public sealed partial class NodeActor : Actor, IWithTimers
             case DrivenRunStatus news:
                 OnDriveNews(news);
                 break;
+            case FetchOutput fetch:
+                OnFetchOutput(fetch);
+                break;
             case DriverAccepted driverAccepted:
                 OnDriverAccepted(driverAccepted);
                 break;
