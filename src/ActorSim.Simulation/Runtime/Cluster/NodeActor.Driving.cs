@@ -22,6 +22,9 @@ public sealed partial class NodeActor
     private static readonly TimeSpan TakeOverCheckInterval = TimeSpan.FromSeconds(1);
     private const int TakeOverChecks = 120;
 
+    /// <summary>How many ended runs a node remembers (for <c>attach</c> after the end); older ones are forgotten.</summary>
+    private const int EndedRunsKept = 100;
+
     /// <summary>The members that are clients (submitters, status and attach clients, run drivers), not simulation nodes.</summary>
     public static bool IsClientMember(string nodeId) =>
         nodeId.StartsWith("submit-", StringComparison.Ordinal) || nodeId.StartsWith("status-", StringComparison.Ordinal) || nodeId.StartsWith("drive-", StringComparison.Ordinal);
@@ -149,7 +152,15 @@ public sealed partial class NodeActor
             }
         }
         _drives[ended.RunId] = info;
+        ForgetOldRuns();
         Broadcast(info);
+    }
+
+    /// <summary>Keeps the newest <see cref="EndedRunsKept"/> ended runs (run ids begin with their UTC start time).</summary>
+    private void ForgetOldRuns()
+    {
+        var ended = _drives.Values.Where(d => !d.IsRunning).Select(d => d.RunId).Order(StringComparer.Ordinal).ToArray();
+        foreach (var old in ended.Take(Math.Max(0, ended.Length - EndedRunsKept))) _drives.Remove(old);
     }
 
     private void OnDriveQuery(DriveQuery query)
@@ -173,6 +184,7 @@ public sealed partial class NodeActor
         if (news.RunId.Length == 0 || news.DriverNode == _info.NodeId && _driving.ContainsKey(news.RunId)) return;
         if (_drives.TryGetValue(news.RunId, out var known) && !known.IsRunning && news.IsRunning && known.TakeOvers >= news.TakeOvers) return; // old news
         _drives[news.RunId] = news;
+        if (!news.IsRunning) ForgetOldRuns();
         if (news is { IsRunning: true, DriverNode.Length: 0 }) Timers.StartSingleTimer("take-over-" + news.RunId, new TakeOverCheck(news.RunId, "", 1), TimeSpan.Zero);
     }
 
