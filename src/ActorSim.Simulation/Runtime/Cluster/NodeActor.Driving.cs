@@ -84,16 +84,17 @@ public sealed partial class NodeActor
         {
             string state = t.IsCompletedSuccessfully ? (t.Result.Status == RunStatus.Completed ? DrivenRunStatus.Completed : DrivenRunStatus.Cancelled) : DrivenRunStatus.Failed;
             var error = t.Exception?.InnerException;
+            // A run refused before it started (bad output directory, bad checkpoint) wrote no run.json (one there is another run's).
+            bool refused = error is OutputDirectoryException or CheckpointException;
+            if (refused) state = DrivenRunStatus.Refused;
             string json = "";
             try
             {
-                json = File.ReadAllText(System.IO.Path.Combine(outputDirectory, "run.json"));
+                if (!refused) json = File.ReadAllText(System.IO.Path.Combine(outputDirectory, "run.json"));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
-            // A run refused before it started (bad output directory, bad scenario) wrote no run.json.
-            if (error is OutputDirectoryException or CheckpointException) state = DrivenRunStatus.Refused;
             self.Tell(new DriverEnded(runId, state, error?.Message ?? "", json));
         }, TaskScheduler.Default);
     }
