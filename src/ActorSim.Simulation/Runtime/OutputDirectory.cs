@@ -8,6 +8,9 @@ public static class OutputDirectory
     /// <summary>The files and folders a run writes; <c>--force</c> removes exactly these.</summary>
     public static readonly string[] RunOutputs = ["timeseries.csv", "run.json", "fields", "plots", "checkpoints", "monitor.jsonl"];
 
+    /// <summary>In the output directory of a run driven by the cluster that another node took over: the member that drives it now.</summary>
+    public const string DriverFileName = ".driver";
+
     /// <summary>
     /// Creates <paramref name="dir"/> if needed and checks that files can be written in it. A directory that is
     /// not empty is refused unless <paramref name="force"/>; with it, earlier run outputs (<see cref="RunOutputs"/>)
@@ -31,7 +34,7 @@ public static class OutputDirectory
             {
                 if (!force)
                     throw new OutputDirectoryException($"{dir}: the output directory exists and is not empty; choose another --out, or pass --force to replace the earlier run's outputs ({string.Join(", ", RunOutputs)})");
-                foreach (string name in RunOutputs.Append(RunRecord.ReserveFileName))
+                foreach (string name in RunOutputs.Append(RunRecord.ReserveFileName).Append(DriverFileName))
                 {
                     string p = Path.Combine(dir, name);
                     if (File.Exists(p)) File.Delete(p);

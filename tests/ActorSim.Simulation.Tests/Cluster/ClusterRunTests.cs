@@ -172,6 +172,22 @@ public sealed class ClusterRunTests : IDisposable
         Assert.Contains("timeseries.csv", (string?)run["outputs"]!["timeseries"]);
     }
 
+    /// <summary>A driver that no longer owns the run's outputs (another node took a detached run over) writes no run.json.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_driver_that_lost_the_run_writes_no_run_json_whether_it_fails_or_completes(bool failing)
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var text = HeatDefinition.Scenario(cells: 30, blocks: 3, end: 0.05, interval: 0.01, failBlock: failing ? 1 : -1, failStep: failing ? 3 : -1);
+        var options = cluster.RunOptions(_dir.File("out"), 3) with { Owns = () => false };
+
+        var error = await Assert.ThrowsAsync<RunFailedException>(() => ClusterRunner.RunAsync(Parse(text), text, options));
+
+        Assert.Contains(failing ? "block 1 blew up" : "another node has taken the run over", error.Message);
+        Assert.False(File.Exists(_dir.File("out/run.json")), "run.json written by a driver that does not own the run");
+    }
+
     [Fact]
     public async Task Too_few_workers_is_refused_with_a_clear_error_and_a_failed_run_json()
     {

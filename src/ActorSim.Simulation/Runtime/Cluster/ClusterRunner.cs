@@ -63,6 +63,12 @@ public sealed record ClusterRunOptions(string OutputDirectory, string ClusterId,
     /// <summary>The run id of a new run (null: a fresh one). A node driving a detached run names it before it starts.</summary>
     public string? RunId { get; init; }
 
+    /// <summary>
+    /// Whether this process still owns the run's outputs (null: always). A node that drove a detached run, was frozen and
+    /// came back after another node took the run over must not write its run.json any more.
+    /// </summary>
+    public Func<bool>? Owns { get; init; }
+
     /// <summary>The resumed run's checkpoint directory as recorded in its run.json (null: derived as for a new run).</summary>
     public string? ResumeCheckpointDirectory { get; init; }
 
@@ -282,7 +288,7 @@ public static partial class ClusterRunner
                     lastMove = (entry, moving.RequestedTimestamp);
                 }
                 moving = null;
-                record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
+                if (options.Owns?.Invoke() != false) record.WriteRunning(); // a submitter that dies leaves a run.json that `actorsim resume --cluster` can continue
                 var run = accepted.Run;
                 using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
 
@@ -323,6 +329,7 @@ public static partial class ClusterRunner
                 accepted.Columns.Select((name, i) => (name, completed.FinalState[i])).ToDictionary(x => x.name, x => x.Item2),
                 completed.Counters, completed.Rows, completed.ResultsSha256, clock.Elapsed,
                 ParseAnalysis(completed.AnalysisJson ?? accepted.AnalysisJson) ?? new JsonObject());
+            if (options.Owns?.Invoke() == false) throw new RunFailedException("another node has taken the run over; this driver's outputs are not kept");
             record.WriteCompleted(result);
             return result;
         }
@@ -331,7 +338,7 @@ public static partial class ClusterRunner
             var failure = e as RunFailedException ?? new RunFailedException(
                 record.Extra["recoveries"] is JsonArray { Count: > 0 } ? "the run was cancelled while it was recovering from a failure" : "the run was cancelled before it started", e);
             if (accepted is not null) accepted.Run.Tell(new AbortRun(runId, failure.Message));
-            record.WriteFailed(clock.Elapsed, failure, accepted is null ? null : ParseAnalysis(accepted.AnalysisJson));
+            if (options.Owns?.Invoke() != false) record.WriteFailed(clock.Elapsed, failure, accepted is null ? null : ParseAnalysis(accepted.AnalysisJson));
             throw failure;
         }
         finally

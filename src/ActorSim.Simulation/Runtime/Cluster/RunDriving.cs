@@ -23,8 +23,23 @@ public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
             LoggerFactory = logs,
             SubmitterNodeId = $"drive-{settings.NodeName}-{runId}",
         };
+        options = options with { Owns = Owner(drive.OutputDirectory, options.SubmitterNodeId!) };
         return Task.Run(() => ClusterRunner.RunAsync(scenario, drive.ScenarioText, options, onProgress, onAccepted, cancellation), CancellationToken.None);
     }
+
+    /// <summary>Whether <paramref name="member"/> still owns the outputs: no other driver has written its name there.</summary>
+    private static Func<bool> Owner(string outputDirectory, string member) => () =>
+    {
+        try
+        {
+            string path = Path.Combine(outputDirectory, OutputDirectory.DriverFileName);
+            return !File.Exists(path) || File.ReadAllText(path).Trim() == member;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // cannot tell: keep writing, as without a take-over
+        }
+    };
 
     /// <summary>
     /// Takes over a run whose driving node was lost or left (<paramref name="why"/>, for run.json): continues it from its output directory (its run.json and the newest
@@ -35,11 +50,15 @@ public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
         Action<RunProgress> onProgress, CancellationToken cancellation)
     {
         var resume = ClusterResume.Read(outputDirectory, () => settings, required: true)!;
+        string member = $"drive-{settings.NodeName}-{resume.Options.ResumeRunId}-e{resume.Options.ResumeEpoch}";
+        // From now on this member owns the outputs: a driver that comes back (a frozen node) writes no run.json over them.
+        File.WriteAllText(Path.Combine(outputDirectory, OutputDirectory.DriverFileName), member);
         var options = resume.Options with
         {
             LoggerFactory = logs,
-            SubmitterNodeId = $"drive-{settings.NodeName}-{resume.Options.ResumeRunId}-e{resume.Options.ResumeEpoch}",
+            SubmitterNodeId = member,
             ResumeHow = $"taken over by node '{settings.NodeName}': {why}",
+            Owns = Owner(outputDirectory, member),
         };
         return (resume.Scenario, Task.Run(() => ClusterRunner.RunAsync(resume.Scenario, resume.Text, options, onProgress, onAccepted, cancellation), CancellationToken.None));
     }
