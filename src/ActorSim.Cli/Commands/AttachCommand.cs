@@ -94,17 +94,20 @@ public static class AttachCommand
     /// Hands the run to the cluster (<c>run --detach</c>) and prints its id, driving node and placement; exit code 0 once the
     /// cluster took it, 2 when it was refused (bad scenario, unusable output directory), 1 when it failed to start.
     /// </summary>
-    internal static async Task<int> DetachAsync(Scenario scenario, string scenarioText, string outDir, bool force, int minWorkers, ClusterRunOptions options,
-        string config, bool quiet, CancellationToken cancellation)
+    internal static Task<int> DetachAsync(Scenario scenario, string scenarioText, string outDir, bool force, int minWorkers, ClusterRunOptions options,
+        string config, bool quiet, CancellationToken cancellation) =>
+        HandOverAsync(new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(outDir), force, minWorkers), scenario.SourceFile, options, config, quiet, cancellation);
+
+    /// <summary>Gives the run to the cluster's leader and prints what it answered; <paramref name="what"/> names the run in errors.</summary>
+    private static async Task<int> HandOverAsync(DriveRun drive, string what, ClusterRunOptions options, string config, bool quiet, CancellationToken cancellation)
     {
-        var drive = new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(outDir), force, minWorkers);
         try
         {
             await using var client = await ClusterMonitorClient.ConnectAsync(options, TimeSpan.FromSeconds(5), cancellation);
             var info = await client.DriveAsync(drive, options.SubmitTimeout, options.SubmitTimeout + TimeSpan.FromMinutes(2), cancellation);
             if (info.State is DrivenRunStatus.Refused or DrivenRunStatus.Failed)
             {
-                Console.Error.WriteLine($"{scenario.SourceFile}: the cluster did not take the run: {info.Error}");
+                Console.Error.WriteLine($"{what}: the cluster did not take the run: {info.Error}");
                 return info.State == DrivenRunStatus.Refused ? ExitCodes.BadInput : ExitCodes.RunFailed;
             }
             Console.Out.WriteLine($"Run {info.RunId} handed to cluster '{options.ClusterId}': driven by node '{info.DriverNode}', " +
@@ -118,7 +121,7 @@ public static class AttachCommand
         }
         catch (RunFailedException e)
         {
-            Console.Error.WriteLine($"{scenario.SourceFile}: {e.Message}");
+            Console.Error.WriteLine($"{what}: {e.Message}");
             return ExitCodes.RunFailed;
         }
         catch (ClusterConfigurationException e)
@@ -126,6 +129,28 @@ public static class AttachCommand
             Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
             return ExitCodes.RunFailed;
         }
+    }
+
+    /// <summary><c>resume DIR --cluster CONFIG --detach</c>: the leader resumes the stopped run in DIR and drives it.</summary>
+    internal static async Task<int> ResumeDetachedAsync(string dir, string? config, bool quiet, ILoggerFactory logs, CancellationToken cancellation)
+    {
+        if (config is null)
+        {
+            Console.Error.WriteLine("--detach hands the run to a cluster: give the cluster's config with --cluster");
+            return ExitCodes.BadInput;
+        }
+        ClusterRunOptions options;
+        try
+        {
+            options = ClusterRunOptions.From(ClusterSettingsLoader.Load(config), dir) with { LoggerFactory = logs };
+        }
+        catch (ClusterConfigurationException e)
+        {
+            Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
+            return ExitCodes.BadInput;
+        }
+        string full = Path.GetFullPath(dir);
+        return await HandOverAsync(new DriveRun("run.json", "", full, false, 1) { Resume = true }, full, options, config, quiet, cancellation);
     }
 
     /// <summary>Asks for the run's state every quarter second until it ended; says when the driving node changes.</summary>

@@ -23,9 +23,10 @@ public static class ResumeCommand
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary; errors only." };
         var noPlotsOption = new Option<bool>("--no-plots") { Description = "Do not draw plots/ after the run." };
         var clusterOption = new Option<string?>("--cluster") { Description = "For a run submitted with run --cluster: the cluster config; the run continues there (same run id, next epoch). For a sweep directory: its remaining members run on this cluster." };
+        var detachOption = new Option<bool>("--detach") { Description = "With --cluster, for a run handed to the cluster with run --detach (or any cluster run whose directory the nodes reach): the leader resumes and drives it; returns once its blocks are placed (follow it with 'actorsim attach')." };
         var command = new Command("resume", "Continue a stopped or crashed run (written with run.checkpoint in its scenario) from its newest valid checkpoint.")
         {
-            dirArg, quietOption, noPlotsOption, clusterOption,
+            dirArg, quietOption, noPlotsOption, clusterOption, detachOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -40,6 +41,8 @@ public static class ResumeCommand
                 return plan is null ? ExitCodes.BadInput : await SweepCommand.RunAsync(plan, dir, null, false, quiet, cancellation, sweepCluster);
             }
             using var logs = StderrLoggerProvider.CreateFactory();
+            if (parse.GetValue(detachOption))
+                return await AttachCommand.ResumeDetachedAsync(dir, parse.GetValue(clusterOption), quiet, logs, cancellation);
             // In process, the actor system starts on another thread while the checkpoint is read and checked (start-up, issue 14).
             await using var prestart = parse.GetValue(clusterOption) is null ? new ActorSystemPrestart(logs) : null;
             try

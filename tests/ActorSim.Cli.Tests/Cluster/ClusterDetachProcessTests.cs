@@ -121,7 +121,8 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         await nodes.StopAsync();
     }
 
-    /// <summary><c>attach --stop</c> stops a detached run at a checkpoint; <c>resume --cluster</c> finishes it with the uninterrupted result.</summary>
+    /// <summary><c>attach --stop</c> stops a detached run at a checkpoint; <c>resume --cluster --detach</c> hands it back to the
+    /// cluster (a second one is refused while it runs) and it finishes with the uninterrupted result.</summary>
     [Fact]
     public async Task Attach_stop_stops_a_detached_run_at_a_checkpoint_and_resume_finishes_it()
     {
@@ -150,12 +151,18 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         var stopped = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!.AsObject();
         Assert.Equal("cancelled", (string?)stopped["status"]);
 
-        var resume = ActorsimProcess.Run(_dir.Path, ["resume", outDir, "--cluster", nodes.ConfigFile, "--no-plots", "-q"], TimeSpan.FromSeconds(180), environment);
-        Assert.True(resume.ExitCode == 0, resume.ToString());
+        // Handed back to the cluster: the leader resumes it (same run id) and drives it; attach follows it to the end.
+        var resume = ActorsimProcess.Run(_dir.Path, ["resume", outDir, "--cluster", nodes.ConfigFile, "--detach"], TimeSpan.FromSeconds(180), environment);
+        Assert.True(resume.ExitCode == 0 && resume.StdOut.Contains($"Run {runId} handed to cluster"), resume.ToString());
+        var again = ActorsimProcess.Run(_dir.Path, ["resume", outDir, "--cluster", nodes.ConfigFile, "--detach"], TimeSpan.FromSeconds(180), environment);
+        Assert.True(again.ExitCode == 2 && again.StdErr.Contains($"run {runId} is still running"), again.ToString());
+        var end = ActorsimProcess.Run(_dir.Path, ["attach", runId, "--cluster", nodes.ConfigFile], TimeSpan.FromSeconds(180), environment);
+        Assert.True(end.ExitCode == 0 && end.StdOut.Contains($"results_sha256 {expected}"), end.ToString());
         var run = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")))!.AsObject();
         Assert.Equal("completed", (string?)run["status"]);
         Assert.Equal(expected, (string?)run["results_sha256"]);
         Assert.Equal(runId, (string?)run["cluster"]!["run_id"]);
+        Assert.Contains("('actorsim resume --detach')", (string?)run["resumed_from"]!["how"]);
         Assert.Equal(File.ReadAllBytes(_dir.File("reference/timeseries.csv")), File.ReadAllBytes(Path.Combine(outDir, "timeseries.csv")));
         await nodes.StopAsync();
     }

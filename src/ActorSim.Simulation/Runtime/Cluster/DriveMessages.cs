@@ -14,7 +14,12 @@ namespace ActorSim.Simulation.Runtime.Cluster;
 /// <param name="OutputDirectory">An absolute path on the driving node's machine (the same path on one machine or a shared file system).</param>
 /// <param name="Force">Reuse a non-empty output directory.</param>
 /// <param name="MinWorkers">Wait for this many workers before placing the blocks.</param>
-public sealed record DriveRun(string ScenarioFile, string ScenarioText, string OutputDirectory, bool Force, int MinWorkers);
+public sealed record DriveRun(string ScenarioFile, string ScenarioText, string OutputDirectory, bool Force, int MinWorkers)
+{
+    /// <summary>Continue the stopped cluster run in <see cref="OutputDirectory"/> (<c>resume --cluster … --detach</c>) instead of
+    /// starting a new one: its run.json gives the scenario and run id; the node resumes it from its newest checkpoint.</summary>
+    public bool Resume { get; init; }
+}
 
 /// <summary>Asks a node what it knows of a driven run; with <paramref name="Stop"/> the driving node also stops it at its next step
 /// (with a checkpoint when it writes them: <c>actorsim resume &lt;dir&gt; --cluster</c> continues it). Answered with a <see cref="DrivenRunStatus"/>.</summary>
@@ -104,10 +109,11 @@ public static class DriveWire
             w.WriteString(3, m.OutputDirectory);
             w.WriteBool(4, m.Force);
             w.WriteInt32(5, m.MinWorkers);
+            w.WriteBool(6, m.Resume);
         }, static (ref WireReader r, int _) =>
         {
             string file = "", text = "", dir = "";
-            bool force = false;
+            bool force = false, resume = false;
             int min = 1;
             while (r.NextField())
             {
@@ -118,10 +124,11 @@ public static class DriveWire
                     case 3: dir = r.ReadString(); break;
                     case 4: force = r.ReadBool(); break;
                     case 5: min = r.ReadInt32(); break;
+                    case 6: resume = r.ReadBool(); break;
                     default: r.SkipField(); break;
                 }
             }
-            return new DriveRun(file, text, dir, force, min);
+            return new DriveRun(file, text, dir, force, min) { Resume = resume };
         });
         registry.Register<DriveQuery>(DriveQueryId, 1, static (m, w) =>
         {

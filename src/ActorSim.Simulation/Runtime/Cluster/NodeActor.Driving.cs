@@ -49,6 +49,11 @@ public sealed partial class NodeActor
             Refuse(drive, $"the output directory of a run driven by the cluster must be an absolute path, not '{drive.OutputDirectory}'");
             return;
         }
+        if (drive.Resume)
+        {
+            ResumeDriven(drive);
+            return;
+        }
         Scenarios.Scenario scenario;
         try
         {
@@ -68,6 +73,47 @@ public sealed partial class NodeActor
         var self = Self;
         Watch(runId, _runDriving.StartAsync(runId, scenario, drive, a => self.Tell(new DriverAccepted(runId, a)), p => self.Tell(new DriverProgress(runId, p)), stop.Token),
             drive.OutputDirectory);
+    }
+
+    /// <summary>Resumes the stopped cluster run in the drive's output directory here (<c>resume --cluster … --detach</c>).</summary>
+    private void ResumeDriven(DriveRun drive)
+    {
+        ClusterResume resume;
+        try
+        {
+            resume = _runDriving!.Read(drive.OutputDirectory);
+        }
+        catch (Exception e) when (e is CheckpointException or Scenarios.ScenarioException or ClusterConfigurationException or IOException or UnauthorizedAccessException)
+        {
+            Refuse(drive, e.Message);
+            return;
+        }
+        string runId = resume.Options.ResumeRunId!;
+        if (_drives.TryGetValue(runId, out var known) && known.IsRunning)
+        {
+            Refuse(drive, $"run {runId} is still running, driven by node '{known.DriverNode}'; stop it first with 'actorsim attach {runId} --stop'");
+            return;
+        }
+        var self = Self;
+        var stop = new CancellationTokenSource();
+        _drives[runId] = new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, resume.Scenario.SourceFile, DrivenRunStatus.Running) { End = resume.Scenario.Time.End };
+        _driving[runId] = (stop, Sender);
+        Log.LogInformation("Node '{Node}': resuming and driving run {Run} from {Directory}", _info.NodeId, runId, drive.OutputDirectory);
+        Task<RunResult> run;
+        try
+        {
+            run = _runDriving.TakeOver(resume, $"resumed by node '{_info.NodeId}' ('actorsim resume --detach')",
+                a => self.Tell(new DriverAccepted(runId, a)), p => self.Tell(new DriverProgress(runId, p)), stop.Token);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _drives.Remove(runId);
+            _driving.Remove(runId);
+            stop.Dispose();
+            Refuse(drive, $"cannot write in {drive.OutputDirectory}: {e.Message}");
+            return;
+        }
+        Watch(runId, run, drive.OutputDirectory);
     }
 
     private void Refuse(DriveRun drive, string why)
@@ -235,7 +281,9 @@ public sealed partial class NodeActor
         try
         {
             string why = check.LostNode.Length > 0 ? $"its driving node '{check.LostNode}' was lost" : info.Error;
-            var (scenario, run) = _runDriving.TakeOver(info.OutputDirectory, why,
+            var resume = _runDriving.Read(info.OutputDirectory);
+            var scenario = resume.Scenario;
+            var run = _runDriving.TakeOver(resume, $"taken over by node '{_info.NodeId}': {why}",
                 a => self.Tell(new DriverAccepted(info.RunId, a)), p => self.Tell(new DriverProgress(info.RunId, p)), stop.Token);
             info = info with { DriverNode = _info.NodeId, TakeOvers = info.TakeOvers + 1, Error = "", End = scenario.Time.End };
             _drives[info.RunId] = info;

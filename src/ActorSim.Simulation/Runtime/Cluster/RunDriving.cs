@@ -41,15 +41,19 @@ public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
         }
     };
 
-    /// <summary>
-    /// Takes over a run whose driving node was lost or left (<paramref name="why"/>, for run.json): continues it from its output directory (its run.json and the newest
-    /// valid checkpoint) in its next epoch.
-    /// </summary>
+    /// <summary>The stopped or interrupted cluster run in <paramref name="outputDirectory"/>, ready to continue (<see cref="TakeOver"/>).</summary>
     /// <exception cref="CheckpointException">The output directory cannot be read here, or holds no resumable cluster run.</exception>
-    public (Scenario Scenario, Task<RunResult> Run) TakeOver(string outputDirectory, string why, Action<RunAccepted> onAccepted,
-        Action<RunProgress> onProgress, CancellationToken cancellation)
+    public ClusterResume Read(string outputDirectory) => ClusterResume.Read(outputDirectory, () => settings, required: true)!;
+
+    /// <summary>
+    /// Takes over a run whose driving node was lost or left, or resumes a stopped one (<paramref name="how"/>, for run.json's
+    /// <c>resumed_from.how</c>): continues it from its output directory (its run.json and the newest valid checkpoint) in
+    /// its next epoch.
+    /// </summary>
+    public Task<RunResult> TakeOver(ClusterResume resume, string how, Action<RunAccepted> onAccepted, Action<RunProgress> onProgress,
+        CancellationToken cancellation)
     {
-        var resume = ClusterResume.Read(outputDirectory, () => settings, required: true)!;
+        string outputDirectory = resume.Options.OutputDirectory;
         string member = $"drive-{settings.NodeName}-{resume.Options.ResumeRunId}-e{resume.Options.ResumeEpoch}";
         // From now on this member owns the outputs: a driver that comes back (a frozen node) writes no run.json over them.
         File.WriteAllText(Path.Combine(outputDirectory, OutputDirectory.DriverFileName), member);
@@ -57,9 +61,9 @@ public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
         {
             LoggerFactory = logs,
             SubmitterNodeId = member,
-            ResumeHow = $"taken over by node '{settings.NodeName}': {why}",
+            ResumeHow = how,
             Owns = Owner(outputDirectory, member),
         };
-        return (resume.Scenario, Task.Run(() => ClusterRunner.RunAsync(resume.Scenario, resume.Text, options, onProgress, onAccepted, cancellation), CancellationToken.None));
+        return Task.Run(() => ClusterRunner.RunAsync(resume.Scenario, resume.Text, options, onProgress, onAccepted, cancellation), CancellationToken.None);
     }
 }
