@@ -153,16 +153,27 @@ public static class AttachCommand
         return await HandOverAsync(new DriveRun("run.json", "", full, false, 1) { Resume = true }, full, options, config, quiet, cancellation);
     }
 
+    /// <summary>How long attach waits while no node knows the run before it gives up.</summary>
+    private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(2);
+
     /// <summary>Asks for the run's state every quarter second until it ended; says when the driving node changes.</summary>
     private static async Task<DrivenRunStatus> FollowAsync(ClusterMonitorClient client, DrivenRunStatus info, Action<RunProgress> progress, bool quiet, CancellationToken cancellation)
     {
         string driver = info.DriverNode;
+        var known = System.Diagnostics.Stopwatch.StartNew(); // since a node last knew the run
         while (info.IsRunning)
         {
             if (info.End > 0) progress(new RunProgress(info.T, info.End, info.Steps));
             await Task.Delay(250, cancellation);
             var next = await client.QueryDriveAsync(info.RunId, false, cancellation);
-            if (next.State == DrivenRunStatus.Unknown) continue; // nodes are changing; ask again
+            if (next.State == DrivenRunStatus.Unknown)
+            {
+                // Nodes are changing; ask again, but not for ever.
+                if (known.Elapsed > UnknownFor)
+                    return info with { State = DrivenRunStatus.Failed, Error = $"no node of the cluster has known the run for {UnknownFor.TotalSeconds:0} s (every node that did is gone)" };
+                continue;
+            }
+            known.Restart();
             if (next.DriverNode != driver && next.DriverNode.Length > 0)
             {
                 if (!quiet) Console.Error.WriteLine($"run {info.RunId}: now driven by node '{next.DriverNode}' (its driving node '{driver}' was lost or left)");
