@@ -87,6 +87,34 @@ public sealed class HuxleyParticleBlock
         for (int i = 0; i < _x.Length; i++) _attached[i] = rng.NextDouble() < attachedProbability(_x[i]);
     }
 
+    /// <summary>
+    /// The code path of <see cref="Step(ulong, ulong, double, double, Span{double})"/> (tests and benchmarks; all
+    /// paths give the same bits). Setting a path the machine lacks throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    public HuxleyKernelPath KernelPath
+    {
+        get => _path;
+        set
+        {
+            if (!IsSupported(value)) throw new NotSupportedException($"kernel path {value} needs instructions this machine lacks");
+            _path = value;
+        }
+    }
+
+    private HuxleyKernelPath _path;
+
+    /// <summary>Whether this machine can run <paramref name="path"/>.</summary>
+    public static bool IsSupported(HuxleyKernelPath path) => path switch
+    {
+        HuxleyKernelPath.Avx2 => Avx2.IsSupported,
+        HuxleyKernelPath.Avx512 => Avx2.IsSupported && Avx512F.IsSupported,
+        _ => true,
+    };
+
+    private HuxleyKernelPath Resolved => _path != HuxleyKernelPath.Auto ? _path
+        : !Avx2.IsSupported ? HuxleyKernelPath.Scalar
+        : Avx512F.IsSupported ? HuxleyKernelPath.Avx512 : HuxleyKernelPath.Avx2;
+
     /// <summary>Advances all bridges by dt at displacement rate v, using the stream (seed, block, step).</summary>
     public void Step(ulong seed, ulong step, double dt, double v)
     {
@@ -95,53 +123,75 @@ public sealed class HuxleyParticleBlock
     }
 
     /// <summary>
-    /// <see cref="Step(ulong, ulong, double, double)"/> fused with <see cref="MomentPartials"/>: one pass over the
-    /// bridges advances them and writes the partial moments of the new state into <paramref name="partial"/> (same
-    /// sums, same order, same bits as calling the two separately). The pass is vectorised (AVX2: four Philox blocks,
-    /// i.e. eight bridges' uniforms, per iteration) and needs no exponential for a bridge whose uniform lies outside
-    /// [r dt (1 − s dt / 2), r dt] (r its transition rate, s = f + g): since s dt − (s dt)² / 2 ≤ 1 − e^{−s dt} ≤ s dt,
-    /// the comparison u &lt; r (1 − e^{−s dt}) / s is decided by the bounds (with a relative margin of 1e-9, far above
-    /// the rounding of either side); only the rare bridges inside take the exact scalar test. The result is bit for bit
-    /// the per-bridge loop's (<see cref="StepReference"/> followed by <see cref="MomentPartials"/>).
+    /// Advances all bridges by dt at displacement rate v (the definition is <see cref="StepReference"/>) and writes the
+    /// partial moments of the new state into <paramref name="partial"/>: [0] count, [1] Σx, [2] Σx² over attached
+    /// bridges, summed as <see cref="MomentPartials"/> sums them (same bits).
+    /// <para>
+    /// Bridge i's uniform is item i of <see cref="PhiloxUniforms32"/>(seed, block, step): one 32-bit word per bridge,
+    /// u = (k + 1/2) 2^-32. One fused pass, vectorised four bridges at a time (AVX2), the uniforms generated ahead per
+    /// chunk of 256 bridges; no exponential for a bridge whose uniform lies outside [r dt (1 − s dt / 2), r dt]
+    /// (r its transition rate, s = f + g): since s dt − (s dt)² / 2 ≤ 1 − e^{−s dt} ≤ s dt, the test
+    /// u &lt; r (1 − e^{−s dt}) / s is decided by the bounds (with a relative margin of 1e-9, far above the rounding of
+    /// either side); only the rare bridges inside take the exact scalar test. The moment sums go to eight accumulators,
+    /// bridge i to accumulator i mod 8, combined in a fixed order: the same bits on every <see cref="KernelPath"/>.
+    /// </para>
     /// </summary>
     public void Step(ulong seed, ulong step, double dt, double v, Span<double> partial)
     {
         if (step > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(step), step, "step must fit in 32 bits");
-        int n = _x.Length, i = 0;
-        var acc = new Sums();
-        if (Avx2.IsSupported && n >= 8) i = StepVector(seed, (uint)step, dt, v, ref acc);
-        var rng = CounterRandom.AtBlock(seed, (uint)BlockIndex, step, (ulong)i / 2);
-        StepScalar(ref rng, i, dt, v, ref acc);
-        partial[0] = acc.C; partial[1] = acc.S1; partial[2] = acc.S2;
+        Span<ulong> keys = stackalloc ulong[2 * PhiloxUniforms32.Rounds];
+        PhiloxUniforms32.RoundKeys(seed, keys);
+        Span<double> sums = stackalloc double[2 * Lanes]; // Σx by lane, then Σx² by lane
+        sums.Clear();
+        long count = 0;
+        var path = Resolved;
+        int i = 0;
+        if (path != HuxleyKernelPath.Scalar && _x.Length >= PhiloxUniforms32.GroupSize)
+            i = v * dt < 0.0
+                ? StepVector<Down>((uint)step, keys, dt, v, path == HuxleyKernelPath.Avx512, sums, ref count)
+                : StepVector<UpOrStill>((uint)step, keys, dt, v, path == HuxleyKernelPath.Avx512, sums, ref count);
+        StepScalar(i, (uint)step, keys, dt, v, sums, ref count);
+        partial[0] = count;
+        partial[1] = Combine(sums[..Lanes]);
+        partial[2] = Combine(sums[Lanes..]);
     }
 
-    private struct Sums { public double C, S1, S2; }
+    /// <summary>Moment accumulators: bridge i adds to lane i mod 8.</summary>
+    private const int Lanes = 8;
 
-    /// <summary>Bridges [from, Count) one by one (the reference loop), with the moment sums of the new state.</summary>
-    private void StepScalar(ref CounterRandom rng, int from, double dt, double v, ref Sums acc)
+    /// <summary>The eight lane sums in a fixed order: ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)).</summary>
+    private static double Combine(ReadOnlySpan<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+
+    /// <summary>The exact two-state test: u (scaled by 2^32) &lt; r (1 − e^{−s dt}) / s, for r &gt; 0.</summary>
+    private static bool ExactFlip(double scaledU, double r, double s, double dt) =>
+        scaledU < r * (HuxleySteadyState.OneMinusExpNeg(s * dt) / s) * PhiloxUniforms32.Scale;
+
+    /// <summary>Bridges [from, Count) one by one, the uniforms from the scalar generator, with the moment sums.</summary>
+    private void StepScalar(int from, uint step, ReadOnlySpan<ulong> keys, double dt, double v, Span<double> sums, ref long count)
     {
-        double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
-        double c = acc.C, s1 = acc.S1, s2 = acc.S2;
+        if (from >= _x.Length) return;
+        double hi = XMin + Length, shift = v * dt, half = 0.5 * shift, halfDt = 0.5 * dt;
+        double dtLow = dt * (1.0 - 1e-9) * PhiloxUniforms32.Scale, dtUp = dt * (1.0 + 1e-9) * PhiloxUniforms32.Scale;
+        Span<double> u = stackalloc double[PhiloxUniforms32.GroupSize];
+        long loaded = -1;
         for (int i = from; i < _x.Length; i++)
         {
+            int group = i / PhiloxUniforms32.GroupSize;
+            if (group != loaded) { PhiloxUniforms32.FillGroup((ulong)group, step, (uint)BlockIndex, keys, u); loaded = group; }
+            double us = u[i % PhiloxUniforms32.GroupSize];
             double xm = _x[i] + half;
             double f = Rates.Attach(xm), g = Rates.Detach(xm), s = f + g;
-            double u = rng.NextDouble();
             bool a = _attached[i];
-            if (s > 0.0)
-            {
-                double p = HuxleySteadyState.OneMinusExpNeg(s * dt) / s;
-                if (a) { if (u < g * p) a = false; }
-                else if (u < f * p) a = true;
-            }
+            double r = a ? g : f;
+            bool flip = us < r * dtLow * (1.0 - halfDt * s) || (us < r * dtUp && ExactFlip(us, r, s, dt));
+            a ^= flip;
             double x = _x[i] + shift;
             if (x < XMin) { x += Length; a = false; }
             else if (x >= hi) { x -= Length; a = false; }
             _x[i] = x;
             _attached[i] = a;
-            if (a) { c += 1.0; s1 += x; s2 += x * x; }
+            if (a) { count++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] += x * x; }
         }
-        acc.C = c; acc.S1 = s1; acc.S2 = s2;
     }
 
     /// <summary>Attached flags of 4 bridges (bit k = bridge k) as 4 bool bytes.</summary>
@@ -153,123 +203,132 @@ public sealed class HuxleyParticleBlock
 
     private const int Chunk = 256;
 
+    /// <summary>Whether the step slides the bridges towards XMin (v dt &lt; 0): only then can a bridge leave below.</summary>
+    private interface IDirection { static abstract bool Shortening { get; } }
+    private struct Down : IDirection { public static bool Shortening => true; }
+    private struct UpOrStill : IDirection { public static bool Shortening => false; }
+
     /// <summary>
-    /// Bridges [0, 16 ⌊Count / 16⌋) four at a time, their uniforms generated ahead per chunk of 256 bridges (two
-    /// groups of eight Philox blocks at once with AVX-512, <see cref="Philox4x32.FillUniforms32"/>, else of four,
-    /// <see cref="Philox4x32.FillUniforms16"/>); returns the first bridge not done.
+    /// Bridges [0, 16 ⌊Count / 16⌋) eight at a time (two vectors of four), their uniforms generated ahead per chunk of
+    /// 256 bridges (<see cref="PhiloxUniforms32.Fill64"/> with <paramref name="wide"/>, else
+    /// <see cref="PhiloxUniforms32.Fill32"/>); returns the first bridge not done. A bridge sliding by v dt &lt; 0 can
+    /// only leave the window below (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above,
+    /// so one comparison per bridge decides the wrap, as the two of the scalar loop do.
     /// </summary>
-    private int StepVector(ulong seed, uint step, double dt, double v, ref Sums acc)
+    private int StepVector<TDir>(uint step, ReadOnlySpan<ulong> keys, double dt, double v, bool wide, Span<double> sums, ref long count)
+        where TDir : struct, IDirection
     {
-        int n16 = _x.Length & ~15;
+        int n16 = _x.Length & ~(PhiloxUniforms32.GroupSize - 1);
         double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
         var r = Rates;
         var vHalf = Vector256.Create(half); var vShift = Vector256.Create(shift);
-        var vF1 = Vector256.Create(r.F1); var vG1 = Vector256.Create(r.G1); var vG2 = Vector256.Create(r.G2); var vH = Vector256.Create(r.H);
-        // f1 x / h and g1 x / h: for h a power of two (the standard h = 1) the division is the exact multiplication by 1 / h
-        double invH = 1.0 / r.H;
-        bool exactInverse = double.IsNormal(r.H) && BitConverter.DoubleToInt64Bits(r.H) << 12 == 0 && double.IsNormal(invH);
-        var vInvH = Vector256.Create(invH);
-        var vDtUp = Vector256.Create(dt * (1.0 + 1e-9)); var vDt = Vector256.Create(dt);
-        var vHalfDt = Vector256.Create(0.5 * dt); var vLowMargin = Vector256.Create(1.0 - 1e-9);
-        var vXMin = Vector256.Create(XMin); var vHi = Vector256.Create(hi); var vL = Vector256.Create(Length);
+        // f1 x / h and g1 x / h: for h a power of two (the standard h = 1), (f1 / h) x is the same number
+        bool exactInverse = double.IsNormal(r.H) && BitConverter.DoubleToInt64Bits(r.H) << 12 == 0 && double.IsNormal(1.0 / r.H);
+        var vF1 = Vector256.Create(exactInverse ? r.F1 / r.H : r.F1); var vG1 = Vector256.Create(exactInverse ? r.G1 / r.H : r.G1);
+        var vG2 = Vector256.Create(r.G2); var vH = Vector256.Create(r.H);
+        var vDtLow = Vector256.Create(dt * (1.0 - 1e-9) * PhiloxUniforms32.Scale);
+        var vDtUp = Vector256.Create(dt * (1.0 + 1e-9) * PhiloxUniforms32.Scale);
+        var vHalfDt = Vector256.Create(0.5 * dt);
+        var vBound = Vector256.Create(TDir.Shortening ? XMin : hi);
+        var vWrap = Vector256.Create(TDir.Shortening ? Length : -Length);
         var one = Vector256<double>.One; var zero = Vector256<double>.Zero;
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32), lane = (uint)BlockIndex;
-        double c = acc.C, s1 = acc.S1, s2 = acc.S2;
+        uint lane = (uint)BlockIndex;
         ref double x0 = ref MemoryMarshal.GetArrayDataReference(_x);
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
         ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
+        ref ulong k0 = ref MemoryMarshal.GetReference(keys);
         Span<double> uniforms = stackalloc double[Chunk];
-        bool wide = Avx512F.IsSupported && Avx512DQ.IsSupported;
         ref double u0 = ref MemoryMarshal.GetReference(uniforms);
+        ref double sum0 = ref MemoryMarshal.GetReference(sums);
+        var s1e = Vector256.LoadUnsafe(ref sum0); var s1o = Vector256.LoadUnsafe(ref sum0, 4);
+        var s2e = Vector256.LoadUnsafe(ref sum0, 8); var s2o = Vector256.LoadUnsafe(ref sum0, 12);
+        var cnt = Vector256<long>.Zero;
         for (int start = 0; start < n16; start += Chunk)
         {
             int end = Math.Min(start + Chunk, n16);
             int i = start;
             if (wide)
-                for (; i + 32 <= end; i += 32)
-                    Philox4x32.FillUniforms32((ulong)(i >> 1), step, lane, k0, k1, ref Unsafe.Add(ref u0, i - start));
-            for (; i < end; i += 16)
-                Philox4x32.FillUniforms16((ulong)(i >> 1), step, lane, k0, k1, ref Unsafe.Add(ref u0, i - start));
+                for (; i + 64 <= end; i += 64)
+                    PhiloxUniforms32.Fill64((ulong)(i >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i - start));
+            for (; i < end; i += 32) // the last call may fill one group past end: at most 16 · 16 = Chunk values
+                PhiloxUniforms32.Fill32((ulong)(i >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i - start));
             for (int j = start; j < end; j += 4)
             {
                 var u = Vector256.LoadUnsafe(ref Unsafe.Add(ref u0, j - start));
                 ref double xr = ref Unsafe.Add(ref x0, j);
                 var x = Vector256.LoadUnsafe(ref xr);
                 uint flags = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref a0, j));
-                var att = ~Vector256.Equals(Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(flags).AsByte()), Vector256<long>.Zero).AsDouble();
+                var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(flags).AsByte())).AsDouble();
                 var xm = x + vHalf;
                 var pos = Vector256.GreaterThanOrEqual(xm, zero);
-                var f1x = vF1 * xm; var g1x = vG1 * xm;
-                if (exactInverse) { f1x *= vInvH; g1x *= vInvH; } else { f1x /= vH; g1x /= vH; }
-                var f = Vector256.ConditionalSelect(pos & Vector256.LessThanOrEqual(xm, vH), f1x, zero);
+                Vector256<double> f1x, g1x;
+                if (exactInverse) { f1x = vF1 * xm; g1x = vG1 * xm; } else { f1x = vF1 * xm / vH; g1x = vG1 * xm / vH; }
+                var f = f1x & (pos & Vector256.LessThanOrEqual(xm, vH));
                 var g = Vector256.ConditionalSelect(pos, g1x, vG2);
                 var rate = Vector256.ConditionalSelect(att, g, f);
                 var s = f + g;
-                var sure = Vector256.LessThan(u, rate * vDt * (one - vHalfDt * s) * vLowMargin);
-                var maybe = Vector256.LessThan(u, rate * vDtUp) & ~sure;
-                var flip = sure;
-                if (maybe != zero) flip |= ExactFlips(maybe, xm, u, flags, dt);
+                var flip = Vector256.LessThan(u, rate * vDtLow * (one - vHalfDt * s));
+                var maybe = Vector256.LessThan(u, rate * vDtUp);
+                uint maybeBits = Vector256.ExtractMostSignificantBits(maybe);
+                if (maybeBits != Vector256.ExtractMostSignificantBits(flip)) flip = ExactFlips(maybeBits, flip, u, rate, s, dt);
                 var xn = x + vShift;
-                var below = Vector256.LessThan(xn, vXMin);
-                var above = Vector256.GreaterThanOrEqual(xn, vHi);
-                xn = Vector256.ConditionalSelect(below, xn + vL, Vector256.ConditionalSelect(above, xn - vL, xn));
-                var attNew = (att ^ flip) & ~(below | above);
+                var cross = TDir.Shortening ? Vector256.LessThan(xn, vBound) : Vector256.GreaterThanOrEqual(xn, vBound);
+                xn = Vector256.ConditionalSelect(cross, xn + vWrap, xn);
+                var attNew = Vector256.AndNot(att ^ flip, cross);
                 xn.StoreUnsafe(ref xr);
                 uint attBits = Vector256.ExtractMostSignificantBits(attNew);
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), Unsafe.Add(ref flagBytes, (int)attBits));
-                // moment sums in bridge order, as MomentPartials adds them (+0.0 for a detached bridge changes no bit)
-                var xa = Vector256.ConditionalSelect(attNew, xn, zero);
-                var xa2 = xa * xa;
-                c += BitOperations.PopCount(attBits);
-                var xlo = xa.GetLower(); var xhi = xa.GetUpper(); var qlo = xa2.GetLower(); var qhi = xa2.GetUpper();
-                s1 += xlo.ToScalar(); s2 += qlo.ToScalar();
-                s1 += xlo.GetElement(1); s2 += qlo.GetElement(1);
-                s1 += xhi.ToScalar(); s2 += qhi.ToScalar();
-                s1 += xhi.GetElement(1); s2 += qhi.GetElement(1);
+                var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
+                // bridges j … j + 3 go to lanes 0–3 (j a multiple of 8) or 4–7: alternate the accumulator pairs
+                var t1 = s1e + xa; s1e = s1o; s1o = t1;
+                var t2 = s2e + xa * xa; s2e = s2o; s2o = t2;
+                cnt -= attNew.AsInt64();
             }
         }
-        acc.C = c; acc.S1 = s1; acc.S2 = s2;
+        // an even number of quads: s1e, s2e hold lanes 0–3 again
+        s1e.StoreUnsafe(ref sum0); s1o.StoreUnsafe(ref sum0, 4);
+        s2e.StoreUnsafe(ref sum0, 8); s2o.StoreUnsafe(ref sum0, 12);
+        count += Vector256.Sum(cnt);
         return n16;
     }
 
-    /// <summary>The exact test u &lt; r (1 − e^{−s dt}) / s of the per-bridge loop for the lanes of <paramref name="maybe"/>.</summary>
+    /// <summary><paramref name="sure"/> with the exact test for the lanes of <paramref name="maybeBits"/> it does not decide.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Vector256<double> ExactFlips(Vector256<double> maybe, Vector256<double> xm, Vector256<double> u, uint flags, double dt)
+    private static Vector256<double> ExactFlips(uint maybeBits, Vector256<double> sure, Vector256<double> u, Vector256<double> rate, Vector256<double> s, double dt)
     {
-        uint bits = Vector256.ExtractMostSignificantBits(maybe);
+        uint sureBits = Vector256.ExtractMostSignificantBits(sure);
         Span<long> flip = stackalloc long[4];
-        var r = Rates;
         for (int k = 0; k < 4; k++)
         {
-            if ((bits & (1u << k)) == 0) continue;
-            double xk = xm.GetElement(k);
-            double fk = r.Attach(xk), gk = r.Detach(xk), sk = fk + gk;
-            double p = HuxleySteadyState.OneMinusExpNeg(sk * dt) / sk;
-            bool ak = (flags >> (8 * k) & 0xFF) != 0;
-            if (u.GetElement(k) < (ak ? gk : fk) * p) flip[k] = -1L;
+            uint bit = 1u << k;
+            if ((sureBits & bit) != 0 || ((maybeBits & bit) != 0 && ExactFlip(u.GetElement(k), rate.GetElement(k), s.GetElement(k), dt)))
+                flip[k] = -1L;
         }
         return Vector256.Create(flip[0], flip[1], flip[2], flip[3]).AsDouble();
     }
 
     /// <summary>
-    /// The per-bridge loop this block ran until issue 14 (kept as the reference the vectorised
-    /// <see cref="Step(ulong, ulong, double, double, Span{double})"/> is tested and benchmarked against).
+    /// The definition of a step, one bridge at a time with the exact test (no bounds, no vectors): bridge i, with
+    /// rates f, g at its mid-step displacement x_i + v dt / 2, s = f + g and r = g if attached, else f, switches state
+    /// if u_i &lt; r (1 − e^{−s dt}) / s, u_i = item i of <see cref="PhiloxUniforms32"/>(seed, block, step); it then
+    /// slides by v dt and re-enters detached on the other side if it left the window. The fused
+    /// <see cref="Step(ulong, ulong, double, double, Span{double})"/> is tested against it bit for bit.
     /// </summary>
     public void StepReference(ulong seed, ulong step, double dt, double v)
     {
-        var rng = new CounterRandom(seed, (uint)BlockIndex, step);
+        if (step > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(step), step, "step must fit in 32 bits");
+        Span<ulong> keys = stackalloc ulong[2 * PhiloxUniforms32.Rounds];
+        PhiloxUniforms32.RoundKeys(seed, keys);
+        Span<double> u = stackalloc double[PhiloxUniforms32.GroupSize];
         double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
         for (int i = 0; i < _x.Length; i++)
         {
+            PhiloxUniforms32.FillGroup((ulong)(i / PhiloxUniforms32.GroupSize), (uint)step, (uint)BlockIndex, keys, u);
+            double us = u[i % PhiloxUniforms32.GroupSize];
             double xm = _x[i] + half;
             double f = Rates.Attach(xm), g = Rates.Detach(xm), s = f + g;
-            double u = rng.NextDouble();
-            if (s > 0.0)
-            {
-                double p = HuxleySteadyState.OneMinusExpNeg(s * dt) / s;
-                if (_attached[i]) { if (u < g * p) _attached[i] = false; }
-                else if (u < f * p) _attached[i] = true;
-            }
+            double r = _attached[i] ? g : f;
+            if (r > 0.0 && ExactFlip(us, r, s, dt)) _attached[i] = !_attached[i];
             double x = _x[i] + shift;
             if (x < XMin) { x += Length; _attached[i] = false; }
             else if (x >= hi) { x -= Length; _attached[i] = false; }
@@ -277,13 +336,18 @@ public sealed class HuxleyParticleBlock
         }
     }
 
-    /// <summary>Partial sums over attached bridges: [0] count, [1] sum x, [2] sum x^2 (block order of bridges).</summary>
+    /// <summary>
+    /// Partial sums over attached bridges: [0] count, [1] Σx, [2] Σx² — bridge i added to lane i mod 8 of eight
+    /// accumulators, the lanes combined as ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)): the bits of the fused step's sums.
+    /// </summary>
     public void MomentPartials(Span<double> partial)
     {
-        double c = 0, s1 = 0, s2 = 0;
+        Span<double> sums = stackalloc double[2 * Lanes];
+        sums.Clear();
+        long c = 0;
         for (int i = 0; i < _x.Length; i++)
-            if (_attached[i]) { double x = _x[i]; c += 1.0; s1 += x; s2 += x * x; }
-        partial[0] = c; partial[1] = s1; partial[2] = s2;
+            if (_attached[i]) { double x = _x[i]; c++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] += x * x; }
+        partial[0] = c; partial[1] = Combine(sums[..Lanes]); partial[2] = Combine(sums[Lanes..]);
     }
 }
 
