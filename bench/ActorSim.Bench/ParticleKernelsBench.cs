@@ -10,7 +10,8 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]</c>
+/// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]
+/// [--huxley-path auto|scalar|avx2|avx512]</c>
 /// (issue 14): the per-step particle pass of <c>huxley-particles</c> and <c>virus-kinetic-mc</c>, each before (the
 /// per-particle path it replaced, same particles, same run) and after, one block on one core, in ns per particle and
 /// step, as % of the counted bandwidth bound (bytes per particle and step / vectorised 1-thread triad of the same run),
@@ -29,12 +30,13 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
 
     public const double HuxleyBytesPerBridgeStep = 18, McBytesPerParticleStep = 50;
 
-    private sealed record Options(int HuxleyN, int McParticles, int Steps, int Reps, bool SkipHuxley, bool SkipMc)
+    private sealed record Options(int HuxleyN, int McParticles, int Steps, int Reps, bool SkipHuxley, bool SkipMc, HuxleyKernelPath HuxleyPath)
     {
         public static Options? Parse(string[] args)
         {
             int huxleyN = 10_000_000, mc = 2_000_000, steps = 10, reps = 2;
             bool skipHuxley = false, skipMc = false;
+            var path = HuxleyKernelPath.Auto;
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -46,10 +48,15 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
                     case "--reps": reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip-huxley": skipHuxley = true; break;
                     case "--skip-mc": skipMc = true; break;
+                    case "--huxley-path":
+                        string name = Next();
+                        if (!Enum.TryParse(name, ignoreCase: true, out path) || !HuxleyParticleBlock.IsSupported(path))
+                            throw new ArgumentException($"--huxley-path {name}: allowed are {string.Join(", ", Enum.GetValues<HuxleyKernelPath>().Where(HuxleyParticleBlock.IsSupported))} on this machine");
+                        break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}"); return null;
                 }
             }
-            return new Options(huxleyN, mc, steps, Math.Max(1, reps), skipHuxley, skipMc);
+            return new Options(huxleyN, mc, steps, Math.Max(1, reps), skipHuxley, skipMc, path);
         }
     }
 
@@ -156,6 +163,8 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         }
         {
             var after = Make(n); var before = Make(n);
+            after.KernelPath = o.HuxleyPath;
+            Console.WriteLine($"kernel path: {o.HuxleyPath}");
             yield return Measure("huxley-particles (fused step+moments)",
                 (k, mm) => after.Step(seed, k, dt, v, mm),
                 (k, mm) => { before.StepReference(seed, k, dt, v); before.MomentPartials(mm); },

@@ -87,8 +87,23 @@ public static class PhiloxUniforms32
         var a2 = Vector256.Create((ulong)step); var a3 = Vector256.Create((ulong)lane);
         var b2 = a2; var b3 = a3;
         // the high halves of the 64-bit lanes carry garbage between rounds: vpmuludq reads only the low halves and
-        // the xors keep the low halves exact; the outputs are cleaned once at the end
-        for (int r = 0; r < Rounds; r++)
+        // the xors keep the low halves exact; the outputs are cleaned once at the end. Two rounds per iteration, so
+        // that the state comes back in the same variables without copies.
+        int r = 0;
+        for (; r + 2 <= Rounds; r += 2)
+        {
+            var kA0 = Vector256.Create(Unsafe.Add(ref keys, 2 * r)); var kA1 = Vector256.Create(Unsafe.Add(ref keys, 2 * r + 1));
+            var kB0 = Vector256.Create(Unsafe.Add(ref keys, 2 * r + 2)); var kB1 = Vector256.Create(Unsafe.Add(ref keys, 2 * r + 3));
+            var p0 = Avx2.Multiply(a0.AsUInt32(), m0); var q0 = Avx2.Multiply(b0.AsUInt32(), m0);
+            var p1 = Avx2.Multiply(a2.AsUInt32(), m1); var q1 = Avx2.Multiply(b2.AsUInt32(), m1);
+            var c0 = Avx2.ShiftRightLogical(p1, 32) ^ a1 ^ kA0; var d0 = Avx2.ShiftRightLogical(q1, 32) ^ b1 ^ kA0;
+            var c2 = Avx2.ShiftRightLogical(p0, 32) ^ a3 ^ kA1; var d2 = Avx2.ShiftRightLogical(q0, 32) ^ b3 ^ kA1;
+            a3 = Avx2.Multiply(c0.AsUInt32(), m0); b3 = Avx2.Multiply(d0.AsUInt32(), m0);
+            a1 = Avx2.Multiply(c2.AsUInt32(), m1); b1 = Avx2.Multiply(d2.AsUInt32(), m1);
+            a0 = Avx2.ShiftRightLogical(a1, 32) ^ p1 ^ kB0; b0 = Avx2.ShiftRightLogical(b1, 32) ^ q1 ^ kB0;
+            a2 = Avx2.ShiftRightLogical(a3, 32) ^ p0 ^ kB1; b2 = Avx2.ShiftRightLogical(b3, 32) ^ q0 ^ kB1;
+        }
+        if (r < Rounds)
         {
             var kk0 = Vector256.Create(Unsafe.Add(ref keys, 2 * r)); var kk1 = Vector256.Create(Unsafe.Add(ref keys, 2 * r + 1));
             var p0 = Avx2.Multiply(a0.AsUInt32(), m0); var q0 = Avx2.Multiply(b0.AsUInt32(), m0);
@@ -126,7 +141,21 @@ public static class PhiloxUniforms32
         var b0 = a0 + Vector512.Create(8UL); var b1 = a1;
         var a2 = Vector512.Create((ulong)step); var a3 = Vector512.Create((ulong)lane);
         var b2 = a2; var b3 = a3;
-        for (int r = 0; r < Rounds; r++)
+        int r = 0;
+        for (; r + 2 <= Rounds; r += 2) // as in Fill32
+        {
+            var kA0 = Vector512.Create(Unsafe.Add(ref keys, 2 * r)); var kA1 = Vector512.Create(Unsafe.Add(ref keys, 2 * r + 1));
+            var kB0 = Vector512.Create(Unsafe.Add(ref keys, 2 * r + 2)); var kB1 = Vector512.Create(Unsafe.Add(ref keys, 2 * r + 3));
+            var p0 = Avx512F.Multiply(a0.AsUInt32(), m0); var q0 = Avx512F.Multiply(b0.AsUInt32(), m0);
+            var p1 = Avx512F.Multiply(a2.AsUInt32(), m1); var q1 = Avx512F.Multiply(b2.AsUInt32(), m1);
+            var c0 = (p1 >>> 32) ^ a1 ^ kA0; var d0 = (q1 >>> 32) ^ b1 ^ kA0;
+            var c2 = (p0 >>> 32) ^ a3 ^ kA1; var d2 = (q0 >>> 32) ^ b3 ^ kA1;
+            a3 = Avx512F.Multiply(c0.AsUInt32(), m0); b3 = Avx512F.Multiply(d0.AsUInt32(), m0);
+            a1 = Avx512F.Multiply(c2.AsUInt32(), m1); b1 = Avx512F.Multiply(d2.AsUInt32(), m1);
+            a0 = (a1 >>> 32) ^ p1 ^ kB0; b0 = (b1 >>> 32) ^ q1 ^ kB0;
+            a2 = (a3 >>> 32) ^ p0 ^ kB1; b2 = (b3 >>> 32) ^ q0 ^ kB1;
+        }
+        if (r < Rounds)
         {
             var kk0 = Vector512.Create(Unsafe.Add(ref keys, 2 * r)); var kk1 = Vector512.Create(Unsafe.Add(ref keys, 2 * r + 1));
             var p0 = Avx512F.Multiply(a0.AsUInt32(), m0); var q0 = Avx512F.Multiply(b0.AsUInt32(), m0);

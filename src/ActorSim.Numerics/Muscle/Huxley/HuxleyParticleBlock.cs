@@ -147,9 +147,7 @@ public sealed class HuxleyParticleBlock
         var path = Resolved;
         int i = 0;
         if (path != HuxleyKernelPath.Scalar && _x.Length >= PhiloxUniforms32.GroupSize)
-            i = v * dt < 0.0
-                ? StepVector<Down>((uint)step, keys, dt, v, path == HuxleyKernelPath.Avx512, sums, ref count)
-                : StepVector<UpOrStill>((uint)step, keys, dt, v, path == HuxleyKernelPath.Avx512, sums, ref count);
+            i = StepVector((uint)step, keys, dt, v, path == HuxleyKernelPath.Avx512, sums, ref count);
         StepScalar(i, (uint)step, keys, dt, v, sums, ref count);
         partial[0] = count;
         partial[1] = Combine(sums[..Lanes]);
@@ -208,95 +206,165 @@ public sealed class HuxleyParticleBlock
     private struct Down : IDirection { public static bool Shortening => true; }
     private struct UpOrStill : IDirection { public static bool Shortening => false; }
 
+    /// <summary>Whether h is a power of two: then f1 x / h is (f1 / h) x, one multiplication, the same number.</summary>
+    private interface IScaling { static abstract bool ExactInverse { get; } }
+    private struct PowerOfTwo : IScaling { public static bool ExactInverse => true; }
+    private struct Divide : IScaling { public static bool ExactInverse => false; }
+
+    private int StepVector(uint step, ReadOnlySpan<ulong> keys, double dt, double v, bool wide, Span<double> sums, ref long count)
+    {
+        double h = Rates.H;
+        bool exactInverse = double.IsNormal(h) && BitConverter.DoubleToInt64Bits(h) << 12 == 0 && double.IsNormal(1.0 / h);
+        return (v * dt < 0.0, exactInverse) switch
+        {
+            (true, true) => StepVector<Down, PowerOfTwo>(step, keys, dt, v, wide, sums, ref count),
+            (true, false) => StepVector<Down, Divide>(step, keys, dt, v, wide, sums, ref count),
+            (false, true) => StepVector<UpOrStill, PowerOfTwo>(step, keys, dt, v, wide, sums, ref count),
+            (false, false) => StepVector<UpOrStill, Divide>(step, keys, dt, v, wide, sums, ref count),
+        };
+    }
+
     /// <summary>
-    /// Bridges [0, 16 ⌊Count / 16⌋) eight at a time (two vectors of four), their uniforms generated ahead per chunk of
-    /// 256 bridges (<see cref="PhiloxUniforms32.Fill64"/> with <paramref name="wide"/>, else
-    /// <see cref="PhiloxUniforms32.Fill32"/>); returns the first bridge not done. A bridge sliding by v dt &lt; 0 can
-    /// only leave the window below (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above,
-    /// so one comparison per bridge decides the wrap, as the two of the scalar loop do.
+    /// Bridges [0, 16 ⌊Count / 16⌋) four at a time, per chunk of 256 bridges in three passes over data in L1: the
+    /// uniforms (<see cref="PhiloxUniforms32.Fill64"/> with <paramref name="wide"/>, else
+    /// <see cref="PhiloxUniforms32.Fill32"/>), the transition decisions (written over the uniforms; the rare exact
+    /// tests are calls, kept out of the third pass so its accumulators stay in registers), then the slide, wrap, state
+    /// and moment sums. Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window
+    /// below (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above, so one comparison per
+    /// bridge decides the wrap, as the two of the scalar loop do.
     /// </summary>
-    private int StepVector<TDir>(uint step, ReadOnlySpan<ulong> keys, double dt, double v, bool wide, Span<double> sums, ref long count)
-        where TDir : struct, IDirection
+    private int StepVector<TDir, TScale>(uint step, ReadOnlySpan<ulong> keys, double dt, double v, bool wide, Span<double> sums, ref long count)
+        where TDir : struct, IDirection where TScale : struct, IScaling
     {
         int n16 = _x.Length & ~(PhiloxUniforms32.GroupSize - 1);
-        double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
+        double hi = XMin + Length, shift = v * dt;
         var r = Rates;
-        var vHalf = Vector256.Create(half); var vShift = Vector256.Create(shift);
-        // f1 x / h and g1 x / h: for h a power of two (the standard h = 1), (f1 / h) x is the same number
-        bool exactInverse = double.IsNormal(r.H) && BitConverter.DoubleToInt64Bits(r.H) << 12 == 0 && double.IsNormal(1.0 / r.H);
-        var vF1 = Vector256.Create(exactInverse ? r.F1 / r.H : r.F1); var vG1 = Vector256.Create(exactInverse ? r.G1 / r.H : r.G1);
-        var vG2 = Vector256.Create(r.G2); var vH = Vector256.Create(r.H);
-        var vDtLow = Vector256.Create(dt * (1.0 - 1e-9) * PhiloxUniforms32.Scale);
-        var vDtUp = Vector256.Create(dt * (1.0 + 1e-9) * PhiloxUniforms32.Scale);
-        var vHalfDt = Vector256.Create(0.5 * dt);
-        var vBound = Vector256.Create(TDir.Shortening ? XMin : hi);
-        var vWrap = Vector256.Create(TDir.Shortening ? Length : -Length);
-        var one = Vector256<double>.One; var zero = Vector256<double>.Zero;
         uint lane = (uint)BlockIndex;
         ref double x0 = ref MemoryMarshal.GetArrayDataReference(_x);
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
-        ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
         ref ulong k0 = ref MemoryMarshal.GetReference(keys);
-        Span<double> uniforms = stackalloc double[Chunk];
-        ref double u0 = ref MemoryMarshal.GetReference(uniforms);
+        Span<double> buffer = stackalloc double[Chunk];
+        ref double u0 = ref MemoryMarshal.GetReference(buffer);
+        var rates = new VectorRates(r, TScale.ExactInverse, dt, 0.5 * shift);
+        var slide = new VectorSlide(shift, TDir.Shortening ? XMin : hi, TDir.Shortening ? Length : -Length);
         ref double sum0 = ref MemoryMarshal.GetReference(sums);
-        var s1e = Vector256.LoadUnsafe(ref sum0); var s1o = Vector256.LoadUnsafe(ref sum0, 4);
-        var s2e = Vector256.LoadUnsafe(ref sum0, 8); var s2o = Vector256.LoadUnsafe(ref sum0, 12);
-        var cnt = Vector256<long>.Zero;
+        var acc = new VectorSums
+        {
+            S1a = Vector256.LoadUnsafe(ref sum0), S1b = Vector256.LoadUnsafe(ref sum0, 4),
+            S2a = Vector256.LoadUnsafe(ref sum0, 8), S2b = Vector256.LoadUnsafe(ref sum0, 12),
+        };
         for (int start = 0; start < n16; start += Chunk)
         {
-            int end = Math.Min(start + Chunk, n16);
-            int i = start;
+            int end = Math.Min(start + Chunk, n16), len = end - start;
+            int i = 0;
             if (wide)
-                for (; i + 64 <= end; i += 64)
-                    PhiloxUniforms32.Fill64((ulong)(i >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i - start));
-            for (; i < end; i += 32) // the last call may fill one group past end: at most 16 · 16 = Chunk values
-                PhiloxUniforms32.Fill32((ulong)(i >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i - start));
-            for (int j = start; j < end; j += 4)
-            {
-                var u = Vector256.LoadUnsafe(ref Unsafe.Add(ref u0, j - start));
-                ref double xr = ref Unsafe.Add(ref x0, j);
-                var x = Vector256.LoadUnsafe(ref xr);
-                uint flags = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref a0, j));
-                var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(flags).AsByte())).AsDouble();
-                var xm = x + vHalf;
-                var pos = Vector256.GreaterThanOrEqual(xm, zero);
-                Vector256<double> f1x, g1x;
-                if (exactInverse) { f1x = vF1 * xm; g1x = vG1 * xm; } else { f1x = vF1 * xm / vH; g1x = vG1 * xm / vH; }
-                var f = f1x & (pos & Vector256.LessThanOrEqual(xm, vH));
-                var g = Vector256.ConditionalSelect(pos, g1x, vG2);
-                var rate = Vector256.ConditionalSelect(att, g, f);
-                var s = f + g;
-                var flip = Vector256.LessThan(u, rate * vDtLow * (one - vHalfDt * s));
-                var maybe = Vector256.LessThan(u, rate * vDtUp);
-                uint maybeBits = Vector256.ExtractMostSignificantBits(maybe);
-                if (maybeBits != Vector256.ExtractMostSignificantBits(flip)) flip = ExactFlips(maybeBits, flip, u, rate, s, dt);
-                var xn = x + vShift;
-                var cross = TDir.Shortening ? Vector256.LessThan(xn, vBound) : Vector256.GreaterThanOrEqual(xn, vBound);
-                xn = Vector256.ConditionalSelect(cross, xn + vWrap, xn);
-                var attNew = Vector256.AndNot(att ^ flip, cross);
-                xn.StoreUnsafe(ref xr);
-                uint attBits = Vector256.ExtractMostSignificantBits(attNew);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), Unsafe.Add(ref flagBytes, (int)attBits));
-                var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
-                // bridges j … j + 3 go to lanes 0–3 (j a multiple of 8) or 4–7: alternate the accumulator pairs
-                var t1 = s1e + xa; s1e = s1o; s1o = t1;
-                var t2 = s2e + xa * xa; s2e = s2o; s2o = t2;
-                cnt -= attNew.AsInt64();
-            }
+                for (; i + 64 <= len; i += 64)
+                    PhiloxUniforms32.Fill64((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
+            for (; i < len; i += 32) // the last call may fill one group past len: at most 16 · 16 = Chunk values
+                PhiloxUniforms32.Fill32((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
+            Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, dt);
+            Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
         }
-        // an even number of quads: s1e, s2e hold lanes 0–3 again
-        s1e.StoreUnsafe(ref sum0); s1o.StoreUnsafe(ref sum0, 4);
-        s2e.StoreUnsafe(ref sum0, 8); s2o.StoreUnsafe(ref sum0, 12);
-        count += Vector256.Sum(cnt);
+        acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
+        acc.S2a.StoreUnsafe(ref sum0, 8); acc.S2b.StoreUnsafe(ref sum0, 12);
+        count += Vector256.Sum(acc.Count);
         return n16;
     }
 
-    /// <summary><paramref name="sure"/> with the exact test for the lanes of <paramref name="maybeBits"/> it does not decide.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<double> ExactFlips(uint maybeBits, Vector256<double> sure, Vector256<double> u, Vector256<double> rate, Vector256<double> s, double dt)
+    /// <summary>The rate constants of the vector passes, broadcast.</summary>
+    private readonly struct VectorRates(HuxleyRates r, bool exactInverse, double dt, double half)
     {
-        uint sureBits = Vector256.ExtractMostSignificantBits(sure);
+        public readonly Vector256<double> Half = Vector256.Create(half);
+        public readonly Vector256<double> F1 = Vector256.Create(exactInverse ? r.F1 / r.H : r.F1);
+        public readonly Vector256<double> G1 = Vector256.Create(exactInverse ? r.G1 / r.H : r.G1);
+        public readonly Vector256<double> G2 = Vector256.Create(r.G2), H = Vector256.Create(r.H);
+        public readonly Vector256<double> DtLow = Vector256.Create(dt * (1.0 - 1e-9) * PhiloxUniforms32.Scale);
+        public readonly Vector256<double> DtUp = Vector256.Create(dt * (1.0 + 1e-9) * PhiloxUniforms32.Scale);
+        public readonly Vector256<double> HalfDt = Vector256.Create(0.5 * dt);
+    }
+
+    /// <summary>The slide constants: shift v dt, the window side a bridge can leave by, the jump back.</summary>
+    private readonly struct VectorSlide(double shift, double bound, double wrap)
+    {
+        public readonly Vector256<double> Shift = Vector256.Create(shift), Bound = Vector256.Create(bound), Wrap = Vector256.Create(wrap);
+    }
+
+    /// <summary>The moment accumulators: a holds lanes 0–3 (bridges 8m … 8m + 3), b lanes 4–7, at every second quad.</summary>
+    private struct VectorSums
+    {
+        public Vector256<double> S1a, S1b, S2a, S2b;
+        public Vector256<long> Count;
+    }
+
+    /// <summary>Pass 2: the transition of bridges [0, len) of the chunk; the scaled uniforms in <paramref name="u0"/> are replaced by flip masks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Decide<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, double dt)
+        where TScale : struct, IScaling
+    {
+        var zero = Vector256<double>.Zero;
+        for (int j = 0; j < len; j += 4)
+        {
+            var u = Vector256.LoadUnsafe(ref u0, (nuint)j);
+            var x = Vector256.LoadUnsafe(ref x0, (nuint)j);
+            var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref a0, j))).AsByte())).AsDouble();
+            var xm = x + c.Half;
+            var pos = Vector256.GreaterThanOrEqual(xm, zero);
+            Vector256<double> f1x, g1x;
+            if (TScale.ExactInverse) { f1x = c.F1 * xm; g1x = c.G1 * xm; } else { f1x = c.F1 * xm / c.H; g1x = c.G1 * xm / c.H; }
+            var f = f1x & (pos & Vector256.LessThanOrEqual(xm, c.H));
+            var g = Vector256.ConditionalSelect(pos, g1x, c.G2);
+            var rate = Vector256.ConditionalSelect(att, g, f);
+            // most bridges are no candidates (u ≥ r dt, probability 1 − r dt): then nothing else is computed
+            var maybe = Vector256.LessThan(u, rate * c.DtUp);
+            uint maybeBits = Vector256.ExtractMostSignificantBits(maybe);
+            if (maybeBits != 0)
+            {
+                var s = f + g;
+                var sure = Vector256.LessThan(u, rate * c.DtLow * (Vector256<double>.One - c.HalfDt * s));
+                uint sureBits = Vector256.ExtractMostSignificantBits(sure);
+                maybe = maybeBits == sureBits ? sure : ExactFlips(maybeBits, sureBits, u, rate, s, dt);
+            }
+            maybe.StoreUnsafe(ref u0, (nuint)j);
+        }
+    }
+
+    /// <summary>Pass 3: slide, wrap and new state of bridges [0, len) of the chunk with the flip masks in <paramref name="flip0"/>, and their moment sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Apply<TDir>(ref double x0, ref byte a0, ref double flip0, int len, in VectorSlide c, ref VectorSums acc)
+        where TDir : struct, IDirection
+    {
+        ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
+        var s1a = acc.S1a; var s1b = acc.S1b; var s2a = acc.S2a; var s2b = acc.S2b; var cnt = acc.Count;
+        for (int j = 0; j < len; j += 8)
+        {
+            Quad(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), Vector256.LoadUnsafe(ref flip0, (nuint)j), c, ref flagBytes, ref s1a, ref s2a, ref cnt);
+            Quad(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), Vector256.LoadUnsafe(ref flip0, (nuint)(j + 4)), c, ref flagBytes, ref s1b, ref s2b, ref cnt);
+        }
+        acc.S1a = s1a; acc.S1b = s1b; acc.S2a = s2a; acc.S2b = s2b; acc.Count = cnt;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Quad(ref double xr, ref byte ar, Vector256<double> flip, in VectorSlide c, ref uint flagBytes,
+            ref Vector256<double> s1, ref Vector256<double> s2, ref Vector256<long> cnt)
+        {
+            var x = Vector256.LoadUnsafe(ref xr);
+            var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref ar)).AsByte())).AsDouble();
+            var xn = x + c.Shift;
+            var cross = TDir.Shortening ? Vector256.LessThan(xn, c.Bound) : Vector256.GreaterThanOrEqual(xn, c.Bound);
+            xn = Vector256.ConditionalSelect(cross, xn + c.Wrap, xn);
+            var attNew = Vector256.AndNot(att ^ flip, cross);
+            xn.StoreUnsafe(ref xr);
+            Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)Vector256.ExtractMostSignificantBits(attNew)));
+            var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
+            s1 += xa;
+            s2 += xa * xa;
+            cnt -= attNew.AsInt64();
+        }
+    }
+
+    /// <summary>The lanes of <paramref name="sureBits"/> and those of <paramref name="maybeBits"/> that pass the exact test, as a mask.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<double> ExactFlips(uint maybeBits, uint sureBits, Vector256<double> u, Vector256<double> rate, Vector256<double> s, double dt)
+    {
         Span<long> flip = stackalloc long[4];
         for (int k = 0; k < 4; k++)
         {
