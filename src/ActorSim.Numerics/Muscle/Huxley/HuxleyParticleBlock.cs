@@ -244,6 +244,8 @@ public sealed class HuxleyParticleBlock
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
         ref ulong k0 = ref MemoryMarshal.GetReference(keys);
         Span<double> buffer = stackalloc double[Chunk];
+        Span<int> pending = stackalloc int[Chunk / 4];
+        ref int pending0 = ref MemoryMarshal.GetReference(pending);
         ref double u0 = ref MemoryMarshal.GetReference(buffer);
         var rates = new VectorRates(r, TScale.ExactInverse, dt, 0.5 * shift);
         var slide = new VectorSlide(shift, TDir.Shortening ? XMin : hi, TDir.Shortening ? Length : -Length);
@@ -262,7 +264,8 @@ public sealed class HuxleyParticleBlock
                     PhiloxUniforms32.Fill64((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
             for (; i < len; i += 32) // the last call may fill one group past len: at most 16 · 16 = Chunk values
                 PhiloxUniforms32.Fill32((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
-            Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, dt);
+            int np = Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
+            if (np > 0) DecideExactly(start, pending[..np], buffer, dt, 0.5 * shift);
             Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
         }
         acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
@@ -296,12 +299,18 @@ public sealed class HuxleyParticleBlock
         public Vector256<long> Count;
     }
 
-    /// <summary>Pass 2: the transition of bridges [0, len) of the chunk; the scaled uniforms in <paramref name="u0"/> are replaced by flip masks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Decide<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, double dt)
+    /// <summary>
+    /// Pass 2: the transition of bridges [0, len) of the chunk; the scaled uniforms in <paramref name="u0"/> are
+    /// replaced by the masks of the states after the transitions (before the slide), except for the rare quads that need the exact test: their indices go to
+    /// <paramref name="pending"/> (returns how many) and their uniforms stay for <see cref="DecideExactly"/>. No calls
+    /// in this loop, so that the JIT keeps its counters and pointers in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Decide<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, ref int pending)
         where TScale : struct, IScaling
     {
         var zero = Vector256<double>.Zero;
+        int np = 0;
         for (int j = 0; j < len; j += 4)
         {
             var u = Vector256.LoadUnsafe(ref u0, (nuint)j);
@@ -319,39 +328,57 @@ public sealed class HuxleyParticleBlock
             uint maybeBits = Vector256.ExtractMostSignificantBits(maybe);
             if (maybeBits != 0)
             {
-                var s = f + g;
-                var sure = Vector256.LessThan(u, rate * c.DtLow * (Vector256<double>.One - c.HalfDt * s));
-                uint sureBits = Vector256.ExtractMostSignificantBits(sure);
-                maybe = maybeBits == sureBits ? sure : ExactFlips(maybeBits, sureBits, u, rate, s, dt);
+                var sure = Vector256.LessThan(u, rate * c.DtLow * (Vector256<double>.One - c.HalfDt * (f + g)));
+                if (Vector256.ExtractMostSignificantBits(sure) != maybeBits)
+                {
+                    Unsafe.Add(ref pending, np++) = j;
+                    continue;
+                }
+                maybe = sure;
             }
-            maybe.StoreUnsafe(ref u0, (nuint)j);
+            (att ^ maybe).StoreUnsafe(ref u0, (nuint)j);
         }
+        return np;
     }
 
-    /// <summary>Pass 3: slide, wrap and new state of bridges [0, len) of the chunk with the flip masks in <paramref name="flip0"/>, and their moment sums.</summary>
+    /// <summary>The state masks of the quads <see cref="Decide"/> left: the exact test for each of their four bridges.</summary>
+    private void DecideExactly(int start, ReadOnlySpan<int> pending, Span<double> buffer, double dt, double half)
+    {
+        foreach (int j in pending)
+            for (int k = j; k < j + 4; k++)
+            {
+                double xm = _x[start + k] + half;
+                double f = Rates.Attach(xm), g = Rates.Detach(xm);
+                bool a = _attached[start + k];
+                double r = a ? g : f;
+                if (r > 0.0 && ExactFlip(buffer[k], r, f + g, dt)) a = !a;
+                buffer[k] = a ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
+            }
+    }
+
+    /// <summary>Pass 3: slide, wrap and new state of bridges [0, len) of the chunk with the state masks of pass 2 in <paramref name="state0"/>, and their moment sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Apply<TDir>(ref double x0, ref byte a0, ref double flip0, int len, in VectorSlide c, ref VectorSums acc)
+    private static void Apply<TDir>(ref double x0, ref byte a0, ref double state0, int len, in VectorSlide c, ref VectorSums acc)
         where TDir : struct, IDirection
     {
         ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
         var s1a = acc.S1a; var s1b = acc.S1b; var s2a = acc.S2a; var s2b = acc.S2b; var cnt = acc.Count;
         for (int j = 0; j < len; j += 8)
         {
-            Quad(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), Vector256.LoadUnsafe(ref flip0, (nuint)j), c, ref flagBytes, ref s1a, ref s2a, ref cnt);
-            Quad(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), Vector256.LoadUnsafe(ref flip0, (nuint)(j + 4)), c, ref flagBytes, ref s1b, ref s2b, ref cnt);
+            Quad(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), Vector256.LoadUnsafe(ref state0, (nuint)j), c, ref flagBytes, ref s1a, ref s2a, ref cnt);
+            Quad(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), Vector256.LoadUnsafe(ref state0, (nuint)(j + 4)), c, ref flagBytes, ref s1b, ref s2b, ref cnt);
         }
         acc.S1a = s1a; acc.S1b = s1b; acc.S2a = s2a; acc.S2b = s2b; acc.Count = cnt;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Quad(ref double xr, ref byte ar, Vector256<double> flip, in VectorSlide c, ref uint flagBytes,
+        static void Quad(ref double xr, ref byte ar, Vector256<double> state, in VectorSlide c, ref uint flagBytes,
             ref Vector256<double> s1, ref Vector256<double> s2, ref Vector256<long> cnt)
         {
             var x = Vector256.LoadUnsafe(ref xr);
-            var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref ar)).AsByte())).AsDouble();
             var xn = x + c.Shift;
             var cross = TDir.Shortening ? Vector256.LessThan(xn, c.Bound) : Vector256.GreaterThanOrEqual(xn, c.Bound);
             xn = Vector256.ConditionalSelect(cross, xn + c.Wrap, xn);
-            var attNew = Vector256.AndNot(att ^ flip, cross);
+            var attNew = Vector256.AndNot(state, cross);
             xn.StoreUnsafe(ref xr);
             Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)Vector256.ExtractMostSignificantBits(attNew)));
             var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
@@ -359,20 +386,6 @@ public sealed class HuxleyParticleBlock
             s2 += xa * xa;
             cnt -= attNew.AsInt64();
         }
-    }
-
-    /// <summary>The lanes of <paramref name="sureBits"/> and those of <paramref name="maybeBits"/> that pass the exact test, as a mask.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<double> ExactFlips(uint maybeBits, uint sureBits, Vector256<double> u, Vector256<double> rate, Vector256<double> s, double dt)
-    {
-        Span<long> flip = stackalloc long[4];
-        for (int k = 0; k < 4; k++)
-        {
-            uint bit = 1u << k;
-            if ((sureBits & bit) != 0 || ((maybeBits & bit) != 0 && ExactFlip(u.GetElement(k), rate.GetElement(k), s.GetElement(k), dt)))
-                flip[k] = -1L;
-        }
-        return Vector256.Create(flip[0], flip[1], flip[2], flip[3]).AsDouble();
     }
 
     /// <summary>
