@@ -106,13 +106,13 @@ public sealed class HuxleyParticleBlock
     /// <summary>Whether this machine can run <paramref name="path"/>.</summary>
     public static bool IsSupported(HuxleyKernelPath path) => path switch
     {
-        HuxleyKernelPath.Avx2 => Avx2.IsSupported,
-        HuxleyKernelPath.Avx512 => Avx2.IsSupported && Avx512F.IsSupported,
+        HuxleyKernelPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        HuxleyKernelPath.Avx512 => Avx2.IsSupported && Fma.IsSupported && Avx512F.IsSupported,
         _ => true,
     };
 
     private HuxleyKernelPath Resolved => _path != HuxleyKernelPath.Auto ? _path
-        : !Avx2.IsSupported ? HuxleyKernelPath.Scalar
+        : !(Avx2.IsSupported && Fma.IsSupported) ? HuxleyKernelPath.Scalar
         : Avx512F.IsSupported ? HuxleyKernelPath.Avx512 : HuxleyKernelPath.Avx2;
 
     /// <summary>Advances all bridges by dt at displacement rate v, using the stream (seed, block, step).</summary>
@@ -188,7 +188,7 @@ public sealed class HuxleyParticleBlock
             else if (x >= hi) { x -= Length; a = false; }
             _x[i] = x;
             _attached[i] = a;
-            if (a) { count++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] += x * x; }
+            if (a) { count++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] = Math.FusedMultiplyAdd(x, x, sums[Lanes + i % Lanes]); }
         }
     }
 
@@ -270,7 +270,7 @@ public sealed class HuxleyParticleBlock
         }
         acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
         acc.S2a.StoreUnsafe(ref sum0, 8); acc.S2b.StoreUnsafe(ref sum0, 12);
-        count += Vector256.Sum(acc.Count);
+        count += acc.Count;
         return n16;
     }
 
@@ -296,7 +296,7 @@ public sealed class HuxleyParticleBlock
     private struct VectorSums
     {
         public Vector256<double> S1a, S1b, S2a, S2b;
-        public Vector256<long> Count;
+        public long Count;
     }
 
     /// <summary>
@@ -372,7 +372,7 @@ public sealed class HuxleyParticleBlock
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Quad(ref double xr, ref byte ar, Vector256<double> state, in VectorSlide c, ref uint flagBytes,
-            ref Vector256<double> s1, ref Vector256<double> s2, ref Vector256<long> cnt)
+            ref Vector256<double> s1, ref Vector256<double> s2, ref long cnt)
         {
             var x = Vector256.LoadUnsafe(ref xr);
             var xn = x + c.Shift;
@@ -380,11 +380,12 @@ public sealed class HuxleyParticleBlock
             xn = Vector256.ConditionalSelect(cross, xn + c.Wrap, xn);
             var attNew = Vector256.AndNot(state, cross);
             xn.StoreUnsafe(ref xr);
-            Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)Vector256.ExtractMostSignificantBits(attNew)));
+            uint bits = Vector256.ExtractMostSignificantBits(attNew);
+            Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)bits));
             var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
             s1 += xa;
-            s2 += xa * xa;
-            cnt -= attNew.AsInt64();
+            s2 = Fma.MultiplyAdd(xa, xa, s2); // Σx²: one rounding per term, as Math.FusedMultiplyAdd in the scalar loop
+            cnt += BitOperations.PopCount(bits);
         }
     }
 
@@ -427,7 +428,7 @@ public sealed class HuxleyParticleBlock
         sums.Clear();
         long c = 0;
         for (int i = 0; i < _x.Length; i++)
-            if (_attached[i]) { double x = _x[i]; c++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] += x * x; }
+            if (_attached[i]) { double x = _x[i]; c++; sums[i % Lanes] += x; sums[Lanes + i % Lanes] = Math.FusedMultiplyAdd(x, x, sums[Lanes + i % Lanes]); }
         partial[0] = c; partial[1] = Combine(sums[..Lanes]); partial[2] = Combine(sums[Lanes..]);
     }
 }
