@@ -17,9 +17,10 @@ namespace ActorSim.Numerics.Muscle.Huxley;
 /// Step: with the rates frozen at the mid-step displacement x_i + v dt / 2, the exact two-state transition
 /// over dt is P(detached -&gt; attached) = f / (f + g) (1 - e^{-(f+g) dt}),
 /// P(attached -&gt; detached) = g / (f + g) (1 - e^{-(f+g) dt}) (second order in dt where the rates are smooth).
-/// One uniform per bridge per step from CounterRandom(seed, block, step), drawn in bridge order, so a block's
-/// result does not depend on when or where it is evaluated. 9 bytes per bridge (structure of arrays: x, attached).
-/// One fused, vectorised pass per step also yields the moment partials (issue 14).
+/// One 32-bit uniform per bridge per step: bridge i of the block takes item i of
+/// <see cref="PhiloxUniforms32"/>(seed, block, step), so a block's result does not depend on when or where it is
+/// evaluated, nor on the code path. 9 bytes per bridge (structure of arrays: x, attached). One fused, vectorised pass
+/// per step also yields the moment partials (issue 14).
 /// </para>
 /// </summary>
 public sealed class HuxleyParticleBlock
@@ -405,7 +406,7 @@ public sealed class HuxleyParticleBlock
         double hi = XMin + Length, shift = v * dt, half = 0.5 * shift;
         for (int i = 0; i < _x.Length; i++)
         {
-            PhiloxUniforms32.FillGroup((ulong)(i / PhiloxUniforms32.GroupSize), (uint)step, (uint)BlockIndex, keys, u);
+            if (i % PhiloxUniforms32.GroupSize == 0) PhiloxUniforms32.FillGroup((ulong)(i / PhiloxUniforms32.GroupSize), (uint)step, (uint)BlockIndex, keys, u);
             double us = u[i % PhiloxUniforms32.GroupSize];
             double xm = _x[i] + half;
             double f = Rates.Attach(xm), g = Rates.Detach(xm), s = f + g;
