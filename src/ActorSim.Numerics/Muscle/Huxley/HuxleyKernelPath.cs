@@ -15,6 +15,6 @@ public enum HuxleyKernelPath
     /// <summary>Four bridges per vector, eight Philox blocks per generator call (needs AVX2).</summary>
     Avx2,
 
-    /// <summary>As <see cref="Avx2"/> with the random words from 512-bit Philox, sixteen blocks per call (needs AVX-512F).</summary>
+    /// <summary>Eight bridges per vector, the random words from 512-bit Philox, sixteen blocks per call (needs AVX-512F and BMI2).</summary>
     Avx512,
 }

@@ -108,13 +108,13 @@ public sealed class HuxleyParticleBlock
     public static bool IsSupported(HuxleyKernelPath path) => path switch
     {
         HuxleyKernelPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
-        HuxleyKernelPath.Avx512 => Avx2.IsSupported && Fma.IsSupported && Avx512F.IsSupported,
+        HuxleyKernelPath.Avx512 => Avx2.IsSupported && Fma.IsSupported && Avx512F.IsSupported && Bmi2.X64.IsSupported,
         _ => true,
     };
 
     private HuxleyKernelPath Resolved => _path != HuxleyKernelPath.Auto ? _path
         : !(Avx2.IsSupported && Fma.IsSupported) ? HuxleyKernelPath.Scalar
-        : Avx512F.IsSupported ? HuxleyKernelPath.Avx512 : HuxleyKernelPath.Avx2;
+        : Avx512F.IsSupported && Bmi2.X64.IsSupported ? HuxleyKernelPath.Avx512 : HuxleyKernelPath.Avx2;
 
     /// <summary>Advances all bridges by dt at displacement rate v, using the stream (seed, block, step).</summary>
     public void Step(ulong seed, ulong step, double dt, double v)
@@ -226,11 +226,11 @@ public sealed class HuxleyParticleBlock
     }
 
     /// <summary>
-    /// Bridges [0, 16 ⌊Count / 16⌋) four at a time, per chunk of 256 bridges in three passes over data in L1: the
-    /// uniforms (<see cref="PhiloxUniforms32.Fill64"/> with <paramref name="wide"/>, else
+    /// Bridges [0, 16 ⌊Count / 16⌋) eight (<paramref name="wide"/>: AVX-512) or four at a time, per chunk of 256
+    /// bridges in three passes over data in L1: the uniforms (<see cref="PhiloxUniforms32.Fill64"/> or
     /// <see cref="PhiloxUniforms32.Fill32"/>), the transition decisions (written over the uniforms; the rare exact
-    /// tests are calls, kept out of the third pass so its accumulators stay in registers), then the slide, wrap, state
-    /// and moment sums. Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window
+    /// tests are calls, kept out of the other passes so that their counters and accumulators stay in registers), then
+    /// the slide, wrap, state and moment sums. Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window
     /// below (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above, so one comparison per
     /// bridge decides the wrap, as the two of the scalar loop do.
     /// </summary>
@@ -265,9 +265,12 @@ public sealed class HuxleyParticleBlock
                     PhiloxUniforms32.Fill64((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
             for (; i < len; i += 32) // the last call may fill one group past len: at most 16 · 16 = Chunk values
                 PhiloxUniforms32.Fill32((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
-            int np = Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
+            int np = wide
+                ? Decide512<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0)
+                : Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
             if (np > 0) DecideExactly(start, pending[..np], buffer, dt, 0.5 * shift);
-            Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
+            if (wide) Apply512<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
+            else Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
         }
         acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
         acc.S2a.StoreUnsafe(ref sum0, 8); acc.S2b.StoreUnsafe(ref sum0, 12);
@@ -342,6 +345,49 @@ public sealed class HuxleyParticleBlock
         return np;
     }
 
+    /// <summary>
+    /// <see cref="Decide"/> eight bridges at a time (AVX-512F): the same operations per lane, so the same masks; a
+    /// group of eight that needs the exact test is listed as its two quads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Decide512<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, ref int pending)
+        where TScale : struct, IScaling
+    {
+        var zero = Vector512<double>.Zero;
+        var half = Vector512.Create(c.Half, c.Half); var f1 = Vector512.Create(c.F1, c.F1); var g1 = Vector512.Create(c.G1, c.G1);
+        var g2 = Vector512.Create(c.G2, c.G2); var h = Vector512.Create(c.H, c.H);
+        var dtLow = Vector512.Create(c.DtLow, c.DtLow); var dtUp = Vector512.Create(c.DtUp, c.DtUp); var halfDt = Vector512.Create(c.HalfDt, c.HalfDt);
+        int np = 0;
+        for (int j = 0; j < len; j += 8)
+        {
+            var u = Vector512.LoadUnsafe(ref u0, (nuint)j);
+            var x = Vector512.LoadUnsafe(ref x0, (nuint)j);
+            var att = (Vector512<long>.Zero - Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a0, j))).AsByte())).AsDouble();
+            var xm = x + half;
+            var pos = Vector512.GreaterThanOrEqual(xm, zero);
+            Vector512<double> f1x, g1x;
+            if (TScale.ExactInverse) { f1x = f1 * xm; g1x = g1 * xm; } else { f1x = f1 * xm / h; g1x = g1 * xm / h; }
+            var f = f1x & (pos & Vector512.LessThanOrEqual(xm, h));
+            var g = Vector512.ConditionalSelect(pos, g1x, g2);
+            var rate = Vector512.ConditionalSelect(att, g, f);
+            var maybe = Vector512.LessThan(u, rate * dtUp);
+            ulong maybeBits = Vector512.ExtractMostSignificantBits(maybe);
+            if (maybeBits != 0)
+            {
+                var sure = Vector512.LessThan(u, rate * dtLow * (Vector512<double>.One - halfDt * (f + g)));
+                if (Vector512.ExtractMostSignificantBits(sure) != maybeBits)
+                {
+                    Unsafe.Add(ref pending, np++) = j;
+                    Unsafe.Add(ref pending, np++) = j + 4;
+                    continue;
+                }
+                maybe = sure;
+            }
+            (att ^ maybe).StoreUnsafe(ref u0, (nuint)j);
+        }
+        return np;
+    }
+
     /// <summary>The state masks of the quads <see cref="Decide"/> left: the exact test for each of their four bridges.</summary>
     private void DecideExactly(int start, ReadOnlySpan<int> pending, Span<double> buffer, double dt, double half)
     {
@@ -355,6 +401,36 @@ public sealed class HuxleyParticleBlock
                 if (r > 0.0 && ExactFlip(buffer[k], r, f + g, dt)) a = !a;
                 buffer[k] = a ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
             }
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> eight bridges at a time (AVX-512F, BMI2): one accumulator of eight lanes, bridge i in lane
+    /// i mod 8 as in the two four-lane accumulators of <see cref="Apply"/> (same sums in the same order, same bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Apply512<TDir>(ref double x0, ref byte a0, ref double state0, int len, in VectorSlide c, ref VectorSums acc)
+        where TDir : struct, IDirection
+    {
+        var shift = Vector512.Create(c.Shift, c.Shift); var bound = Vector512.Create(c.Bound, c.Bound); var wrap = Vector512.Create(c.Wrap, c.Wrap);
+        var s1 = Vector512.Create(acc.S1a, acc.S1b); var s2 = Vector512.Create(acc.S2a, acc.S2b);
+        long cnt = acc.Count;
+        for (int j = 0; j < len; j += 8)
+        {
+            ref double xr = ref Unsafe.Add(ref x0, j);
+            var x = Vector512.LoadUnsafe(ref xr);
+            var xn = x + shift;
+            var cross = TDir.Shortening ? Vector512.LessThan(xn, bound) : Vector512.GreaterThanOrEqual(xn, bound);
+            xn = Vector512.ConditionalSelect(cross, xn + wrap, xn);
+            var attNew = Vector512.AndNot(Vector512.LoadUnsafe(ref state0, (nuint)j), cross);
+            xn.StoreUnsafe(ref xr);
+            ulong bits = Vector512.ExtractMostSignificantBits(attNew);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), Bmi2.X64.ParallelBitDeposit(bits, 0x0101_0101_0101_0101UL));
+            var xa = xn & attNew;
+            s1 += xa;
+            s2 = Avx512F.FusedMultiplyAdd(xa, xa, s2);
+            cnt += BitOperations.PopCount(bits);
+        }
+        acc.S1a = s1.GetLower(); acc.S1b = s1.GetUpper(); acc.S2a = s2.GetLower(); acc.S2b = s2.GetUpper(); acc.Count = cnt;
     }
 
     /// <summary>Pass 3: slide, wrap and new state of bridges [0, len) of the chunk with the state masks of pass 2 in <paramref name="state0"/>, and their moment sums.</summary>
