@@ -13,7 +13,8 @@ namespace ActorSim.Bench;
 /// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]
 /// [--huxley-path auto|scalar|avx2|avx512]</c>
 /// (issue 14): the per-step particle pass of <c>huxley-particles</c> and <c>virus-kinetic-mc</c>, each before (the
-/// per-particle path it replaced, same particles, same run) and after, one block on one core, in ns per particle and
+/// per-particle path, same particles, same run; for Huxley also the previous fused kernel, a frozen copy, as a second
+/// row) and after, one block on one core, in ns per particle and
 /// step, as % of the counted bandwidth bound (bytes per particle and step / vectorised 1-thread triad of the same run),
 /// with bytes allocated per step and a bit-for-bit check of after against before.
 /// Counting (8-byte doubles, 1-byte flags, write-allocate not counted, as in STREAM; the counter-based random streams
