@@ -265,12 +265,22 @@ public sealed class HuxleyParticleBlock
                     PhiloxUniforms32.Fill64((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
             for (; i < len; i += 32) // the last call may fill one group past len: at most 16 · 16 = Chunk values
                 PhiloxUniforms32.Fill32((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
-            int np = wide
-                ? Decide512<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0)
-                : Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
+            if (wide)
+            {
+                // one fused pass; it stops at an octet that needs the exact test, which is decided here and applied
+                for (int j = 0; j < len; j += 8)
+                {
+                    j = Step512<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc);
+                    if (j == len) break;
+                    pending[0] = j; pending[1] = j + 4;
+                    DecideExactly(start, pending[..2], buffer, dt, 0.5 * shift);
+                    Apply512<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
+                }
+                continue;
+            }
+            int np = Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
             if (np > 0) DecideExactly(start, pending[..np], buffer, dt, 0.5 * shift);
-            if (wide) Apply512<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
-            else Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
+            Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
         }
         acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
         acc.S2a.StoreUnsafe(ref sum0, 8); acc.S2b.StoreUnsafe(ref sum0, 12);
@@ -346,22 +356,28 @@ public sealed class HuxleyParticleBlock
     }
 
     /// <summary>
-    /// <see cref="Decide"/> eight bridges at a time (AVX-512F): the same operations per lane, so the same masks; a
-    /// group of eight that needs the exact test is listed as its two quads.
+    /// Passes 2 and 3 fused, eight bridges at a time (AVX-512F, BMI2), from bridge <paramref name="from"/> of the chunk:
+    /// the decisions of <see cref="Decide"/> (the same operations per lane, so the same states) and the slide of
+    /// <see cref="Apply512"/>. Returns the first octet that needs the exact test, untouched (its uniforms still in
+    /// <paramref name="u0"/>), or <paramref name="len"/>. No calls, so the accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Decide512<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, ref int pending)
-        where TScale : struct, IScaling
+    private static int Step512<TDir, TScale>(ref double x0, ref byte a0, ref double u0, int from, int len, in VectorRates c, in VectorSlide sl, ref VectorSums acc)
+        where TDir : struct, IDirection where TScale : struct, IScaling
     {
         var zero = Vector512<double>.Zero;
         var half = Vector512.Create(c.Half, c.Half); var f1 = Vector512.Create(c.F1, c.F1); var g1 = Vector512.Create(c.G1, c.G1);
         var g2 = Vector512.Create(c.G2, c.G2); var h = Vector512.Create(c.H, c.H);
         var dtLow = Vector512.Create(c.DtLow, c.DtLow); var dtUp = Vector512.Create(c.DtUp, c.DtUp); var halfDt = Vector512.Create(c.HalfDt, c.HalfDt);
-        int np = 0;
-        for (int j = 0; j < len; j += 8)
+        var shift = Vector512.Create(sl.Shift, sl.Shift); var bound = Vector512.Create(sl.Bound, sl.Bound); var wrap = Vector512.Create(sl.Wrap, sl.Wrap);
+        var s1 = Vector512.Create(acc.S1a, acc.S1b); var s2 = Vector512.Create(acc.S2a, acc.S2b);
+        long cnt = acc.Count;
+        int j = from;
+        for (; j < len; j += 8)
         {
             var u = Vector512.LoadUnsafe(ref u0, (nuint)j);
-            var x = Vector512.LoadUnsafe(ref x0, (nuint)j);
+            ref double xr = ref Unsafe.Add(ref x0, j);
+            var x = Vector512.LoadUnsafe(ref xr);
             var att = (Vector512<long>.Zero - Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a0, j))).AsByte())).AsDouble();
             var xm = x + half;
             var pos = Vector512.GreaterThanOrEqual(xm, zero);
@@ -375,17 +391,23 @@ public sealed class HuxleyParticleBlock
             if (maybeBits != 0)
             {
                 var sure = Vector512.LessThan(u, rate * dtLow * (Vector512<double>.One - halfDt * (f + g)));
-                if (Vector512.ExtractMostSignificantBits(sure) != maybeBits)
-                {
-                    Unsafe.Add(ref pending, np++) = j;
-                    Unsafe.Add(ref pending, np++) = j + 4;
-                    continue;
-                }
+                if (Vector512.ExtractMostSignificantBits(sure) != maybeBits) break;
                 maybe = sure;
             }
-            (att ^ maybe).StoreUnsafe(ref u0, (nuint)j);
+            var xn = x + shift;
+            var cross = TDir.Shortening ? Vector512.LessThan(xn, bound) : Vector512.GreaterThanOrEqual(xn, bound);
+            xn = Vector512.ConditionalSelect(cross, xn + wrap, xn);
+            var attNew = Vector512.AndNot(att ^ maybe, cross);
+            xn.StoreUnsafe(ref xr);
+            ulong bits = Vector512.ExtractMostSignificantBits(attNew);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref a0, j), Bmi2.X64.ParallelBitDeposit(bits, 0x0101_0101_0101_0101UL));
+            var xa = xn & attNew;
+            s1 += xa;
+            s2 = Avx512F.FusedMultiplyAdd(xa, xa, s2);
+            cnt += BitOperations.PopCount(bits);
         }
-        return np;
+        acc.S1a = s1.GetLower(); acc.S1b = s1.GetUpper(); acc.S2a = s2.GetLower(); acc.S2b = s2.GetUpper(); acc.Count = cnt;
+        return j;
     }
 
     /// <summary>The state masks of the quads <see cref="Decide"/> left: the exact test for each of their four bridges.</summary>
@@ -405,7 +427,8 @@ public sealed class HuxleyParticleBlock
 
     /// <summary>
     /// <see cref="Apply"/> eight bridges at a time (AVX-512F, BMI2): one accumulator of eight lanes, bridge i in lane
-    /// i mod 8 as in the two four-lane accumulators of <see cref="Apply"/> (same sums in the same order, same bits).
+    /// i mod 8 as in the two four-lane accumulators of <see cref="Apply"/> (same sums in the same order, same bits);
+    /// the same operations as the slide half of <see cref="Step512"/>, for the octets it leaves.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Apply512<TDir>(ref double x0, ref byte a0, ref double state0, int len, in VectorSlide c, ref VectorSums acc)
