@@ -129,8 +129,8 @@ public sealed class HuxleyParticleBlock
     /// bridges, summed as <see cref="MomentPartials"/> sums them (same bits).
     /// <para>
     /// Bridge i's uniform is item i of <see cref="PhiloxUniforms32"/>(seed, block, step): one 32-bit word per bridge,
-    /// u = (k + 1/2) 2^-32. One fused pass, vectorised four bridges at a time (AVX2), the uniforms generated ahead per
-    /// chunk of 256 bridges; no exponential for a bridge whose uniform lies outside [r dt (1 − s dt / 2), r dt]
+    /// u = (k + 1/2) 2^-32. One fused pass, vectorised eight (AVX-512) or four (AVX2) bridges at a time, the uniforms
+    /// generated ahead per chunk of 256 bridges; no exponential for a bridge whose uniform lies outside [r dt (1 − s dt / 2), r dt]
     /// (r its transition rate, s = f + g): since s dt − (s dt)² / 2 ≤ 1 − e^{−s dt} ≤ s dt, the test
     /// u &lt; r (1 − e^{−s dt}) / s is decided by the bounds (with a relative margin of 1e-9, far above the rounding of
     /// either side); only the rare bridges inside take the exact scalar test. The moment sums go to eight accumulators,
@@ -230,9 +230,10 @@ public sealed class HuxleyParticleBlock
     /// bridges in three passes over data in L1: the uniforms (<see cref="PhiloxUniforms32.Fill64"/> or
     /// <see cref="PhiloxUniforms32.Fill32"/>), the transition decisions (written over the uniforms; the rare exact
     /// tests are calls, kept out of the other passes so that their counters and accumulators stay in registers), then
-    /// the slide, wrap, state and moment sums. Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window
-    /// below (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above, so one comparison per
-    /// bridge decides the wrap, as the two of the scalar loop do.
+    /// the slide, wrap, state and moment sums (with AVX-512 the last two in one pass, see <see cref="Step512"/>).
+    /// Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window below
+    /// (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above, so one comparison per bridge
+    /// decides the wrap, as the two of the scalar loop do.
     /// </summary>
     private int StepVector<TDir, TScale>(uint step, ReadOnlySpan<ulong> keys, double dt, double v, bool wide, Span<double> sums, ref long count)
         where TDir : struct, IDirection where TScale : struct, IScaling
