@@ -246,8 +246,7 @@ public sealed class HuxleyParticleBlock
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
         ref ulong k0 = ref MemoryMarshal.GetReference(keys);
         Span<double> buffer = stackalloc double[Chunk];
-        Span<int> pending = stackalloc int[Chunk / 4];
-        ref int pending0 = ref MemoryMarshal.GetReference(pending);
+        Span<int> pending = stackalloc int[2];
         ref double u0 = ref MemoryMarshal.GetReference(buffer);
         var rates = new VectorRates(r, TScale.ExactInverse, dt, 0.5 * shift);
         var slide = new VectorSlide(shift, TDir.Shortening ? XMin : hi, TDir.Shortening ? Length : -Length);
@@ -266,22 +265,18 @@ public sealed class HuxleyParticleBlock
                     PhiloxUniforms32.Fill64((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
             for (; i < len; i += 32) // the last call may fill one group past len: at most 16 · 16 = Chunk values
                 PhiloxUniforms32.Fill32((ulong)((start + i) >> 4), step, lane, ref k0, ref Unsafe.Add(ref u0, i));
-            if (wide)
+            // one fused pass; it stops at an octet that needs the exact test, which is decided here and applied
+            for (int j = 0; j < len; j += 8)
             {
-                // one fused pass; it stops at an octet that needs the exact test, which is decided here and applied
-                for (int j = 0; j < len; j += 8)
-                {
-                    j = Step512<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc);
-                    if (j == len) break;
-                    pending[0] = j; pending[1] = j + 4;
-                    DecideExactly(start, pending[..2], buffer, dt, 0.5 * shift);
-                    Apply512<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
-                }
-                continue;
+                j = wide
+                    ? Step512<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc)
+                    : Step256<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc);
+                if (j == len) break;
+                pending[0] = j; pending[1] = j + 4;
+                DecideExactly(start, pending[..2], buffer, dt, 0.5 * shift);
+                if (wide) Apply512<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
+                else Apply<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
             }
-            int np = Decide<TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, rates, ref pending0);
-            if (np > 0) DecideExactly(start, pending[..np], buffer, dt, 0.5 * shift);
-            Apply<TDir>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, len, slide, ref acc);
         }
         acc.S1a.StoreUnsafe(ref sum0); acc.S1b.StoreUnsafe(ref sum0, 4);
         acc.S2a.StoreUnsafe(ref sum0, 8); acc.S2b.StoreUnsafe(ref sum0, 12);
@@ -315,51 +310,60 @@ public sealed class HuxleyParticleBlock
     }
 
     /// <summary>
-    /// Pass 2: the transition of bridges [0, len) of the chunk; the scaled uniforms in <paramref name="u0"/> are
-    /// replaced by the masks of the states after the transitions (before the slide), except for the rare quads that need the exact test: their indices go to
-    /// <paramref name="pending"/> (returns how many) and their uniforms stay for <see cref="DecideExactly"/>. No calls
-    /// in this loop, so that the JIT keeps its counters and pointers in registers.
+    /// The decisions and the slide of a chunk in one pass after its uniforms, four bridges per vector (AVX2, FMA), eight
+    /// per iteration, from bridge <paramref name="from"/> of the chunk: the transition decisions — the bounds only for a
+    /// vector with a candidate (u &lt; r dt (1 + 1e-9)) — then the slide, wrap, flags and moment sums of
+    /// <see cref="Slide"/>. Returns the first octet that needs the exact test, untouched (its uniforms still in
+    /// <paramref name="u0"/>), or <paramref name="len"/>. No calls, so counters and accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Decide<TScale>(ref double x0, ref byte a0, ref double u0, int len, in VectorRates c, ref int pending)
-        where TScale : struct, IScaling
+    private static int Step256<TDir, TScale>(ref double x0, ref byte a0, ref double u0, int from, int len, in VectorRates c, in VectorSlide sl, ref VectorSums acc)
+        where TDir : struct, IDirection where TScale : struct, IScaling
     {
-        var zero = Vector256<double>.Zero;
-        int np = 0;
-        for (int j = 0; j < len; j += 4)
+        ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
+        var s1a = acc.S1a; var s1b = acc.S1b; var s2a = acc.S2a; var s2b = acc.S2b; long cnt = acc.Count;
+        int j = from;
+        for (; j < len; j += 8)
         {
-            var u = Vector256.LoadUnsafe(ref u0, (nuint)j);
-            var x = Vector256.LoadUnsafe(ref x0, (nuint)j);
-            var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref a0, j))).AsByte())).AsDouble();
+            if (!State(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), ref Unsafe.Add(ref u0, j), c, out var st0)
+                || !State(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), ref Unsafe.Add(ref u0, j + 4), c, out var st1))
+                break;
+            Slide<TDir>(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), st0, sl, ref flagBytes, ref s1a, ref s2a, ref cnt);
+            Slide<TDir>(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), st1, sl, ref flagBytes, ref s1b, ref s2b, ref cnt);
+        }
+        acc.S1a = s1a; acc.S1b = s1b; acc.S2a = s2a; acc.S2b = s2b; acc.Count = cnt;
+        return j;
+
+        // the states of four bridges after their transitions (before the slide); false: one needs the exact test
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static bool State(ref double xr, ref byte ar, ref double ur, in VectorRates c, out Vector256<double> state)
+        {
+            var u = Vector256.LoadUnsafe(ref ur);
+            var x = Vector256.LoadUnsafe(ref xr);
+            var att = (Vector256<long>.Zero - Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref ar)).AsByte())).AsDouble();
             var xm = x + c.Half;
-            var pos = Vector256.GreaterThanOrEqual(xm, zero);
+            var pos = Vector256.GreaterThanOrEqual(xm, Vector256<double>.Zero);
             Vector256<double> f1x, g1x;
             if (TScale.ExactInverse) { f1x = c.F1 * xm; g1x = c.G1 * xm; } else { f1x = c.F1 * xm / c.H; g1x = c.G1 * xm / c.H; }
             var f = f1x & (pos & Vector256.LessThanOrEqual(xm, c.H));
             var g = Vector256.ConditionalSelect(pos, g1x, c.G2);
             var rate = Vector256.ConditionalSelect(att, g, f);
-            // most bridges are no candidates (u ≥ r dt, probability 1 − r dt): then nothing else is computed
             var maybe = Vector256.LessThan(u, rate * c.DtUp);
             uint maybeBits = Vector256.ExtractMostSignificantBits(maybe);
             if (maybeBits != 0)
             {
                 var sure = Vector256.LessThan(u, rate * c.DtLow * (Vector256<double>.One - c.HalfDt * (f + g)));
-                if (Vector256.ExtractMostSignificantBits(sure) != maybeBits)
-                {
-                    Unsafe.Add(ref pending, np++) = j;
-                    continue;
-                }
+                if (Vector256.ExtractMostSignificantBits(sure) != maybeBits) { state = default; return false; }
                 maybe = sure;
             }
-            (att ^ maybe).StoreUnsafe(ref u0, (nuint)j);
+            state = att ^ maybe;
+            return true;
         }
-        return np;
     }
 
     /// <summary>
-    /// Passes 2 and 3 fused, eight bridges at a time (AVX-512F, BMI2), from bridge <paramref name="from"/> of the chunk:
-    /// the decisions of <see cref="Decide"/> (the same operations per lane, so the same states) and the slide of
-    /// <see cref="Apply512"/>. Returns the first octet that needs the exact test, untouched (its uniforms still in
+    /// <see cref="Step256"/> eight bridges per vector (AVX-512F, BMI2), from bridge <paramref name="from"/> of the
+    /// chunk: the same operations per lane, so the same states, and the slide of <see cref="Apply512"/>. Returns the first octet that needs the exact test, untouched (its uniforms still in
     /// <paramref name="u0"/>), or <paramref name="len"/>. No calls, so the accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -411,7 +415,7 @@ public sealed class HuxleyParticleBlock
         return j;
     }
 
-    /// <summary>The state masks of the quads <see cref="Decide"/> left: the exact test for each of their four bridges.</summary>
+    /// <summary>The state masks of the quads <see cref="Step256"/> or <see cref="Step512"/> left: the exact test for each of their four bridges.</summary>
     private void DecideExactly(int start, ReadOnlySpan<int> pending, Span<double> buffer, double dt, double half)
     {
         foreach (int j in pending)
@@ -457,37 +461,43 @@ public sealed class HuxleyParticleBlock
         acc.S1a = s1.GetLower(); acc.S1b = s1.GetUpper(); acc.S2a = s2.GetLower(); acc.S2b = s2.GetUpper(); acc.Count = cnt;
     }
 
-    /// <summary>Pass 3: slide, wrap and new state of bridges [0, len) of the chunk with the state masks of pass 2 in <paramref name="state0"/>, and their moment sums.</summary>
+    /// <summary>
+    /// The slide, wrap, new states and moment sums of the octets [0, len) of a chunk with the state masks (after the
+    /// transitions, before the slide) in <paramref name="state0"/>: the second half of <see cref="Step256"/>, for the
+    /// octets it leaves. Bridges j … j + 3 (j a multiple of 8) go to accumulator a, j + 4 … j + 7 to b.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Apply<TDir>(ref double x0, ref byte a0, ref double state0, int len, in VectorSlide c, ref VectorSums acc)
         where TDir : struct, IDirection
     {
         ref uint flagBytes = ref MemoryMarshal.GetReference(FlagBytes);
-        var s1a = acc.S1a; var s1b = acc.S1b; var s2a = acc.S2a; var s2b = acc.S2b; var cnt = acc.Count;
+        var s1a = acc.S1a; var s1b = acc.S1b; var s2a = acc.S2a; var s2b = acc.S2b; long cnt = acc.Count;
         for (int j = 0; j < len; j += 8)
         {
-            Quad(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), Vector256.LoadUnsafe(ref state0, (nuint)j), c, ref flagBytes, ref s1a, ref s2a, ref cnt);
-            Quad(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), Vector256.LoadUnsafe(ref state0, (nuint)(j + 4)), c, ref flagBytes, ref s1b, ref s2b, ref cnt);
+            Slide<TDir>(ref Unsafe.Add(ref x0, j), ref Unsafe.Add(ref a0, j), Vector256.LoadUnsafe(ref state0, (nuint)j), c, ref flagBytes, ref s1a, ref s2a, ref cnt);
+            Slide<TDir>(ref Unsafe.Add(ref x0, j + 4), ref Unsafe.Add(ref a0, j + 4), Vector256.LoadUnsafe(ref state0, (nuint)(j + 4)), c, ref flagBytes, ref s1b, ref s2b, ref cnt);
         }
         acc.S1a = s1a; acc.S1b = s1b; acc.S2a = s2a; acc.S2b = s2b; acc.Count = cnt;
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Quad(ref double xr, ref byte ar, Vector256<double> state, in VectorSlide c, ref uint flagBytes,
-            ref Vector256<double> s1, ref Vector256<double> s2, ref long cnt)
-        {
-            var x = Vector256.LoadUnsafe(ref xr);
-            var xn = x + c.Shift;
-            var cross = TDir.Shortening ? Vector256.LessThan(xn, c.Bound) : Vector256.GreaterThanOrEqual(xn, c.Bound);
-            xn = Vector256.ConditionalSelect(cross, xn + c.Wrap, xn);
-            var attNew = Vector256.AndNot(state, cross);
-            xn.StoreUnsafe(ref xr);
-            uint bits = Vector256.ExtractMostSignificantBits(attNew);
-            Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)bits));
-            var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
-            s1 += xa;
-            s2 = Fma.MultiplyAdd(xa, xa, s2); // Σx²: one rounding per term, as Math.FusedMultiplyAdd in the scalar loop
-            cnt += BitOperations.PopCount(bits);
-        }
+    /// <summary>Four bridges: slide, wrap (a bridge that leaves re-enters detached), flags, moment sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Slide<TDir>(ref double xr, ref byte ar, Vector256<double> state, in VectorSlide c, ref uint flagBytes,
+        ref Vector256<double> s1, ref Vector256<double> s2, ref long cnt)
+        where TDir : struct, IDirection
+    {
+        var x = Vector256.LoadUnsafe(ref xr);
+        var xn = x + c.Shift;
+        var cross = TDir.Shortening ? Vector256.LessThan(xn, c.Bound) : Vector256.GreaterThanOrEqual(xn, c.Bound);
+        xn = Vector256.ConditionalSelect(cross, xn + c.Wrap, xn);
+        var attNew = Vector256.AndNot(state, cross);
+        xn.StoreUnsafe(ref xr);
+        uint bits = Vector256.ExtractMostSignificantBits(attNew);
+        Unsafe.WriteUnaligned(ref ar, Unsafe.Add(ref flagBytes, (int)bits));
+        var xa = xn & attNew; // +0.0 for a detached bridge: adds nothing, as the scalar loop's skip
+        s1 += xa;
+        s2 = Fma.MultiplyAdd(xa, xa, s2); // Σx²: one rounding per term, as Math.FusedMultiplyAdd in the scalar loop
+        cnt += BitOperations.PopCount(bits);
     }
 
     /// <summary>
