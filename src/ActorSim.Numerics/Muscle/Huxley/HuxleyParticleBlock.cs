@@ -227,10 +227,11 @@ public sealed class HuxleyParticleBlock
 
     /// <summary>
     /// Bridges [0, 16 ⌊Count / 16⌋) eight (<paramref name="wide"/>: AVX-512) or four at a time, per chunk of 256
-    /// bridges in three passes over data in L1: the uniforms (<see cref="PhiloxUniforms32.Fill64"/> or
-    /// <see cref="PhiloxUniforms32.Fill32"/>), the transition decisions (written over the uniforms; the rare exact
-    /// tests are calls, kept out of the other passes so that their counters and accumulators stay in registers), then
-    /// the slide, wrap, state and moment sums (with AVX-512 the last two in one pass, see <see cref="Step512"/>).
+    /// bridges in two passes over data in L1: the uniforms (<see cref="PhiloxUniforms32.Fill64"/> or
+    /// <see cref="PhiloxUniforms32.Fill32"/>), then the transition decisions with the slide, wrap, state and moment
+    /// sums (<see cref="Step512"/> or <see cref="Step256"/>), which stop at an octet that needs the exact test: it is
+    /// decided here (a call, kept out of their loops so that their counters and accumulators stay in registers) and
+    /// slid with the same vector operations (<see cref="Apply512"/>, <see cref="Apply"/>), then the pass resumes.
     /// Returns the first bridge not done. A bridge sliding by v dt &lt; 0 can only leave the window below
     /// (x + v dt ≤ x &lt; XMin + L in floating point), one sliding by v dt ≥ 0 only above, so one comparison per bridge
     /// decides the wrap, as the two of the scalar loop do.
@@ -246,7 +247,6 @@ public sealed class HuxleyParticleBlock
         ref byte a0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(_attached));
         ref ulong k0 = ref MemoryMarshal.GetReference(keys);
         Span<double> buffer = stackalloc double[Chunk];
-        Span<int> pending = stackalloc int[2];
         ref double u0 = ref MemoryMarshal.GetReference(buffer);
         var rates = new VectorRates(r, TScale.ExactInverse, dt, 0.5 * shift);
         var slide = new VectorSlide(shift, TDir.Shortening ? XMin : hi, TDir.Shortening ? Length : -Length);
@@ -272,8 +272,7 @@ public sealed class HuxleyParticleBlock
                     ? Step512<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc)
                     : Step256<TDir, TScale>(ref Unsafe.Add(ref x0, start), ref Unsafe.Add(ref a0, start), ref u0, j, len, rates, slide, ref acc);
                 if (j == len) break;
-                pending[0] = j; pending[1] = j + 4;
-                DecideExactly(start, pending[..2], buffer, dt, 0.5 * shift);
+                DecideExactly(start, j, buffer, dt, 0.5 * shift);
                 if (wide) Apply512<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
                 else Apply<TDir>(ref Unsafe.Add(ref x0, start + j), ref Unsafe.Add(ref a0, start + j), ref Unsafe.Add(ref u0, j), 8, slide, ref acc);
             }
@@ -415,19 +414,21 @@ public sealed class HuxleyParticleBlock
         return j;
     }
 
-    /// <summary>The state masks of the quads <see cref="Step256"/> or <see cref="Step512"/> left: the exact test for each of their four bridges.</summary>
-    private void DecideExactly(int start, ReadOnlySpan<int> pending, Span<double> buffer, double dt, double half)
+    /// <summary>
+    /// The state masks (after the transitions, before the slide) of bridges j … j + 7 of the chunk at
+    /// <paramref name="start"/>, whose uniforms are in <paramref name="buffer"/>[j..j + 8): the exact test for each.
+    /// </summary>
+    private void DecideExactly(int start, int j, Span<double> buffer, double dt, double half)
     {
-        foreach (int j in pending)
-            for (int k = j; k < j + 4; k++)
-            {
-                double xm = _x[start + k] + half;
-                double f = Rates.Attach(xm), g = Rates.Detach(xm);
-                bool a = _attached[start + k];
-                double r = a ? g : f;
-                if (r > 0.0 && ExactFlip(buffer[k], r, f + g, dt)) a = !a;
-                buffer[k] = a ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
-            }
+        for (int k = j; k < j + 8; k++)
+        {
+            double xm = _x[start + k] + half;
+            double f = Rates.Attach(xm), g = Rates.Detach(xm);
+            bool a = _attached[start + k];
+            double r = a ? g : f;
+            if (r > 0.0 && ExactFlip(buffer[k], r, f + g, dt)) a = !a;
+            buffer[k] = a ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
+        }
     }
 
     /// <summary>
