@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ActorSim.Numerics.Muscle.Huxley;
+using ActorSim.Numerics.Tests.Muscle.Huxley;
 using ActorSim.Numerics.Tests.Virus.Kinetic;
 using ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 using ActorSim.Simulation.Models;
@@ -9,9 +10,11 @@ using ActorSim.Simulation.Scenarios;
 namespace ActorSim.Bench;
 
 /// <summary>
-/// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]</c>
+/// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]
+/// [--huxley-path auto|scalar|avx2|avx512]</c>
 /// (issue 14): the per-step particle pass of <c>huxley-particles</c> and <c>virus-kinetic-mc</c>, each before (the
-/// per-particle path it replaced, same particles, same run) and after, one block on one core, in ns per particle and
+/// per-particle path, same particles, same run; for Huxley also the previous fused kernel, a frozen copy, as a second
+/// row) and after, one block on one core, in ns per particle and
 /// step, as % of the counted bandwidth bound (bytes per particle and step / vectorised 1-thread triad of the same run),
 /// with bytes allocated per step and a bit-for-bit check of after against before.
 /// Counting (8-byte doubles, 1-byte flags, write-allocate not counted, as in STREAM; the counter-based random streams
@@ -28,12 +31,13 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
 
     public const double HuxleyBytesPerBridgeStep = 18, McBytesPerParticleStep = 50;
 
-    private sealed record Options(int HuxleyN, int McParticles, int Steps, int Reps, bool SkipHuxley, bool SkipMc)
+    private sealed record Options(int HuxleyN, int McParticles, int Steps, int Reps, bool SkipHuxley, bool SkipMc, HuxleyKernelPath HuxleyPath)
     {
         public static Options? Parse(string[] args)
         {
             int huxleyN = 10_000_000, mc = 2_000_000, steps = 10, reps = 2;
             bool skipHuxley = false, skipMc = false;
+            var path = HuxleyKernelPath.Auto;
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -45,10 +49,15 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
                     case "--reps": reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip-huxley": skipHuxley = true; break;
                     case "--skip-mc": skipMc = true; break;
+                    case "--huxley-path":
+                        string name = Next();
+                        if (!Enum.TryParse(name, ignoreCase: true, out path) || !HuxleyParticleBlock.IsSupported(path))
+                            throw new ArgumentException($"--huxley-path {name}: allowed are {string.Join(", ", Enum.GetValues<HuxleyKernelPath>().Where(HuxleyParticleBlock.IsSupported))} on this machine");
+                        break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}"); return null;
                 }
             }
-            return new Options(huxleyN, mc, steps, Math.Max(1, reps), skipHuxley, skipMc);
+            return new Options(huxleyN, mc, steps, Math.Max(1, reps), skipHuxley, skipMc, path);
         }
     }
 
@@ -63,7 +72,7 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         double bw0 = MuscleBenchmark.VectorTriadBytesPerSecond();
         Console.WriteLine($"vectorised triad, 1 thread: {bw0 / 1e9:F2} GB/s");
         var rows = new List<Row>();
-        if (!o.SkipHuxley) rows.Add(Huxley(o));
+        if (!o.SkipHuxley) rows.AddRange(Huxley(o));
         if (!o.SkipMc) rows.Add(MonteCarlo(o));
         double bw1 = MuscleBenchmark.VectorTriadBytesPerSecond();
         double bw = Math.Max(bw0, bw1);
@@ -78,61 +87,99 @@ public sealed class ParticleKernelsBenchmark : IBenchmark
         return rows.All(r => r.Identical) ? 0 : 1;
     }
 
-    /// <summary>huxley-particles: N bridges on the lattice of the window, isometric start, shortening at V = 1, dt = 0.002.</summary>
-    private static Row Huxley(Options o)
+    /// <summary>
+    /// huxley-particles: N bridges on the lattice of the window, isometric start, shortening at V = 1, dt = 0.002. Two
+    /// rows: the current fused step (32-bit uniforms, 8-lane moment sums) against its per-bridge definition, and the
+    /// previous fused step (53-bit uniforms, moments in bridge order; a frozen copy) against its per-bridge loop.
+    /// </summary>
+    private static IEnumerable<Row> Huxley(Options o)
     {
         int n = o.HuxleyN;
         const double xMin = -1.0, length = 2.5, dt = 0.002, v = -1.0;
         const ulong seed = 2024;
         var rates = HuxleyRates.Standard;
         Console.WriteLine($"\n== huxley-particles: N = {n:N0} bridges, one block on one core, {o.Steps} steps (dt = {dt}, v = {v}) after 2 warm-up steps, best of {o.Reps} rounds");
-        HuxleyParticleBlock Make(int count)
+        double[] Lattice(int count)
         {
             var x = new double[count];
             for (int i = 0; i < count; i++) x[i] = xMin + (i + 0.5) * length / count;
-            var b = new HuxleyParticleBlock(rates, 0, xMin, length, x);
-            b.Randomize(p => { double f = rates.Attach(p), g = rates.Detach(p); return f + g > 0 ? f / (f + g) : 0.0; }, seed, uint.MaxValue);
+            return x;
+        }
+        Func<double, double> iso = p => { double f = rates.Attach(p), g = rates.Detach(p); return f + g > 0 ? f / (f + g) : 0.0; };
+        HuxleyParticleBlock Make(int count)
+        {
+            var b = new HuxleyParticleBlock(rates, 0, xMin, length, Lattice(count));
+            b.Randomize(iso, seed, uint.MaxValue);
+            return b;
+        }
+        LegacyHuxleyParticleBlock MakeLegacy(int count)
+        {
+            var b = new LegacyHuxleyParticleBlock(rates, 0, xMin, length, Lattice(count));
+            b.Randomize(iso, seed, uint.MaxValue);
             return b;
         }
         var m = new double[3];
-        { var w = Make(4096); for (ulong k = 0; k < 200; k++) { w.Step(seed, k, dt, v, m); w.StepReference(seed, k, dt, v); w.MomentPartials(m); } }
-        var after = Make(n);
-        var before = Make(n);
-        double tAfter = double.MaxValue, tBefore = double.MaxValue, cAfter = double.MaxValue, cBefore = double.MaxValue;
-        long aAfter = long.MaxValue, aBefore = long.MaxValue;
-        ulong step = 0;
-        var mAfter = new double[3]; var mBefore = new double[3];
-        var load = CpuLoad.Start();
-        for (int k = 0; k < 2; k++, step++) { after.Step(seed, step, dt, v, mAfter); before.StepReference(seed, step, dt, v); before.MomentPartials(mBefore); }
-        for (int r = 0; r < o.Reps; r++)
         {
-            ulong s0 = step;
-            double c0 = Cpu();
-            long a0 = GC.GetAllocatedBytesForCurrentThread();
-            long t0 = Stopwatch.GetTimestamp();
-            for (int k = 0; k < o.Steps; k++) after.Step(seed, s0 + (ulong)k, dt, v, mAfter);
-            double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            aAfter = Math.Min(aAfter, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
-            cAfter = Math.Min(cAfter, Cpu() - c0);
-            tAfter = Math.Min(tAfter, t);
-            c0 = Cpu();
-            a0 = GC.GetAllocatedBytesForCurrentThread();
-            t0 = Stopwatch.GetTimestamp();
-            for (int k = 0; k < o.Steps; k++) { before.StepReference(seed, s0 + (ulong)k, dt, v); before.MomentPartials(mBefore); }
-            t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            aBefore = Math.Min(aBefore, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
-            cBefore = Math.Min(cBefore, Cpu() - c0);
-            tBefore = Math.Min(tBefore, t);
-            step += (ulong)o.Steps;
+            var w = Make(4096); var l = MakeLegacy(4096);
+            for (ulong k = 0; k < 200; k++)
+            {
+                w.Step(seed, k, dt, v, m); w.StepReference(seed, k, dt, v); w.MomentPartials(m);
+                l.Step(seed, k, dt, v, m); l.StepReference(seed, k, dt, v); l.MomentPartials(m);
+            }
         }
-        bool same = after.Positions.SequenceEqual(before.Positions) && after.Attached.SequenceEqual(before.Attached)
-            && mAfter.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(mBefore.Select(BitConverter.DoubleToInt64Bits));
-        int attached = 0;
-        foreach (bool a in after.Attached) if (a) attached++;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"after {tAfter / o.Steps:F4} s per step, before {tBefore / o.Steps:F4} s; attached {attached:N0} of {n:N0}; state after {step} steps bit for bit {(same ? "equal" : "DIFFERENT")}"));
-        return new Row("huxley-particles (fused step+moments)", HuxleyBytesPerBridgeStep, tAfter / o.Steps / n * 1e9, tBefore / o.Steps / n * 1e9, aAfter, aBefore, same, load.OthersCores(),
-            cAfter / o.Steps / n * 1e9, cBefore / o.Steps / n * 1e9);
+        Row Measure(string name, Action<ulong, double[]> after, Action<ulong, double[]> before, Func<bool> same, Func<int> attached)
+        {
+            double tAfter = double.MaxValue, tBefore = double.MaxValue, cAfter = double.MaxValue, cBefore = double.MaxValue;
+            long aAfter = long.MaxValue, aBefore = long.MaxValue;
+            ulong step = 0;
+            var mAfter = new double[3]; var mBefore = new double[3];
+            var load = CpuLoad.Start();
+            for (int k = 0; k < 2; k++, step++) { after(step, mAfter); before(step, mBefore); }
+            for (int r = 0; r < o.Reps; r++)
+            {
+                ulong s0 = step;
+                double c0 = Cpu();
+                long a0 = GC.GetAllocatedBytesForCurrentThread();
+                long t0 = Stopwatch.GetTimestamp();
+                for (int k = 0; k < o.Steps; k++) after(s0 + (ulong)k, mAfter);
+                double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                aAfter = Math.Min(aAfter, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
+                cAfter = Math.Min(cAfter, Cpu() - c0);
+                tAfter = Math.Min(tAfter, t);
+                c0 = Cpu();
+                a0 = GC.GetAllocatedBytesForCurrentThread();
+                t0 = Stopwatch.GetTimestamp();
+                for (int k = 0; k < o.Steps; k++) before(s0 + (ulong)k, mBefore);
+                t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                aBefore = Math.Min(aBefore, (GC.GetAllocatedBytesForCurrentThread() - a0) / o.Steps);
+                cBefore = Math.Min(cBefore, Cpu() - c0);
+                tBefore = Math.Min(tBefore, t);
+                step += (ulong)o.Steps;
+            }
+            bool identical = same() && mAfter.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(mBefore.Select(BitConverter.DoubleToInt64Bits));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: after {tAfter / o.Steps:F4} s per step, before {tBefore / o.Steps:F4} s; attached {attached():N0} of {n:N0}; state after {step} steps bit for bit {(identical ? "equal" : "DIFFERENT")}"));
+            return new Row(name, HuxleyBytesPerBridgeStep, tAfter / o.Steps / n * 1e9, tBefore / o.Steps / n * 1e9, aAfter, aBefore, identical, load.OthersCores(),
+                cAfter / o.Steps / n * 1e9, cBefore / o.Steps / n * 1e9);
+        }
+        {
+            var after = Make(n); var before = Make(n);
+            after.KernelPath = o.HuxleyPath;
+            Console.WriteLine($"kernel path: {o.HuxleyPath}");
+            yield return Measure("huxley-particles (fused step+moments)",
+                (k, mm) => after.Step(seed, k, dt, v, mm),
+                (k, mm) => { before.StepReference(seed, k, dt, v); before.MomentPartials(mm); },
+                () => after.Positions.SequenceEqual(before.Positions) && after.Attached.SequenceEqual(before.Attached),
+                () => after.Attached.ToArray().Count(a => a));
+        }
+        {
+            var after = MakeLegacy(n); var before = MakeLegacy(n);
+            yield return Measure("huxley previous (53-bit, serial sums)",
+                (k, mm) => after.Step(seed, k, dt, v, mm),
+                (k, mm) => { before.StepReference(seed, k, dt, v); before.MomentPartials(mm); },
+                () => after.Positions.SequenceEqual(before.Positions) && after.Attached.SequenceEqual(before.Attached),
+                () => after.Attached.ToArray().Count(a => a));
+        }
     }
 
     /// <summary>virus-kinetic-mc: the shipped scenario's parameters with more particles, one slab, from its initial state.</summary>

@@ -125,10 +125,12 @@ public class HuxleyTests
         ma.Q0.Should().BeGreaterThan(0.1);
     }
     /// <summary>
-    /// The fused, vectorised step (issue 14) against the per-bridge loop it replaced, followed by the separate moment
-    /// pass: positions, attachment states and partial moments bit for bit, over scattered (not lattice) positions, a
-    /// count that is not a multiple of the vector width, either direction of sliding and time steps from 1e-7 (the
-    /// series branch of 1 − e^{−z}) to 0.5 (where the exponential decides most transitions).
+    /// The fused step (issue 14) on every code path this machine has (scalar, AVX2, AVX-512 generator, automatic)
+    /// against the definition, the per-bridge loop <see cref="HuxleyParticleBlock.StepReference"/> followed by the
+    /// separate moment pass: positions, attachment states and partial moments bit for bit, over scattered (not
+    /// lattice) positions, counts that are not multiples of the vector width or of the 256-bridge chunk, either
+    /// direction of sliding and time steps from 1e-7 (the series branch of 1 − e^{−z}) to 0.5 (where the exponential
+    /// decides most transitions).
     /// </summary>
     [Theory]
     [InlineData(1003, 2e-3, -1.0, 2024UL, 0, 1.0)]
@@ -139,29 +141,61 @@ public class HuxleyTests
     [InlineData(51, 0.05, -1.0, 3UL, 1, 1.0)]
     [InlineData(1003, 0.01, -1.0, 13UL, 2, 0.7)]   // h not a power of two: the divisions stay divisions
     [InlineData(1003, 0.01, 1.0, 13UL, 2, 0.5)]
-    public void Vectorised_fused_step_equals_the_per_bridge_loop_bit_for_bit(int n, double dt, double v, ulong seed, int block, double h)
+    [InlineData(2080, 0.02, -0.5, 99UL, 5, 1.0)]   // 8 chunks + 2 groups: the AVX-512 generator's remainder
+    public void Fused_step_equals_the_per_bridge_loop_bit_for_bit_on_every_code_path(int n, double dt, double v, ulong seed, int block, double h)
     {
         var rates = new HuxleyRates(4.0, 1.0, 20.0, h);
         var x = new double[n];
         for (int i = 0; i < n; i++) { double u = 0.3 + i * 0.6180339887498949; x[i] = -1.0 + 2.5 * (u - Math.Floor(u)); }
-        var fast = new HuxleyParticleBlock(rates, block, -1.0, 2.5, x);
+        var paths = Enum.GetValues<HuxleyKernelPath>().Where(HuxleyParticleBlock.IsSupported).ToArray();
+        _out.WriteLine($"paths on this machine: {string.Join(", ", paths)}");
+        var fast = paths.Select(p => new HuxleyParticleBlock(rates, block, -1.0, 2.5, x) { KernelPath = p }).ToArray();
         var reference = new HuxleyParticleBlock(rates, block, -1.0, 2.5, x);
         Func<double, double> p0 = p => 0.5 * (1 + Math.Sin(3 * p));
-        fast.Randomize(p0, seed, uint.MaxValue); reference.Randomize(p0, seed, uint.MaxValue);
+        foreach (var f in fast) f.Randomize(p0, seed, uint.MaxValue);
+        reference.Randomize(p0, seed, uint.MaxValue);
         var mf = new double[3]; var mr = new double[3];
         int flips = 0;
         for (ulong k = 0; k < 60; k++)
         {
             var before = reference.Attached.ToArray();
-            fast.Step(seed, k, dt, v, mf);
             reference.StepReference(seed, k, dt, v);
             reference.MomentPartials(mr);
-            TestData.BitEqual(fast.Positions.ToArray(), reference.Positions.ToArray()).Should().BeTrue($"positions after step {k}");
-            fast.Attached.ToArray().Should().Equal(reference.Attached.ToArray(), $"attachment after step {k}");
-            TestData.BitEqual(mf, mr).Should().BeTrue($"moments after step {k}");
+            foreach (var f in fast)
+            {
+                f.Step(seed, k, dt, v, mf);
+                TestData.BitEqual(f.Positions.ToArray(), reference.Positions.ToArray()).Should().BeTrue($"positions after step {k}, {f.KernelPath}");
+                f.Attached.ToArray().Should().Equal(reference.Attached.ToArray(), $"attachment after step {k}, {f.KernelPath}");
+                TestData.BitEqual(mf, mr).Should().BeTrue($"moments after step {k}, {f.KernelPath}");
+            }
             for (int i = 0; i < n; i++) if (before[i] != reference.Attached[i]) flips++;
         }
         if (dt >= 1e-3) flips.Should().BeGreaterThan(0, "the states must change for the comparison to mean something");
+    }
+
+    /// <summary>
+    /// A bridge's uniform depends only on (seed, block, step, its index in the block): the same bridges advanced as one
+    /// block and as the first bridges of a longer block (another chunk and vector split) end in the same states, and
+    /// the step's moment partials are the separate moment pass's, bit for bit.
+    /// </summary>
+    [Fact]
+    public void A_bridges_draw_does_not_depend_on_the_chunk_or_vector_split_of_its_block()
+    {
+        var x = new double[600];
+        for (int i = 0; i < x.Length; i++) { double u = 0.1 + i * 0.7548776662466927; x[i] = -1.0 + 2.5 * (u - Math.Floor(u)); }
+        var shortBlock = new HuxleyParticleBlock(R, 3, -1.0, 2.5, x.AsSpan(0, 37));
+        var longBlock = new HuxleyParticleBlock(R, 3, -1.0, 2.5, x);
+        var m = new double[3]; var again = new double[3];
+        for (ulong k = 0; k < 40; k++)
+        {
+            shortBlock.Step(5, k, 0.05, -1.0);
+            longBlock.Step(5, k, 0.05, -1.0, m);
+            longBlock.MomentPartials(again);
+            TestData.BitEqual(m, again).Should().BeTrue();
+        }
+        TestData.BitEqual(shortBlock.Positions.ToArray(), longBlock.Positions[..37].ToArray()).Should().BeTrue();
+        shortBlock.Attached.ToArray().Should().Equal(longBlock.Attached[..37].ToArray());
+        shortBlock.Attached.ToArray().Should().Contain(true).And.Contain(false);
     }
 
     /// <summary>The vectorised uniform generators give the scalar stream's draws, in order, bit for bit.</summary>
