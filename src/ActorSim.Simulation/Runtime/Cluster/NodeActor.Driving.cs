@@ -255,6 +255,14 @@ public sealed partial class NodeActor
                 cluster.ActorFor(member.NodeId, Path).Tell(info, Self);
     }
 
+    /// <summary>A node joined: it hears of the runs this node drives, so that it can answer attach and take them over too.</summary>
+    private void TellNewcomer(string node)
+    {
+        if (node == _info.NodeId || IsClientMember(node)) return;
+        foreach (var info in _drives.Values.Where(d => d.IsRunning && d.DriverNode == _info.NodeId))
+            Cluster.ActorFor(node, Path).Tell(info, Self);
+    }
+
     /// <summary>A node was lost: the runs it drove are taken over by whichever node leads once the cluster settled.</summary>
     private void DrivingNodeLost(string node)
     {

@@ -143,6 +143,9 @@ public sealed partial class NodeActor : Actor, IWithTimers
             case TakeOverCheck takeOver:
                 OnTakeOverCheck(takeOver);
                 break;
+            case MemberJoined joined:
+                TellNewcomer(joined.NodeId);
+                break;
             case ClusterEvent:
                 break;
             // Monitoring (NodeActor.Monitoring.cs).
