@@ -71,7 +71,7 @@ public static class AttachCommand
                     Console.Out.Flush();
                 }
                 var end = await ProgressDisplay.RunWithProgressAsync(quiet, first.End > 0 ? first.End : 1,
-                    progress => FollowAsync(client, first, progress, quiet, cancellation));
+                    progress => FollowAsync(client, first, parse.GetValue(stopOption), progress, quiet, cancellation));
                 int code = Summarise(end, quiet);
                 if (copyTo is not null && !await CopyOutputsAsync(client, end, copyTo, quiet, cancellation)) return ExitCodes.RunFailed;
                 return code;
@@ -157,7 +157,9 @@ public static class AttachCommand
     private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(2);
 
     /// <summary>Asks for the run's state every quarter second until it ended; says when the driving node changes.</summary>
-    private static async Task<DrivenRunStatus> FollowAsync(ClusterMonitorClient client, DrivenRunStatus info, Action<RunProgress> progress, bool quiet, CancellationToken cancellation)
+    /// <param name="stop">Ask again at every turn that the run stop (the driving node may not have been among the answers).</param>
+    private static async Task<DrivenRunStatus> FollowAsync(ClusterMonitorClient client, DrivenRunStatus info, bool stop, Action<RunProgress> progress, bool quiet,
+        CancellationToken cancellation)
     {
         string driver = info.DriverNode;
         var known = System.Diagnostics.Stopwatch.StartNew(); // since a node last knew the run
@@ -165,7 +167,7 @@ public static class AttachCommand
         {
             if (info.End > 0) progress(new RunProgress(info.T, info.End, info.Steps));
             await Task.Delay(250, cancellation);
-            var next = await client.QueryDriveAsync(info.RunId, false, cancellation);
+            var next = await client.QueryDriveAsync(info.RunId, stop, cancellation);
             if (next.State == DrivenRunStatus.Unknown)
             {
                 // Nodes are changing; ask again, but not for ever.
