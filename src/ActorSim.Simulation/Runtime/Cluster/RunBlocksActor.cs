@@ -32,6 +32,7 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
             refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId, create.ForRestore), $"block-{block}");
         }
         _blocks = refs;
+        StartTreeNode(); // RunBlocksActor.Tree.cs
         replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs, Self), Self);
     }
 
