@@ -103,6 +103,28 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         FluentActions.Invoking(() => new TreeLayout(5, 2).Children(5)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*nodes 0 … 4*");
     }
 
+    [Fact]
+    public void Each_node_expects_the_leaves_of_its_subtree_and_lower_nodes_give_up_sooner()
+    {
+        var rng = new Random(5);
+        for (int k = 2; k <= 4; k++)
+            for (int n = 1; n <= 30; n++)
+            {
+                var layout = new TreeLayout(n, k);
+                var own = Enumerable.Range(0, n).Select(_ => rng.Next(0, 5)).ToArray();
+                var below = layout.LeavesBelow(own);
+                below[0].Should().Be(own.Sum(), "the root holds every leaf");
+                for (int node = 0; node < n; node++)
+                    below[node].Should().Be(own[node] + layout.Children(node).Sum(c => below[c]));
+                var timeout = TimeSpan.FromSeconds(60);
+                GatherTree.NodeTimeout(layout, 0, timeout).Should().Be(timeout);
+                for (int node = 1; node < n; node++)
+                    GatherTree.NodeTimeout(layout, node, timeout).Should().BeLessThan(GatherTree.NodeTimeout(layout, layout.Parent(node), timeout));
+            }
+        FluentActions.Invoking(() => new TreeLayout(3, 2).LeavesBelow([1, 2])).Should().Throw<ArgumentException>().WithMessage("*2 leaf counts*3 nodes*");
+        FluentActions.Invoking(() => new TreeLayout(2, 2).LeavesBelow([1, -1])).Should().Throw<ArgumentException>().WithMessage("*node 1 has -1 leaves*");
+    }
+
     [Theory]
     [InlineData(2, 1)]
     [InlineData(3, 2)]
