@@ -195,6 +195,7 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         failed.Round.Should().Be(1);
         failed.Node.Should().Be(tree.Placement[silent]);
         failed.Reason.Should().Be($"tree node {tree.Placement[silent]}, round 1: round not complete after 2 s: no reply from leaf {silent}");
+        failed.Silent.Should().Equal([tree.Placement[silent]], "the silent leaf lives in the reporting node");
         (DateTime.UtcNow - started).Should().BeLessThan(rootTimeout, "a bottom node of a 4-level tree waits a quarter of the root's timeout");
         ExpectNoMsg(started + rootTimeout + TimeSpan.FromSeconds(0.5) - DateTime.UtcNow); // the root does not report the same round again
 
@@ -222,6 +223,7 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         var failed = ExpectMsg<GatherFailed>(TimeSpan.FromSeconds(10));
         failed.Node.Should().Be(0);
         failed.Reason.Should().Be($"tree node 0, round 1: round not complete after 1.5 s: nothing from child node 2 (holding {lost} leaves)");
+        failed.Silent.Should().Equal([2]);
     }
 
     [Fact]
@@ -238,7 +240,9 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         LastSender.Should().Be(leafRef.Ref, "a message that is not a part keeps its sender");
         leaf.ReplyTo.Tell(new Part(1, leaf.Leaf, tree.Data[leaf.Leaf]));
         leaf.ReplyTo.Tell(new Part(1, leaf.Leaf, tree.Data[leaf.Leaf]));
-        ExpectMsg<GatherFailed>().Reason.Should().Be($"tree node 2, round 1: leaf {leaf.Leaf} replied twice");
+        var twice = ExpectMsg<GatherFailed>();
+        twice.Reason.Should().Be($"tree node 2, round 1: leaf {leaf.Leaf} replied twice");
+        twice.Silent.Should().BeEmpty("nobody was silent");
     }
 
     [Fact]

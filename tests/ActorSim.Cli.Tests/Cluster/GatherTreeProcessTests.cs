@@ -29,10 +29,11 @@ public sealed class GatherTreeProcessTests(ITestOutputHelper output) : IDisposab
         return doc.ToJsonString();
     }
 
-    private async Task<(NodeProcesses Nodes, Dictionary<string, string> Environment)> StartNodesAsync(int failureTimeoutMs)
+    private async Task<(NodeProcesses Nodes, Dictionary<string, string> Environment)> StartNodesAsync(int failureTimeoutMs, Action<JsonObject>? more = null)
     {
         var (config, environment) = NodeProcesses.Setup("tree", _dir.File("checkpoints"), Secret, failureTimeoutMs);
         config["gather_tree_blocks"] = 12;
+        more?.Invoke(config);
         return (await NodeProcesses.StartAsync(_dir.Path, config, environment, 3), environment);
     }
 
@@ -70,7 +71,7 @@ public sealed class GatherTreeProcessTests(ITestOutputHelper output) : IDisposab
             // The coordinator's node says whether it gathers over the tree (logs go to standard error).
             string runId = (string)run["cluster"]!["run_id"]!;
             var coordinator = nodes[(string)run["cluster"]!["coordinator_node"]!];
-            string treeLine = $"Run {runId}: replies gathered over a tree of 3 worker nodes (fan-in 8, depth 1; root 'node-1')";
+            string treeLine = $"Run {runId}: replies gathered over a tree of 3 worker nodes (fan-in 8, depth 1; root 'node-1', timeout 600 s)";
             if (blocks >= 12) await coordinator.WaitForErrorLineAsync(l => l.Contains(treeLine), TimeSpan.FromSeconds(10));
             else Assert.DoesNotContain($"Run {runId}: replies gathered over a tree", coordinator.StdErr);
             output.WriteLine($"{label}: {(string?)run["results_sha256"]}, coordinator {coordinator.Name}, tree {(blocks >= 12 ? "on" : "off")}");
@@ -110,6 +111,54 @@ public sealed class GatherTreeProcessTests(ITestOutputHelper output) : IDisposab
         string runId = (string)run["cluster"]!["run_id"]!;
         await nodes[coordinator].WaitForErrorLineAsync(l => l.Contains($"Run {runId}: replies gathered over a tree of 2 worker nodes"), TimeSpan.FromSeconds(10));
         nodes.Nodes.RemoveAll(n => n.Name == victim);
+        await nodes.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_hung_worker_fails_the_round_with_GatherFailed_and_the_run_recovers_without_it_bit_identical()
+    {
+        // The membership would notice the frozen process only after a minute: here the tree's timeout (5 s at the root,
+        // 2.5 s at the other nodes) ends the round first, naming the silent node, which the next epoch leaves out.
+        var (nodesStarted, environment) = await StartNodesAsync(failureTimeoutMs: 60_000, config =>
+        {
+            config["gather_tree_timeout_s"] = 5;
+            config["unreachable_after_ms"] = 60_000;
+            config["down_after_ms"] = 60_000;
+        });
+        await using var nodes = nodesStarted;
+        var file = _dir.File("huxley.json");
+        File.WriteAllText(file, Shipped("huxley-particles", 12, end: 4.0, checkpointSteps: 100));
+        string expected = Reference("huxley", file);
+
+        using var submit = LiveProcess.Actorsim("submitter", ["run", file, "--cluster", nodes.ConfigFile, "--out", _dir.File("out"), "--min-workers", "3", "--no-plots"],
+            environment, _dir.Path);
+        var (coordinator, placement) = await ClusterRecoveryProcessTests.AcceptedAsync(submit, 12);
+        await ClusterRecoveryProcessTests.WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
+        // Not the tree's root (node-1, the first in id order): a frozen root would leave nobody to time the round.
+        var victim = placement.Distinct().Order().First(n => n != coordinator && n != "node-1");
+        nodes[victim].Stop();
+        try
+        {
+            await submit.WaitForErrorLineAsync(l => l.Contains("continues in epoch 1"), TimeSpan.FromSeconds(60));
+            int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            output.WriteLine($"SIGSTOP of worker {victim}{Environment.NewLine}{submit.StdErr}");
+            Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
+        }
+        finally
+        {
+            nodes[victim].Continue();
+        }
+        var run = RunJson(_dir.File("out"));
+        Assert.Equal("completed", (string?)run["status"]);
+        Assert.Equal(expected, (string?)run["results_sha256"]);
+        Assert.Equal(File.ReadAllBytes(_dir.File("huxley-local/timeseries.csv")), File.ReadAllBytes(_dir.File("out/timeseries.csv")));
+        var recovery = Assert.Single(run["recoveries"]!.AsArray())!.AsObject();
+        Assert.Equal(victim, (string?)recovery["node"]);
+        Assert.DoesNotContain(victim, run["placement"]!.AsObject().Select(p => (string)p.Value!));
+        int tree = Array.IndexOf(new[] { "node-1", "node-2", "node-3" }, victim);
+        Assert.Contains($"did not all arrive: tree node 0, round", submit.StdErr);
+        Assert.Contains($"round not complete after 5 s: nothing from child node {tree} (holding 4 leaves)", submit.StdErr);
+        Assert.Contains($"nothing came in time from node '{victim}'", submit.StdErr);
         await nodes.StopAsync();
     }
 }

@@ -106,7 +106,11 @@ public sealed class ClusterSettingsTests : IDisposable
     public void The_gather_tree_is_off_by_default_and_the_environment_turns_it_on()
     {
         _env["ACTORSIM_CLUSTER_SECRET"] = "env-secret-0123456789abcdef";
-        Assert.Equal(0, Load(Config("""{ "cluster": "lab" }""")).GatherTreeBlocks);
+        var defaults = Load(Config("""{ "cluster": "lab" }"""));
+        Assert.Equal((0, TimeSpan.FromMinutes(10)), (defaults.GatherTreeBlocks, defaults.GatherTreeTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(2.5), Load(Config("""{ "cluster": "lab", "gather_tree_timeout_s": 2.5 }""")).GatherTreeTimeout);
+        Assert.Contains("gather_tree_timeout_s: '0' is not a number >= 0.1",
+            Assert.Throws<ClusterConfigurationException>(() => Load(Config("""{ "cluster": "lab", "gather_tree_timeout_s": 0 }"""))).Message);
         _env["ACTORSIM_GATHER_TREE_BLOCKS"] = "12";
         Assert.Equal(12, Load(Config("""{ "cluster": "lab", "gather_tree_blocks": 64 }""")).GatherTreeBlocks);
         _env["ACTORSIM_GATHER_TREE_BLOCKS"] = "-1";

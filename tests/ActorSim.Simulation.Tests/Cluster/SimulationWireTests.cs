@@ -315,8 +315,10 @@ public sealed class SimulationWireTests
         Assert.Empty(empty.Parts);
         Assert.Throws<InvalidOperationException>(() => RoundTrip(new Gathered(3, 2, [1, 2], [new BlockReply(3, 1, [])])));
 
-        Assert.Equal(new GatherFailed(12, 2, "tree node 2, round 12: no reply from leaf 7"),
-            RoundTrip(new GatherFailed(12, 2, "tree node 2, round 12: no reply from leaf 7")));
+        var failed = RoundTrip(new GatherFailed(12, 2, "tree node 2, round 12: no reply from leaf 7"));
+        Assert.Equal((12L, 2, "tree node 2, round 12: no reply from leaf 7"), (failed.Round, failed.Node, failed.Reason));
+        Assert.Empty(failed.Silent);
+        Assert.Equal([5, 6], RoundTrip(new GatherFailed(12, 2, "late") { Silent = [5, 6] }).Silent);
 
         // The tree's plan, on its own and inside CreateBlocks.
         var plan = NodeGatherTree.For(["node-2", "node-1", "node-3", "node-1", "node-2"], 8, TimeSpan.FromMinutes(10));
@@ -334,7 +336,10 @@ public sealed class SimulationWireTests
         Assert.Equal("/user/actorsim/run-r1-e2/tree", NodeGatherTree.TreePath("r1", 2));
 
         // The leader's threshold travels with its description.
-        Assert.Equal(64, RoundTrip(new NodeInfo("node-2", ["worker"], 2, "1", "/c") { GatherTreeBlocks = 64 }).GatherTreeBlocks);
+        var leader = RoundTrip(new NodeInfo("node-2", ["worker"], 2, "1", "/c") { GatherTreeBlocks = 64, GatherTreeTimeoutSeconds = 2.5 });
+        Assert.Equal((64, 2.5), (leader.GatherTreeBlocks, leader.GatherTreeTimeoutSeconds));
+        Assert.Equal((0, 600.0), (info2().GatherTreeBlocks, info2().GatherTreeTimeoutSeconds));
+        static NodeInfo info2() => RoundTrip(new NodeInfo("node-2", ["worker"], 2, "1", "/c"));
     }
 
     [Fact]

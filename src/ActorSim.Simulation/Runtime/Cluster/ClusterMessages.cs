@@ -16,6 +16,10 @@ public sealed record NodeInfo(string NodeId, IReadOnlyList<string> Roles, int Pr
     /// blocks' replies over a tree of the worker nodes (<see cref="NodeGatherTree"/>); 0: never.
     /// </summary>
     public int GatherTreeBlocks { get; init; }
+
+    /// <summary>The node's config <c>gather_tree_timeout_s</c>: how long the root of such a tree waits for a round before the
+    /// epoch ends as interrupted (lower tree nodes wait less).</summary>
+    public double GatherTreeTimeoutSeconds { get; init; } = ClusterSettings.DefaultGatherTreeTimeoutSeconds;
 }
 
 /// <summary>

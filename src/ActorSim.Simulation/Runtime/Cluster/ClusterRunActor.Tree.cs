@@ -21,10 +21,9 @@ internal sealed partial class ClusterRunActor
         int min = _self.GatherTreeBlocks;
         if (min <= 0 || blockCount < min || _model is not Particles.IParticleModel) return null;
         if (!NodeLocal && BlockPlacement.SteppingNode(_placement) is not null) return null;
-        var defaults = new GatherTreeSettings();
-        var tree = NodeGatherTree.For(_placement, defaults.FanIn, defaults.Timeout);
-        Log.LogInformation("Run {Run}: replies gathered over a tree of {Nodes} worker nodes (fan-in {FanIn}, depth {Depth}; root '{Root}')",
-            RunId, tree.Nodes.Count, tree.FanIn, tree.Layout.MaxDepth, tree.Nodes[0]);
+        var tree = NodeGatherTree.For(_placement, new GatherTreeSettings().FanIn, TimeSpan.FromSeconds(_self.GatherTreeTimeoutSeconds));
+        Log.LogInformation("Run {Run}: replies gathered over a tree of {Nodes} worker nodes (fan-in {FanIn}, depth {Depth}; root '{Root}', timeout {Timeout} s)",
+            RunId, tree.Nodes.Count, tree.FanIn, tree.Layout.MaxDepth, tree.Nodes[0], _self.GatherTreeTimeoutSeconds);
         return tree;
     }
 
@@ -32,10 +31,17 @@ internal sealed partial class ClusterRunActor
     private BlockSet WithTree(NodeFanoutBlockSet flat) =>
         _tree is null ? flat : new NodeTreeBlockSet(flat, Cluster.ActorFor(_tree.Nodes[0], NodeGatherTree.TreePath(RunId, Epoch)));
 
-    /// <summary>A round that did not come back over the tree: the epoch ends as if a node were lost, naming the tree node that gave up.</summary>
+    /// <summary>
+    /// A round that did not come back over the tree: the epoch ends as if a node were lost. When one tree node was silent,
+    /// its worker is named as the lost node (the next epoch leaves it out), else none is.
+    /// </summary>
     private void GatherFailed(GatherFailedException e)
     {
-        string where = _tree is { } tree && (uint)e.Failed.Node < (uint)tree.Nodes.Count ? $" (tree node {e.Failed.Node} is node '{tree.Nodes[e.Failed.Node]}')" : "";
-        Fail($"run {RunId}: {e.Message}{where}", recoverable: true);
+        var nodes = _tree?.Nodes ?? [];
+        string NodeOf(int treeNode) => (uint)treeNode < (uint)nodes.Count ? nodes[treeNode] : $"tree node {treeNode}";
+        var silent = e.Failed.Silent.Select(NodeOf).Distinct().ToArray();
+        string lost = silent.Length == 1 && nodes.Contains(silent[0]) ? silent[0] : "";
+        string what = silent.Length == 0 ? "" : $"; nothing came in time from node{(silent.Length == 1 ? "" : "s")} '{string.Join("', '", silent)}'";
+        Fail($"run {RunId}: {e.Message} (tree node {e.Failed.Node} is node '{NodeOf(e.Failed.Node)}'){what}", recoverable: true, lost);
     }
 }

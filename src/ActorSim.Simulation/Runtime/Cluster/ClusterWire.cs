@@ -42,6 +42,7 @@ public static class ClusterWire
             w.WriteString(4, m.Version);
             w.WriteString(5, m.CheckpointDirectory);
             w.WriteInt32(6, m.GatherTreeBlocks);
+            w.WriteDouble(7, m.GatherTreeTimeoutSeconds);
         }, DecodeNodeInfo);
         registry.Register<SubmitRun>(Ids.SubmitRun, 1, static (m, w) =>
         {
@@ -223,6 +224,7 @@ public static class ClusterWire
         string node = "", software = "", checkpoints = "";
         var roles = new List<string>();
         int processors = 0, treeBlocks = 0;
+        double treeTimeout = ClusterSettings.DefaultGatherTreeTimeoutSeconds;
         while (r.NextField())
         {
             switch (r.Field)
@@ -233,10 +235,11 @@ public static class ClusterWire
                 case 4: software = r.ReadString(); break;
                 case 5: checkpoints = r.ReadString(); break;
                 case 6: treeBlocks = r.ReadInt32(); break;
+                case 7: treeTimeout = r.ReadDouble(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new NodeInfo(node, roles, processors, software, checkpoints) { GatherTreeBlocks = treeBlocks };
+        return new NodeInfo(node, roles, processors, software, checkpoints) { GatherTreeBlocks = treeBlocks, GatherTreeTimeoutSeconds = treeTimeout };
     }
 
     private static SubmitRun DecodeSubmitRun(ref WireReader r, int version)

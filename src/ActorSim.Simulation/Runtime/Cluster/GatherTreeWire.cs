@@ -81,11 +81,13 @@ public static class GatherTreeWire
             w.WriteInt64(1, m.Round);
             w.WriteInt32(2, m.Node);
             w.WriteString(3, m.Reason);
+            w.WriteInt32s(4, m.Silent);
         }, static (ref WireReader r, int _) =>
         {
             long round = 0;
             int node = 0;
             string reason = "";
+            int[] silent = [];
             while (r.NextField())
             {
                 switch (r.Field)
@@ -93,10 +95,11 @@ public static class GatherTreeWire
                     case 1: round = r.ReadInt64(); break;
                     case 2: node = r.ReadInt32(); break;
                     case 3: reason = r.ReadString(); break;
+                    case 4: silent = r.ReadInt32s(); break;
                     default: r.SkipField(); break;
                 }
             }
-            return new GatherFailed(round, node, reason);
+            return new GatherFailed(round, node, reason) { Silent = silent };
         });
         registry.Register<NodeGatherTree>(Ids.NodeGatherTree, 1, WritePlan, ReadPlan);
     }
