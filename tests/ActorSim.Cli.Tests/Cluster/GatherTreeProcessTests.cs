@@ -136,12 +136,15 @@ public sealed class GatherTreeProcessTests(ITestOutputHelper output) : IDisposab
         await ClusterRecoveryProcessTests.WaitForCheckpointAsync(_dir.File("checkpoints"), TimeSpan.FromSeconds(60));
         // Not the tree's root (node-1, the first in id order): a frozen root would leave nobody to time the round.
         var victim = placement.Distinct().Order().First(n => n != coordinator && n != "node-1");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         nodes[victim].Stop();
         try
         {
             await submit.WaitForErrorLineAsync(l => l.Contains("continues in epoch 1"), TimeSpan.FromSeconds(60));
+            output.WriteLine($"epoch 1 after {clock.Elapsed.TotalSeconds:0.0} s");
+            nodes[victim].Continue(); // back, but left out of epoch 1 (its blocks of epoch 0 are released)
             int exit = await submit.WaitForExitAsync(TimeSpan.FromSeconds(120));
-            output.WriteLine($"SIGSTOP of worker {victim}{Environment.NewLine}{submit.StdErr}");
+            output.WriteLine($"SIGSTOP of worker {victim}: run ended after {clock.Elapsed.TotalSeconds:0.0} s{Environment.NewLine}{submit.StdErr}");
             Assert.True(exit == 0, submit.Describe() + string.Concat(nodes.Nodes.Select(n => n.Describe())));
         }
         finally
@@ -160,5 +163,6 @@ public sealed class GatherTreeProcessTests(ITestOutputHelper output) : IDisposab
         Assert.Contains($"round not complete after 5 s: nothing from child node {tree} (holding 4 leaves)", submit.StdErr);
         Assert.Contains($"nothing came in time from node '{victim}'", submit.StdErr);
         await nodes.StopAsync();
+        output.WriteLine($"nodes stopped after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }

@@ -31,6 +31,14 @@ internal sealed partial class ClusterRunActor
     private BlockSet WithTree(NodeFanoutBlockSet flat) =>
         _tree is null ? flat : new NodeTreeBlockSet(flat, Cluster.ActorFor(_tree.Nodes[0], NodeGatherTree.TreePath(RunId, Epoch)));
 
+    /// <summary>The tree's report in a child's failure (the actor base wraps the coordinator's exception), or null.</summary>
+    private static GatherFailedException? GatherFailedIn(Exception? cause)
+    {
+        for (; cause is not null; cause = cause.InnerException)
+            if (cause is GatherFailedException gather) return gather;
+        return null;
+    }
+
     /// <summary>
     /// A round that did not come back over the tree: the epoch ends as if a node were lost. When one tree node was silent,
     /// its worker is named as the lost node (the next epoch leaves it out), else none is.

@@ -184,7 +184,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlockFailed failed when failed.RunId == RunId:
                 Fail($"run {RunId}: {failed.Error}");
                 break;
-            case ChildFailure { Cause: GatherFailedException gather }:
+            case ChildFailure failure when GatherFailedIn(failure.Cause) is { } gather:
                 GatherFailed(gather); // ClusterRunActor.Tree.cs
                 break;
             case ChildFailure failure:
