@@ -41,17 +41,23 @@ public static class GatherTree
             own[node].Add(new TreeLeaf(leaf, leaves[leaf]));
         }
         var actors = new IActorRef[layout.Nodes];
-        var below = new int[layout.Nodes];
-        int rootHeight = layout.MaxDepth;
+        var below = layout.LeavesBelow(own.Select(o => o.Count).ToArray());
         for (int n = layout.Nodes - 1; n >= 0; n--)
         {
             int node = n;
             var children = layout.Children(node)
                 .Select(c => new TreeChild(c, link is null ? actors[c] : link(node, c, actors[c]), below[c])).ToArray();
-            below[node] = own[node].Count + children.Sum(c => c.Leaves);
-            var setup = new TreeNodeSetup(node, children, own[node], keyOf, timeout * ((layout.Height(node) + 1.0) / (rootHeight + 1)));
+            var setup = new TreeNodeSetup(node, children, own[node], keyOf, NodeTimeout(layout, node, timeout));
             actors[node] = spawn(node, ActorFactory.Props(() => new TreeNodeActor(setup)), $"{name}-{node}");
         }
         return actors[0];
+    }
+
+    /// <summary>How long tree node <paramref name="node"/> waits for a round when the root waits <paramref name="timeout"/>:
+    /// timeout·(h+1)/(H+1) for a node of height h below a root of height H, so the node nearest a gap gives up first.</summary>
+    public static TimeSpan NodeTimeout(TreeLayout layout, int node, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return timeout * ((layout.Height(node) + 1.0) / (layout.MaxDepth + 1));
     }
 }

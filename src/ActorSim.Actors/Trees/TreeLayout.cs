@@ -51,6 +51,24 @@ public sealed class TreeLayout
         return height;
     }
 
+    /// <summary>
+    /// For each node, the leaves of its subtree (itself included), given each node's own leaf count
+    /// <paramref name="own"/>: what a parent expects from that child in every round.
+    /// </summary>
+    public int[] LeavesBelow(IReadOnlyList<int> own)
+    {
+        ArgumentNullException.ThrowIfNull(own);
+        if (own.Count != Nodes) throw new ArgumentException($"{own.Count} leaf counts given for a tree of {Nodes} nodes", nameof(own));
+        var below = new int[Nodes];
+        for (int n = Nodes - 1; n >= 0; n--)
+        {
+            if (own[n] < 0) throw new ArgumentException($"node {n} has {own[n]} leaves; a count cannot be negative", nameof(own));
+            below[n] = own[n];
+            foreach (int c in Children(n)) below[n] += below[c];
+        }
+        return below;
+    }
+
     /// <summary>Hops from the root to the deepest node: ⌈log_k⌉ of the node count, about.</summary>
     public int MaxDepth => Height(0);
 

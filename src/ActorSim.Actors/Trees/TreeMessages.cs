@@ -47,7 +47,13 @@ public sealed record Gathered(long Round, int Node, int[] Indices, object[] Part
 /// node did not answer in time, or answered wrongly); <paramref name="Reason"/> names what is missing. Passed on to the
 /// root's sender at once.
 /// </summary>
-public sealed record GatherFailed(long Round, int Node, string Reason);
+public sealed record GatherFailed(long Round, int Node, string Reason)
+{
+    /// <summary>A round not complete in time: the tree nodes that did not answer (a child node that sent nothing, or the
+    /// reporting node itself when one of its own leaves was silent); empty for other failures. Lets the owner name the
+    /// machine to blame.</summary>
+    public int[] Silent { get; init; } = [];
+}
 
 /// <summary>Which round and leaf a leaf's reply belongs to.</summary>
 public readonly record struct GatherKey(long Round, int Leaf);

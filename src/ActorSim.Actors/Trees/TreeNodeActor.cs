@@ -72,7 +72,7 @@ public sealed class TreeNodeActor : Actor, IWithTimers
                 if (f.Round == _round && _open) Close().Tell(f, Self);
                 break;
             case GatherTimeout t:
-                if (t.Round == _round && _open) Fail($"round not complete after {_setup.Timeout.TotalSeconds:0.###} s: {Missing()}");
+                if (t.Round == _round && _open) Fail($"round not complete after {_setup.Timeout.TotalSeconds:0.###} s: {Missing()}", Silent());
                 break;
             default:
                 if (_setup.KeyOf(message) is { } key) FromLeaf(key, message);
@@ -164,7 +164,18 @@ public sealed class TreeNodeActor : Actor, IWithTimers
 
     private void Complete() => Close().Tell(new Gathered(_round, Node, _indices, _parts), Self);
 
-    private void Fail(string what) => Close().Tell(new GatherFailed(_round, Node, $"tree node {Node}, round {_round}: {what}"), Self);
+    private void Fail(string what, int[]? silent = null) =>
+        Close().Tell(new GatherFailed(_round, Node, $"tree node {Node}, round {_round}: {what}") { Silent = silent ?? [] }, Self);
+
+    /// <summary>The tree nodes below which nothing came: child nodes that sent no bundle, and this node if one of its own leaves did not answer.</summary>
+    private int[] Silent()
+    {
+        var silent = new List<int>();
+        if (_leafIn.Contains(false)) silent.Add(Node);
+        for (int c = 0; c < _childIn.Length; c++)
+            if (!_childIn[c]) silent.Add(_setup.Children[c].Node);
+        return silent.ToArray();
+    }
 
     /// <summary>Ends the open round; returns where its result goes.</summary>
     private IActorRef Close()

@@ -147,7 +147,7 @@ public sealed class ParticleCoordinatorActor : Actor
                 foreach (var part in g.Parts) Reply((BlockReply)part);
                 break;
             case GatherFailed f:
-                throw new InvalidOperationException($"the blocks' replies to round {f.Round} did not all arrive: {f.Reason}");
+                throw new GatherFailedException(f);
             case BlockStateSaved saved:
                 if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
                 break;
@@ -174,13 +174,16 @@ public sealed class ParticleCoordinatorActor : Actor
         if (++_received == _replies.Length) RoundComplete();
     }
 
+    /// <summary>How a gather tree recognises a block's reply: its round and block index.</summary>
+    public static GatherKey? ReplyKey(object message) => message is BlockReply r ? new GatherKey(r.Seq, r.Block) : null;
+
     /// <summary>Groups the blocks into tree nodes of consecutive blocks and sends every round over the tree.</summary>
     private void BuildTree(GatherTreeSettings tree)
     {
         int nodes = (_blocks.Length + tree.BlocksPerNode - 1) / tree.BlocksPerNode;
         var layout = new TreeLayout(nodes, tree.FanIn);
         var placement = Enumerable.Range(0, _blocks.Length).Select(b => b / tree.BlocksPerNode).ToArray();
-        var root = GatherTree.Build(layout, placement, _blocks, m => m is BlockReply r ? new GatherKey(r.Seq, r.Block) : null,
+        var root = GatherTree.Build(layout, placement, _blocks, ReplyKey,
             tree.Timeout, (_, props, name) => Context.ActorOf(props, name));
         _all = new TreeBlockSet(_blocks, root, m => m is BlockRound r ? r.Seq : null);
         Log.LogInformation("replies gathered over a tree of {Nodes} nodes ({PerNode} blocks each, fan-in {FanIn}, depth {Depth})",

@@ -5,8 +5,9 @@ namespace ActorSim.Simulation.Runtime;
 /// message per block to the coordinator: the blocks are grouped into tree nodes of <see cref="BlocksPerNode"/>
 /// consecutive blocks, the nodes form a tree of fan-in <see cref="FanIn"/>, and the coordinator receives one message per
 /// round holding every reply unchanged, so it still combines them in block order and the results keep their bits
-/// (docs/capacity.md). Used when the run has at least <see cref="MinBlocks"/> blocks; so far by the particle-block
-/// coordinator of an in-process run (a cluster run keeps the flat path).
+/// (docs/capacity.md). Used when the run has at least <see cref="MinBlocks"/> blocks, by the particle-block
+/// coordinator of an in-process run. A cluster run groups the blocks by worker node instead
+/// (<see cref="Cluster.NodeGatherTree"/>, config <c>gather_tree_blocks</c>), with this fan-in's default.
 /// </summary>
 public sealed record GatherTreeSettings
 {

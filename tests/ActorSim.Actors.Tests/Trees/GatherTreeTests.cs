@@ -103,6 +103,28 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         FluentActions.Invoking(() => new TreeLayout(5, 2).Children(5)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*nodes 0 … 4*");
     }
 
+    [Fact]
+    public void Each_node_expects_the_leaves_of_its_subtree_and_lower_nodes_give_up_sooner()
+    {
+        var rng = new Random(5);
+        for (int k = 2; k <= 4; k++)
+            for (int n = 1; n <= 30; n++)
+            {
+                var layout = new TreeLayout(n, k);
+                var own = Enumerable.Range(0, n).Select(_ => rng.Next(0, 5)).ToArray();
+                var below = layout.LeavesBelow(own);
+                below[0].Should().Be(own.Sum(), "the root holds every leaf");
+                for (int node = 0; node < n; node++)
+                    below[node].Should().Be(own[node] + layout.Children(node).Sum(c => below[c]));
+                var timeout = TimeSpan.FromSeconds(60);
+                GatherTree.NodeTimeout(layout, 0, timeout).Should().Be(timeout);
+                for (int node = 1; node < n; node++)
+                    GatherTree.NodeTimeout(layout, node, timeout).Should().BeLessThan(GatherTree.NodeTimeout(layout, layout.Parent(node), timeout));
+            }
+        FluentActions.Invoking(() => new TreeLayout(3, 2).LeavesBelow([1, 2])).Should().Throw<ArgumentException>().WithMessage("*2 leaf counts*3 nodes*");
+        FluentActions.Invoking(() => new TreeLayout(2, 2).LeavesBelow([1, -1])).Should().Throw<ArgumentException>().WithMessage("*node 1 has -1 leaves*");
+    }
+
     [Theory]
     [InlineData(2, 1)]
     [InlineData(3, 2)]
@@ -173,6 +195,7 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         failed.Round.Should().Be(1);
         failed.Node.Should().Be(tree.Placement[silent]);
         failed.Reason.Should().Be($"tree node {tree.Placement[silent]}, round 1: round not complete after 2 s: no reply from leaf {silent}");
+        failed.Silent.Should().Equal([tree.Placement[silent]], "the silent leaf lives in the reporting node");
         (DateTime.UtcNow - started).Should().BeLessThan(rootTimeout, "a bottom node of a 4-level tree waits a quarter of the root's timeout");
         ExpectNoMsg(started + rootTimeout + TimeSpan.FromSeconds(0.5) - DateTime.UtcNow); // the root does not report the same round again
 
@@ -200,6 +223,7 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         var failed = ExpectMsg<GatherFailed>(TimeSpan.FromSeconds(10));
         failed.Node.Should().Be(0);
         failed.Reason.Should().Be($"tree node 0, round 1: round not complete after 1.5 s: nothing from child node 2 (holding {lost} leaves)");
+        failed.Silent.Should().Equal([2]);
     }
 
     [Fact]
@@ -216,7 +240,9 @@ public sealed class GatherTreeTests : Akka.TestKit.Xunit2.TestKit
         LastSender.Should().Be(leafRef.Ref, "a message that is not a part keeps its sender");
         leaf.ReplyTo.Tell(new Part(1, leaf.Leaf, tree.Data[leaf.Leaf]));
         leaf.ReplyTo.Tell(new Part(1, leaf.Leaf, tree.Data[leaf.Leaf]));
-        ExpectMsg<GatherFailed>().Reason.Should().Be($"tree node 2, round 1: leaf {leaf.Leaf} replied twice");
+        var twice = ExpectMsg<GatherFailed>();
+        twice.Reason.Should().Be($"tree node 2, round 1: leaf {leaf.Leaf} replied twice");
+        twice.Silent.Should().BeEmpty("nobody was silent");
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class ClusterSettingsTests : IDisposable
           "checkpoint_dir": "ckpt",
           "heartbeat_ms": 100,
           "failure_timeout_ms": 2000,
-          "submit_timeout_s": 7
+          "submit_timeout_s": 7,
+          "gather_tree_blocks": 48
         }
         """;
 
@@ -60,6 +61,7 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(100), s.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(2), s.FailureTimeout);
         Assert.Equal(TimeSpan.FromSeconds(7), s.SubmitTimeout);
+        Assert.Equal(48, s.GatherTreeBlocks);
         var options = s.NodeOptions(s.NodeName, s.IsCoordinatorCandidate);
         Assert.False(options.LeaderCandidate);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.HeartbeatInterval);
@@ -98,6 +100,22 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Contains("checkpoint_storage", error.Message);
         Assert.Contains("'nfs' is not a checkpoint storage; use 'shared'", error.Message);
         Assert.Contains("'node-local'", error.Message);
+    }
+
+    [Fact]
+    public void The_gather_tree_is_off_by_default_and_the_environment_turns_it_on()
+    {
+        _env["ACTORSIM_CLUSTER_SECRET"] = "env-secret-0123456789abcdef";
+        var defaults = Load(Config("""{ "cluster": "lab" }"""));
+        Assert.Equal((0, TimeSpan.FromMinutes(10)), (defaults.GatherTreeBlocks, defaults.GatherTreeTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(2.5), Load(Config("""{ "cluster": "lab", "gather_tree_timeout_s": 2.5 }""")).GatherTreeTimeout);
+        Assert.Contains("gather_tree_timeout_s: '0' is not a number >= 0.1",
+            Assert.Throws<ClusterConfigurationException>(() => Load(Config("""{ "cluster": "lab", "gather_tree_timeout_s": 0 }"""))).Message);
+        _env["ACTORSIM_GATHER_TREE_BLOCKS"] = "12";
+        Assert.Equal(12, Load(Config("""{ "cluster": "lab", "gather_tree_blocks": 64 }""")).GatherTreeBlocks);
+        _env["ACTORSIM_GATHER_TREE_BLOCKS"] = "-1";
+        Assert.Contains("ACTORSIM_GATHER_TREE_BLOCKS: '-1' is not a number >= 0",
+            Assert.Throws<ClusterConfigurationException>(() => Load(Config("""{ "cluster": "lab" }"""))).Message);
     }
 
     [Fact]
@@ -172,7 +190,8 @@ public sealed class ClusterSettingsTests : IDisposable
     {
         var file = Config("""
             { "clustr": "x", "node_name": "bad name!", "roles": ["worker", "boss"], "heartbeat_ms": "fast",
-              "seed_nodes": ["no-port"], "port": 99999, "secret": "short", "balance_threshold": 0.5 }
+              "seed_nodes": ["no-port"], "port": 99999, "secret": "short", "balance_threshold": 0.5,
+              "gather_tree_blocks": 2.5 }
             """);
         var error = Assert.Throws<ClusterConfigurationException>(() => Load(file));
         Assert.Contains("unknown key \"clustr\"", error.Message);
@@ -183,6 +202,7 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Contains("port: 99999 is not a TCP port", error.Message);
         Assert.Contains("at least 16 are required", error.Message);
         Assert.Contains("balance_threshold (0.5) must be 0 (no load balancing) or at least 1", error.Message);
+        Assert.Contains("gather_tree_blocks (2.5) must be a whole number of blocks", error.Message);
     }
 
     [Fact]

@@ -19,9 +19,10 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public List<ClusterNodeHost> Nodes { get; } = new();
 
     /// <param name="nodeLocal">Each node gets a checkpoint directory of its own (<see cref="CheckpointDirectoryOf"/>) instead of one shared by all.</param>
-    public static async Task<InProcessCluster> StartAsync(int nodes, IReadOnlyList<string>? roles = null, bool nodeLocal = false)
+    /// <param name="gatherTreeBlocks">Every node's <c>gather_tree_blocks</c> (runs it leads gather over a tree of the nodes); 0: off.</param>
+    public static async Task<InProcessCluster> StartAsync(int nodes, IReadOnlyList<string>? roles = null, bool nodeLocal = false, int gatherTreeBlocks = 0)
     {
-        var cluster = new InProcessCluster { NodeLocal = nodeLocal };
+        var cluster = new InProcessCluster { NodeLocal = nodeLocal, GatherTreeBlocks = gatherTreeBlocks };
         for (int i = 1; i <= nodes; i++) await cluster.AddNodeAsync($"node-{i}", roles ?? NodeRoles.All);
         return cluster;
     }
@@ -29,13 +30,17 @@ internal sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Each node has a checkpoint directory of its own.</summary>
     public bool NodeLocal { get; private init; }
 
+    /// <summary>Every node's <c>gather_tree_blocks</c>.</summary>
+    public int GatherTreeBlocks { get; private init; }
+
     /// <summary>The checkpoint directory of node <paramref name="name"/>.</summary>
     public string CheckpointDirectoryOf(string name) => NodeLocal ? Path.Combine(_checkpoints, name) : _checkpoints;
 
     public async Task<ClusterNodeHost> AddNodeAsync(string name, IReadOnlyList<string> roles)
     {
         var options = new ClusterOptions(ClusterId, name, Secret) { LeaderCandidate = roles.Contains(NodeRoles.Coordinator) };
-        var host = await ClusterNodeHost.StartAsync(options, roles, CheckpointDirectoryOf(name), Network.CreateTransport(), models: HeatDefinition.Catalog);
+        var host = await ClusterNodeHost.StartAsync(options, roles, CheckpointDirectoryOf(name), Network.CreateTransport(), models: HeatDefinition.Catalog,
+            gatherTreeBlocks: GatherTreeBlocks);
         Nodes.Add(host);
         return host;
     }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using ActorSim.Actors;
 using ActorSim.Actors.Remote;
 using ActorSim.Actors.Remote.Wire;
+using ActorSim.Actors.Trees;
 using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Particles;
 using ActorSim.Simulation.Runtime;
@@ -286,6 +287,82 @@ public sealed class SimulationWireTests
     }
 
     [Fact]
+    public void Gather_tree_messages_round_trip_with_their_nested_messages_bit_for_bit()
+    {
+        // Down: a round with its bulk arrays, nested under BlockRound's own contract; a plain broadcast names its reply-to.
+        var down = RoundTrip(new TreeBroadcast(17, new BlockRound(17, new ParticleRound(2, Awkward, [Awkward, []]))));
+        Assert.Equal(17L, down.Round);
+        Assert.Null(down.ReplyTo);
+        var round = Assert.IsType<BlockRound>(down.Message);
+        Assert.Equal((17L, 2), (round.Seq, round.Round.Kind));
+        SameBits(Awkward, round.Round.Header);
+        SameBits(Awkward, round.Round.Bulk![0]);
+        Assert.Empty(round.Round.Bulk[1]);
+        var coordinator = new FakeRef("node-1", "/user/actorsim/coord-r1/coordinator");
+        var plain = RoundTrip(new TreeBroadcast(0, new StopRun("why"), coordinator));
+        Assert.Equal(coordinator, plain.ReplyTo);
+        Assert.Equal(new StopRun("why"), plain.Message);
+
+        // Up: every part unchanged, in the tree's order (not block order), with the blocks' compute times.
+        var gathered = RoundTrip(new Gathered(9, 1, [4, 2, 5], [
+            new BlockReply(9, 4, Awkward) { ComputeSeconds = 0.25 }, new BlockReply(9, 2, []), new BlockReply(9, 5, [1.0 / 3]),
+        ]));
+        Assert.Equal((9L, 1), (gathered.Round, gathered.Node));
+        Assert.Equal([4, 2, 5], gathered.Indices);
+        var parts = gathered.Parts.Cast<BlockReply>().ToArray();
+        Assert.Equal([4, 2, 5], parts.Select(p => p.Block));
+        Assert.All(parts, p => Assert.Equal(9L, p.Seq));
+        SameBits(Awkward, parts[0].Data);
+        Assert.Equal(0.25, parts[0].ComputeSeconds);
+        Assert.Empty(parts[1].Data);
+        SameBits([1.0 / 3], parts[2].Data);
+        var empty = RoundTrip(new Gathered(3, 2, [], []));
+        Assert.Empty(empty.Parts);
+        Assert.Throws<InvalidOperationException>(() => RoundTrip(new Gathered(3, 2, [1, 2], [new BlockReply(3, 1, [])])));
+
+        var failed = RoundTrip(new GatherFailed(12, 2, "tree node 2, round 12: no reply from leaf 7"));
+        Assert.Equal((12L, 2, "tree node 2, round 12: no reply from leaf 7"), (failed.Round, failed.Node, failed.Reason));
+        Assert.Empty(failed.Silent);
+        Assert.Equal([5, 6], RoundTrip(new GatherFailed(12, 2, "late") { Silent = [5, 6] }).Silent);
+
+        // The tree's plan, on its own and inside CreateBlocks.
+        var plan = NodeGatherTree.For(["node-2", "node-1", "node-3", "node-1", "node-2"], 8, TimeSpan.FromMinutes(10));
+        Assert.Equal(["node-1", "node-2", "node-3"], plan.Nodes);
+        Assert.Equal([2, 2, 1], plan.Leaves);
+        var planBack = RoundTrip(plan);
+        Assert.Equal(plan.Nodes, planBack.Nodes);
+        Assert.Equal((8, 600_000L), (planBack.FanIn, planBack.TimeoutMilliseconds));
+        Assert.Equal(plan.Leaves, planBack.Leaves);
+        var run = new FakeRef("node-1", "/user/actorsim/coord-r1");
+        var create = RoundTrip(new CreateBlocks("r1", "s.json", "{}", [1, 3], run, "node-1") { Tree = plan });
+        Assert.Equal(plan.Nodes, create.Tree!.Nodes);
+        Assert.Equal(plan.Leaves, create.Tree.Leaves);
+        Assert.Null(RoundTrip(new CreateBlocks("r1", "s.json", "{}", [1], run, "node-1")).Tree);
+        Assert.Equal("/user/actorsim/run-r1-e2/tree", NodeGatherTree.TreePath("r1", 2));
+
+        // The leader's threshold travels with its description.
+        var leader = RoundTrip(new NodeInfo("node-2", ["worker"], 2, "1", "/c") { GatherTreeBlocks = 64, GatherTreeTimeoutSeconds = 2.5 });
+        Assert.Equal((64, 2.5), (leader.GatherTreeBlocks, leader.GatherTreeTimeoutSeconds));
+        Assert.Equal((0, 600.0), (info2().GatherTreeBlocks, info2().GatherTreeTimeoutSeconds));
+        static NodeInfo info2() => RoundTrip(new NodeInfo("node-2", ["worker"], 2, "1", "/c"));
+    }
+
+    [Fact]
+    public void A_gather_tree_plan_that_does_not_add_up_is_refused_naming_the_field()
+    {
+        Assert.Contains("FanIn is 1", Assert.Throws<ArgumentOutOfRangeException>(() => NodeGatherTree.For(["a", "b"], 1, TimeSpan.FromSeconds(1))).Message);
+        Assert.Contains("2 leaf counts for 3 nodes",
+            Assert.Throws<ArgumentException>(() => new NodeGatherTree(["a", "b", "c"], 2, [1, 1], 1000).Validate()).Message);
+        Assert.Contains("appears twice", Assert.Throws<ArgumentException>(() => new NodeGatherTree(["a", "a"], 2, [1, 1], 1000).Validate()).Message);
+        Assert.Contains("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new NodeGatherTree(["a"], 2, [1], 0).Validate()).Message);
+        // A plan decoded from the wire is checked too: a corrupt one is a format error, not a tree with a hole.
+        using var writer = new WireWriter(64, new FakeRefs());
+        GatherTreeWire.WritePlan(new NodeGatherTree(["a", "b"], 8, [1], 1000), writer);
+        var bytes = writer.ToArray();
+        Assert.Throws<WireFormatException>(() => Registry.Decode(GatherTreeWire.Ids.NodeGatherTree, 1, bytes, new FakeRefs()));
+    }
+
+    [Fact]
     public void Every_protocol_message_type_has_a_contract_with_a_unique_id_in_the_simulation_range()
     {
         Type[] protocol =
@@ -299,6 +376,7 @@ public sealed class SimulationWireTests
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
             typeof(NodeLeaving), typeof(HandOverDeclined), typeof(HandOverAccepted),
             typeof(DriveRun), typeof(DriveQuery), typeof(DrivenRunStatus), typeof(FetchOutput), typeof(OutputChunk),
+            typeof(TreeBroadcast), typeof(Gathered), typeof(GatherFailed), typeof(NodeGatherTree),
         ];
         var contracts = protocol.Select(Registry.ForType).ToArray();
         Assert.All(contracts, c => Assert.InRange(c.Id, 100, 9999));

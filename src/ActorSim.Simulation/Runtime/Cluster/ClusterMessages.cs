@@ -10,6 +10,16 @@ public sealed record NodeInfoRequest;
 public sealed record NodeInfo(string NodeId, IReadOnlyList<string> Roles, int Processors, string Version, string CheckpointDirectory)
 {
     public bool IsWorker => Roles.Contains(NodeRoles.Worker);
+
+    /// <summary>
+    /// The node's config <c>gather_tree_blocks</c>: runs it coordinates with at least this many particle blocks gather the
+    /// blocks' replies over a tree of the worker nodes (<see cref="NodeGatherTree"/>); 0: never.
+    /// </summary>
+    public int GatherTreeBlocks { get; init; }
+
+    /// <summary>The node's config <c>gather_tree_timeout_s</c>: how long the root of such a tree waits for a round before the
+    /// epoch ends as interrupted (lower tree nodes wait less).</summary>
+    public double GatherTreeTimeoutSeconds { get; init; } = ClusterSettings.DefaultGatherTreeTimeoutSeconds;
 }
 
 /// <summary>
@@ -113,6 +123,10 @@ public sealed record CreateBlocks(string RunId, string ScenarioFile, string Scen
     /// <see cref="Subdomains.ISubdomainModel.CreateKernelForRestore"/>).
     /// </summary>
     public bool ForRestore { get; init; }
+
+    /// <summary>The run gathers its blocks' replies over a tree of the worker nodes: this node's blocks become the leaves
+    /// of its tree node (NodeGatherTree.cs); null: every block answers the coordinator directly.</summary>
+    public NodeGatherTree? Tree { get; init; }
 }
 
 /// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor

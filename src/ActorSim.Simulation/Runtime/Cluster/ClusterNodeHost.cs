@@ -57,7 +57,8 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     /// <summary>Starts a node with settings from a config file (<see cref="ClusterSettingsLoader"/>) on the Akka.NET cluster.</summary>
     public static Task<ClusterNodeHost> StartAsync(ClusterSettings settings, ILoggerFactory? logs = null, CancellationToken cancellationToken = default) =>
         StartAsync(settings.NodeOptions(settings.NodeName, settings.IsCoordinatorCandidate), settings.Roles, settings.CheckpointDirectory,
-            settings.CreateTransport(), logs, null, cancellationToken, new RunDriving(settings, logs));
+            settings.CreateTransport(), logs, null, cancellationToken, new RunDriving(settings, logs), settings.GatherTreeBlocks,
+            settings.GatherTreeTimeout);
 
     /// <summary>Completes when the node's cluster endpoint stopped on its own (the cluster removed the node); never for other transports.</summary>
     public Task Removed => _transport is Actors.Fabric.AkkaClusterTransport akka ? akka.Terminated : new TaskCompletionSource().Task;
@@ -74,10 +75,13 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     /// <param name="models">The models the node can run; default <see cref="ModelCatalog.All"/>.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <param name="driving">Drives runs handed to the cluster (<c>run --detach</c>) in this process; null: the node refuses them.</param>
+    /// <param name="gatherTreeBlocks">Runs this node leads with at least this many particle blocks gather over a tree of the
+    /// worker nodes (<see cref="ClusterSettings.GatherTreeBlocks"/>); 0: never.</param>
+    /// <param name="gatherTreeTimeout">How long such a tree's root waits for a round (default 10 minutes).</param>
     /// <exception cref="ClusterConfigurationException">Invalid settings, an unusable checkpoint directory, or no connection.</exception>
     public static async Task<ClusterNodeHost> StartAsync(ClusterOptions options, IReadOnlyList<string> roles, string checkpointDirectory,
         IClusterTransport transport, ILoggerFactory? logs = null, IReadOnlyList<IModelDefinition>? models = null, CancellationToken cancellationToken = default,
-        RunDriving? driving = null)
+        RunDriving? driving = null, int gatherTreeBlocks = 0, TimeSpan? gatherTreeTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(roles);
@@ -90,7 +94,11 @@ public sealed class ClusterNodeHost : IAsyncDisposable
             await transport.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var info = new NodeInfo(options.NodeId, roles.ToArray(), Environment.ProcessorCount, RunRecord.Version, checkpointDirectory);
+        var info = new NodeInfo(options.NodeId, roles.ToArray(), Environment.ProcessorCount, RunRecord.Version, checkpointDirectory)
+        {
+            GatherTreeBlocks = gatherTreeBlocks,
+            GatherTreeTimeoutSeconds = (gatherTreeTimeout ?? TimeSpan.FromSeconds(ClusterSettings.DefaultGatherTreeTimeoutSeconds)).TotalSeconds,
+        };
         var system = ActorRuntime.CreateLocal("actorsim-node", logs);
         ClusterNode node;
         try

@@ -184,6 +184,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlockFailed failed when failed.RunId == RunId:
                 Fail($"run {RunId}: {failed.Error}");
                 break;
+            case ChildFailure failure when GatherFailedIn(failure.Cause) is { } gather:
+                GatherFailed(gather); // ClusterRunActor.Tree.cs
+                break;
             case ChildFailure failure:
                 Fail($"the coordinator of run {RunId} on node '{_self.NodeId}' failed: {failure.Cause.Message}");
                 break;
@@ -274,6 +277,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         _blocks = new IActorRef[blockCount];
         Log.LogInformation("Run {Run}: {Blocks} blocks on {Nodes} worker nodes ({Placement})",
             RunId, blockCount, _workers.Length, BlockPlacement.Describe(_placement));
+        _tree = PlanTree(blockCount); // ClusterRunActor.Tree.cs
 
         _phase = Phase.Creating;
         var cluster = Cluster;
@@ -289,6 +293,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 NodeLocalDirectory = NodeLocal ? _submit.CheckpointDirectory : "",
                 BuddyNode = NodeLocal ? BuddyOf(node) : "",
                 ForRestore = _resume is not null,
+                Tree = _tree,
             };
             cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
             {
@@ -334,7 +339,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         _listener = begin.Listener;
         if (StartBesideBlocks(begin)) return; // every block on one node: the coordinator runs there (ClusterRunActor.BesideBlocks.cs)
         var outputTimes = _scenario.Time.OutputTimes();
-        var blocks = new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray());
+        var blocks = WithTree(new NodeFanoutBlockSet(RunId, _blocks, _hosts.ToArray()));
         var checkpoint = _submit.CheckpointDirectory.Length > 0 ? _scenario.Run.Checkpoint : null;
         var directory = checkpoint is null ? null : NodeLocal ? LocalRunDirectory : _submit.CheckpointDirectory;
         var resume = _resume;

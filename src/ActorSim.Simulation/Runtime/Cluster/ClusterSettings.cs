@@ -67,6 +67,22 @@ public sealed record ClusterSettings
     /// </summary>
     public double BalanceThreshold { get; init; } = DefaultBalanceThreshold;
 
+    /// <summary>
+    /// Gathering over a tree of the worker nodes (config <c>gather_tree_blocks</c>): a particle-block run this node
+    /// coordinates (as the leader) with at least this many blocks, spread over several nodes, gathers the blocks' replies
+    /// over a tree with one node per worker node (<see cref="NodeGatherTree"/>); 0 (the default): never. Read by the leader.
+    /// </summary>
+    public int GatherTreeBlocks { get; init; }
+
+    /// <summary>The default of <see cref="GatherTreeTimeout"/>, in seconds.</summary>
+    public const double DefaultGatherTreeTimeoutSeconds = 600;
+
+    /// <summary>
+    /// How long the root of a run's gather tree waits for a round (config <c>gather_tree_timeout_s</c>) before the epoch
+    /// ends as interrupted, naming the silent node (a node that crashed is noticed sooner by the membership). Read by the leader.
+    /// </summary>
+    public TimeSpan GatherTreeTimeout { get; init; } = TimeSpan.FromSeconds(DefaultGatherTreeTimeoutSeconds);
+
     /// <summary>The config file the settings came from, or null.</summary>
     public string? ConfigFile { get; init; }
 
@@ -110,6 +126,7 @@ public static partial class ClusterSettingsLoader
         "description", "cluster", "seed_nodes", "host", "port", "frames_port", "public_host", "tls_certificate", "tls_password_file", "tls_ca",
         "secret", "secret_file", "node_name", "roles", "checkpoint_dir", "checkpoint_storage", "heartbeat_ms", "failure_timeout_ms", "unreachable_after_ms",
         "down_after_ms", "join_timeout_s", "submit_timeout_s", "balance_threshold",
+        "gather_tree_blocks", "gather_tree_timeout_s",
     ];
 
     /// <summary>The default seed node: a node on this machine listening on <see cref="DefaultPort"/>.</summary>
@@ -216,6 +233,12 @@ public static partial class ClusterSettingsLoader
         if (balanceThreshold is > 0 and < 1)
             errors.Add($"balance_threshold ({balanceThreshold.ToString(CultureInfo.InvariantCulture)}) must be 0 (no load balancing) or at least 1 " +
                        "(the imbalance, max / mean block compute time, is never below 1)");
+        double gatherTree = Number("gather_tree_blocks", "ACTORSIM_GATHER_TREE_BLOCKS", 0, 0);
+        if (gatherTree != Math.Floor(gatherTree) || gatherTree > int.MaxValue)
+            errors.Add($"gather_tree_blocks ({gatherTree.ToString(CultureInfo.InvariantCulture)}) must be a whole number of blocks " +
+                       "(0: no gather tree; n: runs with at least n blocks gather over a tree of the worker nodes)");
+        var gatherTreeTimeout = TimeSpan.FromSeconds(Number("gather_tree_timeout_s", "ACTORSIM_GATHER_TREE_TIMEOUT_S",
+            ClusterSettings.DefaultGatherTreeTimeoutSeconds, 0.1));
 
         // checkpoint directory
         var checkpoints = PathValue("checkpoint_dir", "ACTORSIM_CHECKPOINT_DIR")
@@ -335,6 +358,8 @@ public static partial class ClusterSettingsLoader
             FailureTimeout = failureTimeout,
             SubmitTimeout = submitTimeout,
             BalanceThreshold = balanceThreshold,
+            GatherTreeBlocks = gatherTree == Math.Floor(gatherTree) && gatherTree <= int.MaxValue ? (int)gatherTree : 0,
+            GatherTreeTimeout = gatherTreeTimeout,
             ConfigFile = configFile,
         };
     }

@@ -41,6 +41,8 @@ public static class ClusterWire
             w.WriteInt32(3, m.Processors);
             w.WriteString(4, m.Version);
             w.WriteString(5, m.CheckpointDirectory);
+            w.WriteInt32(6, m.GatherTreeBlocks);
+            w.WriteDouble(7, m.GatherTreeTimeoutSeconds);
         }, DecodeNodeInfo);
         registry.Register<SubmitRun>(Ids.SubmitRun, 1, static (m, w) =>
         {
@@ -99,6 +101,7 @@ public static class ClusterWire
             w.WriteString(8, m.NodeLocalDirectory);
             w.WriteString(9, m.BuddyNode);
             w.WriteBool(10, m.ForRestore);
+            if (m.Tree is { } tree) w.WriteNested(11, tree, GatherTreeWire.WritePlan);
         }, DecodeCreateBlocks);
         registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
         {
@@ -220,7 +223,8 @@ public static class ClusterWire
     {
         string node = "", software = "", checkpoints = "";
         var roles = new List<string>();
-        int processors = 0;
+        int processors = 0, treeBlocks = 0;
+        double treeTimeout = ClusterSettings.DefaultGatherTreeTimeoutSeconds;
         while (r.NextField())
         {
             switch (r.Field)
@@ -230,10 +234,12 @@ public static class ClusterWire
                 case 3: processors = r.ReadInt32(); break;
                 case 4: software = r.ReadString(); break;
                 case 5: checkpoints = r.ReadString(); break;
+                case 6: treeBlocks = r.ReadInt32(); break;
+                case 7: treeTimeout = r.ReadDouble(); break;
                 default: r.SkipField(); break;
             }
         }
-        return new NodeInfo(node, roles, processors, software, checkpoints);
+        return new NodeInfo(node, roles, processors, software, checkpoints) { GatherTreeBlocks = treeBlocks, GatherTreeTimeoutSeconds = treeTimeout };
     }
 
     private static SubmitRun DecodeSubmitRun(ref WireReader r, int version)
@@ -340,6 +346,7 @@ public static class ClusterWire
         int epoch = 0;
         bool forRestore = false;
         IActorRef? runRef = null;
+        NodeGatherTree? tree = null;
         while (r.NextField())
         {
             switch (r.Field)
@@ -354,12 +361,16 @@ public static class ClusterWire
                 case 8: nodeLocal = r.ReadString(); break;
                 case 9: buddy = r.ReadString(); break;
                 case 10: forRestore = r.ReadBool(); break;
+                case 11:
+                    var nested = r.ReadNested();
+                    tree = GatherTreeWire.ReadPlan(ref nested, version);
+                    break;
                 default: r.SkipField(); break;
             }
         }
         return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator)
         {
-            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy, ForRestore = forRestore,
+            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy, ForRestore = forRestore, Tree = tree,
         };
     }
 
@@ -415,6 +426,7 @@ public static class SimulationWire
         CheckpointWire.Register(registry);
         BuddyWire.Register(registry);
         ClusterWire.Register(registry);
+        GatherTreeWire.Register(registry);
         CoordinatorBesideBlocksWire.Register(registry);
         HandOverWire.Register(registry);
         DriveWire.Register(registry);

@@ -32,6 +32,15 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
             refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId, create.ForRestore), $"block-{block}");
         }
         _blocks = refs;
+        try
+        {
+            StartTreeNode(); // RunBlocksActor.Tree.cs
+        }
+        catch (InvalidOperationException e)
+        {
+            replyTo.Tell(new Status.Failure(e), Self); // the run actor's CreateBlocks fails at once, naming the problem
+            return;
+        }
         replyTo.Tell(new BlocksCreated(create.RunId, nodeId, create.Blocks, refs, Self), Self);
     }
 
