@@ -35,16 +35,7 @@ public static class AttachCommand
             string config = parse.GetRequiredValue(clusterOption);
             bool quiet = parse.GetValue(quietOption);
             using var logs = StderrLoggerProvider.CreateFactory();
-            ClusterRunOptions options;
-            try
-            {
-                options = ClusterRunOptions.From(ClusterSettingsLoader.Load(config), ".") with { LoggerFactory = logs };
-            }
-            catch (ClusterConfigurationException e)
-            {
-                Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
-                return ExitCodes.BadInput;
-            }
+            if (Options(config, ".", logs) is not { } options) return ExitCodes.BadInput;
             string? copyTo = parse.GetValue(outOption) is { } o ? Path.GetFullPath(o) : null;
             try
             {
@@ -94,9 +85,9 @@ public static class AttachCommand
     /// Hands the run to the cluster (<c>run --detach</c>) and prints its id, driving node and placement; exit code 0 once the
     /// cluster took it, 2 when it was refused (bad scenario, unusable output directory), 1 when it failed to start.
     /// </summary>
-    internal static Task<int> DetachAsync(Scenario scenario, string scenarioText, string outDir, bool force, int minWorkers, ClusterRunOptions options,
-        string config, bool quiet, CancellationToken cancellation) =>
-        HandOverAsync(new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(outDir), force, minWorkers), scenario.SourceFile, options, config, quiet, cancellation);
+    internal static Task<int> DetachAsync(Scenario scenario, string scenarioText, ClusterRunOptions options, string config, bool quiet, CancellationToken cancellation) =>
+        HandOverAsync(new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(options.OutputDirectory), options.Force, options.MinWorkers),
+            scenario.SourceFile, options, config, quiet, cancellation);
 
     /// <summary>Gives the run to the cluster's leader and prints what it answered; <paramref name="what"/> names the run in errors.</summary>
     private static async Task<int> HandOverAsync(DriveRun drive, string what, ClusterRunOptions options, string config, bool quiet, CancellationToken cancellation)
@@ -139,18 +130,23 @@ public static class AttachCommand
             Console.Error.WriteLine("--detach hands the run to a cluster: give the cluster's config with --cluster");
             return ExitCodes.BadInput;
         }
-        ClusterRunOptions options;
+        if (Options(config, dir, logs) is not { } options) return ExitCodes.BadInput;
+        string full = Path.GetFullPath(dir);
+        return await HandOverAsync(new DriveRun("run.json", "", full, false, 1) { Resume = true }, full, options, config, quiet, cancellation);
+    }
+
+    /// <summary>The cluster's options from its config file, or null after saying what is wrong with it.</summary>
+    private static ClusterRunOptions? Options(string config, string outputDirectory, ILoggerFactory logs)
+    {
         try
         {
-            options = ClusterRunOptions.From(ClusterSettingsLoader.Load(config), dir) with { LoggerFactory = logs };
+            return ClusterRunOptions.From(ClusterSettingsLoader.Load(config), outputDirectory) with { LoggerFactory = logs };
         }
         catch (ClusterConfigurationException e)
         {
             Console.Error.WriteLine(CliErrors.Prefixed(config, e.Message));
-            return ExitCodes.BadInput;
+            return null;
         }
-        string full = Path.GetFullPath(dir);
-        return await HandOverAsync(new DriveRun("run.json", "", full, false, 1) { Resume = true }, full, options, config, quiet, cancellation);
     }
 
     /// <summary>How long attach waits while no node knows the run before it gives up.</summary>
@@ -182,7 +178,7 @@ public static class AttachCommand
                 driver = next.DriverNode;
             }
             // The driving node knows the progress; the others only the start (keep the last progress seen).
-            info = next.DriverNode == driver && next.Steps >= info.Steps ? next : next with { T = info.T, Steps = info.Steps };
+            info = next.Steps >= info.Steps ? next : next with { T = info.T, Steps = info.Steps };
         }
         return info;
     }

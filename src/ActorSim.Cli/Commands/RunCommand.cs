@@ -104,6 +104,8 @@ public static class RunCommand
                     return ExitCodes.BadInput;
                 }
             }
+            // What travels to the cluster: the file as written, or the scenario with its --set overrides applied.
+            string ScenarioText() => sets.Length == 0 ? File.ReadAllText(path) : scenario.Document.ToJsonString();
             if (parse.GetValue(detachOption))
             {
                 if (clusterOptions is null || serve)
@@ -113,8 +115,7 @@ public static class RunCommand
                         : "--detach and --dashboard: watch a detached run with 'actorsim dashboard --cluster <config>'");
                     return ExitCodes.BadInput;
                 }
-                return await AttachCommand.DetachAsync(scenario, sets.Length == 0 ? File.ReadAllText(path) : scenario.Document.ToJsonString(), outDir,
-                    options.Force, clusterOptions.MinWorkers, clusterOptions, clusterConfig!, quiet, cancellation);
+                return await AttachCommand.DetachAsync(scenario, ScenarioText(), clusterOptions, clusterConfig!, quiet, cancellation);
             }
             // Monitoring: the run's monitor (in process), or a watcher of the cluster; the dashboard and OTLP read it.
             Simulation.Monitoring.RunMonitor? monitor = clusterOptions is null ? LocalRunner.CreateMonitor(scenario) : null;
@@ -129,7 +130,7 @@ public static class RunCommand
                 RunResult result = await ProgressDisplay.RunWithProgressAsync(
                     quiet, scenario.Time.End, progress => clusterOptions is null
                         ? LocalRunner.RunAsync(scenario, options, progress, cancellation)
-                        : ClusterRunner.RunAsync(scenario, sets.Length == 0 ? File.ReadAllText(path) : scenario.Document.ToJsonString(), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation),
+                        : ClusterRunner.RunAsync(scenario, ScenarioText(), clusterOptions, progress, a => { if (!quiet) PrintPlacement(a); }, cancellation),
                     monitor);
                 if (!quiet) PrintSummary(result);
                 if (!parse.GetValue(noPlotsOption) && Directory.Exists(Path.Combine(outDir, "fields")))

@@ -129,7 +129,8 @@ public sealed class ClusterDetachProcessTests(ITestOutputHelper output) : IDispo
         var (config, environment) = NodeProcesses.Setup("detstop", _dir.File("checkpoints"), Secret, failureTimeoutMs: 4000);
         await using var nodes = await NodeProcesses.StartAsync(_dir.Path, config, environment, 2);
         var file = _dir.File("scenario.json");
-        File.WriteAllText(file, ClusterRecoveryProcessTests.Scenario(end: 20.0, checkpointSteps: 200));
+        // Long enough that the run is still going when the second resume arrives (a new process joining the cluster).
+        File.WriteAllText(file, ClusterRecoveryProcessTests.Scenario(end: 40.0, checkpointSteps: 200));
         string expected = Reference(file);
         string outDir = _dir.File("out");
         var detach = ActorsimProcess.Run(_dir.Path, ["run", file, "--cluster", nodes.ConfigFile, "--out", outDir, "--detach", "-q"], environment: environment);

@@ -65,15 +65,39 @@ public sealed partial class NodeActor
             return;
         }
         string runId = LocalRunner.NewRunId();
-        var info = new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, drive.ScenarioFile, DrivenRunStatus.Running) { End = scenario.Time.End };
-        _drives[runId] = info;
-        var stop = new CancellationTokenSource();
-        _driving[runId] = (stop, Sender);
         Log.LogInformation("Node '{Node}': driving run {Run} ({File}), outputs to {Directory}", _info.NodeId, runId, drive.ScenarioFile, drive.OutputDirectory);
-        var self = Self;
-        Watch(runId, _runDriving.StartAsync(runId, scenario, drive, a => self.Tell(new DriverAccepted(runId, a)), p => self.Tell(new DriverProgress(runId, p)), stop.Token),
-            drive.OutputDirectory);
+        Drive(new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, drive.ScenarioFile, DrivenRunStatus.Running) { End = scenario.Time.End }, Sender,
+            (accepted, progress, stop) => _runDriving.StartAsync(runId, scenario, drive, accepted, progress, stop));
     }
+
+    /// <summary>
+    /// Drives a run here: starts it (<paramref name="start"/>, given this actor's callbacks and a stop token), remembers it, and
+    /// watches its end. <paramref name="requester"/> is answered once its blocks are placed (null: nobody waits).
+    /// </summary>
+    private void Drive(DrivenRunStatus info, IActorRef? requester,
+        Func<Action<RunAccepted>, Action<RunProgress>, CancellationToken, Task<RunResult>> start)
+    {
+        var self = Self;
+        string runId = info.RunId;
+        var stop = new CancellationTokenSource();
+        Task<RunResult> run;
+        try
+        {
+            run = start(a => self.Tell(new DriverAccepted(runId, a)), p => self.Tell(new DriverProgress(runId, p)), stop.Token);
+        }
+        catch
+        {
+            stop.Dispose();
+            throw;
+        }
+        _drives[runId] = info;
+        _driving[runId] = (stop, requester);
+        Watch(runId, run, info.OutputDirectory);
+    }
+
+    /// <summary>Why a run cannot be continued here from its output directory (not a resumable run, or unreadable/unwritable).</summary>
+    private static bool CannotContinue(Exception e) =>
+        e is CheckpointException or Scenarios.ScenarioException or ClusterConfigurationException or IOException or UnauthorizedAccessException;
 
     /// <summary>Resumes the stopped cluster run in the drive's output directory here (<c>resume --cluster … --detach</c>).</summary>
     private void ResumeDriven(DriveRun drive)
@@ -83,7 +107,7 @@ public sealed partial class NodeActor
         {
             resume = _runDriving!.Read(drive.OutputDirectory);
         }
-        catch (Exception e) when (e is CheckpointException or Scenarios.ScenarioException or ClusterConfigurationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (CannotContinue(e))
         {
             Refuse(drive, e.Message);
             return;
@@ -94,26 +118,16 @@ public sealed partial class NodeActor
             Refuse(drive, $"run {runId} is still running, driven by node '{known.DriverNode}'; stop it first with 'actorsim attach {runId} --stop'");
             return;
         }
-        var self = Self;
-        var stop = new CancellationTokenSource();
-        _drives[runId] = new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, resume.Scenario.SourceFile, DrivenRunStatus.Running) { End = resume.Scenario.Time.End };
-        _driving[runId] = (stop, Sender);
         Log.LogInformation("Node '{Node}': resuming and driving run {Run} from {Directory}", _info.NodeId, runId, drive.OutputDirectory);
-        Task<RunResult> run;
         try
         {
-            run = _runDriving.TakeOver(resume, $"resumed by node '{_info.NodeId}' ('actorsim resume --detach')",
-                a => self.Tell(new DriverAccepted(runId, a)), p => self.Tell(new DriverProgress(runId, p)), stop.Token);
+            Drive(new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, resume.Scenario.SourceFile, DrivenRunStatus.Running) { End = resume.Scenario.Time.End },
+                Sender, (accepted, progress, stop) => _runDriving.TakeOver(resume, $"resumed by node '{_info.NodeId}' ('actorsim resume --detach')", accepted, progress, stop));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _drives.Remove(runId);
-            _driving.Remove(runId);
-            stop.Dispose();
             Refuse(drive, $"cannot write in {drive.OutputDirectory}: {e.Message}");
-            return;
         }
-        Watch(runId, run, drive.OutputDirectory);
     }
 
     private void Refuse(DriveRun drive, string why)
@@ -284,26 +298,18 @@ public sealed partial class NodeActor
                 Timers.StartSingleTimer("take-over-" + check.RunId, check with { Attempt = check.Attempt + 1 }, TakeOverCheckInterval);
             return;
         }
-        var self = Self;
-        var stop = new CancellationTokenSource();
+        string why = check.LostNode.Length > 0 ? $"its driving node '{check.LostNode}' was lost" : info.Error;
         try
         {
-            string why = check.LostNode.Length > 0 ? $"its driving node '{check.LostNode}' was lost" : info.Error;
             var resume = _runDriving.Read(info.OutputDirectory);
-            var scenario = resume.Scenario;
-            var run = _runDriving.TakeOver(resume, $"taken over by node '{_info.NodeId}': {why}",
-                a => self.Tell(new DriverAccepted(info.RunId, a)), p => self.Tell(new DriverProgress(info.RunId, p)), stop.Token);
-            info = info with { DriverNode = _info.NodeId, TakeOvers = info.TakeOvers + 1, Error = "", End = scenario.Time.End };
-            _drives[info.RunId] = info;
-            _driving[info.RunId] = (stop, null);
+            Drive(info with { DriverNode = _info.NodeId, TakeOvers = info.TakeOvers + 1, Error = "", End = resume.Scenario.Time.End }, null,
+                (accepted, progress, stop) => _runDriving.TakeOver(resume, $"taken over by node '{_info.NodeId}': {why}", accepted, progress, stop));
             Log.LogWarning("Node '{Node}': taking over run {Run} ({Why}): continuing from {Directory}", _info.NodeId, info.RunId, why, info.OutputDirectory);
-            Broadcast(info);
-            Watch(info.RunId, run, info.OutputDirectory);
+            Broadcast(_drives[info.RunId]);
         }
-        catch (Exception e) when (e is CheckpointException or Scenarios.ScenarioException or ClusterConfigurationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (CannotContinue(e))
         {
-            stop.Dispose();
-            info = info with { State = DrivenRunStatus.Failed, Error = $"{(check.LostNode.Length > 0 ? $"its driving node '{check.LostNode}' was lost" : info.Error)} and node '{_info.NodeId}' cannot continue it: {e.Message}" };
+            info = info with { State = DrivenRunStatus.Failed, Error = $"{why} and node '{_info.NodeId}' cannot continue it: {e.Message}" };
             _drives[info.RunId] = info;
             Log.LogError("Node '{Node}': run {Run}: {Error}", _info.NodeId, info.RunId, info.Error);
             Broadcast(info);
