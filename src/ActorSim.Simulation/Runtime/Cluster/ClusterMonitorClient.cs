@@ -144,7 +144,10 @@ public sealed class ClusterMonitorClient : IAsyncDisposable
         })).ConfigureAwait(false);
         var known = answers.Where(a => a.Info is { State: not DrivenRunStatus.Unknown }).ToArray();
         if (known.Length == 0) return new DrivenRunStatus(runId, "", "", "", DrivenRunStatus.Unknown);
-        // An ended run is ended for everyone; otherwise the driver itself, else the newest take-over anyone heard of.
+        // The newest epoch anyone knows (a run stopped and resumed goes on in a newer one); in it, an ended run is ended for
+        // everyone; otherwise the driver itself, else the newest take-over anyone heard of.
+        int epoch = known.Max(a => a.Info!.Epoch);
+        known = known.Where(a => a.Info!.Epoch == epoch).ToArray();
         return known.FirstOrDefault(a => !a.Info!.IsRunning).Info
                ?? known.FirstOrDefault(a => a.Info!.DriverNode == a.Member).Info
                ?? known.OrderByDescending(a => a.Info!.TakeOvers).First().Info!;

@@ -121,7 +121,10 @@ public sealed partial class NodeActor
         Log.LogInformation("Node '{Node}': resuming and driving run {Run} from {Directory}", _info.NodeId, runId, drive.OutputDirectory);
         try
         {
-            Drive(new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, resume.Scenario.SourceFile, DrivenRunStatus.Running) { End = resume.Scenario.Time.End },
+            Drive(new DrivenRunStatus(runId, _info.NodeId, drive.OutputDirectory, resume.Scenario.SourceFile, DrivenRunStatus.Running)
+                {
+                    End = resume.Scenario.Time.End, Epoch = resume.Options.ResumeEpoch,
+                },
                 Sender, (accepted, progress, stop) => _runDriving.TakeOver(resume, $"resumed by node '{_info.NodeId}' ('actorsim resume --detach')", accepted, progress, stop));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -243,7 +246,8 @@ public sealed partial class NodeActor
     private void OnDriveNews(DrivenRunStatus news)
     {
         if (news.RunId.Length == 0 || news.DriverNode == _info.NodeId && _driving.ContainsKey(news.RunId)) return;
-        if (_drives.TryGetValue(news.RunId, out var known) && !known.IsRunning && news.IsRunning && known.TakeOvers >= news.TakeOvers) return; // old news
+        // Old news: the run ended in this epoch or a later one (a resumed or taken-over run goes on in a newer epoch).
+        if (_drives.TryGetValue(news.RunId, out var known) && !known.IsRunning && news.IsRunning && news.Epoch <= known.Epoch) return;
         _drives[news.RunId] = news;
         if (!news.IsRunning) ForgetOldRuns();
         if (news is { IsRunning: true, DriverNode.Length: 0 }) Timers.StartSingleTimer("take-over-" + news.RunId, new TakeOverCheck(news.RunId, "", 1), TimeSpan.Zero);
