@@ -31,7 +31,7 @@ public sealed class ParticleBlockActor : Actor
     {
         switch (message)
         {
-            case BlockRound or Runtime.SaveBlockState when _awaitingState:
+            case BlockRound or Runtime.SaveBlockState or Runtime.Cluster.HandBlockOver when _awaitingState:
                 throw Runtime.BlockCheckpoints.NotRestored(_kernel.Block, message);
             case BlockRound r:
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -43,6 +43,11 @@ public sealed class ParticleBlockActor : Actor
             case Runtime.SaveBlockState save:
                 Runtime.BlockCheckpoints.SaveAndReport(_kernel, _kernel.Block, save,
                     Sender ?? throw new InvalidOperationException("SaveBlockState must come from the coordinator"), Self);
+                break;
+            case Runtime.Cluster.HandBlockOver handOver:
+                // A live move: the state goes to the block's new actor; this one is stopped after it (its host sends a PoisonPill).
+                Runtime.BlockCheckpoints.HandOver(_kernel, _kernel.Block, handOver, Self);
+                _awaitingState = true; // its state is elsewhere now: nothing more is computed here
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);

@@ -30,7 +30,7 @@ public sealed class ParticleCoordinatorActor : Actor
     private readonly IReadOnlyList<double> _outputTimes;
     private readonly IActorRef _writer;
     private readonly IActorRef? _progress;
-    private readonly IActorRef[] _blocks;
+    private IActorRef[] _blocks;
     private BlockSet _all;
     private readonly GatherTreeSettings? _tree;
     private readonly bool _ownBlocks;
@@ -45,6 +45,10 @@ public sealed class ParticleCoordinatorActor : Actor
     private string? _reason;
     private bool _stopRequested, _finishing;
     private IReadOnlyList<string> _fieldNames = [];
+
+    // A live block move (cluster runs): who asked to hold at the next step barrier, and whether the coordinator holds.
+    private IActorRef? _pauseRequester;
+    private bool _paused;
 
     private readonly CheckpointSchedule _checkpoints;
     private readonly LoadedCheckpoint? _resume;
@@ -148,6 +152,19 @@ public sealed class ParticleCoordinatorActor : Actor
                 break;
             case GatherFailed f:
                 throw new GatherFailedException(f);
+            case PauseAtBarrier:
+                if (_pauseRequester is not null || _paused) throw new InvalidOperationException("a block move is already under way");
+                _pauseRequester = Sender;
+                break;
+            case ResumeWithBlocks resume:
+                if (!_paused) throw new InvalidOperationException("the coordinator was asked to resume but does not hold at a barrier");
+                if (resume.Blocks.Blocks.Count != _blocks.Length)
+                    throw new ArgumentException($"{resume.Blocks.Blocks.Count} block actors given for {_blocks.Length} blocks");
+                _blocks = resume.Blocks.Blocks.ToArray();
+                _all = resume.Blocks;
+                _paused = false;
+                AfterStep(); // a stop asked for while it held is honoured now
+                break;
             case BlockStateSaved saved:
                 if (_checkpoints.Collect(saved)) _writer.Tell(new FlushOutput(), Self);
                 break;
@@ -276,6 +293,14 @@ public sealed class ParticleCoordinatorActor : Actor
 
     private void NextStep()
     {
+        if (_pauseRequester is { } requester)
+        {
+            // A live block move: hold here, between steps, until the blocks are where they should be.
+            _pauseRequester = null;
+            _paused = true;
+            requester.Tell(new PausedAtBarrier(_model.Counters.Accepted, _model.Time), Self);
+            return;
+        }
         double target = _outputTimes[_nextOutput];
         if (!(target > _model.Time)) throw new InvalidOperationException($"output time {target} is not after t = {_model.Time}");
         _stepStartT = _model.Time;

@@ -118,8 +118,28 @@ public static class BlockCheckpoints
         {
             error = e.Message;
         }
-        restore.ReplyTo.Tell(new Cluster.BlockRestored(block, restore.Step, error), self);
+        restore.ReplyTo.Tell(new Cluster.BlockRestored(block, restore.Step, error) { Bytes = error.Length == 0 ? restore.File.Length : 0 }, self);
         return error.Length == 0;
+    }
+
+    /// <summary>The file name and checksum of the entry a state moved live travels with (it has neither).</summary>
+    public const string LiveMoveEntry = "(moved live)";
+
+    /// <summary>
+    /// A live block move: sends the kernel's state straight to the block's new actor (<see cref="Cluster.HandBlockOver.Target"/>),
+    /// which loads it and answers the run actor; returns the state's size in bytes. No file is written.
+    /// </summary>
+    public static long HandOver(object kernel, int block, Cluster.HandBlockOver handOver, Akka.Actor.IActorRef self)
+    {
+        if (handOver.Block != block) throw new InvalidOperationException($"block {block} was asked to hand over block {handOver.Block}");
+        var k = Capability(kernel, block);
+        var state = new double[k.StateLength];
+        k.SaveState(state);
+        long bytes = (long)state.Length * sizeof(double);
+        // No file and no checksum (the state goes in one authenticated frame); the entry carries the block and the length.
+        var entry = new CheckpointBlockFile(block, LiveMoveEntry, bytes, LiveMoveEntry);
+        handOver.Target.Tell(new Cluster.RestoreBlockState(handOver.Step, entry, state, handOver.ReplyTo), self);
+        return bytes;
     }
 
     /// <summary>

@@ -133,6 +133,24 @@ public sealed class SimulationWireTests
         Assert.False(create.ForRestore);
         Assert.True(RoundTrip(new CreateBlocks("r1", "s.json", "{}", [0], coordinator, "node-1") { Epoch = 1, ForRestore = true }).ForRestore);
         Assert.True(RoundTrip(new ReleaseRun("r1", "completed") { Final = true }).Final);
+        // Live block moves (ClusterRunActor.LiveMove.cs).
+        Assert.True(RoundTrip(new CreateBlocks("r1", "s.json", "{}", [2], coordinator, "node-1") { ForRestore = true, Adding = true }).Adding);
+        Assert.False(create.Adding);
+        Assert.Equal(1L << 34, RoundTrip(new BlockRestored(3, 40) { Bytes = 1L << 34 }).Bytes);
+        var move = RoundTrip(new MoveBlocks("r1", ["node-1", "node-3", "node-1"], "worker 'node-3' joined"));
+        Assert.Equal(("r1", "worker 'node-3' joined"), (move.RunId, move.Reason));
+        Assert.Equal(["node-1", "node-3", "node-1"], move.Placement);
+        var moved = RoundTrip(new BlocksMoved("r1", ["node-1", "node-3"], ["node-1", "node-2", "node-3"], [1], [16_000_000], 151, 0.1 + 0.2, 0.45, 0.0225));
+        Assert.Equal(("r1", 151L, 0.1 + 0.2, 0.45, 0.0225), (moved.RunId, moved.Step, moved.T, moved.BarrierS, moved.TransferS));
+        Assert.Equal(["node-1", "node-3"], moved.Placement);
+        Assert.Equal(["node-1", "node-2", "node-3"], moved.Workers);
+        Assert.Equal([1], moved.Blocks);
+        Assert.Equal([16_000_000L], moved.Bytes);
+        Assert.Equal(new MoveDeclined("r1", "a subdomain model"), RoundTrip(new MoveDeclined("r1", "a subdomain model")));
+        var handOver = RoundTrip(new HandBlockOver("r1", 2, 151, block, coordinator));
+        Assert.Equal(("r1", 2, 151L, block, coordinator), (handOver.RunId, handOver.Block, handOver.Step, (FakeRef)handOver.Target, (FakeRef)handOver.ReplyTo));
+        var liveState = RoundTrip(new RestoreBlockState(151, new CheckpointBlockFile(2, BlockCheckpoints.LiveMoveEntry, 16, BlockCheckpoints.LiveMoveEntry), [1.0, 2.0], coordinator));
+        Assert.Equal(16L, liveState.File.Length);
         Assert.Equal(["node-3 memory", "node-1 file"],
             RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoredFrom = ["node-3 memory", "node-1 file"] }).RestoredFrom);
         Assert.Equal(1234, RoundTrip(new RunAccepted("r1", coordinator, "node-1", [], [], [], "{}") { RestoreMilliseconds = 1234 }).RestoreMilliseconds);
@@ -375,6 +393,7 @@ public sealed class SimulationWireTests
             typeof(SaveBlockState), typeof(BlockStateSaved), typeof(RestoreBlock), typeof(BuddyCopy), typeof(CheckpointCommitted),
             typeof(CheckpointInventoryRequest), typeof(CheckpointInventory), typeof(SendBlockState), typeof(RestoreBlockState), typeof(BlockRestored),
             typeof(NodeLeaving), typeof(HandOverDeclined), typeof(HandOverAccepted),
+            typeof(MoveBlocks), typeof(BlocksMoved), typeof(MoveDeclined), typeof(HandBlockOver),
             typeof(DriveRun), typeof(DriveQuery), typeof(DrivenRunStatus), typeof(FetchOutput), typeof(OutputChunk),
             typeof(TreeBroadcast), typeof(Gathered), typeof(GatherFailed), typeof(NodeGatherTree),
         ];

@@ -38,4 +38,8 @@ public sealed record RestoreBlockState(long Step, CheckpointBlockFile File, doub
 
 /// <summary>A block (or its holder, on failure) to the run actor: block <paramref name="Block"/> holds the checkpoint's state
 /// now; a non-empty <paramref name="Error"/> says why it could not.</summary>
-public sealed record BlockRestored(int Block, long Step, string Error = "");
+public sealed record BlockRestored(int Block, long Step, string Error = "")
+{
+    /// <summary>The size of the state loaded, in bytes (0 with an error).</summary>
+    public long Bytes { get; init; }
+}

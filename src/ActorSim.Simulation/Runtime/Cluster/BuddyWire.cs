@@ -188,10 +188,11 @@ public static class BuddyWire
             w.WriteInt32(1, m.Block);
             w.WriteInt64(2, m.Step);
             w.WriteString(3, m.Error);
+            w.WriteInt64(4, m.Bytes);
         }, static (ref WireReader r, int _) =>
         {
             int block = -1;
-            long step = 0;
+            long step = 0, bytes = 0;
             string error = "";
             while (r.NextField())
             {
@@ -200,10 +201,11 @@ public static class BuddyWire
                     case 1: block = r.ReadInt32(); break;
                     case 2: step = r.ReadInt64(); break;
                     case 3: error = r.ReadString(); break;
+                    case 4: bytes = r.ReadInt64(); break;
                     default: r.SkipField(); break;
                 }
             }
-            return new BlockRestored(block, step, error);
+            return new BlockRestored(block, step, error) { Bytes = bytes };
         });
     }
 

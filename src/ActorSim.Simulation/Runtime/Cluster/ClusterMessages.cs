@@ -127,6 +127,12 @@ public sealed record CreateBlocks(string RunId, string ScenarioFile, string Scen
     /// <summary>The run gathers its blocks' replies over a tree of the worker nodes: this node's blocks become the leaves
     /// of its tree node (NodeGatherTree.cs); null: every block answers the coordinator directly.</summary>
     public NodeGatherTree? Tree { get; init; }
+
+    /// <summary>
+    /// A live block move (ClusterRunActor.LiveMove.cs): these blocks join the ones the node may already host of this epoch
+    /// (built for restore: their states come from the blocks' old actors); false: the node's blocks of the run are these.
+    /// </summary>
+    public bool Adding { get; init; }
 }
 
 /// <summary>Worker to run actor: the actors of <paramref name="Blocks"/>, in the same order, and <paramref name="Host"/>, the actor

@@ -141,6 +141,25 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlocksCreated created when _phase == Phase.Creating && created.RunId == RunId:
                 OnCreated(created);
                 break;
+            // A live block move (ClusterRunActor.LiveMove.cs).
+            case MoveBlocks move when move.RunId == RunId:
+                OnMoveBlocks(move);
+                break;
+            case BlocksCreated created when _phase == Phase.Running && _move is not null && created.RunId == RunId:
+                OnMoveCreated(created);
+                break;
+            case MoveCreateFailed f when _phase == Phase.Running && _move is not null:
+                Fail($"run {RunId}: node '{f.Node}' could not take the blocks moving to it: {f.Error}", recoverable: true, f.Node);
+                break;
+            case PausedAtBarrier paused when _phase == Phase.Running && _move is { At: null }:
+                OnPaused(paused);
+                break;
+            case BlockRestored restored when _phase == Phase.Running && _move is not null:
+                OnMoveRestored(restored);
+                break;
+            case LiveMoveTimedOut when _phase == Phase.Running && _move is not null:
+                Fail($"run {RunId}: moving blocks {string.Join(", ", _move.Blocks)} did not finish within {LiveMoveTimeout.TotalSeconds:0} s", recoverable: true);
+                break;
             case CreateFailed f when _phase == Phase.Creating:
                 Fail($"node '{f.Node}' could not create block{Plural(f.Blocks.Length)} {string.Join(", ", f.Blocks)} of run {RunId}: {f.Error}");
                 break;
@@ -206,6 +225,10 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case CreateFailed:
             case BlockFailed:
             case AbortRun:
+            case MoveBlocks:
+            case MoveCreateFailed:
+            case PausedAtBarrier:
+            case LiveMoveTimedOut:
                 break;
             default:
                 Unhandled(message);
@@ -396,6 +419,11 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             Fail($"node '{node}' {what} while sending checkpoint states to the blocks of run {RunId}", recoverable: true, node, silent);
             return;
         }
+        if (blocks.Length == 0 && LostDuringMove(node))
+        {
+            Fail($"node '{node}' {what} while blocks of run {RunId} were moving to it", recoverable: true, node, silent);
+            return;
+        }
         if (blocks.Length == 0) return;
         Fail(NodeLostMessage(RunId, node, what, blocks, coordinator: false), recoverable: true, node, silent);
     }
@@ -434,6 +462,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         var cluster = ClusterNode.Of(Context.System);
         if (cluster is null) return;
         var nodes = final && NodeLocal ? KeeperNodes(cluster).Union(_placement) : _placement.Distinct();
+        if (_move is { } move) nodes = nodes.Union(move.Creating).Union(move.NewHosts.Keys); // blocks built for a move that did not finish
         foreach (var node in nodes)
             cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, reason) { Epoch = Epoch, Final = final }, Self);
     }

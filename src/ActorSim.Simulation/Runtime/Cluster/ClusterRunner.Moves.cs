@@ -64,6 +64,10 @@ public static partial class ClusterRunner
         /// <summary>The placement asked for (a load-balancing move), or null: the leader's.</summary>
         public string[]? Placement { get; init; }
 
+        /// <summary>Asked of the run actor as a live move (only the moved blocks' states travel, within the epoch); false once
+        /// it declined: the epoch stops with a checkpoint and the next one places the blocks.</summary>
+        public bool Live { get; set; }
+
         /// <summary>More for run.json (what the load balancer measured).</summary>
         public JsonObject Details { get; } = new();
         public long Step { get; set; }
@@ -100,6 +104,41 @@ public static partial class ClusterRunner
                 ["bytes_moved"] = sizes.Count == accepted.Placement.Count ? bytes : null,
                 ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
                     : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
+                ["live"] = false,
+            };
+            foreach (var (key, value) in Details) entry[key] = value?.DeepClone();
+            return entry;
+        }
+
+        /// <summary>run.json's entry of a live move (ClusterRunActor.LiveMove.cs): the epoch goes on, only the moved blocks' states travelled.</summary>
+        public JsonObject LiveJson(BlocksMoved moved, int epoch)
+        {
+            double movedS = Math.Round(Stopwatch.GetElapsedTime(RequestedTimestamp).TotalSeconds, 3);
+            var blocks = new JsonArray();
+            for (int i = 0; i < moved.Blocks.Length; i++)
+            {
+                int b = moved.Blocks[i];
+                blocks.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = moved.Placement[b], ["bytes"] = moved.Bytes[i] });
+            }
+            var entry = new JsonObject
+            {
+                ["epoch"] = epoch,
+                ["why"] = Why,
+                ["node"] = Node.Length > 0 ? Node : null,
+                ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
+                ["text"] = Text,
+                ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["live"] = true,
+                ["step"] = moved.Step,
+                ["t"] = moved.T,
+                ["resumed_from_step"] = moved.Step,
+                ["steps_recomputed"] = 0,
+                ["barrier_s"] = Math.Round(moved.BarrierS, 3),
+                ["transfer_s"] = Math.Round(moved.TransferS, 4),
+                ["moved_s"] = movedS,
+                ["running_again_s"] = movedS,
+                ["blocks_moved"] = blocks,
+                ["bytes_moved"] = moved.Bytes.Sum(),
             };
             foreach (var (key, value) in Details) entry[key] = value?.DeepClone();
             return entry;

@@ -293,9 +293,21 @@ public static partial class ClusterRunner
                 using var stop = cancellation.Register(() => run.Tell(new StopRun(StopSignal.Reason)));
 
                 bool canMove = options.MoveOnJoin && checkpointDirectory.Length > 0;
-                var watch = canMove && options.BalanceThreshold > 0 && accepted.Placement.Count > 1
-                    ? new BalanceWatch(accepted.Placement, accepted.Workers, options.BalanceThreshold, options.BalanceWindow, nodeCost) : null;
-                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, watch, lastMove, options.BalanceThreshold, lostMembers);
+                BalanceWatch? Watch(RunAccepted placed) => canMove && options.BalanceThreshold > 0 && placed.Placement.Count > 1
+                    ? new BalanceWatch(placed.Placement, placed.Workers, options.BalanceThreshold, options.BalanceWindow, nodeCost) : null;
+                void MovedLive(RunAccepted placed, JsonObject entry)
+                {
+                    // The blocks moved within the epoch (ClusterRunActor.LiveMove.cs): same epoch, new placement.
+                    accepted = placed;
+                    moves.Add(entry);
+                    var now = new JsonObject();
+                    for (int b = 0; b < placed.Placement.Count; b++) now[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = placed.Placement[b];
+                    record.Extra["placement"] = now;
+                    clusterInfo["workers"] = new JsonArray(placed.Workers.Select(w => (JsonNode?)w).ToArray());
+                    if (options.Owns?.Invoke() != false) record.WriteRunning();
+                }
+                var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, Watch, lastMove, options.BalanceThreshold,
+                    lostMembers, MovedLive);
                 if (end.Moved is { } move)
                 {
                     // The epoch stopped at a step with a checkpoint there: the next one goes on from it over the new placement.
@@ -469,17 +481,24 @@ public static partial class ClusterRunner
     /// </summary>
     private static async Task<EpochEnd> WaitForEndAsync(ActorSystem system, ClusterNode node, RunAccepted accepted, int epoch, Channel<object> channel,
         Action<RunProgress>? onProgress, Interruption? recovering, Monitoring.RunMonitor history, ILogger log, bool canMove,
-        BalanceWatch? watch, (JsonObject Entry, long Requested)? lastMove, double threshold, HashSet<(string, long)> lost)
+        Func<RunAccepted, BalanceWatch?> newWatch, (JsonObject Entry, long Requested)? lastMove, double threshold, HashSet<(string, long)> lost,
+        Action<RunAccepted, JsonObject> movedLive)
     {
         var events = channel.Reader;
         PlannedMove? move = null;
         Monitoring.StepRecord? lastRecord = null;
+        var watch = newWatch(accepted);
         var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
-        // A move starts by stopping the epoch at its next step (every coordinator checkpoints when it stops).
+        var leaving = new HashSet<string>(StringComparer.Ordinal); // nodes leaving on purpose (their blocks move)
+        // A move first asks the run actor to move the blocks live (ClusterRunActor.LiveMove.cs); a run that cannot declines,
+        // and the move stops the epoch at its next step instead (every coordinator checkpoints when it stops).
         PlannedMove Begin(string why, string node, string text, string[]? placement = null)
         {
-            var planned = new PlannedMove(why, node, text, accepted.Placement) { Placement = placement };
-            accepted.Run.Tell(new StopRun(MoveReasonPrefix + text));
+            var planned = new PlannedMove(why, node, text, accepted.Placement) { Placement = placement, Live = true };
+            planned.Exclude.AddRange(leaving);
+            var target = placement ?? BlockPlacement.Assign(accepted.Placement.Count,
+                accepted.Workers.Append(why == "join" ? node : "").Where(w => w.Length > 0 && !leaving.Contains(w)));
+            accepted.Run.Tell(new MoveBlocks(accepted.RunId, target, text));
             return planned;
         }
         long stepReached = accepted.Resume?.Step ?? 0;
@@ -546,6 +565,29 @@ public static partial class ClusterRunner
                 case FromEpoch { Message: Monitoring.FieldPreview f }:
                     history.SetField(f);
                     break;
+                case FromEpoch { Message: BlocksMoved m } when move is { Live: true }:
+                {
+                    // Moved within the epoch: no checkpoint, no restart. The run goes on with the new placement.
+                    accepted = accepted with { Placement = m.Placement.ToArray(), Workers = m.Workers.ToArray() };
+                    foreach (var n in m.Placement) involved.Add(n);
+                    var entry = move.LiveJson(m, epoch);
+                    movedLive(accepted, entry);
+                    lastMove = (entry, move.RequestedTimestamp);
+                    watch = newWatch(accepted);
+                    log.LogWarning("Run {Run}: block{S} {Blocks} moved live at step {Step} ({Why}; {Mb:0.#} MB in {Transfer:0.000} s): {Placement}", accepted.RunId,
+                        m.Blocks.Length == 1 ? "" : "s", string.Join(", ", m.Blocks), m.Step, move.Text, m.Bytes.Sum() / 1e6, m.TransferS, BlockPlacement.Describe(m.Placement));
+                    move = null;
+                    // A node that said it was leaving while the blocks moved: its blocks move next.
+                    if (leaving.FirstOrDefault(n => m.Placement.Contains(n)) is { } next)
+                        move = Begin("leave", next, $"node '{next}' is leaving");
+                    break;
+                }
+                case FromEpoch { Message: MoveDeclined d } when move is { Live: true }:
+                    // This run moves its blocks through a checkpoint and the next epoch.
+                    move.Live = false;
+                    log.LogInformation("Run {Run}: the blocks move through a checkpoint ({Why})", accepted.RunId, d.Reason);
+                    accepted.Run.Tell(new StopRun(MoveReasonPrefix + move.Text));
+                    break;
                 case FromEpoch { Message: RunCompleted c } when move is not null && c.Status == RunStatus.Cancelled && IsMove(c.Reason):
                     move.Step = c.Counters.Accepted;
                     move.T = c.T;
@@ -561,12 +603,10 @@ public static partial class ClusterRunner
                     break;
                 case FromEpoch { Message: NodeLeaving l } when accepted.Placement.Contains(l.NodeId):
                     // A node leaving on purpose: its blocks move at the next step (it leaves once they are released).
-                    if (move is null)
-                    {
-                        move = Begin("leave", l.NodeId, $"node '{l.NodeId}' is leaving");
-                        log.LogWarning("Run {Run}: node '{Node}' is leaving; its blocks move at the next step", accepted.RunId, l.NodeId);
-                    }
-                    move.Exclude.Add(l.NodeId);
+                    leaving.Add(l.NodeId);
+                    log.LogWarning("Run {Run}: node '{Node}' is leaving; its blocks move at the next step", accepted.RunId, l.NodeId);
+                    if (move is null) move = Begin("leave", l.NodeId, $"node '{l.NodeId}' is leaving");
+                    else if (!move.Live && !move.Exclude.Contains(l.NodeId)) move.Exclude.Add(l.NodeId); // (a live move in flight: the next one takes it)
                     break;
                 case WorkerJoined w when move is null && !involved.Contains(w.NodeId) && accepted.Placement.Count > accepted.Workers.Count:
                     move = Begin("join", w.NodeId, $"worker '{w.NodeId}' joined");

@@ -102,6 +102,7 @@ public static class ClusterWire
             w.WriteString(9, m.BuddyNode);
             w.WriteBool(10, m.ForRestore);
             if (m.Tree is { } tree) w.WriteNested(11, tree, GatherTreeWire.WritePlan);
+            w.WriteBool(12, m.Adding);
         }, DecodeCreateBlocks);
         registry.Register<BlocksCreated>(Ids.BlocksCreated, 1, static (m, w) =>
         {
@@ -344,7 +345,7 @@ public static class ClusterWire
         string run = "", file = "", text = "", coordinator = "", nodeLocal = "", buddy = "";
         int[] blocks = [];
         int epoch = 0;
-        bool forRestore = false;
+        bool forRestore = false, adding = false;
         IActorRef? runRef = null;
         NodeGatherTree? tree = null;
         while (r.NextField())
@@ -365,12 +366,13 @@ public static class ClusterWire
                     var nested = r.ReadNested();
                     tree = GatherTreeWire.ReadPlan(ref nested, version);
                     break;
+                case 12: adding = r.ReadBool(); break;
                 default: r.SkipField(); break;
             }
         }
         return new CreateBlocks(run, file, text, blocks, runRef ?? throw new WireFormatException("CreateBlocks without the run's actor."), coordinator)
         {
-            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy, ForRestore = forRestore, Tree = tree,
+            Epoch = epoch, NodeLocalDirectory = nodeLocal, BuddyNode = buddy, ForRestore = forRestore, Tree = tree, Adding = adding,
         };
     }
 
@@ -429,6 +431,7 @@ public static class SimulationWire
         GatherTreeWire.Register(registry);
         CoordinatorBesideBlocksWire.Register(registry);
         HandOverWire.Register(registry);
+        LiveMoveWire.Register(registry);
         DriveWire.Register(registry);
         MonitoringWire.Register(registry);
         return registry;

@@ -84,8 +84,14 @@ public sealed partial class NodeActor : Actor, IWithTimers
             case SubmitRun submit:
                 OnSubmit(submit);
                 break;
+            case CreateBlocks { Adding: true } adding when _hosted.TryGetValue(adding.RunId, out var host) && host.Epoch == adding.Epoch:
+                host.Actor.Forward(adding); // a live move brings more blocks of the run to this node
+                break;
             case CreateBlocks create:
                 OnCreateBlocks(create);
+                break;
+            case HostedBlocksChanged changed:
+                OnHostedBlocksChanged(changed);
                 break;
             case ReleaseRun release:
                 if (_hosted.TryGetValue(release.RunId, out var hosted) && hosted.Epoch <= release.Epoch)
@@ -248,12 +254,30 @@ public sealed partial class NodeActor : Actor, IWithTimers
         if (create.NodeLocalDirectory.Length > 0) Keeper(create.RunId); // exists before any buddy sends a copy
         var props = ActorFactory.Props(() => new RunBlocksActor(create, _info.NodeId, _info.CheckpointDirectory, scenario, model, replyTo, relay))
             .WithSupervisorStrategy(relay.Strategy);
-        var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch));
+        // A live move may bring blocks back to a node whose earlier host of the epoch is still stopping: a name of its own.
+        var host = Context.ActorOf(props, RunBlocksActor.ChildName(create.RunId, create.Epoch) + (create.Adding ? $"-m{++_addedHosts}" : ""));
         _hosted[create.RunId] = (host, create.CoordinatorNode, create.Epoch);
         _runActors[create.RunId] = create.Run; // told when this node leaves (NodeActor.HandOver.cs)
         _hostedBlocks[create.RunId] = create.Blocks; // monitoring
         Log.LogInformation("Node '{Node}': hosting blocks {Blocks} of run {Run} epoch {Epoch} (coordinator '{Coordinator}')",
             _info.NodeId, string.Join(", ", create.Blocks), create.RunId, create.Epoch, create.CoordinatorNode);
+    }
+
+    private int _addedHosts;
+
+    /// <summary>A live move took blocks from this node or brought some: the host that has none left goes (its run released here).</summary>
+    private void OnHostedBlocksChanged(HostedBlocksChanged changed)
+    {
+        if (!_hosted.TryGetValue(changed.RunId, out var hosted) || !Equals(hosted.Actor, Sender)) return;
+        if (changed.Blocks.Length > 0)
+        {
+            _hostedBlocks[changed.RunId] = changed.Blocks;
+            return;
+        }
+        Log.LogInformation("Node '{Node}': the blocks of run {Run} moved to other nodes", _info.NodeId, changed.RunId);
+        _hosted.Remove(changed.RunId);
+        Context.Stop(hosted.Actor);
+        NoLongerHosting(changed.RunId);
     }
 
     private void DropRunsOf(string node, string what)

@@ -32,6 +32,7 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
             refs[i] = Context.ActorOf(BlockModels.BlockProps(model, block, nodeId, create.ForRestore), $"block-{block}");
         }
         _blocks = refs;
+        _ids = create.Blocks;
         try
         {
             StartTreeNode(); // RunBlocksActor.Tree.cs
@@ -53,6 +54,15 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
                 break;
             case BlockFanout fanout when fanout.RunId == create.RunId:
                 foreach (var block in _blocks) block.Tell(fanout.Message, Sender);
+                break;
+            case CreateBlocks adding when adding.RunId == create.RunId && adding.Adding:
+                AddBlocks(adding); // RunBlocksActor.LiveMove.cs
+                break;
+            case HandBlockOver handOver when handOver.RunId == create.RunId:
+                HandOver(handOver);
+                break;
+            case BlockRestored restored:
+                Arrived(restored);
                 break;
             case StartCoordinator start when start.RunId == create.RunId:
                 StartCoordinator(start);
