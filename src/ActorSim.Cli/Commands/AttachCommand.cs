@@ -86,8 +86,11 @@ public static class AttachCommand
     /// cluster took it, 2 when it was refused (bad scenario, unusable output directory), 1 when it failed to start.
     /// </summary>
     internal static Task<int> DetachAsync(Scenario scenario, string scenarioText, ClusterRunOptions options, string config, bool quiet, CancellationToken cancellation) =>
-        HandOverAsync(new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(options.OutputDirectory), options.Force, options.MinWorkers),
-            scenario.SourceFile, options, config, quiet, cancellation);
+        HandOverAsync(new DriveRun(scenario.SourceFile, scenarioText, Path.GetFullPath(options.OutputDirectory), options.Force, options.MinWorkers)
+        {
+            KeepPlacement = !options.MoveOnJoin,
+            BalanceThreshold = options.BalanceThreshold,
+        }, scenario.SourceFile, options, config, quiet, cancellation);
 
     /// <summary>Gives the run to the cluster's leader and prints what it answered; <paramref name="what"/> names the run in errors.</summary>
     private static async Task<int> HandOverAsync(DriveRun drive, string what, ClusterRunOptions options, string config, bool quiet, CancellationToken cancellation)

@@ -15,6 +15,7 @@ public sealed class ParticleBlockActor : Actor
     private readonly Func<IParticleKernel> _createKernel;
     private IParticleKernel _kernel = null!;
     private bool _awaitingState;
+    private bool _handedOver;
 
     /// <param name="createKernel">Creates this block's kernel (called where the block lives).</param>
     /// <param name="awaitingState">The kernel was built to be restored (<see cref="IParticleModel.CreateKernelForRestore"/>): it
@@ -33,6 +34,8 @@ public sealed class ParticleBlockActor : Actor
         {
             case BlockRound or Runtime.SaveBlockState or Runtime.Cluster.HandBlockOver when _awaitingState:
                 throw Runtime.BlockCheckpoints.NotRestored(_kernel.Block, message);
+            case BlockRound or Runtime.SaveBlockState when _handedOver:
+                throw new InvalidOperationException($"block {_kernel.Block} moved to another node but got {message.GetType().Name}");
             case BlockRound r:
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var reply = _kernel.Handle(r.Round);
@@ -45,9 +48,10 @@ public sealed class ParticleBlockActor : Actor
                     Sender ?? throw new InvalidOperationException("SaveBlockState must come from the coordinator"), Self);
                 break;
             case Runtime.Cluster.HandBlockOver handOver:
-                // A live move: the state goes to the block's new actor; this one is stopped after it (its host sends a PoisonPill).
+                // A live move: the state goes to the block's new actor (again, if asked again); nothing more is computed here,
+                // and the host stops this actor once the run goes on.
                 Runtime.BlockCheckpoints.HandOver(_kernel, _kernel.Block, handOver, Self);
-                _awaitingState = true; // its state is elsewhere now: nothing more is computed here
+                _handedOver = true;
                 break;
             case Runtime.RestoreBlock restore:
                 Runtime.BlockCheckpoints.Restore(_kernel, _kernel.Block, restore);

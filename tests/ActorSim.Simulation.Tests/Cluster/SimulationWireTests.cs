@@ -212,6 +212,9 @@ public sealed class SimulationWireTests
         Assert.Equal(new HandOverDeclined("r1", "no checkpoints"), RoundTrip(new HandOverDeclined("r1", "no checkpoints")));
         Assert.Equal(new HandOverAccepted("r1"), RoundTrip(new HandOverAccepted("r1")));
         Assert.Equal(new DriveRun("s.json", "{\"model\":\"x\"}", "/runs/out", true, 3), RoundTrip(new DriveRun("s.json", "{\"model\":\"x\"}", "/runs/out", true, 3)));
+        var placed = new DriveRun("s.json", "{}", "/runs/out", false, 1) { KeepPlacement = true, BalanceThreshold = 1.5 };
+        Assert.Equal(placed, RoundTrip(placed));
+        Assert.Null(RoundTrip(new DriveRun("s.json", "{}", "/runs/out", false, 1)).BalanceThreshold);
         Assert.Equal(new DriveQuery("r1", Stop: true), RoundTrip(new DriveQuery("r1", Stop: true)));
         var status = RoundTrip(new DrivenRunStatus("r1", "node-2", "/runs/out", "s.json", DrivenRunStatus.Completed)
         {

@@ -29,6 +29,10 @@ internal sealed partial class ClusterRunActor
     private static readonly TimeSpan LiveMoveTimeout = TimeSpan.FromSeconds(60);
 
     private sealed record LiveMoveTimedOut;
+    private sealed record ResendStates;
+
+    /// <summary>How long a moving block's state may take before its old actor is asked to send it again.</summary>
+    private static readonly TimeSpan ResendInterval = TimeSpan.FromSeconds(3);
     private sealed record MoveCreateFailed(string Node, string Error);
 
     private sealed class LiveMove(MoveBlocks request, int[] blocks)
@@ -114,12 +118,19 @@ internal sealed partial class ClusterRunActor
         var move = _move!;
         move.Paused = Stopwatch.GetTimestamp();
         move.At = paused;
-        foreach (int b in move.Blocks)
+        foreach (int b in move.Blocks) move.Restoring.Add(b);
+        SendStates(move);
+        Timers.StartPeriodicTimer("move-resend", new ResendStates(), ResendInterval);
+    }
+
+    /// <summary>Asks the old actor of each block still moving to send its state to the new one.</summary>
+    private void SendStates(LiveMove move)
+    {
+        foreach (int b in move.Restoring)
         {
-            move.Restoring.Add(b);
             // The new host hears first that the state is loaded (the block joins its fan-out), then passes it on to this actor.
             var newHost = move.NewHosts[move.Request.Placement[b]];
-            _hostOf[_placement[b]].Tell(new HandBlockOver(RunId, b, paused.Step, move.NewRefs[b], newHost), Self);
+            _hostOf[_placement[b]].Tell(new HandBlockOver(RunId, b, move.At!.Step, move.NewRefs[b], newHost), Self);
         }
     }
 
@@ -140,12 +151,19 @@ internal sealed partial class ClusterRunActor
     private void CompleteMove(LiveMove move)
     {
         Timers.Cancel("live-move");
+        Timers.Cancel("move-resend");
         var before = _placement;
         _placement = move.Request.Placement.ToArray();
         foreach (var (b, actor) in move.NewRefs) _blocks[b] = actor;
         foreach (var (node, host) in move.NewHosts)
             if (!_hostOf.ContainsKey(node)) _hostOf[node] = host;
-        foreach (var node in before.Distinct().Where(n => Array.IndexOf(_placement, n) < 0).ToArray()) _hostOf.Remove(node);
+        var cluster = Cluster;
+        foreach (var node in before.Distinct().Where(n => Array.IndexOf(_placement, n) < 0).ToArray())
+        {
+            // No blocks of the run left there: its part of the run is released (a leaving node may go now).
+            _hostOf.Remove(node);
+            cluster.ActorFor(node, NodeActor.Path).Tell(new ReleaseRun(RunId, "its blocks moved to other nodes") { Epoch = Epoch }, Self);
+        }
         _hosts.Clear();
         _hosts.AddRange(_placement.Distinct().Select(n => _hostOf[n]));
         _workers = _workers.Union(_placement).Order(StringComparer.Ordinal).ToArray();

@@ -157,6 +157,9 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlockRestored restored when _phase == Phase.Running && _move is not null:
                 OnMoveRestored(restored);
                 break;
+            case ResendStates when _phase == Phase.Running && _move is { At: not null } resending:
+                SendStates(resending);
+                break;
             case LiveMoveTimedOut when _phase == Phase.Running && _move is not null:
                 Fail($"run {RunId}: moving blocks {string.Join(", ", _move.Blocks)} did not finish within {LiveMoveTimeout.TotalSeconds:0} s", recoverable: true);
                 break;
@@ -229,6 +232,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case MoveCreateFailed:
             case PausedAtBarrier:
             case LiveMoveTimedOut:
+            case ResendStates:
                 break;
             default:
                 Unhandled(message);

@@ -19,6 +19,13 @@ public sealed record DriveRun(string ScenarioFile, string ScenarioText, string O
     /// <summary>Continue the stopped cluster run in <see cref="OutputDirectory"/> (<c>resume --cluster … --detach</c>) instead of
     /// starting a new one: its run.json gives the scenario and run id; the node resumes it from its newest checkpoint.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>The blocks stay where they were placed (<c>run --keep-placement</c>): no moves on join, no load balancing.</summary>
+    public bool KeepPlacement { get; init; }
+
+    /// <summary>The run's <c>balance_threshold</c> as the submitting side chose it (<c>--balance-threshold</c>, or its config's); null:
+    /// the driving node's config.</summary>
+    public double? BalanceThreshold { get; init; }
 }
 
 /// <summary>Asks a node what it knows of a driven run; with <paramref name="Stop"/> the driving node also stops it at its next step
@@ -110,11 +117,14 @@ public static class DriveWire
             w.WriteBool(4, m.Force);
             w.WriteInt32(5, m.MinWorkers);
             w.WriteBool(6, m.Resume);
+            w.WriteBool(7, m.KeepPlacement);
+            if (m.BalanceThreshold is { } threshold) w.WriteDouble(8, threshold);
         }, static (ref WireReader r, int _) =>
         {
             string file = "", text = "", dir = "";
-            bool force = false, resume = false;
+            bool force = false, resume = false, keep = false;
             int min = 1;
+            double? threshold = null;
             while (r.NextField())
             {
                 switch (r.Field)
@@ -125,10 +135,12 @@ public static class DriveWire
                     case 4: force = r.ReadBool(); break;
                     case 5: min = r.ReadInt32(); break;
                     case 6: resume = r.ReadBool(); break;
+                    case 7: keep = r.ReadBool(); break;
+                    case 8: threshold = r.ReadDouble(); break;
                     default: r.SkipField(); break;
                 }
             }
-            return new DriveRun(file, text, dir, force, min) { Resume = resume };
+            return new DriveRun(file, text, dir, force, min) { Resume = resume, KeepPlacement = keep, BalanceThreshold = threshold };
         });
         registry.Register<DriveQuery>(DriveQueryId, 1, static (m, w) =>
         {

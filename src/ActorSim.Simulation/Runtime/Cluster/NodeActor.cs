@@ -265,19 +265,10 @@ public sealed partial class NodeActor : Actor, IWithTimers
 
     private int _addedHosts;
 
-    /// <summary>A live move took blocks from this node or brought some: the host that has none left goes (its run released here).</summary>
+    /// <summary>A live move took blocks from this node or brought some (a node left with none is released by the run actor).</summary>
     private void OnHostedBlocksChanged(HostedBlocksChanged changed)
     {
-        if (!_hosted.TryGetValue(changed.RunId, out var hosted) || !Equals(hosted.Actor, Sender)) return;
-        if (changed.Blocks.Length > 0)
-        {
-            _hostedBlocks[changed.RunId] = changed.Blocks;
-            return;
-        }
-        Log.LogInformation("Node '{Node}': the blocks of run {Run} moved to other nodes", _info.NodeId, changed.RunId);
-        _hosted.Remove(changed.RunId);
-        Context.Stop(hosted.Actor);
-        NoLongerHosting(changed.RunId);
+        if (_hosted.TryGetValue(changed.RunId, out var hosted) && Equals(hosted.Actor, Sender)) _hostedBlocks[changed.RunId] = changed.Blocks;
     }
 
     private void DropRunsOf(string node, string what)

@@ -10,14 +10,16 @@ internal sealed record HostedBlocksChanged(string RunId, int[] Blocks);
 /// The block host's side of a live move (ClusterRunActor.LiveMove.cs): it adds blocks built for restore (their states
 /// come from their old actors on other nodes) and keeps them out of its fan-out until they answer that their state is
 /// loaded (the run goes on meanwhile, with the old actors); it hands a block over: the block sends its state to its new
-/// actor and is stopped, and from then on the host's fan-out no longer reaches it (the coordinator holds at the barrier
-/// until every moved block is restored, so no round is in flight meanwhile).
+/// actor, and from then on the host's fan-out no longer reaches it (the coordinator holds at the barrier until every
+/// moved block is restored, so no round is in flight meanwhile); the old actor is kept, to send its state again if the
+/// run actor asks, until the run goes on here (the next fan-out) or this node's part of the run is released.
 /// </summary>
 internal sealed partial class RunBlocksActor
 {
     private int[] _ids = []; // the block index of each of _blocks
     private int _added;
     private readonly Dictionary<int, IActorRef> _incoming = new(); // blocks moving here, until their state is loaded
+    private readonly Dictionary<int, IActorRef> _leaving = new(); // blocks that moved away, until the run goes on
 
     private void AddBlocks(CreateBlocks adding)
     {
@@ -52,6 +54,11 @@ internal sealed partial class RunBlocksActor
 
     private void HandOver(HandBlockOver handOver)
     {
+        if (_leaving.TryGetValue(handOver.Block, out var leaving))
+        {
+            leaving.Tell(handOver, Self); // asked again (the state did not arrive): it still holds it, unchanged
+            return;
+        }
         int i = Array.IndexOf(_ids, handOver.Block);
         if (i < 0)
         {
@@ -68,9 +75,19 @@ internal sealed partial class RunBlocksActor
         }
         var block = _blocks[i];
         block.Tell(handOver, Self);
-        block.Tell(PoisonPill.Instance, Self); // after the hand-over (in order), not before it as a Stop would
+        // Out of the fan-out at once; the actor stays until the move is over (the run's next round here, or its release), so
+        // that it can send its state again if asked.
+        _leaving[handOver.Block] = block;
         _blocks = _blocks.Where((_, j) => j != i).ToArray();
         _ids = _ids.Where((_, j) => j != i).ToArray();
         Context.Parent.Tell(new HostedBlocksChanged(create.RunId, _ids), Self);
+    }
+
+    /// <summary>The run goes on (a round or a checkpoint reached this host): the blocks that moved away are stopped.</summary>
+    private void MovedOut()
+    {
+        if (_leaving.Count == 0) return;
+        foreach (var block in _leaving.Values) Context.Stop(block);
+        _leaving.Clear();
     }
 }

@@ -49,6 +49,10 @@ internal sealed partial class RunBlocksActor(CreateBlocks create, string nodeId,
     {
         switch (message)
         {
+            case BlockFanout fanout when fanout.RunId == create.RunId && _leaving.Count > 0:
+                MovedOut(); // RunBlocksActor.LiveMove.cs
+                Self.Forward(fanout);
+                break;
             case BlockFanout { Message: Runtime.SaveBlockState save } fanout when fanout.RunId == create.RunId && create.NodeLocalDirectory.Length > 0:
                 SaveNodeLocal(save);
                 break;

@@ -22,7 +22,9 @@ public sealed class RunDriving(ClusterSettings settings, ILoggerFactory? logs)
             MinWorkers = Math.Max(1, drive.MinWorkers),
             LoggerFactory = logs,
             SubmitterNodeId = $"drive-{settings.NodeName}-{runId}",
+            MoveOnJoin = !drive.KeepPlacement,
         };
+        if (drive.BalanceThreshold is { } threshold) options = options with { BalanceThreshold = threshold };
         options = options with { Owns = Owner(drive.OutputDirectory, options.SubmitterNodeId!) };
         return Task.Run(() => ClusterRunner.RunAsync(scenario, drive.ScenarioText, options, onProgress, onAccepted, cancellation), CancellationToken.None);
     }
