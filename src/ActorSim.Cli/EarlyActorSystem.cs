@@ -1,3 +1,4 @@
+using ActorSim.Simulation.Models;
 using ActorSim.Simulation.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -48,16 +49,13 @@ public static class EarlyActorSystem
         return true;
     }
 
-    /// <summary>The models whose runs compile no expression trees (muscle-1d and muscle-deformation-2d compile their
-    /// constraint and map expressions, ActorSim.Numerics' ExprCompiler: interpreted they would be many times slower).</summary>
-    private static readonly string[] ModelsWithoutCompiledExpressions =
-        ["may-nowak-ode", "virus-pde", "virus-kinetic", "virus-kinetic-mc", "huxley-pde", "huxley-zahalak", "huxley-particles", "muscle-linear"];
-
     /// <summary>
     /// Whether this <c>run</c> may go without dynamic code: the documented form <c>run SCENARIO …</c>, whose file names
-    /// (top-level <c>"model"</c>) one of <see cref="ModelsWithoutCompiledExpressions"/>, without <c>--set</c> (which could
-    /// change what the run compiles) or <c>--dashboard</c> (the web server's request handlers are compiled expression
-    /// trees). Anything else, or anything unreadable, keeps dynamic code on: the command reports bad input itself.
+    /// (top-level <c>"model"</c>) a model that compiles no expression trees (its definition says so:
+    /// <see cref="IModelDefinition.NeedsDynamicCode"/>, read through <see cref="ModelCatalog.NeedsDynamicCode"/>), without
+    /// <c>--set</c> (which could change what the run compiles) or <c>--dashboard</c> (the web server's request handlers
+    /// are compiled expression trees). Anything else, or anything unreadable, keeps dynamic code on: the command reports
+    /// bad input itself.
     /// </summary>
     public static bool DynamicCodeCanBeOff(string[] args)
     {
@@ -75,7 +73,7 @@ public static class EarlyActorSystem
             {
                 bool model = reader.ValueTextEquals("model"u8);
                 if (!reader.Read()) return false;
-                if (model) return reader.TokenType == System.Text.Json.JsonTokenType.String && ModelsWithoutCompiledExpressions.Contains(reader.GetString());
+                if (model) return reader.TokenType == System.Text.Json.JsonTokenType.String && ModelCatalog.NeedsDynamicCode(reader.GetString()!) == false;
                 reader.Skip();
             }
             return false;

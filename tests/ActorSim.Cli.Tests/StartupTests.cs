@@ -47,6 +47,27 @@ public class StartupTests
     }
 
     [Fact]
+    public void A_run_of_another_model_without_expressions_starts_its_system_early_with_dynamic_code_off()
+    {
+        // The early path reads the model's NeedsDynamicCode through the catalog (not a list of its own): a model other
+        // than may-nowak-ode, with a schema of its own, gets its system started in Main and dynamic code off.
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, ["run", "scenarios/huxley-zahalak.json", "--out", "out", "-q", "--no-plots"], environment: Trace);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var marks = Marks(r.StdErr);
+        int begun = IndexOf(marks, "actor system start begun"), parsed = IndexOf(marks, "command line parsed");
+        Assert.True(begun >= 0 && parsed > begun, r.StdErr);
+        Assert.Contains("dynamic code False", marks[begun]);
+        int ready = IndexOf(marks, "run: actor system ready");
+        Assert.True(ready > parsed, r.StdErr);
+        Assert.Contains("dynamic code False", marks[ready]);
+        // ACTORSIM_TRACE_STARTUP=2 names the assemblies as they load; the models' registry is in ActorSim.Simulation.
+        Assert.Contains(marks, l => l.Contains("(assembly ActorSim.Simulation)", StringComparison.Ordinal));
+        var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
+        Assert.Equal("completed", (string)run["status"]!);
+    }
+
+    [Fact]
     public void Help_starts_no_actor_system_and_a_bad_command_line_ends_at_once()
     {
         using var dir = new ScratchDir();
@@ -100,13 +121,32 @@ public class EarlyActorSystemTests
     }
 
     [Fact]
+    public void Every_shipped_scenario_turns_dynamic_code_off_exactly_when_its_model_compiles_no_expressions()
+    {
+        using var dir = new ScratchDir();
+        var off = new HashSet<string>();
+        foreach (string file in Directory.GetFiles(dir.File("scenarios"), "*.json"))
+        {
+            string model = (string)JsonNode.Parse(File.ReadAllText(file))!["model"]!;
+            bool needs = ActorSim.Simulation.Models.ModelCatalog.Find(model)!.NeedsDynamicCode;
+            Assert.True(EarlyActorSystem.DynamicCodeCanBeOff(["run", file, "--out", dir.File("out")]) == !needs, $"{Path.GetFileName(file)} ({model})");
+            if (!needs) off.Add(model);
+        }
+        // Every model that compiles no expressions has a shipped scenario, and the early path turns dynamic code off for it.
+        Assert.Equal(ActorSim.Simulation.Models.ModelCatalog.All.Where(m => !m.NeedsDynamicCode).Select(m => m.Name).Order(), off.Order());
+        Assert.Equal(8, off.Count);
+    }
+
+    [Fact]
     public void Dynamic_code_stays_on_for_a_scenario_that_is_not_an_object_or_names_no_model()
     {
         using var dir = new ScratchDir();
         File.WriteAllText(dir.File("a.json"), "[1, 2]");
         File.WriteAllText(dir.File("b.json"), "{ \"time\": { \"end\": 1 } }");
         File.WriteAllText(dir.File("c.json"), "{ \"model\": ");
-        foreach (string f in new[] { "a.json", "b.json", "c.json" })
+        File.WriteAllText(dir.File("d.json"), "{ \"model\": \"no-such-model\", \"time\": { \"end\": 1 } }");
+        File.WriteAllText(dir.File("e.json"), "{ \"model\": 3 }");
+        foreach (string f in new[] { "a.json", "b.json", "c.json", "d.json", "e.json" })
             Assert.False(EarlyActorSystem.DynamicCodeCanBeOff(["run", dir.File(f), "--out", "o"]));
     }
 }

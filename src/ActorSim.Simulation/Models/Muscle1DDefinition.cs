@@ -66,6 +66,9 @@ public sealed class Muscle1DDefinition : IModelDefinition
 
     public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
 
+    /// <summary>The constraint g given as formulas are compiled to delegates (ExprCompiler).</summary>
+    public bool NeedsDynamicCode => true;
+
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {
         bool particles = s.Choice("method") == "particles";

@@ -70,6 +70,9 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
 
     public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
 
+    /// <summary>The map F and potential W0 given as formulas are compiled to delegates (ExprCompiler).</summary>
+    public bool NeedsDynamicCode => true;
+
     private static int Ny(Scenario s) => s.Choice("map") switch { "stretch" or "rotation-stretch" => 2, "affine" => 4, "expression" => s.Count("ny"), _ => 1 };
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
