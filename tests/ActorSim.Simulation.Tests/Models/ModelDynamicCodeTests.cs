@@ -50,6 +50,17 @@ public sealed class ModelDynamicCodeTests
     }
 
     [Fact]
+    public void The_catalog_finds_each_model_by_its_name_as_the_same_definition_it_lists()
+    {
+        ModelCatalog.All.Should().HaveCount(10);
+        ModelCatalog.All.Select(m => m.Name).Should().OnlyHaveUniqueItems();
+        foreach (var model in ModelCatalog.All)
+            ModelCatalog.Find(model.Name).Should().BeSameAs(model, "the registry's name of a definition is the one it gives itself");
+        ModelCatalog.KnownNames.Should().Be(string.Join(", ", ModelCatalog.All.Select(m => m.Name)));
+        ModelCatalog.Find("no-such-model").Should().BeNull();
+    }
+
+    [Fact]
     public void Every_shipped_scenario_that_gives_a_formula_is_of_a_model_that_needs_dynamic_code()
     {
         // The schema test above rests on the descriptions; this one on the scenarios that actually give formulas.
