@@ -37,8 +37,12 @@ public static class ModelCatalog
         return -1;
     }
 
-    public static IReadOnlyList<IModelDefinition> All =>
-        LazyInitializer.EnsureInitialized(ref _all, static () => Array.AsReadOnly(Enumerable.Range(0, Registry.Length).Select(Definition).ToArray()));
+    public static IReadOnlyList<IModelDefinition> All => LazyInitializer.EnsureInitialized(ref _all, static () =>
+    {
+        var all = new IModelDefinition[Registry.Length];
+        for (int i = 0; i < all.Length; i++) all[i] = Definition(i);
+        return Array.AsReadOnly(all);
+    });
 
     public static IModelDefinition? Find(string name) => IndexOf(name) is var i and >= 0 ? Definition(i) : null;
 
