@@ -44,7 +44,7 @@ public static class StartupTrace
 
     private static void Write(string what, Details details)
     {
-        if (!On) return;
+        if (!On || ProcessStart == default) return; // default: a line from an assembly load while the trace starts
         string line = FormattableString.Invariant($"[startup] {(DateTime.UtcNow - ProcessStart).TotalMilliseconds,9:F1} ms  {what}");
         if (details == Details.CpuAndThread)
             line += FormattableString.Invariant($"  (cpu {Environment.CpuUsage.TotalTime.TotalMilliseconds:F0} ms, thread {Environment.CurrentManagedThreadId})");
