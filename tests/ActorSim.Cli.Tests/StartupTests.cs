@@ -138,6 +138,35 @@ public class EarlyActorSystemTests
         Assert.Equal(8, off.Count);
     }
 
+    [Theory]
+    [InlineData("{ \"model\": \"may-nowak-ode\" }", "may-nowak-ode")]
+    [InlineData("\uFEFF{\"model\":\"virus-pde\"}", "virus-pde")]
+    [InlineData("// a comment \"model\": \"x\"\n{ /* \"model\": \"y\" */ \"model\" /* here */ : // there\n \"muscle-1d\" }", "muscle-1d")]
+    [InlineData("{ \"description\": \"a \\\"model\\\": \\\"x\\\" in text\", \"n\": -1.5e3, \"ok\": true, \"model\": \"huxley-pde\" }", "huxley-pde")]
+    [InlineData("{ \"parameters\": { \"model\": \"nested\", \"list\": [1, {\"model\": \"deeper\"}] }, \"model\": \"top\" }", "top")]
+    [InlineData("{ \"parameters\": { \"model\": \"nested\" } }", null)]
+    [InlineData("{ \"model\": 3 }", null)]
+    [InlineData("{ \"model\": { \"name\": \"x\" } }", null)]
+    [InlineData("{ \"model\": [\"x\"] }", null)]
+    [InlineData("{ \"model\": null }", null)]
+    [InlineData("{ \"mod\\u0065l\": \"x\" }", null)]                // an escaped key: left to the loader
+    [InlineData("{ \"model\": \"may-nowak-\\u006fde\" }", null)]      // an escaped value: likewise
+    [InlineData("{ \"model\": \"may-nowak-ode", null)]                   // cut short
+    [InlineData("{ \"model\" / \"x\" }", null)]
+    [InlineData("[ { \"model\": \"x\" } ]", null)]
+    [InlineData("\"model\"", null)]
+    [InlineData("", null)]
+    [InlineData("{ /* never closed", null)]
+    public void The_start_up_scan_finds_the_top_level_model_or_gives_up(string json, string? expected) =>
+        Assert.Equal(expected, EarlyActorSystem.TopLevelModel(System.Text.Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void The_start_up_scan_agrees_with_the_json_parser_on_every_shipped_scenario()
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoRoot.Path, "scenarios"), "*.json"))
+            Assert.Equal((string?)JsonNode.Parse(File.ReadAllText(file))!["model"], EarlyActorSystem.TopLevelModel(File.ReadAllBytes(file)));
+    }
+
     [Fact]
     public void Dynamic_code_stays_on_for_a_scenario_that_is_not_an_object_or_names_no_model()
     {
