@@ -28,7 +28,7 @@ public sealed partial class StartupBenchmark : IBenchmark
     private sealed record Config(string Label, string Dll);
 
     private static readonly string[] Phases =
-        ["main", "command line parsed", "scenario loaded and checked", "run: actor system ready", "run: completed", "actor system stopped",
+        ["actor system start begun", "main", "command line parsed", "scenario loaded and checked", "run: actor system ready", "run: completed", "actor system stopped",
          "actor system left to the process's exit", "command done"];
 
     public int Run(string[] args)

@@ -47,6 +47,28 @@ public class StartupTests
     }
 
     [Fact]
+    public void A_run_of_another_model_without_expressions_starts_its_system_early_with_dynamic_code_off()
+    {
+        // The early path reads the model's NeedsDynamicCode through the catalog (not a list of its own): a model other
+        // than may-nowak-ode, with a schema of its own, gets its system started in Main and dynamic code off.
+        using var dir = new ScratchDir();
+        var r = ActorsimProcess.Run(dir.Path, ["run", "scenarios/huxley-zahalak.json", "--out", "out", "-q", "--no-plots"], environment: Trace);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var marks = Marks(r.StdErr);
+        int begun = IndexOf(marks, "actor system start begun"), parsed = IndexOf(marks, "command line parsed");
+        Assert.True(begun >= 0 && parsed > begun, r.StdErr);
+        Assert.Contains("dynamic code False", marks[begun]);
+        int ready = IndexOf(marks, "run: actor system ready");
+        Assert.True(ready > parsed, r.StdErr);
+        Assert.Contains("dynamic code False", marks[ready]);
+        // ACTORSIM_TRACE_STARTUP=2 names the assemblies as they load: Akka.NET's before the system's start has begun.
+        int akka = marks.FindIndex(l => l.Contains(" ms  (assembly Akka)", StringComparison.Ordinal));
+        Assert.True(akka >= 0 && akka < begun, r.StdErr);
+        var run = JsonNode.Parse(File.ReadAllText(dir.File("out/run.json")))!;
+        Assert.Equal("completed", (string)run["status"]!);
+    }
+
+    [Fact]
     public void Help_starts_no_actor_system_and_a_bad_command_line_ends_at_once()
     {
         using var dir = new ScratchDir();
@@ -100,13 +122,61 @@ public class EarlyActorSystemTests
     }
 
     [Fact]
+    public void Every_shipped_scenario_turns_dynamic_code_off_exactly_when_its_model_compiles_no_expressions()
+    {
+        using var dir = new ScratchDir();
+        var off = new HashSet<string>();
+        foreach (string file in Directory.GetFiles(dir.File("scenarios"), "*.json"))
+        {
+            string model = (string)JsonNode.Parse(File.ReadAllText(file))!["model"]!;
+            bool needs = ActorSim.Simulation.Models.ModelCatalog.Find(model)!.NeedsDynamicCode;
+            Assert.True(EarlyActorSystem.DynamicCodeCanBeOff(["run", file, "--out", dir.File("out")]) == !needs, $"{Path.GetFileName(file)} ({model})");
+            if (!needs) off.Add(model);
+        }
+        // Every model that compiles no expressions has a shipped scenario, and the early path turns dynamic code off for it.
+        Assert.Equal(ActorSim.Simulation.Models.ModelCatalog.All.Where(m => !m.NeedsDynamicCode).Select(m => m.Name).Order(), off.Order());
+        Assert.Equal(8, off.Count);
+    }
+
+    [Theory]
+    [InlineData("{ \"model\": \"may-nowak-ode\" }", "may-nowak-ode")]
+    [InlineData("\uFEFF{\"model\":\"virus-pde\"}", "virus-pde")]
+    [InlineData("// a comment \"model\": \"x\"\n{ /* \"model\": \"y\" */ \"model\" /* here */ : // there\n \"muscle-1d\" }", "muscle-1d")]
+    [InlineData("{ \"description\": \"a \\\"model\\\": \\\"x\\\" in text\", \"n\": -1.5e3, \"ok\": true, \"model\": \"huxley-pde\" }", "huxley-pde")]
+    [InlineData("{ \"parameters\": { \"model\": \"nested\", \"list\": [1, {\"model\": \"deeper\"}] }, \"model\": \"top\" }", "top")]
+    [InlineData("{ \"parameters\": { \"model\": \"nested\" } }", null)]
+    [InlineData("{ \"model\": 3 }", null)]
+    [InlineData("{ \"model\": { \"name\": \"x\" } }", null)]
+    [InlineData("{ \"model\": [\"x\"] }", null)]
+    [InlineData("{ \"model\": null }", null)]
+    [InlineData("{ \"mod\\u0065l\": \"x\" }", null)]                // an escaped key: left to the loader
+    [InlineData("{ \"model\": \"may-nowak-\\u006fde\" }", null)]      // an escaped value: likewise
+    [InlineData("{ \"model\": \"may-nowak-ode", null)]                   // cut short
+    [InlineData("{ \"model\" / \"x\" }", null)]
+    [InlineData("[ { \"model\": \"x\" } ]", null)]
+    [InlineData("\"model\"", null)]
+    [InlineData("", null)]
+    [InlineData("{ /* never closed", null)]
+    public void The_start_up_scan_finds_the_top_level_model_or_gives_up(string json, string? expected) =>
+        Assert.Equal(expected, EarlyActorSystem.TopLevelModel(System.Text.Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void The_start_up_scan_agrees_with_the_json_parser_on_every_shipped_scenario()
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoRoot.Path, "scenarios"), "*.json"))
+            Assert.Equal((string?)JsonNode.Parse(File.ReadAllText(file))!["model"], EarlyActorSystem.TopLevelModel(File.ReadAllBytes(file)));
+    }
+
+    [Fact]
     public void Dynamic_code_stays_on_for_a_scenario_that_is_not_an_object_or_names_no_model()
     {
         using var dir = new ScratchDir();
         File.WriteAllText(dir.File("a.json"), "[1, 2]");
         File.WriteAllText(dir.File("b.json"), "{ \"time\": { \"end\": 1 } }");
         File.WriteAllText(dir.File("c.json"), "{ \"model\": ");
-        foreach (string f in new[] { "a.json", "b.json", "c.json" })
+        File.WriteAllText(dir.File("d.json"), "{ \"model\": \"no-such-model\", \"time\": { \"end\": 1 } }");
+        File.WriteAllText(dir.File("e.json"), "{ \"model\": 3 }");
+        foreach (string f in new[] { "a.json", "b.json", "c.json", "d.json", "e.json" })
             Assert.False(EarlyActorSystem.DynamicCodeCanBeOff(["run", dir.File(f), "--out", "o"]));
     }
 }

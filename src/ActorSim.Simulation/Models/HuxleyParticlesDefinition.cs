@@ -16,7 +16,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class HuxleyParticlesDefinition : IModelDefinition
 {
-    public string Name => "huxley-particles";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "huxley-particles";
+
+    public string Name => ModelName;
 
     public string Summary => "Stochastic Huxley cross-bridges (attach/detach with rates f, g) on particle blocks, isometric then constant-velocity shortening";
 

@@ -12,7 +12,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class HuxleyPdeDefinition : IModelDefinition
 {
-    public string Name => "huxley-pde";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "huxley-pde";
+
+    public string Name => ModelName;
 
     public string Summary => "Huxley (1957) two-state cross-bridge PDE with attachment/detachment, isometric then constant-velocity shortening";
 

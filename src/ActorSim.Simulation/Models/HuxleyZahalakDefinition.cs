@@ -11,7 +11,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class HuxleyZahalakDefinition : IModelDefinition
 {
-    public string Name => "huxley-zahalak";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "huxley-zahalak";
+
+    public string Name => ModelName;
 
     public string Summary => "Zahalak distribution-moment ODEs for the Huxley model (Gaussian closure), compared with the full PDE";
 

@@ -26,6 +26,15 @@ public interface IModelDefinition
     /// <summary>The largest <c>run.blocks</c> that makes sense for this model (1 for a model with no microscopic state).</summary>
     int MaxBlocks { get; }
 
+    /// <summary>
+    /// True when a run of the model may compile expression trees to delegates (ActorSim.Numerics' <c>ExprCompiler</c>:
+    /// formulas given in the scenario, such as muscle-1d's constraint <c>g</c> or muscle-deformation-2d's map), so the
+    /// process must keep dynamic code on: interpreted, those formulas would be many times slower. A model that compiles
+    /// nothing leaves <c>actorsim run</c> free to turn dynamic code off at start-up (docs/startup.md), which makes the
+    /// actor system's start cheaper. Read at start-up through <see cref="ModelCatalog.NeedsDynamicCode"/>.
+    /// </summary>
+    bool NeedsDynamicCode => false;
+
     /// <summary>Checks across fields, after every single value has passed its own check. Report problems through <paramref name="error"/>.</summary>
     void CheckConsistency(Scenario scenario, Action<string, string> error);
 

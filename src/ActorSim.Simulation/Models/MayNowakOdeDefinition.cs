@@ -11,7 +11,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class MayNowakOdeDefinition : IModelDefinition
 {
-    public string Name => "may-nowak-ode";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "may-nowak-ode";
+
+    public string Name => ModelName;
 
     public string Summary => "May–Nowak virus dynamics ODE (seed 000, eq. (1)): healthy cells u, infected cells v, virus w";
 

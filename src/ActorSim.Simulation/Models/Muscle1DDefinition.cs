@@ -15,7 +15,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class Muscle1DDefinition : IModelDefinition
 {
-    public string Name => "muscle-1d";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "muscle-1d";
+
+    public string Name => ModelName;
 
     public string Summary => "1D macro–micro muscle model and its mean-field PDE (seed 003): particles or finite volumes, stretch, linear or formula constraint";
 
@@ -65,6 +68,9 @@ public sealed class Muscle1DDefinition : IModelDefinition
     ];
 
     public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
+
+    /// <summary>The constraint g given as formulas are compiled to delegates (ExprCompiler).</summary>
+    public bool NeedsDynamicCode => true;
 
     public void CheckConsistency(Scenario s, Action<string, string> error)
     {

@@ -17,7 +17,10 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
 {
     private static readonly string[] Maps = ["rotation", "stretch", "shear", "affine", "rotation-stretch", "expression"];
 
-    public string Name => "muscle-deformation-2d";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "muscle-deformation-2d";
+
+    public string Name => ModelName;
 
     public string Summary => "Macro–micro muscle model with the 2D deformation constraint F(y)^{-1} X_i = const (seed 003): rotation, stretch, shear or affine F";
 
@@ -69,6 +72,9 @@ public sealed class MuscleDeformation2DDefinition : IModelDefinition
     ];
 
     public int MaxBlocks => MuscleScenarioSpecs.MaxBlocks;
+
+    /// <summary>The map F and potential W0 given as formulas are compiled to delegates (ExprCompiler).</summary>
+    public bool NeedsDynamicCode => true;
 
     private static int Ny(Scenario s) => s.Choice("map") switch { "stretch" or "rotation-stretch" => 2, "affine" => 4, "expression" => s.Count("ny"), _ => 1 };
 

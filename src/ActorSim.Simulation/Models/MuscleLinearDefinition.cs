@@ -11,7 +11,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class MuscleLinearDefinition : IModelDefinition
 {
-    public string Name => "muscle-linear";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "muscle-linear";
+
+    public string Name => ModelName;
 
     public string Summary => "Macro–micro muscle model with the linear constraint X_i - G y = const (seed 003): harmonic y with a closed form";
 

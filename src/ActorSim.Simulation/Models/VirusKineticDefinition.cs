@@ -16,7 +16,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class VirusKineticDefinition : IModelDefinition
 {
-    public string Name => "virus-kinetic";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "virus-kinetic";
+
+    public string Name => ModelName;
 
     public string Summary => "kinetic velocity-jump May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D or 2D, asymptotic-preserving in eps";
 

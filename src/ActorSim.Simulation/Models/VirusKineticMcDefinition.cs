@@ -17,7 +17,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class VirusKineticMcDefinition : IModelDefinition
 {
-    public string Name => "virus-kinetic-mc";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "virus-kinetic-mc";
+
+    public string Name => ModelName;
 
     public string Summary => "Monte Carlo velocity-jump particles for the kinetic May–Nowak–taxis model (seed 000, eq. (36)–(54)) in 1D on subdomain actors";
 

@@ -11,7 +11,10 @@ namespace ActorSim.Simulation.Models;
 /// </summary>
 public sealed class VirusPdeDefinition : IModelDefinition
 {
-    public string Name => "virus-pde";
+    /// <summary>The value of the scenario's <c>model</c> key (<see cref="ModelCatalog"/> finds the model by it).</summary>
+    public const string ModelName = "virus-pde";
+
+    public string Name => ModelName;
 
     public string Summary => "chemotaxis–May–Nowak PDE (seed 000, eq. (3)) in 1D or 2D on subdomain actors";
 
