@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -45,7 +44,18 @@ public sealed partial class VirusParticleSubdomain1D
         byte[] vs = store.RawVelocity;
         int full = m & ~3, rare = 0;
         bool parent = species < 2;
-        double[] uFlight = parent ? _d1 : _d0, uRoulette = parent ? _d2 : _d1;
+        // the draws of the fast classes: [born], first flight, then roulette (no tumble) or direction, second flight,
+        // roulette (one tumble; for w the fourth draw, for u and v the fifth, not generated ahead)
+        double[] uFlight = parent ? _d1 : _d0, uRoulette = parent ? _d2 : _d1, uSecond = parent ? _d3 : _d2;
+        double[] uLast = _d3;
+        var vRate = Vector256.Create(_tumbleRate[species]);
+        var vInvRate = Vector256.Create(_invTumbleRate[species]);
+        var vInvW0 = Vector256.Create(_invNominal[species]);
+        var vInfinity = Vector256.Create(double.PositiveInfinity);
+        var vHalf = Vector256.Create(0.5);
+        var vMinusOne = Vector256.Create(-1.0);
+        var vMargin = Vector256.Create(1.0 - 1e-9);
+        var vBias = Vector256.Create(_biasScale);
         double w0 = _nominal[species];
         var vW0 = Vector256.Create(w0);
         var vHalfW0 = Vector256.Create(0.5 * w0);
@@ -64,7 +74,7 @@ public sealed partial class VirusParticleSubdomain1D
         var vDecay = Vector256.Create(_decayDt[species]);
         var vNu = Vector256.Create(species == 1 ? _p.Rates.K : 0.0);
         var vIntegral = Vector256.Create(_integralDt[species]);
-        var vOffspringW0 = Vector256.Create(parent ? _nominal[species + 1] : 1.0);
+        var vInvOffspringW0 = Vector256.Create(parent ? _invNominal[species + 1] : 1.0);
         var leftWall = Vector256.Create(_leftWall ? -1L : 0L).AsDouble();
         var rightWall = Vector256.Create(_rightWall ? -1L : 0L).AsDouble();
         var kOne = Vector256.Create(1L);
@@ -89,11 +99,11 @@ public sealed partial class VirusParticleSubdomain1D
                 var integral = Vector256.Create(uIntegral[a0], uIntegral[a1], uIntegral[a2], uIntegral[a3]);
                 decay = Vector256.Create(uDecay[a0], uDecay[a1], uDecay[a2], uDecay[a3]);
                 // born = ⌊w ν I / ω₀' + U₀⌋ = 0 (with ν = 0 the product is 0 and the test is U₀ < 1, true)
-                noBirth = Vector256.LessThan(w * nu * integral / vOffspringW0 + Vector256.LoadUnsafe(ref _d0[i]), vOne);
+                noBirth = Vector256.LessThan(w * nu * integral * vInvOffspringW0 + Vector256.LoadUnsafe(ref _d0[i]), vOne);
             }
             else if (species == 1)
             {
-                noBirth = Vector256.LessThan(w * vNu * vIntegral / vOffspringW0 + Vector256.LoadUnsafe(ref _d0[i]), vOne);
+                noBirth = Vector256.LessThan(w * vNu * vIntegral * vInvOffspringW0 + Vector256.LoadUnsafe(ref _d0[i]), vOne);
                 decay = vDecay;
             }
             else
@@ -101,32 +111,89 @@ public sealed partial class VirusParticleSubdomain1D
                 noBirth = Vector256<double>.AllBitsSet;
                 decay = vDecay;
             }
-            var noTumble = Vector256.LessThan(Vector256.LoadUnsafe(ref uFlight[i]), vThreshold);
-            // the run: x + (±c/ε) Δt, then Reflect's first pass
-            var xn = x + Vector256.ConditionalSelect(isPlus, vSpeed, vMinusSpeed) * vDt;
-            var hitLeft = leftWall & Vector256.LessThan(xn, vZero);
-            var hitRight = rightWall & Vector256.GreaterThan(xn, vLength);
-            xn = Vector256.ConditionalSelect(hitLeft, vZero - xn, Vector256.ConditionalSelect(hitRight, vTwoLength - xn, xn));
-            var kn = k ^ ((hitLeft | hitRight).AsInt64() & kOne);
-            var stillOut = (leftWall & Vector256.LessThan(xn, vZero)) | (rightWall & Vector256.GreaterThan(xn, vLength));
-            // weight and roulette
-            var wn = w * decay;
-            var below = Vector256.LessThan(wn, vHalfW0);
-            var survives = Vector256.LessThan(Vector256.LoadUnsafe(ref uRoulette[i]), wn / vW0);
-            var lives = ~below | survives;
-            wn = Vector256.ConditionalSelect(below, vW0, wn);
+            // first flight: no tumble below the step's threshold, else τ₁ = −ln U / rate (Fly's expressions)
+            var u1 = Vector256.LoadUnsafe(ref uFlight[i]);
+            var tumbleCandidate = Vector256.GreaterThanOrEqual(u1, vThreshold);
+            var velocity = Vector256.ConditionalSelect(isPlus, vSpeed, vMinusSpeed);
+            Vector256<double> xn, wn, lives, handled;
+            Vector256<long> kn;
+            var decayed = w * decay;
+            if (tumbleCandidate == Vector256<double>.Zero)
+            {
+                // the run: x + (±c/ε) Δt, then Reflect's first pass
+                xn = x + velocity * vDt;
+                kn = k;
+                var stillOut = ReflectOnce(ref xn, ref kn, leftWall, rightWall, vZero, vLength, vTwoLength, kOne);
+                handled = ~stillOut;
+                var below = Vector256.LessThan(decayed, vHalfW0);
+                lives = ~below | Vector256.LessThan(Vector256.LoadUnsafe(ref uRoulette[i]), decayed * vInvW0);
+                wn = Vector256.ConditionalSelect(below, vW0, decayed);
+            }
+            else
+            {
+                var tau1 = Vector256.ConditionalSelect(tumbleCandidate, -FlightLog.Of(u1) * vInvRate, vInfinity);
+                var tumbles = Vector256.LessThan(tau1, vDt);
+                // run until min(τ₁, Δt), reflect
+                var x1 = x + velocity * Vector256.ConditionalSelect(tumbles, tau1, vDt);
+                var k1 = k;
+                var stillOut = ReflectOnce(ref x1, ref k1, leftWall, rightWall, vZero, vLength, vTwoLength, kOne);
+                // the new direction: + with probability ½(1 + b), b the clamped taxis bias at x₁ (u only)
+                var half = vHalf;
+                if (species == 0)
+                {
+                    var local = Avx.ConvertToVector128Int32WithTruncation(Avx.Floor(x1 * vInvDx)) - vFirst;
+                    local = Sse41.Min(Sse41.Max(local, Vector128.Create(-1)), vN) + Vector128.Create(1);
+                    var g = Vector256.Create(_gradient[local.GetElement(0)], _gradient[local.GetElement(1)], _gradient[local.GetElement(2)], _gradient[local.GetElement(3)]);
+                    var b = vBias * g;
+                    b = Vector256.ConditionalSelect(Vector256.LessThan(b, vMinusOne), vMinusOne, Vector256.ConditionalSelect(Vector256.GreaterThan(b, vOne), vOne, b));
+                    half = vHalf * (vOne + b);
+                }
+                var uDir = Vector256.LoadUnsafe(ref uRoulette[i]); // the draw after the first flight
+                var k2 = Vector256.ConditionalSelect(Vector256.LessThan(uDir, half), Vector256<double>.Zero, kOne.AsDouble()).AsInt64();
+                // second flight over the rest: no tumble below (1 − rate·rest)(1 − 1e-9), else τ₂ = −ln U / rate ≥ rest
+                var rest = vDt - tau1;
+                var u3 = Vector256.LoadUnsafe(ref uSecond[i]);
+                var runsOn = Vector256.LessThan(u3, (vOne - vRate * rest) * vMargin);
+                // the logarithm only for the lanes that need it (most do not: rate·rest ≤ rate·Δt)
+                var tau2 = (tumbles & ~runsOn) == Vector256<double>.Zero ? vInfinity
+                    : Vector256.ConditionalSelect(runsOn, vInfinity, -FlightLog.Of(u3) * vInvRate);
+                var x2 = x1 + Vector256.ConditionalSelect(Vector256.Equals(k2, Vector256<long>.Zero).AsDouble(), vSpeed, vMinusSpeed) * rest;
+                var stillOut2 = ReflectOnce(ref x2, ref k2, leftWall, rightWall, vZero, vLength, vTwoLength, kOne);
+                xn = Vector256.ConditionalSelect(tumbles, x2, x1);
+                kn = Vector256.ConditionalSelect(tumbles.AsInt64(), k2, k1);
+                // handled: no tumble (run over), or one tumble and no second (the roulette draw of a tumbler is the fifth
+                // for u and v, not generated ahead: those hand on if they play)
+                var below = Vector256.LessThan(decayed, vHalfW0);
+                var uR = Vector256.ConditionalSelect(tumbles, Vector256.LoadUnsafe(ref uLast[i]), Vector256.LoadUnsafe(ref uRoulette[i])); // u, v: a stand-in, handed on
+                lives = ~below | Vector256.LessThan(uR, decayed * vInvW0);
+                wn = Vector256.ConditionalSelect(below, vW0, decayed);
+                var oneTumble = tumbles & Vector256.GreaterThanOrEqual(tau2, rest) & ~stillOut2 & (parent ? ~below : Vector256<double>.AllBitsSet);
+                handled = ~stillOut & (~tumbles | oneTumble);
+            }
             xn.StoreUnsafe(ref _cx[i]);
             wn.StoreUnsafe(ref _cw[i]);
             kn.StoreUnsafe(ref _ck[i]);
             lives.AsInt64().StoreUnsafe(ref _alive[i]);
-            uint handOn = ~(noBirth & noTumble & ~stillOut).ExtractMostSignificantBits() & 0xF;
-            while (handOn != 0)
-            {
-                _rare[rare++] = i + BitOperations.TrailingZeroCount(handOn);
-                handOn &= handOn - 1;
-            }
+            uint handOn = ~(noBirth & handled).ExtractMostSignificantBits() & 0xF;
+            // branch-free append of the handed-on lanes (_rare has room: at most m entries, rare ≤ i before this vector)
+            _rare[rare] = i; rare += (int)(handOn & 1);
+            _rare[rare] = i + 1; rare += (int)((handOn >> 1) & 1);
+            _rare[rare] = i + 2; rare += (int)((handOn >> 2) & 1);
+            _rare[rare] = i + 3; rare += (int)(handOn >> 3);
         }
         for (int i = full; i < m; i++) _rare[rare++] = i;
         return rare;
+    }
+
+    /// <summary>Reflect's first pass on four lanes (walls given as all-ones masks); returns the lanes still outside.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ReflectOnce(ref Vector256<double> x, ref Vector256<long> k, Vector256<double> leftWall, Vector256<double> rightWall,
+        Vector256<double> zero, Vector256<double> length, Vector256<double> twoLength, Vector256<long> one)
+    {
+        var hitLeft = leftWall & Vector256.LessThan(x, zero);
+        var hitRight = rightWall & Vector256.GreaterThan(x, length);
+        x = Vector256.ConditionalSelect(hitLeft, zero - x, Vector256.ConditionalSelect(hitRight, twoLength - x, x));
+        k ^= (hitLeft | hitRight).AsInt64() & one;
+        return (leftWall & Vector256.LessThan(x, zero)) | (rightWall & Vector256.GreaterThan(x, length));
     }
 }

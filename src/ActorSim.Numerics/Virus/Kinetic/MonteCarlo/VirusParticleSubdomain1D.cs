@@ -39,6 +39,7 @@ public sealed partial class VirusParticleSubdomain1D
     private readonly int _n;
     private readonly double _dx, _invDx, _length, _biasScale;
     private readonly double[] _runSpeed = new double[S], _tumbleRate = new double[S], _nominal = new double[S];
+    private readonly double[] _invTumbleRate = new double[S], _invNominal = new double[S]; // products instead of divisions (issue 14)
     private readonly ParticleStore1D[] _particles = new ParticleStore1D[S], _left = new ParticleStore1D[S], _right = new ParticleStore1D[S];
     private readonly double[][] _density;          // [s][n], per length
     private readonly double[][] _virusByVelocity;  // [k][n], f3_k per length
@@ -88,6 +89,8 @@ public sealed partial class VirusParticleSubdomain1D
             _runSpeed[s] = tr.Speed / epsilon;
             _tumbleRate[s] = tr.TurningRate / (epsilon * epsilon);
             _nominal[s] = nominalWeights[s];
+            _invTumbleRate[s] = 1.0 / _tumbleRate[s];
+            _invNominal[s] = 1.0 / _nominal[s];
             _particles[s] = new ParticleStore1D(); _left[s] = new ParticleStore1D(); _right[s] = new ParticleStore1D();
         }
         _biasScale = epsilon * parameters.TaxisBias(1) * parameters.Healthy.Speed;
@@ -408,10 +411,10 @@ public sealed partial class VirusParticleSubdomain1D
     /// One particle of <paramref name="species"/> with weight <paramref name="weight"/> lives for the last
     /// <paramref name="duration"/> D of the step: its loss rate λ (u: d1 + β K f3_k of its current cell and
     /// velocity; v: d2; w: d3) and production rate ν (u → v: β K f3_k; v → w: k) are frozen; it produces
-    /// the mass M = weight ν ∫₀^D e^{−λs} ds as ⌊M/ω₀ + U⌋ offspring of weight ω₀ born at one time s drawn
+    /// the mass M = weight ν ∫₀^D e^{−λs} ds as ⌊M (1/ω₀) + U⌋ offspring of weight ω₀ born at one time s drawn
     /// from the density ∝ e^{−λs}, at its position and velocity at s, each then living (recursively) for
     /// D − s; it runs for D (<see cref="Fly"/>), its weight becomes weight·e^{−λD}, and below ω₀/2 it plays
-    /// Russian roulette. Offspring are placed at once (kept or sent to an outbox). The draws, in this order from
+    /// Russian roulette (survives if U < weight (1/ω₀)). Offspring are placed at once (kept or sent to an outbox). The draws, in this order from
     /// <paramref name="draws"/>: U of the offspring count (u and v, taken even when ν = 0, so that the flight's
     /// draw has a fixed place), the birth time if any offspring, the flights (<see cref="Fly"/>), the offspring's
     /// own draws (they continue the parent's stream), the roulette if played.
@@ -447,7 +450,7 @@ public sealed partial class VirusParticleSubdomain1D
             {
                 double integral = duration != _stepDt ? Integral(loss, duration) : species == 0 ? _uIntegralDt[at] : _integralDt[species];
                 double produced = weight * nu * integral;
-                born = (int)Math.Floor(produced / _nominal[offspring] + u);
+                born = (int)Math.Floor(produced * _invNominal[offspring] + u);
                 if (born > 0) birth = BirthTime(loss, duration, draws.Next());
             }
         }
@@ -465,7 +468,7 @@ public sealed partial class VirusParticleSubdomain1D
         double w0 = _nominal[species];
         if (w < 0.5 * w0)
         {
-            if (draws.Next() < w / w0) w = w0;
+            if (draws.Next() < w * _invNominal[species]) w = w0;
             else alive = false;
         }
     }
@@ -492,12 +495,12 @@ public sealed partial class VirusParticleSubdomain1D
     /// ±c/ε, exponential tumbling times of rate σ/ε², new direction + with probability ½(1 + b) (b the
     /// clamped taxis bias for healthy cells, 0 otherwise), specular walls. If 0 ≤ <paramref name="captureAt"/>
     /// ≤ duration, the state at that time is returned in (<paramref name="xc"/>, <paramref name="kc"/>). Draws per
-    /// flight: U of the flight time −ln U / rate, then, if it tumbles inside the step, U of the new direction.
+    /// flight: U of the flight time −ln U (1/rate) (ln by <see cref="FlightLog"/>), then, if it tumbles inside the step, U of the new direction.
     /// </summary>
     private void Fly(ref ParticleUniformStream draws, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
     {
         double noTumble = duration == _stepDt ? _noTumbleDt[species] : 0.0; // only the first flight starts at 0
-        double speed = _runSpeed[species], rate = _tumbleRate[species];
+        double speed = _runSpeed[species], rate = _tumbleRate[species], invRate = _invTumbleRate[species];
         double bias = species == 0 ? _biasScale : 0.0;
         double elapsed = 0;
         bool capture = captureAt >= 0;
@@ -509,7 +512,7 @@ public sealed partial class VirusParticleSubdomain1D
             // the logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
             // (a full step's first flight) or, for any flight, below (1 − rate·remaining)(1 − 1e-9) ≤ e^{−rate·remaining}
             // (1 − 0.9e-9) for rate·remaining ≤ 1, the time −ln u / rate exceeds the remaining time beyond rounding
-            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -Math.Log(u) / rate;
+            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -FlightLog.Of(u) * invRate;
             noTumble = 0.0;
             double flight = tau < remaining ? tau : remaining;
             double velocity = k == 0 ? speed : -speed;
