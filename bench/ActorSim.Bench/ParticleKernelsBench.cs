@@ -11,12 +11,13 @@ namespace ActorSim.Bench;
 
 /// <summary>
 /// <c>particle-kernels [--huxley-n 1e7] [--mc-particles 2e6] [--steps 10] [--reps 2] [--skip-huxley] [--skip-mc]
-/// [--huxley-path auto|scalar|avx2|avx512]</c>
-/// (issue 14): the per-step particle pass of <c>huxley-particles</c> and <c>virus-kinetic-mc</c>, each before (the
-/// per-particle path, same particles, same run; for Huxley also the previous fused kernel, a frozen copy, as a second
-/// row) and after, one block on one core, in ns per particle and
-/// step, as % of the counted bandwidth bound (bytes per particle and step / vectorised 1-thread triad of the same run),
-/// with bytes allocated per step and a bit-for-bit check of after against before.
+/// [--huxley-path auto|scalar|avx2|avx512] [--mc-path auto|scalar|avx2]</c>
+/// (issue 14): the per-step particle pass of <c>huxley-particles</c> and <c>virus-kinetic-mc</c>, each before (Huxley:
+/// the per-particle path, same particles, same run, and the previous fused kernel, a frozen copy, as a second row; MC:
+/// the previous kernel, a frozen copy drawing from another stream) and after, one block on one core, in ns per
+/// particle and step, as % of the counted bandwidth bound (bytes per particle and step / vectorised 1-thread triad of
+/// the same run), with bytes allocated per step and a check of after against before (Huxley: bit for bit; MC: the
+/// species' masses within 1 %).
 /// Counting (8-byte doubles, 1-byte flags, write-allocate not counted, as in STREAM; the counter-based random streams
 /// have no state in memory): <b>huxley-particles</b> 18 B per bridge and step (read x and the attached flag, write
 /// both; the moment partials come out of the same pass, the "before" path reads x and the flags a second time for
