@@ -61,6 +61,15 @@ public class VirusParticleKernelTests(ITestOutputHelper output)
         }
         runs[0].ParticleCount(1).Should().BeGreaterThan(0);
         output.WriteLine($"paths compared: {string.Join(", ", paths)}");
+        for (int q = 0; q < runs.Length; q++)
+        {
+            // the comparison means something only if the vector pass handles most particles itself
+            long chained = runs[q].Subdomains.Sum(b => b.ChainedParticles);
+            double fraction = (double)chained / Enumerable.Range(0, 3).Sum(runs[q].ParticleCount);
+            output.WriteLine($"{paths[q]}: {100 * fraction:F1} % of the particles through the per-particle chain in the last step");
+            if (paths[q] == VirusKernelPath.Scalar) chained.Should().BeGreaterThan(0);
+            else fraction.Should().BeLessThan(0.5, "most particles neither give birth nor tumble twice in a step");
+        }
     }
 
     private static long[] Bits(Span<double> a) => a.ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray();

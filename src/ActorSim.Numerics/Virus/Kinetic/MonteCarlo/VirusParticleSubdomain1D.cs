@@ -64,6 +64,7 @@ public sealed partial class VirusParticleSubdomain1D
     private readonly long[] _ck = new long[Chunk], _alive = new long[Chunk];
     private readonly int[] _rare = new int[Chunk];
     private VirusKernelPath _path;
+    private long _chained;
     private bool _massValid;
 
     /// <summary>
@@ -120,6 +121,12 @@ public sealed partial class VirusParticleSubdomain1D
 
     /// <summary>Largest admissible step: one cell of travel for the fastest species, ε Δx / max c_i.</summary>
     public double MaxTimeStep => _dx / Math.Max(_runSpeed[0], Math.Max(_runSpeed[1], _runSpeed[2]));
+
+    /// <summary>
+    /// Particles of the last <see cref="ReactAndMove"/> (of those present when it started) that went through the
+    /// per-particle chain rather than the vectorised pass (all of them on <see cref="VirusKernelPath.Scalar"/>).
+    /// </summary>
+    public long ChainedParticles => _chained;
 
     /// <summary>Nominal particle weight ω₀ of a species.</summary>
     public double NominalWeight(int species) => _nominal[species];
@@ -270,6 +277,7 @@ public sealed partial class VirusParticleSubdomain1D
         for (int i = -1; i <= _n; i++) _gradient[i + 1] = (_vExt[i + 3] - _vExt[i + 1]) * (0.5 * _invDx);
         for (int s = 0; s < S; s++) { _left[s].Clear(); _right[s].Clear(); }
         _seed = seed; _step = (uint)step;
+        _chained = 0;
         PrepareStep(dt);
         int startV = _particles[1].Count, startW = _particles[2].Count;
         Sweep(0, dt, _particles[0].Count);
@@ -364,6 +372,7 @@ public sealed partial class VirusParticleSubdomain1D
             int m = Math.Min(Chunk, start - c0);
             ParticleUniforms32.FirstDraws(_seed, block, _step, (uint)species, (uint)c0, m, _d0, _d1, _d2, _d3, path != VirusKernelPath.Scalar);
             int rare = path == VirusKernelPath.Scalar ? AllRare(m) : FastPass(species, c0, m);
+            _chained += rare;
             for (int r = 0; r < rare; r++)
             {
                 int i = _rare[r], p = c0 + i;
