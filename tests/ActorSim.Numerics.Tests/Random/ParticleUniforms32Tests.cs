@@ -27,22 +27,25 @@ public class ParticleUniforms32Tests
     [InlineData(0u, 256)]
     [InlineData(3u, 13)]
     [InlineData(1_000_003u, 100)]
-    public void First_draws_of_the_vector_generator_equal_the_scalar_ones_at_any_offset(uint first, int count)
+    public void First_draws_of_the_vector_generators_equal_the_scalar_ones_at_any_offset(uint first, int count)
     {
-        int room = (count + 7) & ~7;
+        int room = (count + 15) & ~15;
         var v = Enumerable.Range(0, 4).Select(_ => new double[room]).ToArray();
+        var v8 = Enumerable.Range(0, 4).Select(_ => new double[room]).ToArray();
         var s = Enumerable.Range(0, 4).Select(_ => new double[room]).ToArray();
         ParticleUniforms32.FirstDraws(99, 3, 11, 1, first, count, v[0], v[1], v[2], v[3], vector: true);
+        ParticleUniforms32.FirstDraws(99, 3, 11, 1, first, count, v8[0], v8[1], v8[2], v8[3], vector: true, wide: true);
         ParticleUniforms32.FirstDraws(99, 3, 11, 1, first, count, s[0], s[1], s[2], s[3], vector: false);
         for (int j = 0; j < 4; j++)
             for (int q = 0; q < count; q++)
             {
                 BitConverter.DoubleToInt64Bits(v[j][q]).Should().Be(BitConverter.DoubleToInt64Bits(s[j][q]), $"draw {j} of item {first + q}");
+                BitConverter.DoubleToInt64Bits(v8[j][q]).Should().Be(BitConverter.DoubleToInt64Bits(s[j][q]), $"draw {j} of item {first + q} (AVX-512)");
                 var item = new ParticleUniformStream(99, 3, 11, 1, first + (uint)q);
                 for (int i = 0; i < j; i++) item.Next();
                 item.Next().Should().Be(s[j][q]);
             }
-        if (!Avx2.IsSupported) Console.WriteLine("AVX2 missing: the vector generator fell back to the scalar one");
+        if (!Avx2.IsSupported || !Avx512F.IsSupported) Console.WriteLine("AVX2 or AVX-512 missing: a vector generator fell back to a narrower one");
     }
 
     [Fact]

@@ -15,8 +15,11 @@ public class FlightLogTests
         for (int i = 0; i + 4 <= us.Count; i += 4)
         {
             var v = FlightLog.Of(Vector256.Create(us[i], us[i + 1], us[i + 2], us[i + 3]));
+            var v8 = FlightLog.Of(Vector512.Create(us[i], us[i + 1], us[i + 2], us[i + 3], us[i], us[i + 1], us[i + 2], us[i + 3]));
             for (int l = 0; l < 4; l++)
             {
+                BitConverter.DoubleToInt64Bits(v8.GetElement(l)).Should().Be(BitConverter.DoubleToInt64Bits(v.GetElement(l)));
+                BitConverter.DoubleToInt64Bits(v8.GetElement(l + 4)).Should().Be(BitConverter.DoubleToInt64Bits(v.GetElement(l)));
                 double u = us[i + l], got = v.GetElement(l), exact = Math.Log(u);
                 BitConverter.DoubleToInt64Bits(FlightLog.Of(u)).Should().Be(BitConverter.DoubleToInt64Bits(got), $"lane {l} of u = {u:R}");
                 Math.Abs(got - exact).Should().BeLessThanOrEqualTo(2 * Math.Abs(Math.BitIncrement(Math.Abs(exact)) - Math.Abs(exact)) + 1e-300, $"u = {u:R}");

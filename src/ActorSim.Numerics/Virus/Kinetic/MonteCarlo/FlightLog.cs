@@ -40,6 +40,29 @@ public static class FlightLog
         return dk * Vector256.Create(Ln2Hi) - ((hfsq - (s * (hfsq + r) + dk * Vector256.Create(Ln2Lo))) - f);
     }
 
+    /// <summary>ln u of each lane, eight at a time (the same operations, so the same bits per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Of(Vector512<double> u)
+    {
+        var bits = u.AsInt64();
+        var e = (bits >>> 52) - Vector512.Create(1023L);
+        var m = ((bits & Vector512.Create(0x000F_FFFF_FFFF_FFFFL)) | Vector512.Create(0x3FF0_0000_0000_0000L)).AsDouble();
+        var big = Vector512.GreaterThan(m, Vector512.Create(1.4142135623730951));
+        m = Vector512.ConditionalSelect(big, m * Vector512.Create(0.5), m);
+        e -= big.AsInt64();
+        // e as a double: (2^52 + 2^51 + e) − (2^52 + 2^51), exact for |e| < 2^51
+        var dk = (e + Vector512.Create(0x4338_0000_0000_0000L)).AsDouble() - Vector512.Create(6755399441055744.0);
+        var f = m - Vector512.Create(1.0);
+        var s = f / (Vector512.Create(2.0) + f);
+        var z = s * s;
+        var w = z * z;
+        var t1 = w * (Vector512.Create(Lg2) + w * (Vector512.Create(Lg4) + w * Vector512.Create(Lg6)));
+        var t2 = z * (Vector512.Create(Lg1) + w * (Vector512.Create(Lg3) + w * (Vector512.Create(Lg5) + w * Vector512.Create(Lg7))));
+        var r = t2 + t1;
+        var hfsq = Vector512.Create(0.5) * f * f;
+        return dk * Vector512.Create(Ln2Hi) - ((hfsq - (s * (hfsq + r) + dk * Vector512.Create(Ln2Lo))) - f);
+    }
+
     /// <summary>ln u, the same bits as a lane of <see cref="Of(Vector256{double})"/>.</summary>
     public static double Of(double u) => Of(Vector256.Create(u)).ToScalar();
 }

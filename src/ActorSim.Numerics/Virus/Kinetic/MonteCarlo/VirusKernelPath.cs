@@ -14,4 +14,7 @@ public enum VirusKernelPath
 
     /// <summary>Four particles per vector in the fast pass, the first draws from 4-lane Philox (needs AVX2).</summary>
     Avx2,
+
+    /// <summary>Eight particles per vector, the first draws from 8-lane Philox (needs AVX-512F).</summary>
+    Avx512,
 }

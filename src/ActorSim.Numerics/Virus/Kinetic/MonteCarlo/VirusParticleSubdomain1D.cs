@@ -370,8 +370,14 @@ public sealed partial class VirusParticleSubdomain1D
         for (int c0 = 0; c0 < start; c0 += Chunk)
         {
             int m = Math.Min(Chunk, start - c0);
-            ParticleUniforms32.FirstDraws(_seed, block, _step, (uint)species, (uint)c0, m, _d0, _d1, _d2, _d3, path != VirusKernelPath.Scalar);
-            int rare = path == VirusKernelPath.Scalar ? AllRare(m) : FastPass(species, c0, m);
+            ParticleUniforms32.FirstDraws(_seed, block, _step, (uint)species, (uint)c0, m, _d0, _d1, _d2, _d3,
+                vector: path != VirusKernelPath.Scalar, wide: path == VirusKernelPath.Avx512);
+            int rare = path switch
+            {
+                VirusKernelPath.Scalar => AllRare(m),
+                VirusKernelPath.Avx512 => FastPass512(species, c0, m),
+                _ => FastPass(species, c0, m),
+            };
             _chained += rare;
             for (int r = 0; r < rare; r++)
             {
