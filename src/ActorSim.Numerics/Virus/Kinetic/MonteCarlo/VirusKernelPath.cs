@@ -6,7 +6,7 @@ namespace ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 /// </summary>
 public enum VirusKernelPath
 {
-    /// <summary>AVX2 if present, else scalar.</summary>
+    /// <summary>AVX-512 if present, else AVX2, else scalar.</summary>
     Auto,
 
     /// <summary>Every particle through the per-particle chain (the definition), the draws from the scalar Philox.</summary>

@@ -30,7 +30,7 @@ public sealed partial class VirusParticleSubdomain1D
     };
 
     private VirusKernelPath ResolvedPath => _path != VirusKernelPath.Auto ? _path
-        : Avx2.IsSupported ? VirusKernelPath.Avx2 : VirusKernelPath.Scalar;
+        : !Avx2.IsSupported ? VirusKernelPath.Scalar : Avx512F.IsSupported ? VirusKernelPath.Avx512 : VirusKernelPath.Avx2;
 
     /// <summary>
     /// Particles c0 … c0 + m − 1 of <paramref name="species"/> over a full step: writes the result of each particle
