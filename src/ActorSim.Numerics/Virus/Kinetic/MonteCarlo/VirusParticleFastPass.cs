@@ -4,10 +4,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 
-// The vectorised fast pass of the slab's sweep (issue 14): the common particle does not tumble and gives no birth in a
-// full step; for it the chain of Live/Fly reduces to a few compares, a run of v Δt, one wall reflection and the weight
-// update with the step's per-cell factors. The pass evaluates exactly those operations of Live/Fly (same expressions,
-// same order, so the same bits) four particles per vector and hands every other particle to the scalar chain.
+// The vectorised fast pass of the slab's sweep (issue 14): the common particle gives no birth and tumbles at most once
+// in a full step; for it the chain of Live/Fly reduces to a few compares, one or two runs (with the flight logarithm
+// and the taxis bias at the tumble), one wall reflection per run and the weight update with the step's per-cell
+// factors. The pass evaluates exactly those operations of Live/Fly (same expressions, same order, so the same bits)
+// four (AVX2) or eight (AVX-512) particles per vector and hands every other particle to the scalar chain.
 public sealed partial class VirusParticleSubdomain1D
 {
     /// <summary>The code path of <see cref="ReactAndMove"/> (every path gives the same bits).</summary>
@@ -34,9 +35,9 @@ public sealed partial class VirusParticleSubdomain1D
 
     /// <summary>
     /// Particles c0 … c0 + m − 1 of <paramref name="species"/> over a full step: writes the result of each particle
-    /// that neither tumbles nor gives birth (no birth: ⌊M/ω₀ + U₀⌋ = 0; no tumble: its flight uniform below the step's
-    /// no-tumble threshold; at most one wall reflection) into the chunk buffers, lists the others in _rare (ascending)
-    /// and returns their number.
+    /// that gives no birth (⌊M/ω₀ + U₀⌋ = 0) and tumbles at most once (for u and v without a roulette after the
+    /// tumble: its draw is the fifth), with at most one wall reflection per run, into the chunk buffers, lists the
+    /// others in _rare (ascending) and returns their number.
     /// </summary>
     private int FastPass(int species, int c0, int m)
     {
