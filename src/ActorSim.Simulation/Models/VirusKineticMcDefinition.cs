@@ -187,7 +187,7 @@ public sealed class VirusKineticMcModel : ISubdomainModel
                 ["v"] = Parameters.Infected.TurningRate / (Epsilon * Epsilon) * MaxDt,
                 ["w"] = Parameters.Virus.TurningRate / (Epsilon * Epsilon) * MaxDt,
             },
-            ["random_streams"] = "CounterRandom(seed, block, step); initial particles CounterRandom(seed, 2^32 - 1 - species, cell)",
+            ["random_streams"] = "ParticleUniforms32 per particle: Philox4x32-10 counter (particle, 4 floor(draw / 4) + species, step, block), source births (cell, 4 floor(draw / 4) + 3, step, block); initial particles CounterRandom(seed, 2^32 - 1 - species, cell)",
         };
         return doc;
     }

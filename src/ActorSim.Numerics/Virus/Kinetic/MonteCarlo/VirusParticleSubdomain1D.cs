@@ -21,15 +21,17 @@ namespace ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 /// correlation between the deposited fields and the particles.
 /// <para>Protocol per step: <see cref="Deposit"/>; exchange two v densities per side
 /// (<see cref="ExtractDensityHalo"/>, <see cref="ApplyDensityHalo"/> or <see cref="ApplyDensityWall"/>);
-/// <see cref="ReactAndMove"/> with the stream CounterRandom(seed, block, step), draws consumed in a fixed
-/// order (u particles, v particles, w particles in storage order, each followed by its offspring and
-/// theirs, then the source births cell by cell); leavers go, in that order, to the per-species outboxes; then each slab
+/// <see cref="ReactAndMove"/> with the per-particle streams of <see cref="ParticleUniforms32"/>(seed, block, step):
+/// particle p of species s (its index in the store when the step starts) draws from the stream of tag s, item p, its
+/// offspring continue it; the source births of global cell i draw from tag 3, item i. Particles are processed in
+/// storage order (u, v, w, each followed by its offspring and theirs, then the source births cell by cell);
+/// leavers go, in that order, to the per-species outboxes; then each slab
 /// appends the left neighbour's right outbox and then the right neighbour's left outbox
 /// (<see cref="AcceptFrom"/>, or <see cref="ExtractMigrants"/>/<see cref="AcceptMigrants"/> through a
 /// halo buffer). Results depend only on the seed and the number of slabs. Nothing is allocated per
 /// particle: stores grow by doubling.</para>
 /// </summary>
-public sealed class VirusParticleSubdomain1D
+public sealed partial class VirusParticleSubdomain1D
 {
     private const int S = KineticVirusParameters.SpeciesCount, K = 2;
     private readonly KineticGrid1D _grid;
@@ -37,6 +39,7 @@ public sealed class VirusParticleSubdomain1D
     private readonly int _n;
     private readonly double _dx, _invDx, _length, _biasScale;
     private readonly double[] _runSpeed = new double[S], _tumbleRate = new double[S], _nominal = new double[S];
+    private readonly double[] _invTumbleRate = new double[S], _invNominal = new double[S]; // products instead of divisions (issue 14)
     private readonly ParticleStore1D[] _particles = new ParticleStore1D[S], _left = new ParticleStore1D[S], _right = new ParticleStore1D[S];
     private readonly double[][] _density;          // [s][n], per length
     private readonly double[][] _virusByVelocity;  // [k][n], f3_k per length
@@ -44,14 +47,24 @@ public sealed class VirusParticleSubdomain1D
     private readonly double[] _gradient;           // ∂x v, index i+1 = owned cell i, i = −1..n
     private readonly bool _leftWall, _rightWall, _periodic;
     private bool _deposited, _leftGhost, _rightGhost;
-    // issue 14: the step's stream generated ahead; per-step tables of the full-step factors (the same expressions the
-    // per-particle path evaluates, so the same bits); running partial masses kept by the step and the accept methods
-    private readonly BufferedCounterRandom _rng = new();
+    // issue 14: per-step tables of the full-step factors (the same expressions the per-particle path evaluates, so the
+    // same bits; u's per velocity and owned cell at k n + cell); running partial masses kept by the step and the accept
+    // methods; the chunk buffers of the sweep (first four draws, results, particles handed to the scalar chain)
+    private const int Chunk = 256;
+    private const uint SourceTag = 3;
+    private ulong _seed;
+    private uint _step;
     private double _stepDt = double.NaN;
-    private readonly double[] _decayDt = new double[S], _integralDt = new double[S], _noTumbleDt = new double[S];
-    private readonly double[][] _uNu, _uLoss, _uDecayDt, _uIntegralDt; // [k][local cell]
+    private readonly double[] _decayDt = new double[S], _integralDt = new double[S], _noTumbleDt = new double[S], _fastNoTumble = new double[S];
+    private readonly double[] _uNu, _uLoss, _uDecayDt, _uIntegralDt;
     private readonly double[] _mass = new double[S], _keptMass = new double[S];
     private readonly int[] _kept = new int[S];
+    private readonly double[] _d0 = new double[Chunk], _d1 = new double[Chunk], _d2 = new double[Chunk], _d3 = new double[Chunk];
+    private readonly double[] _cx = new double[Chunk], _cw = new double[Chunk];
+    private readonly long[] _ck = new long[Chunk], _alive = new long[Chunk];
+    private readonly int[] _rare = new int[Chunk];
+    private VirusKernelPath _path;
+    private long _chained;
     private bool _massValid;
 
     /// <summary>
@@ -77,6 +90,8 @@ public sealed class VirusParticleSubdomain1D
             _runSpeed[s] = tr.Speed / epsilon;
             _tumbleRate[s] = tr.TurningRate / (epsilon * epsilon);
             _nominal[s] = nominalWeights[s];
+            _invTumbleRate[s] = 1.0 / _tumbleRate[s];
+            _invNominal[s] = 1.0 / _nominal[s];
             _particles[s] = new ParticleStore1D(); _left[s] = new ParticleStore1D(); _right[s] = new ParticleStore1D();
         }
         _biasScale = epsilon * parameters.TaxisBias(1) * parameters.Healthy.Speed;
@@ -84,8 +99,8 @@ public sealed class VirusParticleSubdomain1D
         for (int s = 0; s < S; s++) _density[s] = new double[_n];
         _virusByVelocity = [new double[_n], new double[_n]];
         _vExt = new double[_n + 4];
-        _uNu = [new double[_n], new double[_n]]; _uLoss = [new double[_n], new double[_n]];
-        _uDecayDt = [new double[_n], new double[_n]]; _uIntegralDt = [new double[_n], new double[_n]];
+        _uNu = new double[K * _n]; _uLoss = new double[K * _n];
+        _uDecayDt = new double[K * _n]; _uIntegralDt = new double[K * _n];
         _gradient = new double[_n + 2];
         _periodic = grid.Boundary == KineticBoundary.Periodic;
         _leftWall = !_periodic && firstCell == 0;
@@ -106,6 +121,12 @@ public sealed class VirusParticleSubdomain1D
 
     /// <summary>Largest admissible step: one cell of travel for the fastest species, ε Δx / max c_i.</summary>
     public double MaxTimeStep => _dx / Math.Max(_runSpeed[0], Math.Max(_runSpeed[1], _runSpeed[2]));
+
+    /// <summary>
+    /// Particles of the last <see cref="ReactAndMove"/> (of those present when it started) that went through the
+    /// per-particle chain rather than the vectorised pass (all of them on <see cref="VirusKernelPath.Scalar"/>).
+    /// </summary>
+    public long ChainedParticles => _chained;
 
     /// <summary>Nominal particle weight ω₀ of a species.</summary>
     public double NominalWeight(int species) => _nominal[species];
@@ -244,36 +265,40 @@ public sealed class VirusParticleSubdomain1D
     }
 
     /// <summary>
-    /// Reactions and transport of one step (see the class summary) with the stream CounterRandom(seed,
-    /// BlockIndex, step). Needs a fresh <see cref="Deposit"/> and both density ghosts; clears and refills the outboxes.
+    /// Reactions and transport of one step (see the class summary) with the per-particle streams
+    /// <see cref="ParticleUniforms32"/>(seed, BlockIndex, step). Needs a fresh <see cref="Deposit"/> and both density
+    /// ghosts; clears and refills the outboxes.
     /// </summary>
     public void ReactAndMove(ulong seed, ulong step, double dt)
     {
         if (!_deposited || !_leftGhost || !_rightGhost) throw new InvalidOperationException("deposit and apply both density halos before each step");
         if (!(dt > 0) || dt > MaxTimeStep * (1 + 1e-12)) throw new ArgumentOutOfRangeException(nameof(dt), dt, $"need 0 < dt <= eps dx / max c = {MaxTimeStep:G6}");
+        if (step > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(step), step, "step must fit in 32 bits");
         for (int i = -1; i <= _n; i++) _gradient[i + 1] = (_vExt[i + 3] - _vExt[i + 1]) * (0.5 * _invDx);
         for (int s = 0; s < S; s++) { _left[s].Clear(); _right[s].Clear(); }
-        var rng = _rng;
-        rng.Reset(seed, (uint)BlockIndex, step);
+        _seed = seed; _step = (uint)step;
+        _chained = 0;
         PrepareStep(dt);
         int startV = _particles[1].Count, startW = _particles[2].Count;
-        Sweep(rng, 0, dt, _particles[0].Count);
-        Sweep(rng, 1, dt, startV);
-        Sweep(rng, 2, dt, startW);
-        // source r of healthy cells: mass r Δx Δt per cell produced uniformly in time, space and velocity
+        Sweep(0, dt, _particles[0].Count);
+        Sweep(1, dt, startV);
+        Sweep(2, dt, startW);
+        // source r of healthy cells: mass r Δx Δt per cell produced uniformly in time, space and velocity; the births
+        // of a cell draw from the stream of tag 3, item = global cell
         double r = _p.Rates.R;
         if (r > 0)
         {
             double produced = r * _dx * dt / _nominal[0];
             for (int i = 0; i < _n; i++)
             {
-                int births = (int)Math.Floor(produced + rng.NextDouble());
+                var draws = new ParticleUniformStream(seed, (uint)BlockIndex, _step, SourceTag, (uint)(FirstCell + i));
+                int births = (int)Math.Floor(produced + draws.Next());
                 for (int q = 0; q < births; q++)
                 {
-                    double birth = rng.NextDouble() * dt;
-                    double x = (FirstCell + i + rng.NextDouble()) * _dx;
-                    int k = (int)(rng.NextUInt32() & 1);
-                    Live(rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
+                    double birth = draws.Next() * dt;
+                    double x = (FirstCell + i + draws.Next()) * _dx;
+                    int k = draws.Next() < 0.5 ? 0 : 1;
+                    Live(ref draws, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
                     if (alive) Place(0, x, k, w, append: true);
                 }
             }
@@ -293,9 +318,9 @@ public sealed class VirusParticleSubdomain1D
     /// <summary>
     /// The full-step factors of this step, as the per-particle path computes them for a particle that lives the whole
     /// step: per species e^{−λΔt} and ∫₀^Δt e^{−λs} ds for the constant rates of v and w, per velocity and owned cell
-    /// the infection rate ν = β K f3_k, λ = d1 + ν and both factors for u, and the no-tumble thresholds
-    /// e^{−σΔt/ε²}(1 − 1e-9): a uniform below it gives a flight time −ln U / rate above Δt with a margin far beyond
-    /// the rounding of the logarithm, so its logarithm is not needed.
+    /// (index k n + cell) the infection rate ν = β K f3_k, λ = d1 + ν and both factors for u, and the no-tumble
+    /// thresholds: a first flight of a full step does not tumble if its uniform is below e^{−σΔt/ε²}(1 − 1e-9) or below
+    /// (1 − σΔt/ε²)(1 − 1e-9) (the two tests of <see cref="Fly"/>, so the larger of the two).
     /// </summary>
     private void PrepareStep(double dt)
     {
@@ -307,44 +332,76 @@ public sealed class VirusParticleSubdomain1D
             _decayDt[s] = Math.Exp(-loss * dt);
             _integralDt[s] = Integral(loss, dt);
             _noTumbleDt[s] = Math.Exp(-_tumbleRate[s] * dt) * (1.0 - 1e-9);
+            _fastNoTumble[s] = Math.Max(_noTumbleDt[s], (1.0 - _tumbleRate[s] * dt) * (1.0 - 1e-9));
         }
         for (int k = 0; k < K; k++)
             for (int i = 0; i < _n; i++)
             {
                 double nu = rates.Beta * K * _virusByVelocity[k][i];
                 double loss = rates.D1 + nu;
-                _uNu[k][i] = nu; _uLoss[k][i] = loss;
-                _uDecayDt[k][i] = Math.Exp(-loss * dt);
-                _uIntegralDt[k][i] = Integral(loss, dt);
+                int at = k * _n + i;
+                _uNu[at] = nu; _uLoss[at] = loss;
+                _uDecayDt[at] = Math.Exp(-loss * dt);
+                _uIntegralDt[at] = Integral(loss, dt);
             }
     }
 
     /// <summary>
-    /// The particles [0, start) of one species live through the step (<see cref="Live"/>); survivors stay in
-    /// place (compacted) or leave through an outbox. Particles appended beyond <paramref name="start"/>
-    /// (offspring of an earlier species, already complete) are moved behind the survivors.
+    /// The particles [0, start) of one species live through the step (<see cref="Live"/>), particle p with the stream
+    /// of tag = species, item = p; survivors stay in place (compacted, in index order) or leave through an outbox (in
+    /// index order). Chunks of <see cref="Chunk"/> particles: their first four draws generated together, then the fast
+    /// pass (<see cref="FastPass"/>: particles that neither tumble nor give birth in the step, the scalar path hands
+    /// every particle on), then <see cref="Live"/> for the particles it handed on, then the compaction. Each particle's
+    /// result is a function of its own state and stream, so neither the chunk size nor the path changes a bit.
+    /// Particles appended beyond <paramref name="start"/> (offspring of an earlier species, already complete) are
+    /// moved behind the survivors.
     /// </summary>
-    private void Sweep(BufferedCounterRandom rng, int species, double dt, int start)
+    private void Sweep(int species, double dt, int start)
     {
         var store = _particles[species];
         double[] xs = store.RawX, ws = store.RawWeight;
         byte[] vs = store.RawVelocity;
+        double[] cx = _cx, cw = _cw;
+        long[] ck = _ck, alive = _alive;
         int kept = 0;
         double mass = 0;
-        for (int p = 0; p < start; p++)
+        var path = ResolvedPath;
+        uint block = (uint)BlockIndex;
+        for (int c0 = 0; c0 < start; c0 += Chunk)
         {
-            double x = xs[p];
-            int k = vs[p];
-            Live(rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
-            if (!alive) continue;
-            int cell = CellOf(x);
-            if (cell >= FirstCell && cell < FirstCell + _n)
+            int m = Math.Min(Chunk, start - c0);
+            ParticleUniforms32.FirstDraws(_seed, block, _step, (uint)species, (uint)c0, m, _d0, _d1, _d2, _d3,
+                vector: path != VirusKernelPath.Scalar, wide: path == VirusKernelPath.Avx512);
+            int rare = path switch
             {
-                xs[kept] = x; vs[kept] = (byte)k; ws[kept] = w;
-                kept++;
-                mass += w;
+                VirusKernelPath.Scalar => AllRare(m),
+                VirusKernelPath.Avx512 => FastPass512(species, c0, m),
+                _ => FastPass(species, c0, m),
+            };
+            _chained += rare;
+            for (int r = 0; r < rare; r++)
+            {
+                int i = _rare[r], p = c0 + i;
+                var draws = new ParticleUniformStream(_seed, block, _step, (uint)species, (uint)p, _d0[i], _d1[i], _d2[i], _d3[i]);
+                double x = xs[p];
+                int k = vs[p];
+                Live(ref draws, species, ref x, ref k, ws[p], dt, out double w, out bool lives);
+                cx[i] = x; ck[i] = k; cw[i] = w; alive[i] = lives ? -1 : 0;
             }
-            else Place(species, x, k, w, append: false);
+            for (int i = 0; i < m; i++)
+            {
+                if (alive[i] == 0) continue;
+                double x = cx[i], w = cw[i];
+                int k = (int)ck[i];
+                int cell = CellOf(x);
+                if (cell >= FirstCell && cell < FirstCell + _n)
+                {
+                    xs[kept] = x; vs[kept] = (byte)k; ws[kept] = w;
+                    kept++;
+                    mass += w;
+                }
+                else Place(species, x, k, w, append: false);
+            }
         }
         _kept[species] = kept; _keptMass[species] = mass;
         // Live() appends only to the stores of later species, so the arrays above stay valid; offspring
@@ -359,26 +416,35 @@ public sealed class VirusParticleSubdomain1D
         store.Count = kept + tail;
     }
 
+    private int AllRare(int m)
+    {
+        for (int i = 0; i < m; i++) _rare[i] = i;
+        return m;
+    }
+
     /// <summary>
     /// One particle of <paramref name="species"/> with weight <paramref name="weight"/> lives for the last
     /// <paramref name="duration"/> D of the step: its loss rate λ (u: d1 + β K f3_k of its current cell and
     /// velocity; v: d2; w: d3) and production rate ν (u → v: β K f3_k; v → w: k) are frozen; it produces
-    /// the mass M = weight ν ∫₀^D e^{−λs} ds as ⌊M/ω₀ + U⌋ offspring of weight ω₀ born at one time s drawn
+    /// the mass M = weight ν ∫₀^D e^{−λs} ds as ⌊M (1/ω₀) + U⌋ offspring of weight ω₀ born at one time s drawn
     /// from the density ∝ e^{−λs}, at its position and velocity at s, each then living (recursively) for
     /// D − s; it runs for D (<see cref="Fly"/>), its weight becomes weight·e^{−λD}, and below ω₀/2 it plays
-    /// Russian roulette. Offspring are placed at once (kept or sent to an outbox).
+    /// Russian roulette (survives if U < weight (1/ω₀)). Offspring are placed at once (kept or sent to an outbox). The draws, in this order from
+    /// <paramref name="draws"/>: U of the offspring count (u and v, taken even when ν = 0, so that the flight's
+    /// draw has a fixed place), the birth time if any offspring, the flights (<see cref="Fly"/>), the offspring's
+    /// own draws (they continue the parent's stream), the roulette if played.
     /// </summary>
-    private void Live(BufferedCounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
+    private void Live(ref ParticleUniformStream draws, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
     {
         var rates = _p.Rates;
         double loss, nu = 0;
-        int offspring = -1, local = -1;
+        int offspring = -1, at = -1;
         switch (species)
         {
             case 0:
-                local = LocalCell(x);
-                nu = _uNu[k][local];
-                loss = _uLoss[k][local];
+                at = k * _n + LocalCell(x);
+                nu = _uNu[at];
+                loss = _uLoss[at];
                 offspring = 1;
                 break;
             case 1:
@@ -392,33 +458,35 @@ public sealed class VirusParticleSubdomain1D
         }
         int born = 0;
         double birth = -1;
-        if (nu > 0)
+        if (offspring >= 0)
         {
-            double integral = duration != _stepDt ? Integral(loss, duration) : species == 0 ? _uIntegralDt[k][local] : _integralDt[species];
-            double produced = weight * nu * integral;
-            born = (int)Math.Floor(produced / _nominal[offspring] + rng.NextDouble());
-            if (born > 0) birth = BirthTime(loss, duration, rng.NextDouble());
+            double u = draws.Next();
+            if (nu > 0)
+            {
+                double integral = duration != _stepDt ? Integral(loss, duration) : species == 0 ? _uIntegralDt[at] : _integralDt[species];
+                double produced = weight * nu * integral;
+                born = (int)Math.Floor(produced * _invNominal[offspring] + u);
+                if (born > 0) birth = BirthTime(loss, duration, draws.Next());
+            }
         }
-        int k0 = k;
-        Fly(rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
+        Fly(ref draws, species, ref x, ref k, duration, birth, out double xb, out int kb);
         for (int q = 0; q < born; q++)
         {
             double xo = xb;
             int ko = kb;
-            Live(rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
+            Live(ref draws, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
             if (aliveOffspring) Place(offspring, xo, ko, wo, append: true);
         }
-        double decay = duration != _stepDt ? Math.Exp(-loss * duration) : species == 0 ? _uDecayDt[k0][local] : _decayDt[species];
+        double decay = duration != _stepDt ? Math.Exp(-loss * duration) : species == 0 ? _uDecayDt[at] : _decayDt[species];
         w = weight * decay;
         alive = true;
         double w0 = _nominal[species];
         if (w < 0.5 * w0)
         {
-            if (rng.NextDouble() < w / w0) w = w0;
+            if (draws.Next() < w * _invNominal[species]) w = w0;
             else alive = false;
         }
     }
-
     /// <summary>Sends a particle that has finished its step to the owner: kept (appended) or an outbox, with periodic wrap.</summary>
     private void Place(int species, double x, int k, double w, bool append)
     {
@@ -441,24 +509,25 @@ public sealed class VirusParticleSubdomain1D
     /// Runs one particle of <paramref name="species"/> for <paramref name="duration"/>: straight runs at
     /// ±c/ε, exponential tumbling times of rate σ/ε², new direction + with probability ½(1 + b) (b the
     /// clamped taxis bias for healthy cells, 0 otherwise), specular walls. If 0 ≤ <paramref name="captureAt"/>
-    /// ≤ duration, the state at that time is returned in (<paramref name="xc"/>, <paramref name="kc"/>).
+    /// ≤ duration, the state at that time is returned in (<paramref name="xc"/>, <paramref name="kc"/>). Draws per
+    /// flight: U of the flight time −ln U (1/rate) (ln by <see cref="FlightLog"/>), then, if it tumbles inside the step, U of the new direction.
     /// </summary>
-    private void Fly(BufferedCounterRandom rng, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
+    private void Fly(ref ParticleUniformStream draws, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
     {
         double noTumble = duration == _stepDt ? _noTumbleDt[species] : 0.0; // only the first flight starts at 0
-        double speed = _runSpeed[species], rate = _tumbleRate[species];
+        double speed = _runSpeed[species], rate = _tumbleRate[species], invRate = _invTumbleRate[species];
         double bias = species == 0 ? _biasScale : 0.0;
         double elapsed = 0;
         bool capture = captureAt >= 0;
         xc = x; kc = k;
         while (true)
         {
-            double u = rng.NextDoubleOpenZero();
+            double u = draws.Next();
             double remaining = duration - elapsed;
-            // NextExponential, its logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
+            // the logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
             // (a full step's first flight) or, for any flight, below (1 − rate·remaining)(1 − 1e-9) ≤ e^{−rate·remaining}
             // (1 − 0.9e-9) for rate·remaining ≤ 1, the time −ln u / rate exceeds the remaining time beyond rounding
-            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -Math.Log(u) / rate;
+            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -FlightLog.Of(u) * invRate;
             noTumble = 0.0;
             double flight = tau < remaining ? tau : remaining;
             double velocity = k == 0 ? speed : -speed;
@@ -481,10 +550,9 @@ public sealed class VirusParticleSubdomain1D
                 b = bias * _gradient[local + 1];
                 b = b < -1 ? -1 : b > 1 ? 1 : b;
             }
-            k = rng.NextDouble() < 0.5 * (1 + b) ? 0 : 1;
+            k = draws.Next() < 0.5 * (1 + b) ? 0 : 1;
         }
     }
-
     private void Reflect(ref double x, ref int k)
     {
         while ((_leftWall && x < 0) || (_rightWall && x > _length))

@@ -4,22 +4,24 @@ using ActorSim.Numerics.Virus.Kinetic.MonteCarlo;
 
 namespace ActorSim.Numerics.Tests.Virus.Kinetic;
 
-// A frozen copy of the Monte Carlo slab, its particle store and its sequential driver as they were before issue 14
-// (commit 13a5702), kept only as the reference the current kernel is tested against bit for bit and so that the
-// bench (particle-kernels, which links this file) can time the previous kernel against the current one in the
-// same run. Not used by the product.
+// A frozen copy of the Monte Carlo slab, its particle store and its sequential driver as they were after the first
+// issue-14 pass and before the per-particle 32-bit streams (commit efc999c: CounterRandom(seed, block, step) words
+// consumed in one chain over all particles), kept so that the bench (particle-kernels, which links this file) can
+// time the previous kernel against the current one in the same run, and so that tests can compare the statistics
+// of the two streams. Not used by the product.
+
 
 /// <summary>
 /// Structure-of-arrays particle storage: position x (length), velocity index (0 = +c, 1 = −c) and
 /// weight (mass carried). Capacity grows by doubling, so appends are amortised allocation-free.
 /// </summary>
-internal sealed class LegacyParticleStore1D
+internal sealed class PreviousParticleStore1D
 {
     private double[] _x, _w;
     private byte[] _v;
 
     /// <summary>Creates an empty store with the given initial capacity.</summary>
-    public LegacyParticleStore1D(int capacity = 16)
+    public PreviousParticleStore1D(int capacity = 16)
     {
         capacity = Math.Max(capacity, 1);
         _x = new double[capacity]; _w = new double[capacity]; _v = new byte[capacity];
@@ -61,7 +63,7 @@ internal sealed class LegacyParticleStore1D
     }
 
     /// <summary>Appends all particles of <paramref name="other"/> in their stored order.</summary>
-    public void AppendFrom(LegacyParticleStore1D other)
+    public void AppendFrom(PreviousParticleStore1D other)
     {
         int n = other.Count;
         EnsureCapacity(Count + n);
@@ -71,7 +73,6 @@ internal sealed class LegacyParticleStore1D
         Count += n;
     }
 }
-
 
 
 /// <summary>
@@ -101,7 +102,7 @@ internal sealed class LegacyParticleStore1D
 /// halo buffer). Results depend only on the seed and the number of slabs. Nothing is allocated per
 /// particle: stores grow by doubling.</para>
 /// </summary>
-internal sealed class LegacyVirusParticleSubdomain1D
+internal sealed class PreviousVirusParticleSubdomain1D
 {
     private const int S = KineticVirusParameters.SpeciesCount, K = 2;
     private readonly KineticGrid1D _grid;
@@ -109,19 +110,28 @@ internal sealed class LegacyVirusParticleSubdomain1D
     private readonly int _n;
     private readonly double _dx, _invDx, _length, _biasScale;
     private readonly double[] _runSpeed = new double[S], _tumbleRate = new double[S], _nominal = new double[S];
-    private readonly LegacyParticleStore1D[] _particles = new LegacyParticleStore1D[S], _left = new LegacyParticleStore1D[S], _right = new LegacyParticleStore1D[S];
+    private readonly PreviousParticleStore1D[] _particles = new PreviousParticleStore1D[S], _left = new PreviousParticleStore1D[S], _right = new PreviousParticleStore1D[S];
     private readonly double[][] _density;          // [s][n], per length
     private readonly double[][] _virusByVelocity;  // [k][n], f3_k per length
     private readonly double[] _vExt;               // v density, index i+2 = owned cell i; two ghosts per side
     private readonly double[] _gradient;           // ∂x v, index i+1 = owned cell i, i = −1..n
     private readonly bool _leftWall, _rightWall, _periodic;
     private bool _deposited, _leftGhost, _rightGhost;
+    // issue 14: the step's stream generated ahead; per-step tables of the full-step factors (the same expressions the
+    // per-particle path evaluates, so the same bits); running partial masses kept by the step and the accept methods
+    private readonly BufferedCounterRandom _rng = new();
+    private double _stepDt = double.NaN;
+    private readonly double[] _decayDt = new double[S], _integralDt = new double[S], _noTumbleDt = new double[S];
+    private readonly double[][] _uNu, _uLoss, _uDecayDt, _uIntegralDt; // [k][local cell]
+    private readonly double[] _mass = new double[S], _keptMass = new double[S];
+    private readonly int[] _kept = new int[S];
+    private bool _massValid;
 
     /// <summary>
     /// Creates an empty slab. <paramref name="nominalWeights"/> holds ω₀ of u, v, w: the weight of newborn
     /// particles and the roulette scale (choose total mass / target particle count per species).
     /// </summary>
-    public LegacyVirusParticleSubdomain1D(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, ReadOnlySpan<double> nominalWeights,
+    public PreviousVirusParticleSubdomain1D(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, ReadOnlySpan<double> nominalWeights,
         int blockIndex, int firstCell, int cellCount)
     {
         ArgumentNullException.ThrowIfNull(grid);
@@ -140,13 +150,15 @@ internal sealed class LegacyVirusParticleSubdomain1D
             _runSpeed[s] = tr.Speed / epsilon;
             _tumbleRate[s] = tr.TurningRate / (epsilon * epsilon);
             _nominal[s] = nominalWeights[s];
-            _particles[s] = new LegacyParticleStore1D(); _left[s] = new LegacyParticleStore1D(); _right[s] = new LegacyParticleStore1D();
+            _particles[s] = new PreviousParticleStore1D(); _left[s] = new PreviousParticleStore1D(); _right[s] = new PreviousParticleStore1D();
         }
         _biasScale = epsilon * parameters.TaxisBias(1) * parameters.Healthy.Speed;
         _density = new double[S][];
         for (int s = 0; s < S; s++) _density[s] = new double[_n];
         _virusByVelocity = [new double[_n], new double[_n]];
         _vExt = new double[_n + 4];
+        _uNu = [new double[_n], new double[_n]]; _uLoss = [new double[_n], new double[_n]];
+        _uDecayDt = [new double[_n], new double[_n]]; _uIntegralDt = [new double[_n], new double[_n]];
         _gradient = new double[_n + 2];
         _periodic = grid.Boundary == KineticBoundary.Periodic;
         _leftWall = !_periodic && firstCell == 0;
@@ -172,21 +184,31 @@ internal sealed class LegacyVirusParticleSubdomain1D
     public double NominalWeight(int species) => _nominal[species];
 
     /// <summary>The particles of one species currently owned.</summary>
-    public LegacyParticleStore1D Particles(int species) => _particles[species];
+    public PreviousParticleStore1D Particles(int species) => _particles[species];
 
     /// <summary>Particles of one species that left through <paramref name="side"/> during the last <see cref="ReactAndMove"/>.</summary>
-    public LegacyParticleStore1D Outbox(HaloSide side, int species) => side == HaloSide.Left ? _left[species] : _right[species];
+    public PreviousParticleStore1D Outbox(HaloSide side, int species) => side == HaloSide.Left ? _left[species] : _right[species];
 
     /// <summary>Number of owned particles of one species.</summary>
     public int ParticleCount(int species) => _particles[species].Count;
 
-    /// <summary>Total weight of the owned particles of one species, summed in storage order.</summary>
+    /// <summary>
+    /// Total weight of the owned particles of one species, summed in storage order. After <see cref="ReactAndMove"/> and
+    /// the accept methods it is the running sum they kept while writing the particles (the same additions in the same
+    /// order, so the same bits, without another pass; issue 14); after any other change (<see cref="Add"/>,
+    /// <see cref="SampleCells"/>, <see cref="LoadState"/>, <see cref="InvalidateMass"/>) a pass over the weights. Code
+    /// that writes weights through <see cref="Particles"/> must call <see cref="InvalidateMass"/>.
+    /// </summary>
     public double PartialMass(int species)
     {
+        if (_massValid) return _mass[species];
         double m = 0;
         foreach (double w in _particles[species].Weight) m += w;
         return m;
     }
+
+    /// <summary>Makes <see cref="PartialMass"/> sum the stored weights again (after writing them through <see cref="Particles"/>).</summary>
+    public void InvalidateMass() => _massValid = false;
 
     /// <summary>Adds one particle (position inside the slab's cells, velocity 0: +c, 1: −c, weight &gt; 0).</summary>
     public void Add(int species, double x, byte velocity, double weight)
@@ -196,6 +218,7 @@ internal sealed class LegacyVirusParticleSubdomain1D
         if (velocity > 1) throw new ArgumentOutOfRangeException(nameof(velocity), velocity, "velocity index must be 0 or 1");
         _particles[species].Add(x, velocity, weight);
         _deposited = false;
+        _massValid = false;
     }
 
     /// <summary>Block id of the initial-sampling streams: species s samples global cell i with CounterRandom(seed, InitializationBlock − s, i).</summary>
@@ -227,6 +250,7 @@ internal sealed class LegacyVirusParticleSubdomain1D
             }
         }
         _deposited = false;
+        _massValid = false;
     }
 
     /// <summary>Deposits the owned particles on the owned cells: densities per length of u, v, w and f3 per velocity (weights summed in storage order).</summary>
@@ -239,12 +263,19 @@ internal sealed class LegacyVirusParticleSubdomain1D
             var store = _particles[s];
             double[] xs = store.RawX, ws = store.RawWeight, d = _density[s];
             byte[] vs = store.RawVelocity;
-            for (int q = 0; q < store.Count; q++)
+            if (s == 2)
             {
-                int local = LocalCell(xs[q]);
-                d[local] += ws[q];
-                if (s == 2) _virusByVelocity[vs[q]][local] += ws[q];
+                double[] f0 = _virusByVelocity[0], f1 = _virusByVelocity[1];
+                for (int q = 0; q < store.Count; q++)
+                {
+                    int local = LocalCell(xs[q]);
+                    double w = ws[q];
+                    d[local] += w;
+                    (vs[q] == 0 ? f0 : f1)[local] += w;
+                }
             }
+            else
+                for (int q = 0; q < store.Count; q++) d[LocalCell(xs[q])] += ws[q];
             for (int i = 0; i < _n; i++) d[i] *= _invDx;
         }
         for (int k = 0; k < K; k++) for (int i = 0; i < _n; i++) _virusByVelocity[k][i] *= _invDx;
@@ -295,11 +326,13 @@ internal sealed class LegacyVirusParticleSubdomain1D
         if (!(dt > 0) || dt > MaxTimeStep * (1 + 1e-12)) throw new ArgumentOutOfRangeException(nameof(dt), dt, $"need 0 < dt <= eps dx / max c = {MaxTimeStep:G6}");
         for (int i = -1; i <= _n; i++) _gradient[i + 1] = (_vExt[i + 3] - _vExt[i + 1]) * (0.5 * _invDx);
         for (int s = 0; s < S; s++) { _left[s].Clear(); _right[s].Clear(); }
-        var rng = new CounterRandom(seed, (uint)BlockIndex, step);
+        var rng = _rng;
+        rng.Reset(seed, (uint)BlockIndex, step);
+        PrepareStep(dt);
         int startV = _particles[1].Count, startW = _particles[2].Count;
-        Sweep(ref rng, 0, dt, _particles[0].Count);
-        Sweep(ref rng, 1, dt, startV);
-        Sweep(ref rng, 2, dt, startW);
+        Sweep(rng, 0, dt, _particles[0].Count);
+        Sweep(rng, 1, dt, startV);
+        Sweep(rng, 2, dt, startW);
         // source r of healthy cells: mass r Δx Δt per cell produced uniformly in time, space and velocity
         double r = _p.Rates.R;
         if (r > 0)
@@ -313,12 +346,50 @@ internal sealed class LegacyVirusParticleSubdomain1D
                     double birth = rng.NextDouble() * dt;
                     double x = (FirstCell + i + rng.NextDouble()) * _dx;
                     int k = (int)(rng.NextUInt32() & 1);
-                    Live(ref rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
+                    Live(rng, 0, ref x, ref k, _nominal[0], dt - birth, out double w, out bool alive);
                     if (alive) Place(0, x, k, w, append: true);
                 }
             }
         }
+        // the partial masses: survivors (summed by the sweeps as they were written), then everything appended behind them
+        for (int s = 0; s < S; s++)
+        {
+            var ws = _particles[s].RawWeight;
+            double m = _keptMass[s];
+            for (int q = _kept[s]; q < _particles[s].Count; q++) m += ws[q];
+            _mass[s] = m;
+        }
+        _massValid = true;
         _deposited = false;
+    }
+
+    /// <summary>
+    /// The full-step factors of this step, as the per-particle path computes them for a particle that lives the whole
+    /// step: per species e^{−λΔt} and ∫₀^Δt e^{−λs} ds for the constant rates of v and w, per velocity and owned cell
+    /// the infection rate ν = β K f3_k, λ = d1 + ν and both factors for u, and the no-tumble thresholds
+    /// e^{−σΔt/ε²}(1 − 1e-9): a uniform below it gives a flight time −ln U / rate above Δt with a margin far beyond
+    /// the rounding of the logarithm, so its logarithm is not needed.
+    /// </summary>
+    private void PrepareStep(double dt)
+    {
+        var rates = _p.Rates;
+        _stepDt = dt;
+        for (int s = 0; s < S; s++)
+        {
+            double loss = s == 1 ? rates.D2 : rates.D3;
+            _decayDt[s] = Math.Exp(-loss * dt);
+            _integralDt[s] = Integral(loss, dt);
+            _noTumbleDt[s] = Math.Exp(-_tumbleRate[s] * dt) * (1.0 - 1e-9);
+        }
+        for (int k = 0; k < K; k++)
+            for (int i = 0; i < _n; i++)
+            {
+                double nu = rates.Beta * K * _virusByVelocity[k][i];
+                double loss = rates.D1 + nu;
+                _uNu[k][i] = nu; _uLoss[k][i] = loss;
+                _uDecayDt[k][i] = Math.Exp(-loss * dt);
+                _uIntegralDt[k][i] = Integral(loss, dt);
+            }
     }
 
     /// <summary>
@@ -326,26 +397,29 @@ internal sealed class LegacyVirusParticleSubdomain1D
     /// place (compacted) or leave through an outbox. Particles appended beyond <paramref name="start"/>
     /// (offspring of an earlier species, already complete) are moved behind the survivors.
     /// </summary>
-    private void Sweep(ref CounterRandom rng, int species, double dt, int start)
+    private void Sweep(BufferedCounterRandom rng, int species, double dt, int start)
     {
         var store = _particles[species];
         double[] xs = store.RawX, ws = store.RawWeight;
         byte[] vs = store.RawVelocity;
         int kept = 0;
+        double mass = 0;
         for (int p = 0; p < start; p++)
         {
             double x = xs[p];
             int k = vs[p];
-            Live(ref rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
+            Live(rng, species, ref x, ref k, ws[p], dt, out double w, out bool alive);
             if (!alive) continue;
             int cell = CellOf(x);
             if (cell >= FirstCell && cell < FirstCell + _n)
             {
                 xs[kept] = x; vs[kept] = (byte)k; ws[kept] = w;
                 kept++;
+                mass += w;
             }
             else Place(species, x, k, w, append: false);
         }
+        _kept[species] = kept; _keptMass[species] = mass;
         // Live() appends only to the stores of later species, so the arrays above stay valid; offspring
         // appended to this store by an earlier species' sweep sit at [start, Count): move them down.
         int tail = store.Count - start;
@@ -367,16 +441,17 @@ internal sealed class LegacyVirusParticleSubdomain1D
     /// D − s; it runs for D (<see cref="Fly"/>), its weight becomes weight·e^{−λD}, and below ω₀/2 it plays
     /// Russian roulette. Offspring are placed at once (kept or sent to an outbox).
     /// </summary>
-    private void Live(ref CounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
+    private void Live(BufferedCounterRandom rng, int species, ref double x, ref int k, double weight, double duration, out double w, out bool alive)
     {
         var rates = _p.Rates;
         double loss, nu = 0;
-        int offspring = -1;
+        int offspring = -1, local = -1;
         switch (species)
         {
             case 0:
-                nu = rates.Beta * K * _virusByVelocity[k][LocalCell(x)];
-                loss = rates.D1 + nu;
+                local = LocalCell(x);
+                nu = _uNu[k][local];
+                loss = _uLoss[k][local];
                 offspring = 1;
                 break;
             case 1:
@@ -392,19 +467,22 @@ internal sealed class LegacyVirusParticleSubdomain1D
         double birth = -1;
         if (nu > 0)
         {
-            double produced = weight * nu * Integral(loss, duration);
+            double integral = duration != _stepDt ? Integral(loss, duration) : species == 0 ? _uIntegralDt[k][local] : _integralDt[species];
+            double produced = weight * nu * integral;
             born = (int)Math.Floor(produced / _nominal[offspring] + rng.NextDouble());
             if (born > 0) birth = BirthTime(loss, duration, rng.NextDouble());
         }
-        Fly(ref rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
+        int k0 = k;
+        Fly(rng, species, ref x, ref k, duration, birth, out double xb, out int kb);
         for (int q = 0; q < born; q++)
         {
             double xo = xb;
             int ko = kb;
-            Live(ref rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
+            Live(rng, offspring, ref xo, ref ko, _nominal[offspring], duration - birth, out double wo, out bool aliveOffspring);
             if (aliveOffspring) Place(offspring, xo, ko, wo, append: true);
         }
-        w = weight * Math.Exp(-loss * duration);
+        double decay = duration != _stepDt ? Math.Exp(-loss * duration) : species == 0 ? _uDecayDt[k0][local] : _decayDt[species];
+        w = weight * decay;
         alive = true;
         double w0 = _nominal[species];
         if (w < 0.5 * w0)
@@ -438,8 +516,9 @@ internal sealed class LegacyVirusParticleSubdomain1D
     /// clamped taxis bias for healthy cells, 0 otherwise), specular walls. If 0 ≤ <paramref name="captureAt"/>
     /// ≤ duration, the state at that time is returned in (<paramref name="xc"/>, <paramref name="kc"/>).
     /// </summary>
-    private void Fly(ref CounterRandom rng, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
+    private void Fly(BufferedCounterRandom rng, int species, ref double x, ref int k, double duration, double captureAt, out double xc, out int kc)
     {
+        double noTumble = duration == _stepDt ? _noTumbleDt[species] : 0.0; // only the first flight starts at 0
         double speed = _runSpeed[species], rate = _tumbleRate[species];
         double bias = species == 0 ? _biasScale : 0.0;
         double elapsed = 0;
@@ -447,8 +526,13 @@ internal sealed class LegacyVirusParticleSubdomain1D
         xc = x; kc = k;
         while (true)
         {
-            double tau = rng.NextExponential(rate);
+            double u = rng.NextDoubleOpenZero();
             double remaining = duration - elapsed;
+            // NextExponential, its logarithm only if the flight can end inside the step: below e^{−rate·Δt}(1 − 1e-9)
+            // (a full step's first flight) or, for any flight, below (1 − rate·remaining)(1 − 1e-9) ≤ e^{−rate·remaining}
+            // (1 − 0.9e-9) for rate·remaining ≤ 1, the time −ln u / rate exceeds the remaining time beyond rounding
+            double tau = u < noTumble || u < (1.0 - rate * remaining) * (1.0 - 1e-9) ? double.PositiveInfinity : -Math.Log(u) / rate;
+            noTumble = 0.0;
             double flight = tau < remaining ? tau : remaining;
             double velocity = k == 0 ? speed : -speed;
             if (capture && captureAt <= elapsed + flight)
@@ -564,7 +648,9 @@ internal sealed class LegacyVirusParticleSubdomain1D
             if (!(c >= 0) || c != Math.Floor(c) || o + 3 * c > buffer.Length) throw new ArgumentException("malformed migrant buffer", nameof(buffer));
             var store = _particles[s];
             store.EnsureCapacity(store.Count + (int)c);
-            for (int q = 0; q < (int)c; q++, o += 3) store.Add(buffer[o], (byte)buffer[o + 1], buffer[o + 2]);
+            double m = _mass[s];
+            for (int q = 0; q < (int)c; q++, o += 3) { store.Add(buffer[o], (byte)buffer[o + 1], buffer[o + 2]); m += buffer[o + 2]; }
+            _mass[s] = m;
         }
         _deposited = false;
     }
@@ -623,44 +709,51 @@ internal sealed class LegacyVirusParticleSubdomain1D
         }
         if (o != state.Length) throw new ArgumentException("state too long", nameof(state));
         _deposited = false;
+        _massValid = false;
         _leftGhost = _rightGhost = false;
     }
 
     /// <summary>Appends the outboxes of <paramref name="side"/> of a neighbouring slab (the sequential driver's direct path; same order as <see cref="AcceptMigrants"/>).</summary>
-    public void AcceptFrom(LegacyVirusParticleSubdomain1D neighbour, HaloSide side)
+    public void AcceptFrom(PreviousVirusParticleSubdomain1D neighbour, HaloSide side)
     {
-        for (int s = 0; s < S; s++) _particles[s].AppendFrom(neighbour.Outbox(side, s));
+        for (int s = 0; s < S; s++)
+        {
+            var box = neighbour.Outbox(side, s);
+            double m = _mass[s];
+            foreach (double w in box.Weight) m += w;
+            _mass[s] = m;
+            _particles[s].AppendFrom(box);
+        }
         _deposited = false;
     }
 }
 
 
-
 /// <summary>
 /// Sequential driver of the slab-decomposed three-population Monte Carlo model
-/// (<see cref="LegacyVirusParticleSubdomain1D"/>). Step n (n = 0, 1, …): every slab deposits; v-density halos
+/// (<see cref="PreviousVirusParticleSubdomain1D"/>). Step n (n = 0, 1, …): every slab deposits; v-density halos
 /// (two cells per side) are exchanged, or mirrored at walls; every slab reacts and moves with the stream
 /// CounterRandom(seed, block, n); every slab appends the left neighbour's right outbox, then the right
 /// neighbour's left outbox. The reference a subdomain-actor run reproduces bit for bit; results depend
 /// only on the seed and the number of slabs.
 /// </summary>
-internal sealed class LegacyVirusParticleMonteCarlo1D
+internal sealed class PreviousVirusParticleMonteCarlo1D
 {
     private const int S = KineticVirusParameters.SpeciesCount;
-    private readonly LegacyVirusParticleSubdomain1D[] _blocks;
+    private readonly PreviousVirusParticleSubdomain1D[] _blocks;
     private readonly double[][] _leftOut, _rightOut;
 
     /// <summary>Creates the simulation with <paramref name="blockCount"/> empty slabs.</summary>
-    public LegacyVirusParticleMonteCarlo1D(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, ReadOnlySpan<double> nominalWeights, int blockCount, ulong seed)
+    public PreviousVirusParticleMonteCarlo1D(KineticGrid1D grid, KineticVirusParameters parameters, double epsilon, ReadOnlySpan<double> nominalWeights, int blockCount, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(grid);
         Grid = grid; Parameters = parameters; Epsilon = epsilon; Seed = seed;
-        _blocks = new LegacyVirusParticleSubdomain1D[blockCount];
+        _blocks = new PreviousVirusParticleSubdomain1D[blockCount];
         _leftOut = new double[blockCount][]; _rightOut = new double[blockCount][];
         for (int b = 0; b < blockCount; b++)
         {
             int a = grid.SlabStart(b, blockCount), e = grid.SlabStart(b + 1, blockCount);
-            _blocks[b] = new LegacyVirusParticleSubdomain1D(grid, parameters, epsilon, nominalWeights, b, a, e - a);
+            _blocks[b] = new PreviousVirusParticleSubdomain1D(grid, parameters, epsilon, nominalWeights, b, a, e - a);
             _leftOut[b] = new double[2]; _rightOut[b] = new double[2];
         }
     }
@@ -671,7 +764,7 @@ internal sealed class LegacyVirusParticleMonteCarlo1D
     public ulong Seed { get; }
 
     /// <summary>The slabs in block order.</summary>
-    public IReadOnlyList<LegacyVirusParticleSubdomain1D> Subdomains => _blocks;
+    public IReadOnlyList<PreviousVirusParticleSubdomain1D> Subdomains => _blocks;
 
     /// <summary>Number of steps taken; the next step uses this number as its stream key.</summary>
     public long StepCount { get; private set; }
@@ -682,7 +775,7 @@ internal sealed class LegacyVirusParticleMonteCarlo1D
     /// <summary>Largest admissible step ε Δx / max c_i.</summary>
     public double MaxTimeStep => _blocks[0].MaxTimeStep;
 
-    /// <summary>Samples every species from cell densities on the whole grid (N values each), as the slabs' <see cref="LegacyVirusParticleSubdomain1D.SampleCells"/>.</summary>
+    /// <summary>Samples every species from cell densities on the whole grid (N values each), as the slabs' <see cref="PreviousVirusParticleSubdomain1D.SampleCells"/>.</summary>
     public void SampleCells(int species, ReadOnlySpan<double> density)
     {
         if (density.Length != Grid.CellCount) throw new ArgumentException("need one value per cell", nameof(density));
@@ -693,13 +786,13 @@ internal sealed class LegacyVirusParticleMonteCarlo1D
     /// Samples <paramref name="count"/> particles of one species, each of weight totalMass/count, positions
     /// i.i.d. from the density <paramref name="density"/> on [0, L) by rejection under
     /// <paramref name="densityBound"/>, velocities uniform; stream CounterRandom(seed,
-    /// <see cref="LegacyVirusParticleSubdomain1D.InitializationBlock"/> − 3 − species, 0). Independent of the slab count.
+    /// <see cref="PreviousVirusParticleSubdomain1D.InitializationBlock"/> − 3 − species, 0). Independent of the slab count.
     /// </summary>
     public void SampleDensity(int species, int count, double totalMass, Func<double, double> density, double densityBound)
     {
         ArgumentNullException.ThrowIfNull(density);
         if (count < 1 || !(totalMass > 0) || !(densityBound > 0)) throw new ArgumentOutOfRangeException(nameof(count));
-        var rng = new CounterRandom(Seed, LegacyVirusParticleSubdomain1D.InitializationBlock - 3 - (uint)species, 0);
+        var rng = new CounterRandom(Seed, PreviousVirusParticleSubdomain1D.InitializationBlock - 3 - (uint)species, 0);
         double w = totalMass / count, length = Grid.Length;
         for (int p = 0; p < count; p++)
         {
