@@ -48,7 +48,9 @@ internal static class CliErrors
         string m = e.Message.ReplaceLineEndings(" ");
         int cut = m.IndexOf(" : '", StringComparison.Ordinal);
         string? file = cut > 0 ? m[(cut + 4)..].TrimEnd('\'', '.') : null;
-        if (file is not null && file.EndsWith(".tmp", StringComparison.Ordinal)) file = file[..^4];   // named as the file it was to become
+        // Named as the file it was to become: "x.tmp", or a writer's own "x.<pid>-<n>.tmp" (CheckpointStore.TemporaryPath).
+        if (file is not null && file.EndsWith(".tmp", StringComparison.Ordinal))
+            file = System.Text.RegularExpressions.Regex.Replace(file[..^4], @"\.\d+-\d+$", "");
         if (m.Contains("No space left", StringComparison.OrdinalIgnoreCase) || m.Contains("Disk quota", StringComparison.OrdinalIgnoreCase))
             return file is null ? "the disk is full (no space left on the device)" : $"the disk is full: no space left on the device to write {file}";
         return file is null ? $"I/O error: {m}" : $"I/O error writing or reading {file}: {m[..cut]}";

@@ -161,7 +161,7 @@ internal sealed class RunRecord
 
     private static void WriteAtomically(string path, byte[] bytes)
     {
-        string tmp = path + ".tmp";
+        string tmp = CheckpointStore.TemporaryPath(path);
         try
         {
             File.WriteAllBytes(tmp, bytes);
