@@ -118,8 +118,8 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
     /// <summary>
     /// Load balancing (issue "Elastic cluster", item 2): node-3 runs as a machine four times slower
     /// (<c>ACTORSIM_NODE_SLOWDOWN=4</c>: its blocks compute one at a time, each followed by a sleep of three times its
-    /// duration). Its blocks show in the per-block compute times; the submitter re-places the blocks at a step, the
-    /// slow node's blocks go to the others, the imbalance falls below the threshold, steps per second rise, and the
+    /// duration). Its blocks show in the per-block compute times; the submitter re-places the blocks at a step (live:
+    /// muscle-1d is a particle model), the slow node's blocks go to the others, the imbalance falls below the threshold, steps per second rise, and the
     /// results are the in-process run's.
     /// </summary>
     [Fact]
@@ -134,7 +134,7 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
               "parameters": { "method": "particles", "constraint": "stretch", "N": 300000, "M": 1.0, "m": 1.0, "k0": 4.0, "k1": 2.0, "x_star": 0.5,
                               "density": "sine-bump", "x_lo": 0.5, "x_hi": 1.5, "cells": 1000, "grid_min": 0.0, "grid_max": 2.5, "w1": "off" },
               "initial": { "y": 0.0, "ydot": 0.6 },
-              "time": { "end": 30.0, "output_interval": 0.5, "dt": 0.01 },
+              "time": { "end": 50.0, "output_interval": 0.5, "dt": 0.01 },
               "run": { "blocks": 6, "seed": 11, "checkpoint": { "steps": 2000 } } }
             """);
         string expected = Reference(file);
@@ -157,6 +157,8 @@ public sealed class ClusterMoveProcessTests(ITestOutputHelper output) : IDisposa
         output.WriteLine($"move: {move.ToJsonString()}");
         Assert.Equal("imbalance", (string?)move["why"]);
         Assert.Equal(0, (long)move["steps_recomputed"]!);
+        Assert.True((bool)move["live"]!, "a particle model moves its blocks live"); // ClusterRunActor.LiveMove.cs
+        Assert.Equal(0, (int)run["cluster"]!["epoch"]!);
         Assert.True((double)move["imbalance"]! > 1.2);
         var moved = move["blocks_moved"]!.AsArray();
         Assert.Equal(2, moved.Count);
