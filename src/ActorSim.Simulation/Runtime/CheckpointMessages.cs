@@ -133,7 +133,7 @@ public static class BlockCheckpoints
     {
         if (handOver.Block != block) throw new InvalidOperationException($"block {block} was asked to hand over block {handOver.Block}");
         var k = Capability(kernel, block);
-        var state = new double[k.StateLength];
+        var state = GC.AllocateUninitializedArray<double>(k.StateLength); // every element is written by SaveState
         k.SaveState(state);
         long bytes = (long)state.Length * sizeof(double);
         // No file and no checksum (the state goes in one authenticated frame); the entry carries the block and the length.
