@@ -86,14 +86,9 @@ public static partial class ClusterRunner
                         ["bytes"] = b < sizes.Count ? sizes[b] : null });
                     if (b < sizes.Count) bytes += sizes[b];
                 }
-            var entry = new JsonObject
+            var entry = Common(epoch);
+            foreach (var (key, value) in new JsonObject
             {
-                ["epoch"] = epoch,
-                ["why"] = Why,
-                ["node"] = Node.Length > 0 ? Node : null,
-                ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
-                ["text"] = Text,
-                ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["step"] = Step,
                 ["t"] = T,
                 ["resumed_from_step"] = accepted.Resume?.Step ?? 0,
@@ -105,10 +100,21 @@ public static partial class ClusterRunner
                 ["restored_from"] = accepted.RestoredFrom.Count == 0 ? null
                     : new JsonArray(accepted.RestoredFrom.Select(source => (JsonNode?)source).ToArray()),
                 ["live"] = false,
-            };
+            }) entry[key] = value?.DeepClone();
             foreach (var (key, value) in Details) entry[key] = value?.DeepClone();
             return entry;
         }
+
+        /// <summary>The fields every entry has: which epoch, why, which node, what was asked for and when.</summary>
+        private JsonObject Common(int epoch) => new()
+        {
+            ["epoch"] = epoch,
+            ["why"] = Why,
+            ["node"] = Node.Length > 0 ? Node : null,
+            ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
+            ["text"] = Text,
+            ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
 
         /// <summary>run.json's entry of a live move (ClusterRunActor.LiveMove.cs): the epoch goes on, only the moved blocks' states travelled.</summary>
         public JsonObject LiveJson(BlocksMoved moved, int epoch)
@@ -120,14 +126,9 @@ public static partial class ClusterRunner
                 int b = moved.Blocks[i];
                 blocks.Add(new JsonObject { ["block"] = b, ["from"] = b < before.Count ? before[b] : null, ["to"] = moved.Placement[b], ["bytes"] = moved.Bytes[i] });
             }
-            var entry = new JsonObject
+            var entry = Common(epoch);
+            foreach (var (key, value) in new JsonObject
             {
-                ["epoch"] = epoch,
-                ["why"] = Why,
-                ["node"] = Node.Length > 0 ? Node : null,
-                ["excluded"] = Exclude.Count == 0 ? null : new JsonArray(Exclude.Select(n => (JsonNode?)n).ToArray()),
-                ["text"] = Text,
-                ["requested_at"] = RequestedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["live"] = true,
                 ["step"] = moved.Step,
                 ["t"] = moved.T,
@@ -139,7 +140,7 @@ public static partial class ClusterRunner
                 ["running_again_s"] = movedS,
                 ["blocks_moved"] = blocks,
                 ["bytes_moved"] = moved.Bytes.Sum(),
-            };
+            }) entry[key] = value?.DeepClone();
             foreach (var (key, value) in Details) entry[key] = value?.DeepClone();
             return entry;
         }
