@@ -569,7 +569,13 @@ public static partial class ClusterRunner
                 {
                     // Moved within the epoch: no checkpoint, no restart. The run goes on with the new placement.
                     accepted = accepted with { Placement = m.Placement.ToArray(), Workers = m.Workers.ToArray() };
-                    foreach (var n in m.Placement) involved.Add(n);
+                    // The nodes the epoch depends on now: a node the blocks left may go (a leaving node does) without harm.
+                    involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+                    if (m.Blocks.Length == 0)
+                    {
+                        move = null; // nothing had to move
+                        break;
+                    }
                     var entry = move.LiveJson(m, epoch);
                     movedLive(accepted, entry);
                     lastMove = (entry, move.RequestedTimestamp);
