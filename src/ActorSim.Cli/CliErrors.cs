@@ -48,7 +48,7 @@ internal static class CliErrors
         string m = e.Message.ReplaceLineEndings(" ");
         int cut = m.IndexOf(" : '", StringComparison.Ordinal);
         string? file = cut > 0 ? m[(cut + 4)..].TrimEnd('\'', '.') : null;
-        // Named as the file it was to become: "x.tmp", or a writer's own "x.<pid>-<n>.tmp" (CheckpointStore.TemporaryPath).
+        // Named as the file it was to become: "x.tmp", or a writer's own "x.<pid>-<n>.tmp" (AtomicFile.TemporaryPath).
         if (file is not null && file.EndsWith(".tmp", StringComparison.Ordinal))
             file = System.Text.RegularExpressions.Regex.Replace(file[..^4], @"\.\d+-\d+$", "");
         if (m.Contains("No space left", StringComparison.OrdinalIgnoreCase) || m.Contains("Disk quota", StringComparison.OrdinalIgnoreCase))

@@ -36,22 +36,8 @@ public static class NpyWriter
         return bytes;
     }
 
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through <c>&lt;path&gt;.tmp</c> and a rename; the temporary file is removed on failure.</summary>
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string tmp = path + ".tmp";
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
-    }
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (<see cref="AtomicFile.Write"/>).</summary>
+    public static void WriteAtomically(string path, byte[] bytes) => AtomicFile.Write(path, bytes);
 
     /// <summary>Writes the header and data to <paramref name="stream"/> (not atomic; for in-memory use and tests).</summary>
     public static void WriteTo(Stream stream, ReadOnlySpan<double> data, ReadOnlySpan<int> shape) => stream.Write(Encode(data, shape));

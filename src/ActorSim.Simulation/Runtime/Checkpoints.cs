@@ -69,7 +69,7 @@ public static class CheckpointStore
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (temporary file, flush to disk, rename); returns the SHA-256 (hex).</summary>
     public static string WriteAtomically(string path, ReadOnlySpan<byte> bytes)
     {
-        string tmp = TemporaryPath(path);
+        string tmp = Output.AtomicFile.TemporaryPath(path);
         try
         {
             using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -87,16 +87,6 @@ public static class CheckpointStore
         }
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
-
-    private static long _temporaries;
-
-    /// <summary>
-    /// A temporary file name of this writer's own beside <paramref name="path"/>: a writer that was frozen mid-write (a
-    /// SIGSTOPped coordinator or driver whose run went on elsewhere) keeps its temporary file open, and a second writer of
-    /// the same file must not collide with it.
-    /// </summary>
-    public static string TemporaryPath(string path) =>
-        $"{path}.{Environment.ProcessId}-{Interlocked.Increment(ref _temporaries)}.tmp";
 
     /// <summary>Writes one block's state; returns its file entry.</summary>
     public static CheckpointBlockFile WriteBlock(string folder, int block, ReadOnlySpan<double> state)

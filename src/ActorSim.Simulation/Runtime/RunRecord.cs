@@ -148,30 +148,15 @@ internal sealed class RunRecord
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         try
         {
-            WriteAtomically(path, bytes);
+            Output.AtomicFile.Write(path, bytes);
         }
         catch (IOException) when (File.Exists(reserve))
         {
             // Most likely the disk is full: give back the reserved space and try once more.
             DeleteQuietly(reserve);
-            WriteAtomically(path, bytes);
+            Output.AtomicFile.Write(path, bytes);
         }
         if (final) DeleteQuietly(reserve);
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string tmp = CheckpointStore.TemporaryPath(path);
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(tmp);
-            throw;
-        }
     }
 
     private static void DeleteQuietly(string path)

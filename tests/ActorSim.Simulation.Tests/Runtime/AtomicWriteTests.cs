@@ -1,3 +1,4 @@
+using ActorSim.Simulation.Output;
 using ActorSim.Simulation.Runtime;
 using ActorSim.Simulation.Tests.Output;
 
@@ -18,14 +19,14 @@ public sealed class AtomicWriteTests : IDisposable
     public void A_checkpoint_file_is_written_while_a_frozen_writer_holds_its_temporary_file_open()
     {
         string path = _dir.File("manifest.json");
-        string frozenTemporary = CheckpointStore.TemporaryPath(path);
+        string frozenTemporary = AtomicFile.TemporaryPath(path);
         using var frozen = new FileStream(frozenTemporary, FileMode.Create, FileAccess.Write, FileShare.None);
         frozen.Write("{\"half"u8);
 
         CheckpointStore.WriteAtomically(path, "{\"step\":800}"u8);
 
         Assert.Equal("{\"step\":800}", File.ReadAllText(path));
-        Assert.NotEqual(frozenTemporary, CheckpointStore.TemporaryPath(path));
+        Assert.NotEqual(frozenTemporary, AtomicFile.TemporaryPath(path));
         Assert.Equal(Path.GetDirectoryName(path), Path.GetDirectoryName(frozenTemporary)); // beside it: the rename stays on one file system
         Assert.EndsWith(".tmp", frozenTemporary, StringComparison.Ordinal);
     }
