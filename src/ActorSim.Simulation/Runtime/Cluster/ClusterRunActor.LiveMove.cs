@@ -33,7 +33,6 @@ internal sealed partial class ClusterRunActor
 
     /// <summary>How long a moving block's state may take before its old actor is asked to send it again.</summary>
     private static readonly TimeSpan ResendInterval = TimeSpan.FromSeconds(3);
-    private sealed record MoveCreateFailed(string Node, string Error);
 
     private sealed class LiveMove(MoveBlocks request, int[] blocks)
     {
@@ -83,23 +82,15 @@ internal sealed partial class ClusterRunActor
             request.Reason, BlockPlacement.Describe(request.Placement));
         Timers.StartSingleTimer("live-move", new LiveMoveTimedOut(), LiveMoveTimeout);
         // The new actors first, while the run goes on: building them is not part of the pause.
-        var cluster = Cluster;
-        var self = Self;
         foreach (var group in blocks.GroupBy(b => request.Placement[b]))
         {
-            string node = group.Key;
-            move.Creating.Add(node);
-            var create = new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, group.ToArray(), self, _self.NodeId)
+            move.Creating.Add(group.Key);
+            AskToCreate(group.Key, new CreateBlocks(RunId, _scenario.SourceFile, _submit.ScenarioText, group.ToArray(), Self, _self.NodeId)
             {
                 Epoch = Epoch,
                 ForRestore = true,
                 Adding = true,
-            };
-            cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
-            {
-                if (t.IsCompletedSuccessfully) self.Tell(t.Result);
-                else self.Tell(new MoveCreateFailed(node, t.Exception?.InnerException?.Message ?? "cancelled"));
-            }, TaskScheduler.Default);
+            });
         }
     }
 

@@ -148,7 +148,7 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlocksCreated created when _phase == Phase.Running && _move is not null && created.RunId == RunId:
                 OnMoveCreated(created);
                 break;
-            case MoveCreateFailed f when _phase == Phase.Running && _move is not null:
+            case CreateFailed f when _phase == Phase.Running && _move is not null:
                 Fail($"run {RunId}: node '{f.Node}' could not take the blocks moving to it: {f.Error}", recoverable: true, f.Node);
                 break;
             case PausedAtBarrier paused when _phase == Phase.Running && _move is { At: null }:
@@ -229,7 +229,6 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
             case BlockFailed:
             case AbortRun:
             case MoveBlocks:
-            case MoveCreateFailed:
             case PausedAtBarrier:
             case LiveMoveTimedOut:
             case ResendStates:
@@ -307,8 +306,6 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
         _tree = PlanTree(blockCount); // ClusterRunActor.Tree.cs
 
         _phase = Phase.Creating;
-        var cluster = Cluster;
-        var system = Context.System;
         var self = Self;
         foreach (var node in _placement.Distinct())
         {
@@ -322,12 +319,19 @@ internal sealed partial class ClusterRunActor : Actor, IWithTimers
                 ForRestore = _resume is not null,
                 Tree = _tree,
             };
-            cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
-            {
-                if (t.IsCompletedSuccessfully) self.Tell(t.Result);
-                else self.Tell(new CreateFailed(node, blocks, t.Exception?.InnerException?.Message ?? "cancelled"));
-            }, TaskScheduler.Default);
+            AskToCreate(node, create);
         }
+    }
+
+    /// <summary>Asks <paramref name="node"/> to create blocks; this actor gets <see cref="BlocksCreated"/> or <see cref="CreateFailed"/>.</summary>
+    private void AskToCreate(string node, CreateBlocks create)
+    {
+        var self = Self;
+        Cluster.ActorFor(node, NodeActor.Path).Ask<BlocksCreated>(create, CreateTimeout).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) self.Tell(t.Result);
+            else self.Tell(new CreateFailed(node, create.Blocks, t.Exception?.InnerException?.Message ?? "cancelled"));
+        }, TaskScheduler.Default);
     }
 
     private void OnCreated(BlocksCreated created)
