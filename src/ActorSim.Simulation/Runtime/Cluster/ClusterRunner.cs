@@ -217,6 +217,14 @@ public static partial class ClusterRunner
             (JsonObject Entry, long Requested)? lastMove = null; // the last move's entry, until the next epoch runs (and its rate is known)
             IActorRef? writer = null, listener = null;
             RunCompleted completed;
+            // run.json's placement and workers, when an epoch is placed and when its blocks move live.
+            void Placed(RunAccepted placed)
+            {
+                clusterInfo["workers"] = new JsonArray(placed.Workers.Select(w => (JsonNode?)w).ToArray());
+                var placement = new JsonObject();
+                for (int b = 0; b < placed.Placement.Count; b++) placement[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = placed.Placement[b];
+                record.Extra["placement"] = placement;
+            }
             while (true)
             {
                 // A recovery continues on the surviving workers at once (a replacement node may join later runs).
@@ -237,11 +245,8 @@ public static partial class ClusterRunner
                 StartupTrace.Mark("cluster: accepted (blocks placed)");
                 clusterInfo["coordinator_node"] = accepted.CoordinatorNode;
                 clusterInfo["stepping_node"] = accepted.SteppingNode.Length > 0 ? accepted.SteppingNode : accepted.CoordinatorNode; // where the coordinator steps it
-                clusterInfo["workers"] = new JsonArray(accepted.Workers.Select(w => (JsonNode?)w).ToArray());
+                Placed(accepted); // (workers before epoch in run.json's "cluster", as before)
                 clusterInfo["epoch"] = epoch;
-                var placement = new JsonObject();
-                for (int b = 0; b < accepted.Placement.Count; b++) placement[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = accepted.Placement[b];
-                record.Extra["placement"] = placement;
                 foreach (var warning in accepted.Warnings) log.LogWarning("Run {Run}: {Warning}", runId, warning);
                 if (pending is null)
                 {
@@ -300,10 +305,7 @@ public static partial class ClusterRunner
                     // The blocks moved within the epoch (ClusterRunActor.LiveMove.cs): same epoch, new placement.
                     accepted = placed;
                     moves.Add(entry);
-                    var now = new JsonObject();
-                    for (int b = 0; b < placed.Placement.Count; b++) now[b.ToString(System.Globalization.CultureInfo.InvariantCulture)] = placed.Placement[b];
-                    record.Extra["placement"] = now;
-                    clusterInfo["workers"] = new JsonArray(placed.Workers.Select(w => (JsonNode?)w).ToArray());
+                    Placed(placed);
                     if (options.Owns?.Invoke() != false) record.WriteRunning();
                 }
                 var end = await WaitForEndAsync(system, node, accepted, epoch, events, onProgress, pending, history, log, canMove, Watch, lastMove, options.BalanceThreshold,
@@ -488,7 +490,8 @@ public static partial class ClusterRunner
         PlannedMove? move = null;
         Monitoring.StepRecord? lastRecord = null;
         var watch = newWatch(accepted);
-        var involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> Involved() => accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+        var involved = Involved();
         var leaving = new HashSet<string>(StringComparer.Ordinal); // nodes leaving on purpose (their blocks move)
         // A move first asks the run actor to move the blocks live (ClusterRunActor.LiveMove.cs); a run that cannot declines,
         // and the move stops the epoch at its next step instead (every coordinator checkpoints when it stops).
@@ -570,7 +573,7 @@ public static partial class ClusterRunner
                     // Moved within the epoch: no checkpoint, no restart. The run goes on with the new placement.
                     accepted = accepted with { Placement = m.Placement.ToArray(), Workers = m.Workers.ToArray() };
                     // The nodes the epoch depends on now: a node the blocks left may go (a leaving node does) without harm.
-                    involved = accepted.Placement.Append(accepted.CoordinatorNode).ToHashSet(StringComparer.Ordinal);
+                    involved = Involved();
                     if (m.Blocks.Length == 0)
                     {
                         move = null; // nothing had to move
